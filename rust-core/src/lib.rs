@@ -1,0 +1,42 @@
+//! # healthcert-core
+//!
+//! One verifier for digital health certificates. A payload (the text of a QR
+//! code, or its bytes) goes in; one [`Verdict`](model::Verdict) comes out,
+//! listing every check with its outcome and a stable reason code, the
+//! normalized certificate, and the clock the verification used.
+//!
+//! ```text
+//! payload ──► formats::detect ──► formats::<format> ──► SignedEnvelope
+//!                                                        │
+//!        trust (key lookup, EKU, validity windows) ◄─────┤
+//!        crypto (ES256/ES384/PS256)                ◄─────┤
+//!        validity (iat/exp vs clock), schema       ◄─────┘
+//!                                   ──► Verdict
+//! ```
+//!
+//! Principles, enforced throughout:
+//! - A failed verification is a [`Verdict`](model::Verdict), never an error;
+//!   [`Error`] is for operational faults only (an unreadable trust list).
+//! - Verification never touches the network and always takes a [`Clock`].
+//! - Untrusted input never panics and never allocates without bound
+//!   (see [`Limits`]).
+//! - No personal data reaches `Debug`, `Display`, errors or logs.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod clock;
+pub mod crypto;
+pub mod error;
+pub mod formats;
+pub mod limits;
+pub mod model;
+pub mod time_parse;
+pub mod trust;
+pub mod verify;
+
+pub use clock::{Clock, ClockSource, FixedClock, SystemClock};
+pub use error::Error;
+pub use limits::Limits;
+pub use model::{Check, CheckKind, Outcome, Reason, Status, Verdict};
+pub use verify::{Verifier, VerifyOptions};

@@ -1,0 +1,13 @@
+//! The data a verification produces: the [`Verdict`] with its checks, and the
+//! normalized [`Certificate`] every format maps to (the WHO DDCC core data
+//! set, so apps render one model).
+
+mod certificate;
+mod reason;
+mod verdict;
+
+pub use certificate::{
+    CertificateType, Certificate, Event, Holder, Recovery, TestEvent, Vaccination,
+};
+pub use reason::Reason;
+pub use verdict::{Check, CheckKind, Outcome, SignerInfo, Status, TrustInfo, Verdict};

@@ -1,0 +1,170 @@
+//! Stable reason codes. The string of each code ([`Reason::code`]) is part of
+//! the public contract (CLI `--json`, the bindings): it never changes meaning
+//! and is never reused. New codes may be added.
+
+use std::fmt;
+
+macro_rules! reasons {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, $class:ident; )*) => {
+        /// Why a check ended the way it did.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Reason {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Reason {
+            /// Every reason, in declaration order.
+            pub const ALL: &'static [Reason] = &[$(Reason::$variant),*];
+
+            /// The stable code, `SCREAMING_SNAKE_CASE`.
+            pub fn code(self) -> &'static str {
+                match self { $( Reason::$variant => $code, )* }
+            }
+
+            /// Reads a code back; `None` for codes this version does not know.
+            pub fn from_code(code: &str) -> Option<Reason> {
+                match code { $( $code => Some(Reason::$variant), )* _ => None }
+            }
+
+            /// How a failure with this reason weighs on the overall status.
+            pub fn class(self) -> ReasonClass {
+                match self { $( Reason::$variant => ReasonClass::$class, )* }
+            }
+        }
+    };
+}
+
+/// How a failing reason affects the overall status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasonClass {
+    /// Not a failure (used with a passing or skipped check).
+    Neutral,
+    /// The certificate is definitely not acceptable.
+    Invalid,
+    /// The verifier cannot tell (e.g. it does not know the issuer).
+    Inconclusive,
+}
+
+reasons! {
+    /// The check passed.
+    Ok = "OK", Neutral;
+    /// The check was not run because a check it depends on failed.
+    DependencyFailed = "DEPENDENCY_FAILED", Neutral;
+    /// The check does not apply to this certificate.
+    NotApplicable = "NOT_APPLICABLE", Neutral;
+
+    // decode
+    /// The payload is empty.
+    PayloadEmpty = "PAYLOAD_EMPTY", Invalid;
+    /// The payload is larger than the configured limit.
+    PayloadTooLarge = "PAYLOAD_TOO_LARGE", Invalid;
+    /// The payload is not in any format this verifier knows.
+    FormatUnknown = "FORMAT_UNKNOWN", Invalid;
+    /// The `HC1:` context identifier is missing.
+    PrefixMissing = "PREFIX_MISSING", Invalid;
+    /// A context identifier other than `HC1:` (a future or foreign version).
+    PrefixUnsupported = "PREFIX_UNSUPPORTED", Invalid;
+    /// The text is not valid base45.
+    Base45Invalid = "BASE45_INVALID", Invalid;
+    /// The data is not compressed with zlib, as HC1 requires.
+    NotCompressed = "NOT_COMPRESSED", Invalid;
+    /// The zlib stream is corrupt or truncated.
+    ZlibInvalid = "ZLIB_INVALID", Invalid;
+    /// The inflated data exceeds the size limit (a compression bomb).
+    InflatedTooLarge = "INFLATED_TOO_LARGE", Invalid;
+    /// CBOR nesting exceeds the depth limit.
+    CborTooDeep = "CBOR_TOO_DEEP", Invalid;
+    /// The data is not a well-formed COSE_Sign1 structure.
+    CoseMalformed = "COSE_MALFORMED", Invalid;
+    /// The CWT claims set is malformed (wrong types, duplicate claims).
+    CwtMalformed = "CWT_MALFORMED", Invalid;
+    /// The CWT has no health-certificate claim (-260 / 1).
+    HcertMissing = "HCERT_MISSING", Invalid;
+    /// The health-certificate claim cannot be read as a JSON document.
+    HcertMalformed = "HCERT_MALFORMED", Invalid;
+
+    // signature
+    /// The protected header names no signature algorithm.
+    AlgorithmMissing = "ALGORITHM_MISSING", Invalid;
+    /// The signature algorithm is not one this verifier accepts.
+    AlgorithmUnsupported = "ALGORITHM_UNSUPPORTED", Invalid;
+    /// Neither header carries a key identifier.
+    KidMissing = "KID_MISSING", Invalid;
+    /// No trusted key is known for the key identifier; signature not checked.
+    NoTrustedKey = "NO_TRUSTED_KEY", Inconclusive;
+    /// The signer's key does not fit the declared algorithm.
+    KeyAlgorithmMismatch = "KEY_ALGORITHM_MISMATCH", Invalid;
+    /// The signature bytes are malformed for the algorithm (wrong length).
+    SignatureMalformed = "SIGNATURE_MALFORMED", Invalid;
+    /// The signature does not verify with any trusted key for the kid.
+    SignatureInvalid = "SIGNATURE_INVALID", Invalid;
+    /// More trusted keys share the kid than the verifier may try.
+    TooManyCandidateKeys = "TOO_MANY_CANDIDATE_KEYS", Inconclusive;
+
+    // issuer
+    /// The key identifier is not in the trust store.
+    IssuerUnknown = "ISSUER_UNKNOWN", Inconclusive;
+    /// The signer certificate is not yet valid at the verification time.
+    SignerNotYetValid = "SIGNER_NOT_YET_VALID", Invalid;
+    /// The signer certificate has expired at the verification time.
+    SignerExpired = "SIGNER_EXPIRED", Invalid;
+
+    // key usage
+    /// The signer certificate's extended key usage does not allow this type.
+    KeyUsageMismatch = "KEY_USAGE_MISMATCH", Invalid;
+    /// The certificate type cannot be determined (no or several of v/t/r).
+    CertificateTypeAmbiguous = "CERTIFICATE_TYPE_AMBIGUOUS", Invalid;
+
+    // validity
+    /// The certificate has expired (`exp` is before the verification time).
+    Expired = "EXPIRED", Invalid;
+    /// The certificate was issued after the verification time (`iat`).
+    NotYetValid = "NOT_YET_VALID", Invalid;
+    /// The certificate carries no expiry (`exp`).
+    ExpiryMissing = "EXPIRY_MISSING", Invalid;
+    /// The certificate carries no issue time (`iat`).
+    IssuedAtMissing = "ISSUED_AT_MISSING", Invalid;
+    /// A time claim is not a finite number within range.
+    TimeClaimInvalid = "TIME_CLAIM_INVALID", Invalid;
+    /// The certificate expires after its signer certificate does.
+    ExpiresAfterSigner = "EXPIRES_AFTER_SIGNER", Invalid;
+    /// The certificate was issued before its signer certificate was valid.
+    IssuedBeforeSigner = "ISSUED_BEFORE_SIGNER", Invalid;
+
+    // schema
+    /// The payload does not follow the schema of its declared version.
+    SchemaInvalid = "SCHEMA_INVALID", Invalid;
+    /// The payload declares no schema version, or one that is malformed.
+    SchemaVersionInvalid = "SCHEMA_VERSION_INVALID", Invalid;
+    /// Not exactly one of vaccination, test, recovery.
+    GroupCount = "GROUP_COUNT", Invalid;
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl serde::Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_and_round_trip() {
+        let mut seen = HashSet::new();
+        for r in Reason::ALL {
+            assert!(seen.insert(r.code()), "duplicate code {}", r.code());
+            assert_eq!(Reason::from_code(r.code()), Some(*r));
+            assert!(r.code().bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'));
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! Date and date-time parsing for untrusted text.
+//!
+//! Two dialects: [`rfc3339`] and [`full_date`] are strict (what the DCC JSON
+//! schema's `date-time` and `date` formats require); [`lenient`] accepts the
+//! ISO 8601 variants found in the wild (no offset, `+0200`, 7-digit fractions)
+//! for inputs that are not themselves under test: a `--at` argument, a
+//! conformance case's validation clock.
+
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+
+struct Cursor<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn digits(&mut self, n: usize) -> Option<u32> {
+        let end = self.i.checked_add(n)?;
+        let part = self.s.get(self.i..end)?;
+        let mut v = 0u32;
+        for &b in part {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + u32::from(b - b'0');
+        }
+        self.i = end;
+        Some(v)
+    }
+    fn eat(&mut self, c: u8) -> bool {
+        if self.s.get(self.i) == Some(&c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn eat_any(&mut self, cs: &[u8]) -> bool {
+        match self.s.get(self.i) {
+            Some(b) if cs.contains(b) => {
+                self.i += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+    fn done(&self) -> bool {
+        self.i == self.s.len()
+    }
+}
+
+fn date(c: &mut Cursor<'_>) -> Option<Date> {
+    let y = c.digits(4)?;
+    if !c.eat(b'-') {
+        return None;
+    }
+    let m = c.digits(2)?;
+    if !c.eat(b'-') {
+        return None;
+    }
+    let d = c.digits(2)?;
+    let month = Month::try_from(u8::try_from(m).ok()?).ok()?;
+    Date::from_calendar_date(i32::try_from(y).ok()?, month, u8::try_from(d).ok()?).ok()
+}
+
+/// Time of day with an optional fraction; returns the time and the number of
+/// fraction digits seen. A leap second (`:60`) is read as `:59.999999999`.
+fn time_of_day(c: &mut Cursor<'_>, max_fraction_digits: usize) -> Option<Time> {
+    let h = c.digits(2)?;
+    if !c.eat(b':') {
+        return None;
+    }
+    let mi = c.digits(2)?;
+    if !c.eat(b':') {
+        return None;
+    }
+    let mut s = c.digits(2)?;
+    let mut nanos = 0u32;
+    if c.eat(b'.') {
+        let start = c.i;
+        let mut scale = 100_000_000u32;
+        while let Some(b) = c.s.get(c.i).copied().filter(u8::is_ascii_digit) {
+            nanos += u32::from(b - b'0') * scale;
+            scale /= 10;
+            c.i += 1;
+        }
+        let n = c.i - start;
+        if n == 0 || n > max_fraction_digits {
+            return None;
+        }
+    }
+    if s == 60 {
+        s = 59;
+        nanos = 999_999_999;
+    }
+    Time::from_hms_nano(u8::try_from(h).ok()?, u8::try_from(mi).ok()?, u8::try_from(s).ok()?, nanos).ok()
+}
+
+fn offset(c: &mut Cursor<'_>, lenient: bool) -> Option<UtcOffset> {
+    if c.eat_any(b"Zz") {
+        return Some(UtcOffset::UTC);
+    }
+    let sign: i8 = if c.eat(b'+') {
+        1
+    } else if c.eat(b'-') {
+        -1
+    } else {
+        return None;
+    };
+    let h = c.digits(2)?;
+    let m = if c.eat(b':') {
+        c.digits(2)?
+    } else if lenient {
+        if c.done() { 0 } else { c.digits(2)? }
+    } else {
+        return None;
+    };
+    if h > 23 || m > 59 {
+        return None;
+    }
+    UtcOffset::from_hms(sign * i8::try_from(h).ok()?, sign * i8::try_from(m).ok()?, 0).ok()
+}
+
+/// A strict RFC 3339 `date-time` (the JSON-schema `date-time` format):
+/// `2021-05-03T10:27:15Z`, `2021-05-03T10:27:15.5+02:00`.
+pub fn rfc3339(s: &str) -> Option<OffsetDateTime> {
+    let mut c = Cursor { s: s.as_bytes(), i: 0 };
+    let d = date(&mut c)?;
+    if !c.eat_any(b"Tt") {
+        return None;
+    }
+    let t = time_of_day(&mut c, 9)?;
+    let o = offset(&mut c, false)?;
+    c.done().then(|| PrimitiveDateTime::new(d, t).assume_offset(o))
+}
+
+/// A strict RFC 3339 `full-date` (the JSON-schema `date` format): `2021-05-03`.
+pub fn full_date(s: &str) -> Option<Date> {
+    let mut c = Cursor { s: s.as_bytes(), i: 0 };
+    let d = date(&mut c)?;
+    c.done().then_some(d)
+}
+
+/// An ISO 8601 date or date-time as written in the wild: the offset may be
+/// missing (read as UTC), `+0200` or `+02`; the fraction may have any number
+/// of digits (up to nanoseconds); a plain date means midnight UTC.
+pub fn lenient(s: &str) -> Option<OffsetDateTime> {
+    let s = s.trim();
+    let mut c = Cursor { s: s.as_bytes(), i: 0 };
+    let d = date(&mut c)?;
+    if c.done() {
+        return Some(PrimitiveDateTime::new(d, Time::MIDNIGHT).assume_utc());
+    }
+    if !c.eat_any(b"Tt ") {
+        return None;
+    }
+    let t = time_of_day(&mut c, 9)?;
+    let o = if c.done() { UtcOffset::UTC } else { offset(&mut c, true)? };
+    c.done().then(|| PrimitiveDateTime::new(d, t).assume_offset(o))
+}
+
+/// Formats an instant as RFC 3339 in UTC, with seconds precision
+/// (`2021-05-03T18:00:00Z`).
+pub fn format_utc(t: OffsetDateTime) -> String {
+    let t = t.to_offset(UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// `time`'s serde adapter for the project's RFC 3339 UTC output.
+pub mod serde_utc {
+    use time::OffsetDateTime;
+
+    /// Serialize as [`format_utc`](super::format_utc).
+    pub fn serialize<S: serde::Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format_utc(*t))
+    }
+
+    /// `Option` flavour.
+    pub mod option {
+        use time::OffsetDateTime;
+        /// Serialize `Some` as [`format_utc`](crate::time_parse::format_utc), `None` as null.
+        pub fn serialize<S: serde::Serializer>(
+            t: &Option<OffsetDateTime>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => s.serialize_str(&crate::time_parse::format_utc(*t)),
+                None => s.serialize_none(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_accepts_rfc3339_only() {
+        assert!(rfc3339("2021-05-03T10:27:15Z").is_some());
+        assert!(rfc3339("2021-05-03T10:27:15.123+02:00").is_some());
+        assert!(rfc3339("2021-05-03T10:27:15+0200").is_none());
+        assert!(rfc3339("2021-05-03T10:27:15").is_none());
+        assert!(rfc3339("2021-05-03").is_none());
+        assert!(rfc3339("2021-02-30T10:27:15Z").is_none());
+        assert!(rfc3339("2021-05-03T24:00:00Z").is_none());
+        assert!(rfc3339("2021-05-03T10:27:15.Z").is_none());
+    }
+
+    #[test]
+    fn full_date_is_strict() {
+        assert!(full_date("2021-05-03").is_some());
+        assert!(full_date("2021-5-3").is_none());
+        assert!(full_date("2021-05-03T00:00:00Z").is_none());
+        assert!(full_date("2021-13-01").is_none());
+    }
+
+    #[test]
+    fn lenient_reads_what_test_suites_write() {
+        let utc = |s| lenient(s).map(|t: OffsetDateTime| t.unix_timestamp());
+        let base = utc("2021-06-08T20:17:27Z").unwrap();
+        assert_eq!(utc("2021-06-08T20:17:27.9906293Z"), Some(base));
+        assert_eq!(utc("2021-06-08T20:17:27"), Some(base));
+        assert_eq!(utc("2021-06-08T22:17:27+0200"), Some(base));
+        assert_eq!(utc("2021-06-08T22:17:27+02:00"), Some(base));
+        assert_eq!(utc("2021-06-08T22:17:27+02"), Some(base));
+        assert_eq!(utc("2021-06-08T20:17:27.123456789Z"), Some(base));
+        assert_eq!(utc("2021-06-08"), utc("2021-06-08T00:00:00Z"));
+        assert_eq!(utc("not a date"), None);
+        assert_eq!(utc("2021-06-08T20:17:27.1234567890Z"), None);
+    }
+
+    #[test]
+    fn formats_utc() {
+        let t = lenient("2021-06-08T22:17:27+02:00").unwrap();
+        assert_eq!(format_utc(t), "2021-06-08T20:17:27Z");
+    }
+}

@@ -1,0 +1,175 @@
+//! Trust lists from files: the DGCA trust-list JSON shape (an array of
+//! `{kid, country, rawData}` entries, bare or under `"certificates"`), PEM or
+//! DER certificates, or a directory of such files.
+//!
+//! An entry that cannot be used (garbage base64, not a certificate, an
+//! unsupported key) is skipped and reported; the rest of the list loads.
+
+use std::fs;
+use std::path::Path;
+
+use base64::Engine as _;
+use serde::Deserialize;
+
+use super::{MemoryStore, SignerKey};
+use crate::Error;
+
+/// Largest trust-list file read, in bytes.
+pub const MAX_TRUST_FILE_LEN: u64 = 128 * 1024 * 1024;
+
+/// An entry of a trust list that was not loaded, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedEntry {
+    /// Where in the input: `file.json entry 3`, `dir/bad.pem`.
+    pub position: String,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+/// What loading a trust list did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadReport {
+    /// Signer keys loaded.
+    pub loaded: usize,
+    /// Entries skipped.
+    pub skipped: Vec<SkippedEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TrustListJson {
+    Bare(Vec<Entry>),
+    Wrapped { certificates: Vec<Entry> },
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Entry {
+    kid: Option<String>,
+    country: Option<String>,
+    raw_data: Option<String>,
+    certificate_type: Option<String>,
+}
+
+fn b64_any(s: &str) -> Option<Vec<u8>> {
+    let clean: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let e = &base64::engine::general_purpose::STANDARD;
+    let u = &base64::engine::general_purpose::URL_SAFE;
+    let pad = clean.trim_end_matches('=');
+    e.decode(&clean)
+        .ok()
+        .or_else(|| u.decode(&clean).ok())
+        .or_else(|| base64::engine::general_purpose::STANDARD_NO_PAD.decode(pad).ok())
+        .or_else(|| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(pad).ok())
+}
+
+/// Reads the base64 blocks of every `CERTIFICATE` in a PEM text.
+pub fn pem_certificates(text: &str) -> Vec<Result<Vec<u8>, String>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
+        let body = &rest[start + "-----BEGIN CERTIFICATE-----".len()..];
+        let Some(end) = body.find("-----END CERTIFICATE-----") else {
+            out.push(Err("PEM block without END line".to_owned()));
+            break;
+        };
+        out.push(b64_any(&body[..end]).ok_or_else(|| "PEM block is not base64".to_owned()));
+        rest = &body[end..];
+    }
+    out
+}
+
+/// Parses a trust list held in memory. `origin` names it in reports.
+pub fn parse(origin: &str, bytes: &[u8], report: &mut LoadReport) -> Result<Vec<SignerKey>, Error> {
+    let trimmed = bytes.trim_ascii_start();
+    let mut signers = Vec::new();
+    let mut add = |position: String, der: Result<Vec<u8>, String>, kid: Option<Vec<u8>>, country: Option<String>| {
+        match der.and_then(|der| SignerKey::from_der(&der, kid, country).map_err(|e| e.0)) {
+            Ok(s) => {
+                signers.push(s);
+                report.loaded += 1;
+            }
+            Err(reason) => report.skipped.push(SkippedEntry { position, reason }),
+        }
+    };
+    if trimmed.starts_with(b"[") || trimmed.starts_with(b"{") {
+        let list: TrustListJson = serde_json::from_slice(trimmed).map_err(|e| Error::TrustFormat {
+            origin: origin.to_owned(),
+            reason: format!("not a trust-list JSON document: {e}"),
+        })?;
+        let entries = match list {
+            TrustListJson::Bare(v) | TrustListJson::Wrapped { certificates: v } => v,
+        };
+        for (i, entry) in entries.into_iter().enumerate() {
+            let position = format!("{origin} entry {i}");
+            if entry.certificate_type.as_deref().is_some_and(|t| !t.eq_ignore_ascii_case("DSC")) {
+                continue; // CSCA and upload certificates are not signers.
+            }
+            let der = entry
+                .raw_data
+                .as_deref()
+                .ok_or_else(|| "entry has no rawData".to_owned())
+                .and_then(|r| b64_any(r).ok_or_else(|| "rawData is not base64".to_owned()));
+            let (der, kid) = match entry.kid.as_deref().map(|k| b64_any(k).ok_or(())) {
+                Some(Err(())) => (Err("kid is not base64".to_owned()), None),
+                Some(Ok(k)) => (der, Some(k)),
+                None => (der, None),
+            };
+            add(position, der, kid, entry.country);
+        }
+    } else if let Ok(text) = std::str::from_utf8(trimmed)
+        && text.contains("-----BEGIN CERTIFICATE-----")
+    {
+        for (i, der) in pem_certificates(text).into_iter().enumerate() {
+            add(format!("{origin} certificate {i}"), der, None, None);
+        }
+    } else {
+        add(origin.to_owned(), Ok(bytes.to_vec()), None, None);
+    }
+    Ok(signers)
+}
+
+fn read_capped(path: &Path) -> Result<Vec<u8>, Error> {
+    let io = |source| Error::TrustIo { path: path.to_owned(), source };
+    let len = fs::metadata(path).map_err(io)?.len();
+    if len > MAX_TRUST_FILE_LEN {
+        return Err(Error::TrustFormat {
+            origin: path.display().to_string(),
+            reason: format!("{len} bytes is more than the {MAX_TRUST_FILE_LEN}-byte limit"),
+        });
+    }
+    fs::read(path).map_err(io)
+}
+
+/// Loads a trust list from a file or a directory of certificate files
+/// (`.pem`, `.crt`, `.cer`, `.der`, `.json`).
+pub fn load(path: &Path) -> Result<(MemoryStore, LoadReport), Error> {
+    let mut report = LoadReport::default();
+    let mut store = MemoryStore::new(path.display().to_string());
+    let meta = fs::metadata(path).map_err(|source| Error::TrustIo { path: path.to_owned(), source })?;
+    if meta.is_dir() {
+        let mut files: Vec<_> = fs::read_dir(path)
+            .map_err(|source| Error::TrustIo { path: path.to_owned(), source })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    matches!(e.to_ascii_lowercase().as_str(), "pem" | "crt" | "cer" | "der" | "json")
+                })
+            })
+            .collect();
+        files.sort();
+        for file in files {
+            let bytes = read_capped(&file)?;
+            let name = file.display().to_string();
+            for s in parse(&name, &bytes, &mut report)? {
+                store.insert(s);
+            }
+        }
+    } else {
+        let bytes = read_capped(path)?;
+        for s in parse(&path.display().to_string(), &bytes, &mut report)? {
+            store.insert(s);
+        }
+    }
+    Ok((store, report))
+}
