@@ -27,29 +27,37 @@ const DCC_KEY_USAGES: [(&str, CertificateType); 6] = [
 /// The certificate types a signer may sign, from its extended key usage.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct KeyUsage {
-    /// The extended-key-usage OIDs of the signer certificate, dotted.
+    /// The extended-key-usage OIDs of the signer certificate, dotted; empty
+    /// when the certificate has no (or an empty) extended key usage.
     pub oids: Vec<String>,
 }
 
 impl KeyUsage {
-    /// The certificate types the EU DCC key-usage OIDs name, or `None` when
-    /// the signer carries none of them and may therefore sign every type.
+    /// The certificate types this signer may sign, or `None` when it may
+    /// sign every type.
+    ///
+    /// hcert spec Annex A.4: "In absence of any key usage extension (i.e. no
+    /// extensions or zero extensions), this certificate can be used to
+    /// validate any type of HCERT"; otherwise "the verifiers SHALL verify the
+    /// key usage against the stored HCERT". An extended key usage that names
+    /// only other purposes (an ICAO document-signer OID, say) therefore
+    /// allows no DCC type, as RFC 5280 §4.2.1.12 also reads it ("the
+    /// certificate MUST only be used for one of the purposes indicated").
     pub fn dcc_types(&self) -> Option<Vec<CertificateType>> {
+        if self.oids.is_empty() {
+            return None;
+        }
         let mut types: Vec<CertificateType> = DCC_KEY_USAGES
             .iter()
             .filter(|(oid, _)| self.oids.iter().any(|o| o == oid))
             .map(|(_, t)| *t)
             .collect();
+        types.sort_by_key(|t| t.name());
         types.dedup();
-        (!types.is_empty()).then_some(types)
+        Some(types)
     }
 
     /// Whether a signer with this key usage may sign `kind`.
-    ///
-    /// hcert spec, Annex A.4: "If one or more [key usage policy identifiers]
-    /// are present, the verifiers SHALL verify the key usage against the
-    /// stored HCERT. In absence of any key usage extension … this certificate
-    /// can be used to validate any type of HCERT."
     pub fn allows(&self, kind: CertificateType) -> bool {
         self.dcc_types().is_none_or(|t| t.contains(&kind))
     }
@@ -142,8 +150,8 @@ mod tests {
     fn key_usage_rules() {
         let none = KeyUsage::default();
         assert!(none.allows(CertificateType::Test));
-        let unrelated = KeyUsage { oids: vec!["1.3.6.1.5.5.7.3.1".into()] };
-        assert!(unrelated.allows(CertificateType::Recovery));
+        let unrelated = KeyUsage { oids: vec!["2.23.136.1.1.14.2".into()] };
+        assert!(!unrelated.allows(CertificateType::Recovery));
         let vacc = KeyUsage { oids: vec!["1.3.6.1.4.1.1847.2021.1.2".into()] };
         assert!(vacc.allows(CertificateType::Vaccination));
         assert!(!vacc.allows(CertificateType::Test));

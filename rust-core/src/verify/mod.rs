@@ -222,6 +222,11 @@ fn key_usage_check(s: &SignerKey, kind: crate::model::CertificateType) -> Check 
         Some(types) if types.contains(&kind) => {
             Check::pass(CheckKind::KeyUsage, format!("the signer may sign {} certificates", kind.name()))
         }
+        Some(types) if types.is_empty() => Check::fail(
+            CheckKind::KeyUsage,
+            Reason::KeyUsageMismatch,
+            format!("a {} certificate, but the signer's extended key usage names no DCC type", kind.name()),
+        ),
         Some(types) => {
             let allowed: Vec<&str> = types.iter().map(|t| t.name()).collect();
             Check::fail(

@@ -58,7 +58,11 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Sign1, Failure> {
     let msg = CoseSign1::from_cbor_value(value)
         .map_err(|e| Failure::new(Reason::CoseMalformed, format!("not a COSE_Sign1 structure: {e}")))?;
 
-    let algorithm = match &msg.protected.header.alg {
+    // RFC 8152 §3.1 allows `alg` in either bucket (protected recommended);
+    // the dgc-testdata case CO20 carries it unprotected. The key type limits
+    // what a tampered unprotected `alg` could select.
+    let alg = msg.protected.header.alg.as_ref().or(msg.unprotected.alg.as_ref());
+    let algorithm = match alg {
         None => DeclaredAlgorithm::Missing,
         Some(RegisteredLabelWithPrivate::Assigned(a)) => {
             let id = *a as i64;

@@ -55,3 +55,18 @@ pub fn decode_cose(bytes: &[u8], limits: &Limits) -> Result<Decoded, Failure> {
         notes: Vec::new(),
     })
 }
+
+/// Reads a DCC from CBOR: either the DCC map itself or a whole CWT claims
+/// set (whose `hcert` claim is then taken), mapped to JSON.
+pub fn dcc_from_cbor(bytes: &[u8], limits: &Limits) -> Result<serde_json::Value, Failure> {
+    use super::Failure as F;
+    use crate::model::Reason;
+    let value = cbor::parse(bytes, limits.max_cbor_depth, Reason::HcertMalformed, "DCC CBOR")?;
+    if let ciborium::Value::Map(entries) = &value {
+        let hcert_key = ciborium::Value::Integer((-260).into());
+        if entries.iter().any(|(k, _)| *k == hcert_key) {
+            return cwt::parse(bytes, limits).map(|c| c.dcc);
+        }
+    }
+    cbor::to_json(&value, &mut String::new()).map_err(|e| F::new(Reason::HcertMalformed, e))
+}

@@ -1,0 +1,7 @@
+//! Conformance runners over public test suites. Each reads a suite where it
+//! lies (never a copy), runs the project's own pipeline on every case, and
+//! reports every disagreement with the suite's expectations.
+
+pub mod dgc;
+mod json_eq;
+mod walk;
