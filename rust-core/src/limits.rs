@@ -20,12 +20,8 @@ pub struct Limits {
 
 impl Limits {
     /// The limits used unless the caller chooses others.
-    pub const DEFAULT: Limits = Limits {
-        max_payload_len: 16 * 1024,
-        max_inflated_len: 64 * 1024,
-        max_cbor_depth: 16,
-        max_signature_checks: 4,
-    };
+    pub const DEFAULT: Limits =
+        Limits { max_payload_len: 16 * 1024, max_inflated_len: 64 * 1024, max_cbor_depth: 16, max_signature_checks: 4 };
 }
 
 impl Default for Limits {

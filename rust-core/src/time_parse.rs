@@ -187,10 +187,7 @@ pub mod serde_utc {
     pub mod option {
         use time::OffsetDateTime;
         /// Serialize `Some` as [`format_utc`](crate::time_parse::format_utc), `None` as null.
-        pub fn serialize<S: serde::Serializer>(
-            t: &Option<OffsetDateTime>,
-            s: S,
-        ) -> Result<S::Ok, S::Error> {
+        pub fn serialize<S: serde::Serializer>(t: &Option<OffsetDateTime>, s: S) -> Result<S::Ok, S::Error> {
             match t {
                 Some(t) => s.serialize_str(&crate::time_parse::format_utc(*t)),
                 None => s.serialize_none(),

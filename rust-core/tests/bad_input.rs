@@ -33,7 +33,8 @@ fn hand_made_certificate_is_valid() {
     assert_eq!(v.status, Status::Valid, "{:?}", v.checks);
     let v = verify(&hc1(&untagged_cose(cbor(&valid_claims()))));
     assert_eq!(v.status, Status::Valid, "untagged COSE: {:?}", v.checks);
-    let cwt_tagged = cbor(&Value::Tag(61, Box::new(ciborium::de::from_reader(&cose(cbor(&valid_claims()))[..]).unwrap())));
+    let cwt_tagged =
+        cbor(&Value::Tag(61, Box::new(ciborium::de::from_reader(&cose(cbor(&valid_claims()))[..]).unwrap())));
     assert_eq!(verify(&hc1(&cwt_tagged)).status, Status::Valid, "CWT tag 61 around tag 18");
 }
 
@@ -130,7 +131,8 @@ fn time_claims() {
     assert_eq!(validity(&case(now(-10), now(-1))), Some(Reason::Expired));
     assert_eq!(validity(&case(now(10), now(100))), Some(Reason::NotYetValid));
     assert_eq!(validity(&case(now(-10), Value::Float((NOW + 10) as f64 + 0.5))), Some(Reason::Ok));
-    let no_exp = Value::Map(vec![(Value::Integer((-260).into()), Value::Map(vec![(Value::Integer(1.into()), dcc.clone())]))]);
+    let no_exp =
+        Value::Map(vec![(Value::Integer((-260).into()), Value::Map(vec![(Value::Integer(1.into()), dcc.clone())]))]);
     let v = verify(&hc1(&cose(cbor(&no_exp))));
     assert_eq!(validity(&v), Some(Reason::ExpiryMissing));
     assert_eq!(v.status, Status::Invalid);

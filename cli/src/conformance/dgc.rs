@@ -96,9 +96,8 @@ impl Flag {
         // Misspelt prefixes ("EXPTECTED…") and the one renamed flag
         // ("…EXPIRED" for the expiration check, as the BG cases use it: their
         // certificates are fresh at their validation clock).
-        let body = ["EXPTECTED", "EXPECTD", "EXCPECTED", "EXPECED", "EXPECTED"]
-            .iter()
-            .find_map(|p| name.strip_prefix(p))?;
+        let body =
+            ["EXPTECTED", "EXPECTD", "EXCPECTED", "EXPECED", "EXPECTED"].iter().find_map(|p| name.strip_prefix(p))?;
         let canonical = match body {
             "EXPIRED" | "EXPIRATION" | "EXPIRY" => "EXPECTEDEXPIRATIONCHECK".to_owned(),
             other => format!("EXPECTED{other}"),
@@ -195,12 +194,9 @@ impl<'a> Case<'a> {
                 store.insert(signer);
             }
         }
-        let clock = ctx
-            .get("VALIDATIONCLOCK")
-            .and_then(Value::as_str)
-            .and_then(time_parse::lenient)
-            .map(FixedClock);
-        let mut case = Case { json, limits: Limits::DEFAULT, verifier: Verifier::new(store), clock, cose_verdict: None };
+        let clock = ctx.get("VALIDATIONCLOCK").and_then(Value::as_str).and_then(time_parse::lenient).map(FixedClock);
+        let mut case =
+            Case { json, limits: Limits::DEFAULT, verifier: Verifier::new(store), clock, cose_verdict: None };
         case.cose_verdict = case.cose().and_then(|cose| {
             // The clock only matters to the expiration check; without one
             // the other checks still run (at the epoch).
@@ -251,9 +247,11 @@ impl<'a> Case<'a> {
             Flag::B45Decode => {
                 let input = match text(j, "BASE45") {
                     Some(b) => b.to_owned(),
-                    None => transport::strip_prefix(text(j, "PREFIX").ok_or("no BASE45 or PREFIX")?, PrefixPolicy::Required)
-                        .map(|(r, _)| r.to_owned())
-                        .map_err(|_| "no BASE45, and PREFIX has no prefix")?,
+                    None => {
+                        transport::strip_prefix(text(j, "PREFIX").ok_or("no BASE45 or PREFIX")?, PrefixPolicy::Required)
+                            .map(|(r, _)| r.to_owned())
+                            .map_err(|_| "no BASE45, and PREFIX has no prefix")?
+                    }
                 };
                 Ok(match transport::base45(&input) {
                     Err(f) => Step::fail(format!("{}: {}", f.reason, f.detail)),
@@ -302,7 +300,10 @@ impl<'a> Case<'a> {
             Flag::ValidObject => {
                 let dcc = self.expected_dcc().ok_or("no JSON")?;
                 let check = HcertDocument::new(dcc.clone()).schema_check();
-                Ok(Step { passed: check.outcome == Outcome::Pass, detail: format!("{}: {}", check.reason, check.detail) })
+                Ok(Step {
+                    passed: check.outcome == Outcome::Pass,
+                    detail: format!("{}: {}", check.reason, check.detail),
+                })
             }
             Flag::Encode => {
                 let dcc = self.expected_dcc().ok_or("no JSON")?;

@@ -80,6 +80,9 @@ mod tests {
         assert!(equivalent(&json!("2021-05-03T10:27:15Z"), &json!("2021-05-03T12:27:15.000+02:00")));
         assert!(!equivalent(&json!("2021-05-03"), &json!("2021-05-04")));
         assert!(!equivalent(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
-        assert_eq!(first_difference(&json!({"a": {"b": 1}}), &json!({"a": {"b": 2}}), &mut String::new()), Some("/a/b".into()));
+        assert_eq!(
+            first_difference(&json!({"a": {"b": 1}}), &json!({"a": {"b": 2}}), &mut String::new()),
+            Some("/a/b".into())
+        );
     }
 }

@@ -89,10 +89,7 @@ impl PublicKey {
     /// Reads a key from an X.509 SubjectPublicKeyInfo.
     pub fn from_spki(spki: &x509_cert::spki::SubjectPublicKeyInfoOwned) -> Result<Self, KeyError> {
         let alg = spki.algorithm.oid.to_string();
-        let bits = spki
-            .subject_public_key
-            .as_bytes()
-            .ok_or_else(|| KeyError("public key has unused bits".into()))?;
+        let bits = spki.subject_public_key.as_bytes().ok_or_else(|| KeyError("public key has unused bits".into()))?;
         match alg.as_str() {
             OID_EC_PUBLIC_KEY => {
                 let curve = spki
@@ -113,8 +110,7 @@ impl PublicKey {
                 }
             }
             OID_RSA | OID_RSA_PSS => {
-                let key = RsaPublicKey::from_pkcs1_der(bits)
-                    .map_err(|e| KeyError(format!("invalid RSA key: {e}")))?;
+                let key = RsaPublicKey::from_pkcs1_der(bits).map_err(|e| KeyError(format!("invalid RSA key: {e}")))?;
                 let size = rsa::traits::PublicKeyParts::n(&key).bits();
                 if size < MIN_RSA_BITS {
                     return Err(KeyError(format!("RSA key of {size} bits is too small")));
@@ -155,13 +151,11 @@ pub fn verify(
 ) -> Result<(), SignatureError> {
     match (alg, key) {
         (SignatureAlgorithm::Es256, PublicKey::P256(k)) => {
-            let sig = p256::ecdsa::Signature::from_slice(signature)
-                .map_err(|_| SignatureError::Malformed)?;
+            let sig = p256::ecdsa::Signature::from_slice(signature).map_err(|_| SignatureError::Malformed)?;
             k.verify(message, &sig).map_err(|_| SignatureError::Invalid)
         }
         (SignatureAlgorithm::Es384, PublicKey::P384(k)) => {
-            let sig = p384::ecdsa::Signature::from_slice(signature)
-                .map_err(|_| SignatureError::Malformed)?;
+            let sig = p384::ecdsa::Signature::from_slice(signature).map_err(|_| SignatureError::Malformed)?;
             k.verify(message, &sig).map_err(|_| SignatureError::Invalid)
         }
         (SignatureAlgorithm::Ps256, PublicKey::Rsa(k)) => {
@@ -170,8 +164,7 @@ pub fn verify(
                 return Err(SignatureError::Malformed);
             }
             let digest = Sha256::digest(message);
-            k.verify(rsa::Pss::new_with_salt::<Sha256>(32), &digest, signature)
-                .map_err(|_| SignatureError::Invalid)
+            k.verify(rsa::Pss::new_with_salt::<Sha256>(32), &digest, signature).map_err(|_| SignatureError::Invalid)
         }
         _ => Err(SignatureError::KeyAlgorithmMismatch),
     }

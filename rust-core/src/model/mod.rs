@@ -6,8 +6,6 @@ mod certificate;
 mod reason;
 mod verdict;
 
-pub use certificate::{
-    CertificateType, Certificate, Event, Holder, Recovery, TestEvent, Vaccination,
-};
+pub use certificate::{Certificate, CertificateType, Event, Holder, Recovery, TestEvent, Vaccination};
 pub use reason::Reason;
 pub use verdict::{Check, CheckKind, Outcome, SignerInfo, Status, TrustInfo, Verdict};

@@ -4,8 +4,8 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::reason::{Reason, ReasonClass};
 use super::Certificate;
+use super::reason::{Reason, ReasonClass};
 use crate::clock::ClockSource;
 use crate::formats::FormatId;
 use crate::time_parse::serde_utc;

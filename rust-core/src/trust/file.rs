@@ -83,15 +83,16 @@ pub fn pem_certificates(text: &str) -> Vec<Result<Vec<u8>, String>> {
 pub fn parse(origin: &str, bytes: &[u8], report: &mut LoadReport) -> Result<Vec<SignerKey>, Error> {
     let trimmed = bytes.trim_ascii_start();
     let mut signers = Vec::new();
-    let mut add = |position: String, der: Result<Vec<u8>, String>, kid: Option<Vec<u8>>, country: Option<String>| {
-        match der.and_then(|der| SignerKey::from_der(&der, kid, country).map_err(|e| e.0)) {
+    let mut add =
+        |position: String, der: Result<Vec<u8>, String>, kid: Option<Vec<u8>>, country: Option<String>| match der
+            .and_then(|der| SignerKey::from_der(&der, kid, country).map_err(|e| e.0))
+        {
             Ok(s) => {
                 signers.push(s);
                 report.loaded += 1;
             }
             Err(reason) => report.skipped.push(SkippedEntry { position, reason }),
-        }
-    };
+        };
     if trimmed.starts_with(b"[") || trimmed.starts_with(b"{") {
         let list: TrustListJson = serde_json::from_slice(trimmed).map_err(|e| Error::TrustFormat {
             origin: origin.to_owned(),
@@ -152,9 +153,9 @@ pub fn load(path: &Path) -> Result<(MemoryStore, LoadReport), Error> {
             .map_err(|source| Error::TrustIo { path: path.to_owned(), source })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
-                p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                    matches!(e.to_ascii_lowercase().as_str(), "pem" | "crt" | "cer" | "der" | "json")
-                })
+                p.extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "pem" | "crt" | "cer" | "der" | "json"))
             })
             .collect();
         files.sort();

@@ -32,8 +32,7 @@ impl MemoryStore {
     /// Adds a signer. The same certificate under the same kid is kept once.
     pub fn insert(&mut self, signer: SignerKey) {
         let entry = self.by_kid.entry(signer.kid.clone()).or_default();
-        let duplicate = signer.certificate.is_some()
-            && entry.iter().any(|s| s.certificate == signer.certificate);
+        let duplicate = signer.certificate.is_some() && entry.iter().any(|s| s.certificate == signer.certificate);
         if !duplicate {
             entry.push(Arc::new(signer));
             self.len += 1;

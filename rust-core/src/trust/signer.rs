@@ -47,11 +47,8 @@ impl KeyUsage {
         if self.oids.is_empty() {
             return None;
         }
-        let mut types: Vec<CertificateType> = DCC_KEY_USAGES
-            .iter()
-            .filter(|(oid, _)| self.oids.iter().any(|o| o == oid))
-            .map(|(_, t)| *t)
-            .collect();
+        let mut types: Vec<CertificateType> =
+            DCC_KEY_USAGES.iter().filter(|(oid, _)| self.oids.iter().any(|o| o == oid)).map(|(_, t)| *t).collect();
         types.sort_by_key(|t| t.name());
         types.dedup();
         Some(types)

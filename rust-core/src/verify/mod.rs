@@ -12,12 +12,12 @@ use std::sync::Arc;
 
 use time::Duration;
 
+use crate::Error;
 use crate::clock::Clock;
 use crate::formats::{self, Decoded, Failure, FormatId, PrefixPolicy, b64};
 use crate::limits::Limits;
 use crate::model::{Check, CheckKind, Reason, SignerInfo, TrustInfo, Verdict};
 use crate::trust::{SignerKey, TrustStore};
-use crate::Error;
 
 /// How a [`Verifier`] treats its input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,8 +83,9 @@ impl<S: TrustStore> Verifier<S> {
             ))
         } else {
             match formats::detect(payload, self.options.prefix) {
-                FormatId::Hcert => formats::hcert::decode(payload, self.options.prefix, limits)
-                    .map_err(|f| (FormatId::Hcert, f)),
+                FormatId::Hcert => {
+                    formats::hcert::decode(payload, self.options.prefix, limits).map_err(|f| (FormatId::Hcert, f))
+                }
                 _ => Err((FormatId::Unknown, unknown_format(payload))),
             }
         };
@@ -151,7 +152,11 @@ impl<S: TrustStore> Verifier<S> {
             None => sig.issuer.clone(),
         };
         let key_usage = match (&signer, &cert_type) {
-            (None, _) => Check::skipped(CheckKind::KeyUsage, Reason::DependencyFailed, "no trusted signer verified the signature"),
+            (None, _) => Check::skipped(
+                CheckKind::KeyUsage,
+                Reason::DependencyFailed,
+                "no trusted signer verified the signature",
+            ),
             (Some(_), Err(f)) => Check::fail(CheckKind::KeyUsage, f.reason, f.detail.clone()),
             (Some(s), Ok(t)) => key_usage_check(s, *t),
         };
@@ -166,14 +171,8 @@ impl<S: TrustStore> Verifier<S> {
                 not_after: s.not_after,
             });
         }
-        let checks = vec![
-            Check::pass(CheckKind::Decode, decode_detail),
-            sig.check,
-            issuer,
-            key_usage,
-            validity,
-            schema,
-        ];
+        let checks =
+            vec![Check::pass(CheckKind::Decode, decode_detail), sig.check, issuer, key_usage, validity, schema];
         Ok(Verdict {
             status: Verdict::status_of(&checks),
             format: decoded.format,
@@ -194,7 +193,8 @@ fn unknown_format(payload: &str) -> Failure {
         Some(':') if !scheme.is_empty() => format!("payloads with the context identifier {scheme}: are not supported"),
         _ => "the payload is not in a supported format (an EU DCC starts with HC1:)".to_owned(),
     };
-    let reason = if scheme.len() == 3 && scheme.starts_with("HC") { Reason::PrefixUnsupported } else { Reason::FormatUnknown };
+    let reason =
+        if scheme.len() == 3 && scheme.starts_with("HC") { Reason::PrefixUnsupported } else { Reason::FormatUnknown };
     Failure::new(reason, detail)
 }
 
@@ -206,7 +206,11 @@ fn issuer_check(s: &SignerKey, now: time::OffsetDateTime) -> Check {
     use crate::time_parse::format_utc;
     let who = format!("signer {} ({})", b64(&s.kid), s.country.as_deref().unwrap_or("country unknown"));
     if let Some(nb) = s.not_before.filter(|nb| now < *nb) {
-        return Check::fail(CheckKind::Issuer, Reason::SignerNotYetValid, format!("{who} is valid only from {}", format_utc(nb)));
+        return Check::fail(
+            CheckKind::Issuer,
+            Reason::SignerNotYetValid,
+            format!("{who} is valid only from {}", format_utc(nb)),
+        );
     }
     if let Some(na) = s.not_after.filter(|na| now > *na) {
         return Check::fail(CheckKind::Issuer, Reason::SignerExpired, format!("{who} expired at {}", format_utc(na)));
@@ -218,7 +222,10 @@ fn issuer_check(s: &SignerKey, now: time::OffsetDateTime) -> Check {
 /// may only sign those types.
 fn key_usage_check(s: &SignerKey, kind: crate::model::CertificateType) -> Check {
     match s.key_usage.dcc_types() {
-        None => Check::pass(CheckKind::KeyUsage, format!("the signer may sign every type (no DCC key usage); this is a {} certificate", kind.name())),
+        None => Check::pass(
+            CheckKind::KeyUsage,
+            format!("the signer may sign every type (no DCC key usage); this is a {} certificate", kind.name()),
+        ),
         Some(types) if types.contains(&kind) => {
             Check::pass(CheckKind::KeyUsage, format!("the signer may sign {} certificates", kind.name()))
         }

@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
+use crate::Error;
 use crate::crypto::{self, SignatureError};
 use crate::formats::{DeclaredAlgorithm, SignedEnvelope, b64};
 use crate::limits::Limits;
 use crate::model::{Check, CheckKind, Reason};
 use crate::trust::{SignerKey, TrustStore};
-use crate::Error;
 
 /// What the signature step found.
 pub(super) struct SignatureStep {
@@ -94,7 +94,10 @@ pub(super) fn check(env: &SignedEnvelope, store: &dyn TrustStore, limits: &Limit
         let (reason, what) = match worst {
             Some(SignatureError::KeyAlgorithmMismatch) | None => (
                 Reason::KeyAlgorithmMismatch,
-                format!("the key for kid {kid_text} is a {} key, which cannot verify {alg}", candidates[0].public_key.describe()),
+                format!(
+                    "the key for kid {kid_text} is a {} key, which cannot verify {alg}",
+                    candidates[0].public_key.describe()
+                ),
             ),
             Some(SignatureError::Malformed) => (
                 Reason::SignatureMalformed,

@@ -14,7 +14,9 @@ pub fn parse(bytes: &[u8], max_depth: usize, malformed: Reason, what: &str) -> R
             Failure::new(Reason::CborTooDeep, format!("{what} nests deeper than {max_depth} levels"))
         }
         ciborium::de::Error::Io(_) => Failure::new(malformed, format!("{what} is truncated")),
-        ciborium::de::Error::Syntax(at) => Failure::new(malformed, format!("{what} has a CBOR syntax error at byte {at}")),
+        ciborium::de::Error::Syntax(at) => {
+            Failure::new(malformed, format!("{what} has a CBOR syntax error at byte {at}"))
+        }
         ciborium::de::Error::Semantic(at, _) => match at {
             Some(at) => Failure::new(malformed, format!("{what} has invalid CBOR at byte {at}")),
             None => Failure::new(malformed, format!("{what} has invalid CBOR")),
@@ -64,9 +66,9 @@ pub fn to_json(v: &Value, path: &mut String) -> Result<serde_json::Value, String
                 return Err(format!("{path}: integer out of range"));
             }
         }
-        Value::Float(f) => serde_json::Number::from_f64(*f)
-            .map(J::Number)
-            .ok_or_else(|| format!("{path}: number is not finite"))?,
+        Value::Float(f) => {
+            serde_json::Number::from_f64(*f).map(J::Number).ok_or_else(|| format!("{path}: number is not finite"))?
+        }
         Value::Bytes(_) => return Err(format!("{path}: byte string has no JSON form")),
         Value::Tag(1, inner) => {
             let secs = match inner.as_ref() {

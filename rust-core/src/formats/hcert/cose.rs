@@ -44,7 +44,10 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Sign1, Failure> {
                 return Err(Failure::new(Reason::CoseMalformed, "COSE_Sign (several signers) is not used by HC1"));
             }
             other => {
-                return Err(Failure::new(Reason::CoseMalformed, format!("unexpected CBOR tag {other} around the COSE message")));
+                return Err(Failure::new(
+                    Reason::CoseMalformed,
+                    format!("unexpected CBOR tag {other} around the COSE message"),
+                ));
             }
         }
         value = *inner;
@@ -85,8 +88,6 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Sign1, Failure> {
     };
 
     let to_be_signed = msg.tbs_data(&[]);
-    let payload = msg
-        .payload
-        .ok_or_else(|| Failure::new(Reason::CoseMalformed, "the payload is detached (nil)"))?;
+    let payload = msg.payload.ok_or_else(|| Failure::new(Reason::CoseMalformed, "the payload is detached (nil)"))?;
     Ok(Sign1 { algorithm, kid, kid_location, payload, signature: msg.signature, to_be_signed })
 }

@@ -78,8 +78,8 @@ pub fn parse(payload: &[u8], limits: &Limits) -> Result<Claims, Failure> {
     let exp = claim(CLAIM_EXP).map_or(TimeClaim::Absent, time_claim);
     let iat = claim(CLAIM_IAT).map_or(TimeClaim::Absent, time_claim);
 
-    let hcert = claim(CLAIM_HCERT)
-        .ok_or_else(|| Failure::new(Reason::HcertMissing, "the CWT has no hcert claim (-260)"))?;
+    let hcert =
+        claim(CLAIM_HCERT).ok_or_else(|| Failure::new(Reason::HcertMissing, "the CWT has no hcert claim (-260)"))?;
     let Value::Map(hcert) = hcert else {
         return Err(Failure::new(
             Reason::HcertMalformed,

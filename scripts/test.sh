@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The whole test suite: what CI runs (.ci/run) and what README.md tells you to run.
+# Installs nothing system-wide; needs a Rust toolchain (rustup) on PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "cargo not found: install Rust from https://rustup.rs (stable 1.85 or newer)" >&2
+  exit 1
+fi
+
+testdata="${HEALTHCERT_TESTDATA:-$(cd .. && pwd)/shared/testdata}"
+if [ -d "$testdata" ]; then
+  echo "== external conformance data: $testdata"
+else
+  echo "== external conformance data NOT FOUND at $testdata: conformance tests will report SKIPPED" >&2
+fi
+
+echo "== format"
+cargo fmt --all --check
+
+echo "== lint"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== tests"
+cargo test --workspace --locked
+
+echo "== all tests passed"
