@@ -7,5 +7,5 @@ mod reason;
 mod verdict;
 
 pub use certificate::{Certificate, CertificateType, Event, Holder, Recovery, TestEvent, Vaccination};
-pub use reason::Reason;
+pub use reason::{Reason, ReasonClass};
 pub use verdict::{Check, CheckKind, Outcome, SignerInfo, Status, TrustInfo, Verdict};
