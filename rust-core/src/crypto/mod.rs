@@ -1,13 +1,14 @@
 //! Signature verification: ES256, ES384 (ECDSA over P-256/P-384 with the
 //! COSE/JOSE fixed-length `r || s` encoding) and PS256 (RSASSA-PSS with
-//! SHA-256, MGF1-SHA-256, salt = hash length, RFC 8230).
+//! SHA-256, MGF1-SHA-256, RFC 8230).
+//!
+//! The arithmetic is `ring`'s (constant-time, assembly-optimised; several
+//! times faster than the pure-Rust curves here): keys are checked for shape
+//! when they enter a trust store and handed to `ring` on every verification.
 
 use std::fmt;
 
-use p256::ecdsa::signature::Verifier as _;
-use rsa::RsaPublicKey;
-use rsa::pkcs1::DecodeRsaPublicKey as _;
-use sha2::{Digest as _, Sha256};
+use ring::signature::{self as sig, UnparsedPublicKey};
 
 /// A signature algorithm named by a signed envelope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -48,19 +49,25 @@ impl fmt::Display for SignatureAlgorithm {
     }
 }
 
-/// Smallest RSA modulus accepted, in bits.
+/// Smallest RSA modulus accepted, in bits (hcert spec §3.3.2).
 pub const MIN_RSA_BITS: usize = 2048;
+/// Largest RSA modulus accepted, in bits.
+pub const MAX_RSA_BITS: usize = 8192;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeyKind {
+    P256,
+    P384,
+    Rsa,
+}
 
 /// A public key that can verify signatures.
 #[derive(Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum PublicKey {
-    /// NIST P-256.
-    P256(p256::ecdsa::VerifyingKey),
-    /// NIST P-384.
-    P384(p384::ecdsa::VerifyingKey),
-    /// RSA (2048 to 4096 bits).
-    Rsa(RsaPublicKey),
+pub struct PublicKey {
+    kind: KeyKind,
+    /// Uncompressed SEC1 point (EC) or PKCS#1 `RSAPublicKey` DER (RSA).
+    bytes: Vec<u8>,
+    bits: usize,
 }
 
 impl fmt::Debug for PublicKey {
@@ -85,11 +92,56 @@ const OID_P384: &str = "1.3.132.0.34";
 const OID_RSA: &str = "1.2.840.113549.1.1.1";
 const OID_RSA_PSS: &str = "1.2.840.113549.1.1.10";
 
+fn ec_point(bytes: &[u8], coordinate_len: usize, curve: &str) -> Result<Vec<u8>, KeyError> {
+    match bytes.first() {
+        Some(0x04) if bytes.len() == 1 + 2 * coordinate_len => Ok(bytes.to_vec()),
+        Some(0x02 | 0x03) => Err(KeyError(format!("compressed {curve} points are not supported"))),
+        _ => Err(KeyError(format!("malformed {curve} point"))),
+    }
+}
+
+/// Bit length of a big-endian unsigned integer.
+fn bit_len(be: &[u8]) -> usize {
+    let be = &be[be.iter().position(|b| *b != 0).unwrap_or(be.len())..];
+    be.first().map_or(0, |b| be.len() * 8 - b.leading_zeros() as usize)
+}
+
 impl PublicKey {
+    /// A P-256 key from an uncompressed SEC1 point (`04 || x || y`).
+    pub fn p256_from_sec1(point: &[u8]) -> Result<Self, KeyError> {
+        Ok(Self { kind: KeyKind::P256, bytes: ec_point(point, 32, "P-256")?, bits: 256 })
+    }
+
+    /// A P-384 key from an uncompressed SEC1 point.
+    pub fn p384_from_sec1(point: &[u8]) -> Result<Self, KeyError> {
+        Ok(Self { kind: KeyKind::P384, bytes: ec_point(point, 48, "P-384")?, bits: 384 })
+    }
+
+    /// An RSA key from a PKCS#1 `RSAPublicKey` (DER).
+    pub fn rsa_from_pkcs1(der: &[u8]) -> Result<Self, KeyError> {
+        use x509_cert::der::{Decode as _, asn1::UintRef};
+        let (n, e) = x509_cert::der::SliceReader::new(der)
+            .and_then(|mut r| {
+                use x509_cert::der::Reader as _;
+                let v = r.sequence(|s| Ok((UintRef::decode(s)?.as_bytes().to_vec(), UintRef::decode(s)?.as_bytes().to_vec())))?;
+                r.finish(v)
+            })
+            .map_err(|e| KeyError(format!("invalid RSA key: {e}")))?;
+        let bits = bit_len(&n);
+        if !(MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
+            return Err(KeyError(format!("RSA key of {bits} bits is outside {MIN_RSA_BITS}..={MAX_RSA_BITS}")));
+        }
+        if bit_len(&e) < 2 || e.last().is_some_and(|b| b & 1 == 0) {
+            return Err(KeyError("invalid RSA public exponent".into()));
+        }
+        Ok(Self { kind: KeyKind::Rsa, bytes: der.to_vec(), bits })
+    }
+
     /// Reads a key from an X.509 SubjectPublicKeyInfo.
     pub fn from_spki(spki: &x509_cert::spki::SubjectPublicKeyInfoOwned) -> Result<Self, KeyError> {
         let alg = spki.algorithm.oid.to_string();
-        let bits = spki.subject_public_key.as_bytes().ok_or_else(|| KeyError("public key has unused bits".into()))?;
+        let bits =
+            spki.subject_public_key.as_bytes().ok_or_else(|| KeyError("public key has unused bits".into()))?;
         match alg.as_str() {
             OID_EC_PUBLIC_KEY => {
                 let curve = spki
@@ -100,33 +152,22 @@ impl PublicKey {
                     .map(|o| o.to_string())
                     .ok_or_else(|| KeyError("EC key without named curve".into()))?;
                 match curve.as_str() {
-                    OID_P256 => p256::ecdsa::VerifyingKey::from_sec1_bytes(bits)
-                        .map(PublicKey::P256)
-                        .map_err(|_| KeyError("invalid P-256 point".into())),
-                    OID_P384 => p384::ecdsa::VerifyingKey::from_sec1_bytes(bits)
-                        .map(PublicKey::P384)
-                        .map_err(|_| KeyError("invalid P-384 point".into())),
+                    OID_P256 => Self::p256_from_sec1(bits),
+                    OID_P384 => Self::p384_from_sec1(bits),
                     other => Err(KeyError(format!("unsupported EC curve {other}"))),
                 }
             }
-            OID_RSA | OID_RSA_PSS => {
-                let key = RsaPublicKey::from_pkcs1_der(bits).map_err(|e| KeyError(format!("invalid RSA key: {e}")))?;
-                let size = rsa::traits::PublicKeyParts::n(&key).bits();
-                if size < MIN_RSA_BITS {
-                    return Err(KeyError(format!("RSA key of {size} bits is too small")));
-                }
-                Ok(PublicKey::Rsa(key))
-            }
+            OID_RSA | OID_RSA_PSS => Self::rsa_from_pkcs1(bits),
             other => Err(KeyError(format!("unsupported key algorithm {other}"))),
         }
     }
 
     /// A short description: `P-256`, `RSA-2048`.
     pub fn describe(&self) -> String {
-        match self {
-            PublicKey::P256(_) => "P-256".into(),
-            PublicKey::P384(_) => "P-384".into(),
-            PublicKey::Rsa(k) => format!("RSA-{}", rsa::traits::PublicKeyParts::n(k).bits()),
+        match self.kind {
+            KeyKind::P256 => "P-256".into(),
+            KeyKind::P384 => "P-384".into(),
+            KeyKind::Rsa => format!("RSA-{}", self.bits),
         }
     }
 }
@@ -143,34 +184,52 @@ pub enum SignatureError {
 }
 
 /// Verifies `signature` over `message` with `key` under `alg`.
-pub fn verify(
-    alg: SignatureAlgorithm,
-    key: &PublicKey,
-    message: &[u8],
-    signature: &[u8],
-) -> Result<(), SignatureError> {
-    match (alg, key) {
-        (SignatureAlgorithm::Es256, PublicKey::P256(k)) => {
-            let sig = p256::ecdsa::Signature::from_slice(signature).map_err(|_| SignatureError::Malformed)?;
-            k.verify(message, &sig).map_err(|_| SignatureError::Invalid)
-        }
-        (SignatureAlgorithm::Es384, PublicKey::P384(k)) => {
-            let sig = p384::ecdsa::Signature::from_slice(signature).map_err(|_| SignatureError::Malformed)?;
-            k.verify(message, &sig).map_err(|_| SignatureError::Invalid)
-        }
-        (SignatureAlgorithm::Ps256, PublicKey::Rsa(k)) => {
-            let size = rsa::traits::PublicKeyParts::size(k);
-            if signature.len() != size {
-                return Err(SignatureError::Malformed);
-            }
-            let digest = Sha256::digest(message);
-            k.verify(rsa::Pss::new_with_salt::<Sha256>(32), &digest, signature).map_err(|_| SignatureError::Invalid)
-        }
-        _ => Err(SignatureError::KeyAlgorithmMismatch),
+pub fn verify(alg: SignatureAlgorithm, key: &PublicKey, message: &[u8], signature: &[u8]) -> Result<(), SignatureError> {
+    let (ring_alg, sig_len): (&'static dyn sig::VerificationAlgorithm, usize) = match (alg, key.kind) {
+        (SignatureAlgorithm::Es256, KeyKind::P256) => (&sig::ECDSA_P256_SHA256_FIXED, 64),
+        (SignatureAlgorithm::Es384, KeyKind::P384) => (&sig::ECDSA_P384_SHA384_FIXED, 96),
+        (SignatureAlgorithm::Ps256, KeyKind::Rsa) => (&sig::RSA_PSS_2048_8192_SHA256, key.bits.div_ceil(8)),
+        _ => return Err(SignatureError::KeyAlgorithmMismatch),
+    };
+    if signature.len() != sig_len {
+        return Err(SignatureError::Malformed);
     }
+    UnparsedPublicKey::new(ring_alg, &key.bytes).verify(message, signature).map_err(|_| SignatureError::Invalid)
 }
 
 /// SHA-256 of `data`.
 pub fn sha256(data: &[u8]) -> [u8; 32] {
-    Sha256::digest(data).into()
+    let d = ring::digest::digest(&ring::digest::SHA256, data);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(d.as_ref());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bit_lengths() {
+        assert_eq!(bit_len(&[0, 0, 1]), 1);
+        assert_eq!(bit_len(&[0x80, 0]), 16);
+        assert_eq!(bit_len(&[]), 0);
+    }
+
+    #[test]
+    fn ec_points_are_shape_checked() {
+        assert!(PublicKey::p256_from_sec1(&[4; 65]).is_ok());
+        assert!(PublicKey::p256_from_sec1(&[4; 64]).is_err());
+        assert!(PublicKey::p256_from_sec1(&[2; 33]).is_err());
+        assert!(PublicKey::p384_from_sec1(&[4; 97]).is_ok());
+    }
+
+    #[test]
+    fn mismatched_algorithm_and_key() {
+        let k = PublicKey::p256_from_sec1(&[4; 65]).unwrap();
+        assert_eq!(verify(SignatureAlgorithm::Ps256, &k, b"m", &[0; 256]), Err(SignatureError::KeyAlgorithmMismatch));
+        assert_eq!(verify(SignatureAlgorithm::Es256, &k, b"m", &[0; 70]), Err(SignatureError::Malformed));
+        // Not a point on the curve: ring rejects it at verification.
+        assert_eq!(verify(SignatureAlgorithm::Es256, &k, b"m", &[1; 64]), Err(SignatureError::Invalid));
+    }
 }

@@ -21,7 +21,7 @@ pub fn signing_key() -> SigningKey {
 }
 
 pub fn store() -> MemoryStore {
-    let key = PublicKey::P256(*signing_key().verifying_key());
+    let key = PublicKey::p256_from_sec1(signing_key().verifying_key().to_encoded_point(false).as_bytes()).unwrap();
     MemoryStore::from_signers(
         "test",
         [SignerKey {

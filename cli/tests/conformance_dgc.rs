@@ -1,0 +1,125 @@
+//! The EU DCC conformance suite through the project's pipeline: every
+//! mismatch must be one documented in docs/conformance.md, with the count the
+//! document states, and the CLI's JSON contract and exit status hold.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use healthcert_cli::conformance::dgc;
+
+fn suite() -> Option<PathBuf> {
+    let root = std::env::var_os("HEALTHCERT_TESTDATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"));
+    let dir = root.join("eu-digital-green-certificates+dgc-testdata");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("SKIPPED: external test data not found at {} (set HEALTHCERT_TESTDATA)", dir.display());
+        None
+    }
+}
+
+/// A row of the "Known mismatches" table.
+struct Documented {
+    files: Vec<String>,
+    flags: Vec<String>,
+    count: usize,
+    seen: usize,
+}
+
+fn backticked(cell: &str) -> Vec<String> {
+    cell.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+}
+
+fn documented() -> Vec<Documented> {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/conformance.md")).unwrap();
+    let section = doc.split("### Known mismatches").nth(1).expect("docs/conformance.md has a Known mismatches section");
+    let section = section.split("\n### ").next().unwrap();
+    section
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let count = cells.get(3)?.parse().ok()?;
+            Some(Documented { files: backticked(cells[1]), flags: backticked(cells[2]), count, seen: 0 })
+        })
+        .collect()
+}
+
+/// `*` matches any run of characters within one path segment.
+fn glob(pattern: &str, path: &str) -> bool {
+    let (p, s) = (pattern.as_bytes(), path.as_bytes());
+    fn go(p: &[u8], s: &[u8]) -> bool {
+        match p.split_first() {
+            None => s.is_empty(),
+            Some((b'*', rest)) => (0..=s.len()).take_while(|i| *i == 0 || s[i - 1] != b'/').any(|i| go(rest, &s[i..])),
+            Some((c, rest)) => s.first() == Some(c) && go(rest, &s[1..]),
+        }
+    }
+    go(p, s)
+}
+
+#[test]
+fn glob_matches_within_a_segment() {
+    assert!(glob("NL/2DCode/raw/*.json", "NL/2DCode/raw/001-NL-test.json"));
+    assert!(!glob("NL/*.json", "NL/2DCode/raw/001.json"));
+    assert!(glob("BG/2DCode/raw/4.json", "BG/2DCode/raw/4.json"));
+}
+
+#[test]
+fn every_mismatch_is_documented_upstream_data_error() {
+    let Some(dir) = suite() else { return };
+    let report = dgc::run(&dir).unwrap();
+    assert!(report.cases >= 440, "found only {} cases", report.cases);
+    assert!(report.flags_checked >= 4000, "checked only {} flags", report.flags_checked);
+
+    let mut rows = documented();
+    assert!(!rows.is_empty(), "the Known mismatches table is empty or unreadable");
+    let mut undocumented = Vec::new();
+    for m in &report.mismatches {
+        let path = m.file.replace('\\', "/");
+        match rows.iter_mut().find(|r| r.flags.contains(&m.flag) && r.files.iter().any(|f| glob(f, &path))) {
+            Some(row) => row.seen += 1,
+            None => undocumented.push(format!("{} {} expected {} got {}: {}", m.file, m.flag, m.expected, m.got, m.detail)),
+        }
+    }
+    assert!(undocumented.is_empty(), "mismatches not in docs/conformance.md:\n{}", undocumented.join("\n"));
+    for r in &rows {
+        assert_eq!(r.seen, r.count, "docs/conformance.md row {:?} {:?} states {} mismatches", r.files, r.flags, r.count);
+    }
+}
+
+#[test]
+fn cli_json_contract_and_exit_status() {
+    let Some(dir) = suite() else { return };
+    let bin = env!("CARGO_BIN_EXE_healthcert");
+
+    let out = Command::new(bin).args(["conformance", "dgc"]).arg(&dir).arg("--json").output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "mismatches exist upstream, so the exit status is 5");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in ["cases", "flags_checked"] {
+        assert!(v[key].as_u64().unwrap() > 0, "{key}");
+    }
+    let m = &v["mismatches"][0];
+    for key in ["file", "flag", "expected", "got", "detail"] {
+        assert!(!m[key].is_null(), "mismatch field {key}");
+    }
+
+    // A suite of cases that all conform exits 0.
+    let clean = tempdir();
+    for case in ["CO1.json", "CO3.json", "CO5.json", "CO6.json", "CO17.json", "CO21.json", "CO22.json"] {
+        std::fs::copy(dir.join("common/2DCode/raw").join(case), clean.join(case)).unwrap();
+    }
+    let out = Command::new(bin).args(["conformance", "dgc"]).arg(&clean).arg("--json").output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["cases"], 7);
+    assert_eq!(v["mismatches"].as_array().unwrap().len(), 0, "{v}");
+    assert_eq!(out.status.code(), Some(0));
+    std::fs::remove_dir_all(&clean).ok();
+}
+
+fn tempdir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("healthcert-conformance-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
