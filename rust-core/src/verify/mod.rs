@@ -145,7 +145,7 @@ impl<S: TrustStore> Verifier<S> {
         let env = &decoded.envelope;
         let cert_type = decoded.document.certificate_type();
 
-        let sig = signature::check(env, &self.store, &self.options.limits)?;
+        let sig = signature::check(env, &self.store, &self.options.limits, now, cert_type.as_ref().ok().copied())?;
         let signer: Option<Arc<SignerKey>> = sig.signer.clone();
         let issuer = match &signer {
             Some(s) => issuer_check(s, now),

@@ -4,11 +4,13 @@
 
 use std::sync::Arc;
 
+use time::OffsetDateTime;
+
 use crate::Error;
 use crate::crypto::{self, SignatureError};
 use crate::formats::{DeclaredAlgorithm, SignedEnvelope, b64};
 use crate::limits::Limits;
-use crate::model::{Check, CheckKind, Reason};
+use crate::model::{CertificateType, Check, CheckKind, Reason};
 use crate::trust::{SignerKey, TrustStore};
 
 /// What the signature step found.
@@ -27,7 +29,17 @@ fn step(check: Check, issuer: Check) -> SignatureStep {
 }
 
 /// hcert spec §3.3.3: "a verifier MUST check all DSCs with that kid".
-pub(super) fn check(env: &SignedEnvelope, store: &dyn TrustStore, limits: &Limits) -> Result<SignatureStep, Error> {
+///
+/// When several candidates verify (the same key listed under several
+/// certificates), the one valid at `now` and allowed to sign `kind` is
+/// preferred.
+pub(super) fn check(
+    env: &SignedEnvelope,
+    store: &dyn TrustStore,
+    limits: &Limits,
+    now: OffsetDateTime,
+    kind: Option<CertificateType>,
+) -> Result<SignatureStep, Error> {
     let Some(kid) = env.key_id.as_deref() else {
         return Ok(step(
             Check::fail(CheckKind::Signature, Reason::KidMissing, "neither COSE header carries a key identifier"),
@@ -111,7 +123,14 @@ pub(super) fn check(env: &SignedEnvelope, store: &dyn TrustStore, limits: &Limit
         return Ok(step(Check::fail(CheckKind::Signature, reason, what), issuer));
     }
 
-    let signer = verified.first().cloned();
+    let rank = |s: &SignerKey| {
+        let in_window = s.not_before.is_none_or(|nb| now >= nb) && s.not_after.is_none_or(|na| now <= na);
+        let allowed = kind.is_none_or(|k| s.key_usage.allows(k));
+        (in_window, allowed)
+    };
+    // The first of the best-ranked candidates, in trust-store order.
+    let best = verified.iter().map(|s| rank(s)).max();
+    let signer = verified.iter().find(|s| Some(rank(s)) == best).cloned();
     let detail = match &signer {
         Some(s) => format!("{alg} signature verified with the {} key of kid {kid_text}", s.public_key.describe()),
         None => String::new(),
