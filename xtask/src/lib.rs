@@ -1,0 +1,95 @@
+//! The fixtures generator behind `cargo xtask fixtures`.
+//!
+//! [`generate`] writes the whole `fixtures/` tree: a test PKI for the
+//! user-assigned country `XT` (CSCA, DSCs, their PUBLIC TEST private keys),
+//! trust lists in two forms, HC1 payloads with their QR codes, and a manifest
+//! of the verdict each payload must get at the reference time. Every byte is
+//! derived from fixed labels, so two runs write identical files.
+
+mod cases;
+mod dates;
+mod hcert;
+mod manifest;
+mod pki;
+mod qr;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+
+/// The directories [`generate`] owns inside the output directory: files in
+/// them that it did not write are removed.
+const OWNED_DIRS: [&str; 4] = ["hcert", "keys", "trust", "untrusted"];
+
+/// Every file of the fixtures tree, by path relative to its root.
+pub fn render() -> Result<BTreeMap<String, Vec<u8>>> {
+    let pki = pki::build()?;
+    let cases = cases::build(&pki)?;
+    let mut files = BTreeMap::new();
+
+    let mut has_png = Vec::with_capacity(cases.len());
+    for c in &cases {
+        files.insert(format!("hcert/{}.txt", c.name), format!("{}\n", c.text).into_bytes());
+        let png = qr::png(&c.text).with_context(|| format!("QR code of {}", c.name))?;
+        has_png.push(png.is_some());
+        if let Some(png) = png {
+            files.insert(format!("hcert/{}.png", c.name), png);
+        }
+        if let Some(json) = &c.json {
+            files.insert(format!("hcert/{}.json", c.name), json.clone().into_bytes());
+        }
+    }
+    files.insert("manifest.json".into(), manifest::manifest(&cases, &has_png)?);
+    files.insert("README.md".into(), manifest::readme(&pki, &cases, &has_png).into_bytes());
+
+    files.insert("trust/trustlist.json".into(), manifest::trustlist(&pki)?);
+    files.insert("trust/csca.pem".into(), pki.csca_pem()?.into_bytes());
+    files.insert("keys/csca.pk8.pem".into(), pki.csca_key.pkcs8_pem()?.into_bytes());
+    for d in &pki.dscs {
+        let dir = if d.trusted { "trust/dsc" } else { "untrusted" };
+        files.insert(format!("{dir}/{}.pem", d.name), d.pem()?.into_bytes());
+        files.insert(format!("keys/{}.pk8.pem", d.name), d.key.pkcs8_pem()?.into_bytes());
+    }
+    Ok(files)
+}
+
+/// Writes the full fixtures tree into `out_dir` (created if needed). Files
+/// whose content is unchanged are left alone; stale files in the generated
+/// directories (`hcert/`, `keys/`, `trust/`, `untrusted/`) are removed.
+pub fn generate(out_dir: &Path) -> Result<()> {
+    let files = render()?;
+    for (rel, bytes) in &files {
+        let path = out_dir.join(rel);
+        if fs::read(&path).is_ok_and(|old| old == *bytes) {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    }
+    for dir in OWNED_DIRS {
+        prune(out_dir, Path::new(dir), &files)?;
+    }
+    Ok(())
+}
+
+fn prune(root: &Path, rel: &Path, keep: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+    let dir = root.join(rel);
+    let Ok(entries) = fs::read_dir(&dir) else { return Ok(()) };
+    for entry in entries {
+        let entry = entry?;
+        let rel = rel.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            prune(root, &rel, keep)?;
+        } else {
+            let key = rel.to_string_lossy().replace('\\', "/");
+            if !keep.contains_key(&key) {
+                fs::remove_file(root.join(&rel)).with_context(|| format!("removing stale {key}"))?;
+            }
+        }
+    }
+    Ok(())
+}
