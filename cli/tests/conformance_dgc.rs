@@ -80,12 +80,18 @@ fn every_mismatch_is_documented_upstream_data_error() {
         let path = m.file.replace('\\', "/");
         match rows.iter_mut().find(|r| r.flags.contains(&m.flag) && r.files.iter().any(|f| glob(f, &path))) {
             Some(row) => row.seen += 1,
-            None => undocumented.push(format!("{} {} expected {} got {}: {}", m.file, m.flag, m.expected, m.got, m.detail)),
+            None => {
+                undocumented.push(format!("{} {} expected {} got {}: {}", m.file, m.flag, m.expected, m.got, m.detail))
+            }
         }
     }
     assert!(undocumented.is_empty(), "mismatches not in docs/conformance.md:\n{}", undocumented.join("\n"));
     for r in &rows {
-        assert_eq!(r.seen, r.count, "docs/conformance.md row {:?} {:?} states {} mismatches", r.files, r.flags, r.count);
+        assert_eq!(
+            r.seen, r.count,
+            "docs/conformance.md row {:?} {:?} states {} mismatches",
+            r.files, r.flags, r.count
+        );
     }
 }
 

@@ -24,12 +24,6 @@ fn reference_clock(manifest: &Value) -> FixedClock {
     FixedClock(healthcert_core::time_parse::rfc3339(at).expect("RFC 3339"))
 }
 
-/// Manifest and verdict disagree on these cases because the *core* is not
-/// there yet, not because the fixture is wrong. Each entry names the case and
-/// why; the test reports them without failing, and fails once one of them
-/// agrees with the manifest (so the entry gets removed).
-const KNOWN_CORE_GAPS: &[(&str, &str)] = &[];
-
 fn files_under(root: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
         for entry in fs::read_dir(dir).unwrap_or_else(|e| panic!("reading {}: {e}", dir.display())) {
@@ -88,7 +82,6 @@ fn every_case_gets_the_verdict_of_the_manifest() {
     let cases = manifest["cases"].as_array().expect("cases");
     assert!(cases.len() >= 30, "only {} cases", cases.len());
     let mut mismatches: Vec<String> = Vec::new();
-    let mut known_seen: BTreeSet<&str> = BTreeSet::new();
     for case in cases {
         let name = case["name"].as_str().expect("name");
         let payload = fs::read_to_string(dir.join(case["file"].as_str().expect("file"))).expect("payload file");
@@ -106,18 +99,7 @@ fn every_case_gets_the_verdict_of_the_manifest() {
             let got: BTreeSet<(String, String)> =
                 verdict.failures().map(|c| (c.check.name().to_owned(), c.reason.code().to_owned())).collect();
             let agrees = status == want_status && got == want;
-            let known = KNOWN_CORE_GAPS.iter().any(|(n, _)| *n == name);
-            if known {
-                known_seen.insert(name);
-                if agrees {
-                    mismatches
-                        .push(format!("{name} [{form}]: now agrees with the manifest; remove it from KNOWN_CORE_GAPS"));
-                } else {
-                    eprintln!(
-                        "known core gap: {name} [{form}]: got {status} {got:?}, manifest says {want_status} {want:?}"
-                    );
-                }
-            } else if !agrees {
+            if !agrees {
                 let details: Vec<String> = verdict
                     .checks
                     .iter()
@@ -129,9 +111,6 @@ fn every_case_gets_the_verdict_of_the_manifest() {
                 ));
             }
         }
-    }
-    for (name, _) in KNOWN_CORE_GAPS {
-        assert!(known_seen.contains(name), "KNOWN_CORE_GAPS names {name}, which is not a case");
     }
     assert!(mismatches.is_empty(), "{} verdict mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
 }

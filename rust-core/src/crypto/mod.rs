@@ -123,7 +123,9 @@ impl PublicKey {
         let (n, e) = x509_cert::der::SliceReader::new(der)
             .and_then(|mut r| {
                 use x509_cert::der::Reader as _;
-                let v = r.sequence(|s| Ok((UintRef::decode(s)?.as_bytes().to_vec(), UintRef::decode(s)?.as_bytes().to_vec())))?;
+                let v = r.sequence(|s| {
+                    Ok((UintRef::decode(s)?.as_bytes().to_vec(), UintRef::decode(s)?.as_bytes().to_vec()))
+                })?;
                 r.finish(v)
             })
             .map_err(|e| KeyError(format!("invalid RSA key: {e}")))?;
@@ -140,8 +142,7 @@ impl PublicKey {
     /// Reads a key from an X.509 SubjectPublicKeyInfo.
     pub fn from_spki(spki: &x509_cert::spki::SubjectPublicKeyInfoOwned) -> Result<Self, KeyError> {
         let alg = spki.algorithm.oid.to_string();
-        let bits =
-            spki.subject_public_key.as_bytes().ok_or_else(|| KeyError("public key has unused bits".into()))?;
+        let bits = spki.subject_public_key.as_bytes().ok_or_else(|| KeyError("public key has unused bits".into()))?;
         match alg.as_str() {
             OID_EC_PUBLIC_KEY => {
                 let curve = spki
@@ -184,7 +185,12 @@ pub enum SignatureError {
 }
 
 /// Verifies `signature` over `message` with `key` under `alg`.
-pub fn verify(alg: SignatureAlgorithm, key: &PublicKey, message: &[u8], signature: &[u8]) -> Result<(), SignatureError> {
+pub fn verify(
+    alg: SignatureAlgorithm,
+    key: &PublicKey,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
     let (ring_alg, sig_len): (&'static dyn sig::VerificationAlgorithm, usize) = match (alg, key.kind) {
         (SignatureAlgorithm::Es256, KeyKind::P256) => (&sig::ECDSA_P256_SHA256_FIXED, 64),
         (SignatureAlgorithm::Es384, KeyKind::P384) => (&sig::ECDSA_P384_SHA384_FIXED, 96),

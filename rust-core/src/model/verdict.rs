@@ -195,7 +195,7 @@ mod tests {
         let unknown = Check::fail(CheckKind::Issuer, Reason::IssuerUnknown, "");
         let invalid = Check::fail(CheckKind::Validity, Reason::Expired, "");
         let skipped = Check::skipped(CheckKind::Signature, Reason::NoTrustedKey, "");
-        assert_eq!(Verdict::status_of(&[pass.clone()]), Status::Valid);
+        assert_eq!(Verdict::status_of(std::slice::from_ref(&pass)), Status::Valid);
         assert_eq!(Verdict::status_of(&[pass.clone(), skipped.clone()]), Status::Unknown);
         let na = Check::skipped(CheckKind::KeyUsage, Reason::NotApplicable, "");
         assert_eq!(Verdict::status_of(&[pass.clone(), na]), Status::Valid);
