@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use healthcert_core::ClockSource;
 use healthcert_core::model::{Certificate, Event, Outcome, Status, Verdict};
 use healthcert_core::time_parse::format_utc;
 
@@ -69,6 +70,9 @@ fn certificate_lines(c: &Certificate, out: &mut String) {
 pub fn verdict(v: &Verdict) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {}", status_line(v), v.format.name());
+    for c in v.failures() {
+        let _ = writeln!(out, "  because {}: {} ({})", c.check.name(), c.detail, c.reason.code());
+    }
     if let Some(c) = &v.certificate {
         certificate_lines(c, &mut out);
     }
@@ -81,7 +85,11 @@ pub fn verdict(v: &Verdict) -> String {
         };
         let _ = writeln!(out, "  {mark}  {:<10} {:<26} {}", c.check.name(), c.reason.code(), c.detail);
     }
-    let _ = writeln!(out, "clock: {} ({:?})", format_utc(v.clock), v.clock_source);
+    let source = match v.clock_source {
+        ClockSource::System => "system clock",
+        ClockSource::Fixed => "fixed by --at",
+    };
+    let _ = writeln!(out, "clock: {} ({source})", format_utc(v.clock));
     let _ = writeln!(out, "trust: {} ({} keys)", v.trust.source, v.trust.entries);
     out
 }

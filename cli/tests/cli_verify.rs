@@ -1,0 +1,131 @@
+//! `healthcert verify` end to end: inputs (argument, file, stdin, bundled
+//! sample), trust forms, the JSON contract, and exit statuses.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const AT: &str = "2026-09-01T12:00:00Z";
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}
+
+fn healthcert(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_healthcert"));
+    cmd.args(args)
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(s) = stdin {
+        input.write_all(s.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn fixture(name: &str) -> String {
+    fixtures().join("hcert").join(format!("{name}.txt")).display().to_string()
+}
+
+#[test]
+fn bundled_sample_verifies_offline_from_any_directory() {
+    let out = healthcert(&["verify", "--at", AT, "--json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json(&out);
+    assert_eq!(v["status"], "valid");
+    assert_eq!(v["format"], "hcert");
+    assert_eq!(v["clock"], AT);
+    assert_eq!(v["clock_source"], "fixed");
+    let checks: Vec<&str> = v["checks"].as_array().unwrap().iter().map(|c| c["check"].as_str().unwrap()).collect();
+    assert_eq!(checks, ["decode", "signature", "issuer", "key_usage", "validity", "schema"]);
+    for c in v["checks"].as_array().unwrap() {
+        assert_eq!(c["outcome"], "pass");
+        assert_eq!(c["reason"], "OK");
+        assert!(c["detail"].is_string());
+    }
+    assert_eq!(v["certificate"]["type"], "vaccination");
+    assert!(v["certificate"]["holder"]["name"].is_string());
+    assert!(v["trust"]["source"].as_str().unwrap().contains("test"));
+
+    let human = healthcert(&["verify", "--at", AT], None);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.starts_with("VALID"), "{text}");
+    assert!(String::from_utf8_lossy(&human.stderr).contains("TEST trust snapshot"));
+}
+
+#[test]
+fn every_fixture_gets_its_exit_status() {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixtures().join("manifest.json")).unwrap()).unwrap();
+    for case in manifest["cases"].as_array().unwrap() {
+        let file = fixtures().join(case["file"].as_str().unwrap()).display().to_string();
+        let out = healthcert(&["verify", &file, "--at", AT, "--json"], None);
+        let status = case["expected_status"].as_str().unwrap();
+        let code = match status {
+            "valid" => 0,
+            "invalid" => 3,
+            "unknown" => 4,
+            other => panic!("status {other}"),
+        };
+        assert_eq!(out.status.code(), Some(code), "{}", case["name"]);
+        assert_eq!(json(&out)["status"], status, "{}", case["name"]);
+    }
+}
+
+#[test]
+fn payload_from_argument_stdin_and_without_prefix() {
+    let text = std::fs::read_to_string(fixture("valid-test")).unwrap();
+    let text = text.trim();
+    let arg = healthcert(&["verify", text, "--at", AT, "--json"], None);
+    assert_eq!(json(&arg)["status"], "valid");
+    let stdin = healthcert(&["verify", "-", "--at", AT, "--json"], Some(text));
+    assert_eq!(json(&stdin)["status"], "valid");
+    let bare = healthcert(&["verify", "-", "--at", AT, "--json"], Some(text.strip_prefix("HC1:").unwrap()));
+    let v = json(&bare);
+    assert_eq!(v["status"], "valid");
+    assert!(v["checks"][0]["detail"].as_str().unwrap().contains("no HC1: prefix"));
+    let garbage = healthcert(&["verify", "-", "--at", AT, "--json"], Some("hello world"));
+    assert_eq!(garbage.status.code(), Some(3));
+    assert_eq!(json(&garbage)["checks"][0]["reason"], "FORMAT_UNKNOWN");
+}
+
+#[test]
+fn trust_forms_and_operational_errors() {
+    let list = fixtures().join("trust/trustlist.json").display().to_string();
+    let dir = fixtures().join("trust/dsc").display().to_string();
+    let one = fixtures().join("trust/dsc/dsc-ec-vaccination.pem").display().to_string();
+    for trust in [&list, &dir, &one] {
+        let out = healthcert(&["verify", &fixture("valid-vaccination"), "--trust", trust, "--at", AT, "--json"], None);
+        assert_eq!(json(&out)["status"], "valid", "--trust {trust}");
+        assert_eq!(json(&out)["trust"]["source"], trust.as_str());
+    }
+    let other = healthcert(&["verify", &fixture("valid-test"), "--trust", &one, "--at", AT, "--json"], None);
+    assert_eq!(other.status.code(), Some(4), "a kid missing from the given trust list is 'can't tell'");
+
+    let missing = healthcert(&["verify", "--trust", "/nonexistent/trust.json"], None);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/trust.json"));
+    let bad_at = healthcert(&["verify", "--at", "yesterday"], None);
+    assert_eq!(bad_at.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad_at.stderr).contains("--at"));
+    let usage = healthcert(&["verify", "--no-such-flag"], None);
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[test]
+fn errors_and_output_never_leak_personal_data_to_stderr() {
+    let out = healthcert(&["verify", &fixture("invalid-schema"), "--at", AT], None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for secret in ["Testperson", "TESTPERSON", "1964"] {
+        assert!(!stderr.contains(secret), "{secret} on stderr: {stderr}");
+    }
+}
