@@ -161,10 +161,21 @@ pub fn lenient(s: &str) -> Option<OffsetDateTime> {
 
 /// Formats an instant as RFC 3339 in UTC, with seconds precision
 /// (`2021-05-03T18:00:00Z`).
+///
+/// An instant whose UTC date falls outside the years 0000–9999 keeps its own
+/// offset (`9999-12-31T23:59:59-23:59`): the parsers above accept such
+/// offsets at either end of the range, and converting to UTC would panic
+/// (year 10000) or give a year RFC 3339 cannot write (-0001).
 pub fn format_utc(t: OffsetDateTime) -> String {
-    let t = t.to_offset(UtcOffset::UTC);
+    let t = t.checked_to_offset(UtcOffset::UTC).filter(|u| (0..=9999).contains(&u.year())).unwrap_or(t);
+    let offset = if t.offset().is_utc() {
+        "Z".to_owned()
+    } else {
+        let (h, m, _) = t.offset().as_hms();
+        format!("{}{:02}:{:02}", if t.offset().is_negative() { '-' } else { '+' }, h.unsigned_abs(), m.unsigned_abs())
+    };
     format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{offset}",
         t.year(),
         u8::from(t.month()),
         t.day(),

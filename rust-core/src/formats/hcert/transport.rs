@@ -55,7 +55,25 @@ pub fn base45(text: &str) -> Result<Vec<u8>, Failure> {
             format!("character at position {pos} is not in the base45 alphabet"),
         ));
     }
+    // RFC 9285 §4: a final pair of characters encodes one byte. The base45
+    // crate reads a pair worth more than 255 modulo 256 instead of refusing
+    // it, so two different texts would stand for the same payload.
+    if let [.., c, d] = text.as_bytes()
+        && text.len() % 3 == 2
+        && base45_value(*c) + 45 * base45_value(*d) > 255
+    {
+        return Err(Failure::new(
+            Reason::Base45Invalid,
+            format!("the final character pair at position {} is worth more than one byte", text.len() - 2),
+        ));
+    }
     base45::decode(text).map_err(|e| Failure::new(Reason::Base45Invalid, format!("invalid base45: {e}")))
+}
+
+/// The value of a base45 character (RFC 9285 table 1); 0 for others.
+fn base45_value(b: u8) -> u32 {
+    const ALPHABET: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+    ALPHABET.iter().position(|a| *a == b).map_or(0, |i| i as u32)
 }
 
 /// Inflates a zlib stream (RFC 1950), refusing output larger than `cap`.
@@ -75,7 +93,8 @@ pub fn inflate(data: &[u8], cap: usize) -> Result<Vec<u8>, Failure> {
     let corrupt = |what: String| Failure::new(Reason::ZlibInvalid, what);
     let hard_cap = cap.saturating_add(1);
     let mut d = flate2::Decompress::new(true);
-    let mut out = Vec::with_capacity(data.len().saturating_mul(4).clamp(64, hard_cap));
+    // Not `clamp(64, hard_cap)`: that panics when the cap is below 63.
+    let mut out = Vec::with_capacity(data.len().saturating_mul(4).max(64).min(hard_cap));
     loop {
         if out.len() >= hard_cap {
             return Err(too_large());
