@@ -54,8 +54,12 @@ fn transport_layers() {
     let mut z = zlib(&cose);
     z.truncate(z.len() / 2);
     assert_decode_fails(&format!("HC1:{}", base45::encode(&z)), Reason::ZlibInvalid);
+    // Cut on a base45 group boundary: valid base45 of a truncated stream.
     let full = hc1(&cose);
-    assert_decode_fails(&full[..full.len() / 2], Reason::ZlibInvalid);
+    let cut = 4 + (full.len() - 4) / 2 / 3 * 3;
+    assert_decode_fails(&full[..cut], Reason::ZlibInvalid);
+    // Cut anywhere else: the base45 itself is broken.
+    assert_decode_fails(&full[..cut + 1], Reason::Base45Invalid);
 }
 
 #[test]
@@ -77,9 +81,17 @@ fn size_limits() {
 fn cbor_structure() {
     let mut deep = vec![0x81u8; 10_000];
     deep.push(0x00);
-    assert_decode_fails(&hc1(&deep), Reason::CborTooDeep);
-    // A CWT nested 10 000 deep inside a well-formed COSE envelope.
-    assert_decode_fails(&hc1(&cose(deep)), Reason::CborTooDeep);
+    // Not even the shape of a COSE_Sign1: refused before any nesting is read.
+    assert_decode_fails(&hc1(&deep), Reason::CoseMalformed);
+    // Nested 10 000 deep inside the unprotected header (label 3).
+    let mut header = vec![0xd2, 0x84, 0x40, 0xa1, 0x03];
+    header.extend(&deep);
+    header.extend([0x41, 0x00, 0x40]);
+    assert_decode_fails(&hc1(&header), Reason::CborTooDeep);
+    // Nested 10 000 deep inside the DCC, inside a well-formed, signed CWT.
+    let mut cwt = vec![0xa1, 0x39, 0x01, 0x03, 0xa1, 0x01, 0xa1, 0x61, b'v'];
+    cwt.extend(&deep);
+    assert_decode_fails(&hc1(&cose(cwt)), Reason::CborTooDeep);
     let tagged = cose(cbor(&valid_claims()));
     assert_decode_fails(&hc1(&tagged[..tagged.len() - 10]), Reason::CoseMalformed);
     assert_decode_fails(&hc1(&[0x83, 0x01, 0x02, 0x03]), Reason::CoseMalformed);

@@ -38,7 +38,7 @@ pub fn decode(text: &str, policy: PrefixPolicy, limits: &Limits) -> Result<Decod
 /// Decodes a COSE_Sign1 message holding an HC1 CWT.
 pub fn decode_cose(bytes: &[u8], limits: &Limits) -> Result<Decoded, Failure> {
     let sign1 = cose::parse(bytes, limits)?;
-    let claims = cwt::parse(&sign1.payload, limits)?;
+    let claims = cwt::parse(sign1.payload, limits)?;
     Ok(Decoded {
         format: FormatId::Hcert,
         envelope: SignedEnvelope {
@@ -46,7 +46,7 @@ pub fn decode_cose(bytes: &[u8], limits: &Limits) -> Result<Decoded, Failure> {
             key_id: sign1.kid,
             key_id_location: sign1.kid_location,
             signed_bytes: sign1.to_be_signed,
-            signature: sign1.signature,
+            signature: sign1.signature.to_vec(),
             issuer: claims.iss,
             issued_at: claims.iat,
             expires_at: claims.exp,
@@ -59,14 +59,10 @@ pub fn decode_cose(bytes: &[u8], limits: &Limits) -> Result<Decoded, Failure> {
 /// Reads a DCC from CBOR: either the DCC map itself or a whole CWT claims
 /// set (whose `hcert` claim is then taken), mapped to JSON.
 pub fn dcc_from_cbor(bytes: &[u8], limits: &Limits) -> Result<serde_json::Value, Failure> {
-    use super::Failure as F;
     use crate::model::Reason;
-    let value = cbor::parse(bytes, limits.max_cbor_depth, Reason::HcertMalformed, "DCC CBOR")?;
-    if let ciborium::Value::Map(entries) = &value {
-        let hcert_key = ciborium::Value::Integer((-260).into());
-        if entries.iter().any(|(k, _)| *k == hcert_key) {
-            return cwt::parse(bytes, limits).map(|c| c.dcc);
-        }
+    if let Ok(claims) = cwt::parse(bytes, limits) {
+        return Ok(claims.dcc);
     }
-    cbor::to_json(&value, &mut String::new()).map_err(|e| F::new(Reason::HcertMalformed, e))
+    cbor::json(bytes, limits.max_cbor_depth)
+        .map_err(|e| e.into_failure(Reason::HcertMalformed, "DCC CBOR", limits.max_cbor_depth))
 }

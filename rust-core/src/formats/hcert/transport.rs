@@ -15,7 +15,7 @@ pub fn looks_like(text: &str, policy: PrefixPolicy) -> bool {
 }
 
 fn is_base45_char(b: u8) -> bool {
-    b.is_ascii_digit() || b.is_ascii_uppercase() || b" $%*+-./:".contains(&b)
+    BASE45_VALUE[usize::from(b)] != 0xff
 }
 
 /// Removes the context identifier; returns the base45 text and whether a
@@ -47,33 +47,43 @@ pub fn strip_prefix(text: &str, policy: PrefixPolicy) -> Result<(&str, bool), Fa
     }
 }
 
-/// Decodes base45 (RFC 9285).
-pub fn base45(text: &str) -> Result<Vec<u8>, Failure> {
-    if let Some(pos) = text.bytes().position(|b| !is_base45_char(b)) {
-        return Err(Failure::new(
-            Reason::Base45Invalid,
-            format!("character at position {pos} is not in the base45 alphabet"),
-        ));
-    }
-    // RFC 9285 §4: a final pair of characters encodes one byte. The base45
-    // crate reads a pair worth more than 255 modulo 256 instead of refusing
-    // it, so two different texts would stand for the same payload.
-    if let [.., c, d] = text.as_bytes()
-        && text.len() % 3 == 2
-        && base45_value(*c) + 45 * base45_value(*d) > 255
-    {
-        return Err(Failure::new(
-            Reason::Base45Invalid,
-            format!("the final character pair at position {} is worth more than one byte", text.len() - 2),
-        ));
-    }
-    base45::decode(text).map_err(|e| Failure::new(Reason::Base45Invalid, format!("invalid base45: {e}")))
-}
+const BASE45_ALPHABET: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
-/// The value of a base45 character (RFC 9285 table 1); 0 for others.
-fn base45_value(b: u8) -> u32 {
-    const ALPHABET: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
-    ALPHABET.iter().position(|a| *a == b).map_or(0, |i| i as u32)
+/// Value of each byte in the base45 alphabet, or 0xff.
+const BASE45_VALUE: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut i = 0;
+    while i < 45 {
+        t[BASE45_ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Decodes base45 (RFC 9285 §4): each group of three characters `c d e`
+/// is `c + 45·d + 45²·e`, two bytes, at most 65535; a final pair is one byte,
+/// at most 255; a final single character is an error.
+pub fn base45(text: &str) -> Result<Vec<u8>, Failure> {
+    let bad = |detail: String| Failure::new(Reason::Base45Invalid, detail);
+    let input = text.as_bytes();
+    let mut out = Vec::with_capacity(input.len() / 3 * 2 + 1);
+    for (group, chunk) in input.chunks(3).enumerate() {
+        let mut n: u32 = 0;
+        for (i, &b) in chunk.iter().enumerate().rev() {
+            let v = BASE45_VALUE[usize::from(b)];
+            if v == 0xff {
+                return Err(bad(format!("character at position {} is not in the base45 alphabet", group * 3 + i)));
+            }
+            n = n * 45 + u32::from(v);
+        }
+        match chunk.len() {
+            3 if n <= 0xffff => out.extend_from_slice(&(n as u16).to_be_bytes()),
+            2 if n <= 0xff => out.push(n as u8),
+            1 => return Err(bad("the text ends with a single character, which base45 cannot decode".into())),
+            _ => return Err(bad(format!("the group at position {} encodes a value out of range", group * 3))),
+        }
+    }
+    Ok(out)
 }
 
 /// Inflates a zlib stream (RFC 1950), refusing output larger than `cap`.
@@ -143,6 +153,19 @@ mod tests {
         assert_eq!(strip_prefix("ABC", PrefixPolicy::Required).unwrap_err().reason, Reason::PrefixMissing);
         assert_eq!(strip_prefix("HC2:ABC", PrefixPolicy::Optional).unwrap_err().reason, Reason::PrefixUnsupported);
         assert_eq!(strip_prefix("HL0:ABC", PrefixPolicy::Required).unwrap_err().reason, Reason::PrefixMissing);
+    }
+
+    #[test]
+    fn base45_rfc_9285_examples() {
+        assert_eq!(base45("BB8").unwrap(), b"AB");
+        assert_eq!(base45("%69 VD92EX0").unwrap(), b"Hello!!");
+        assert_eq!(base45("UJCLQE7W581").unwrap(), b"base-45");
+        assert_eq!(base45("QED8WEX0").unwrap(), b"ietf!");
+        assert_eq!(base45("").unwrap(), b"");
+        assert_eq!(base45("A").unwrap_err().reason, Reason::Base45Invalid);
+        assert_eq!(base45(":::").unwrap_err().reason, Reason::Base45Invalid, "45^3 - 1 > 65535");
+        assert_eq!(base45("::").unwrap_err().reason, Reason::Base45Invalid, "2024 > 255");
+        assert_eq!(base45("FGW").unwrap(), [0xff, 0xff]);
     }
 
     #[test]
