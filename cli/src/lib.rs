@@ -4,4 +4,5 @@
 pub mod bundled;
 pub mod conformance;
 pub mod input;
+pub mod picture;
 pub mod render;

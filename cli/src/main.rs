@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
@@ -32,12 +33,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Verify a certificate: a QR payload, a file holding one, or stdin.
+    /// Verify a certificate: a QR payload, a file holding one (text, or a PNG
+    /// or JPEG picture of the QR code), or stdin.
     ///
-    /// With no PAYLOAD, verifies the bundled sample certificate.
+    /// With no PAYLOAD, verifies the bundled sample certificate. With several
+    /// QR codes in one picture, verifies each (one JSON object per line).
     /// Exit status: 0 valid, 3 invalid, 4 cannot tell, 1 error, 2 usage.
     Verify {
-        /// `HC1:…` text, a file containing it, or `-` for stdin.
+        /// `HC1:…` text, a file containing it or a picture of its QR code, or
+        /// `-` for stdin.
         payload: Option<String>,
         /// Trust list: DGCA trust-list JSON, PEM/DER certificate(s), or a
         /// directory of them. Default: the bundled TEST snapshot.
@@ -48,6 +52,20 @@ enum Command {
         #[arg(long, value_name = "RFC3339")]
         at: Option<String>,
         /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find and decode the QR codes in pictures (PNG, JPEG).
+    ///
+    /// Prints each file's payloads; with --json, one object per file:
+    /// {"file", "payloads": [text], "decode_us", "codes": [{"text",
+    /// "bytes_base64", "corners"}]}, where decode_us is the time from luma
+    /// plane to payloads (image file decoding excluded).
+    Scan {
+        /// Picture files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print one JSON object per file instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -95,24 +113,75 @@ fn verify(payload: Option<String>, trust: Option<PathBuf>, at: Option<String>, j
     if trust.is_none() && !json {
         eprintln!("note: using the bundled TEST trust snapshot (issuer XT); pass --trust for real trust lists");
     }
-    let payload = input::resolve(payload.as_deref())?;
-    if payload.origin == "bundled sample" && !json {
+    let payloads = input::resolve(payload.as_deref())?;
+    if payloads.first().is_some_and(|p| p.origin == "bundled sample") && !json {
         eprintln!("note: no payload given; verifying the bundled sample certificate");
     }
-    // Text from files, stdin or the command line may lack the HC1: prefix.
-    let options = VerifyOptions { prefix: PrefixPolicy::Optional, ..VerifyOptions::default() };
-    let verifier = Verifier::with_options(store, options);
-    let verdict = verifier.verify(&payload.text, clock.as_ref())?;
-    if json {
-        println!("{}", serde_json::to_string(&verdict)?);
-    } else {
-        print!("{}", render::verdict(&verdict));
+    // Text from files, stdin or the command line may lack the HC1: prefix;
+    // a QR code always carries it.
+    let store = Arc::new(store);
+    let verifier =
+        |prefix| Verifier::with_options(Arc::clone(&store), VerifyOptions { prefix, ..VerifyOptions::default() });
+    let (lenient, scanned) = (verifier(PrefixPolicy::Optional), verifier(PrefixPolicy::Required));
+    let mut worst = exit::VALID;
+    for p in &payloads {
+        let verdict = if p.scanned { &scanned } else { &lenient }.verify_bytes(&p.bytes, clock.as_ref())?;
+        if json {
+            println!("{}", serde_json::to_string(&verdict)?);
+        } else {
+            if payloads.len() > 1 {
+                println!("== {}", p.origin);
+            }
+            print!("{}", render::verdict(&verdict));
+        }
+        let code = match verdict.status {
+            Status::Valid => exit::VALID,
+            Status::Invalid => exit::INVALID,
+            Status::Unknown => exit::UNKNOWN,
+        };
+        // Invalid outranks unknown outranks valid.
+        worst = match (worst, code) {
+            (exit::INVALID, _) | (_, exit::INVALID) => exit::INVALID,
+            (exit::UNKNOWN, _) | (_, exit::UNKNOWN) => exit::UNKNOWN,
+            _ => exit::VALID,
+        };
     }
-    Ok(match verdict.status {
-        Status::Valid => exit::VALID,
-        Status::Invalid => exit::INVALID,
-        Status::Unknown => exit::UNKNOWN,
-    })
+    Ok(worst)
+}
+
+fn scan(files: Vec<PathBuf>, json: bool) -> anyhow::Result<u8> {
+    use base64::Engine as _;
+    let mut found_any = false;
+    for file in files {
+        let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+        let luma = healthcert_cli::picture::luma(&bytes).with_context(|| format!("decoding {}", file.display()))?;
+        let started = std::time::Instant::now();
+        let codes = healthcert_core::scan::scan(&luma.frame())?;
+        let decode_us = started.elapsed().as_micros();
+        found_any |= !codes.is_empty();
+        if json {
+            let line = serde_json::json!({
+                "file": file.display().to_string(),
+                "payloads": codes.iter().filter_map(|c| c.text.clone()).collect::<Vec<_>>(),
+                "decode_us": decode_us,
+                "codes": codes.iter().map(|c| serde_json::json!({
+                    "text": c.text,
+                    "bytes_base64": base64::engine::general_purpose::STANDARD.encode(&c.bytes),
+                    "corners": c.corners.iter().map(|(x, y)| [x, y]).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            });
+            println!("{line}");
+        } else {
+            println!("{}: {} code(s) in {decode_us} µs", file.display(), codes.len());
+            for c in &codes {
+                match &c.text {
+                    Some(t) => println!("{t}"),
+                    None => println!("(binary, {} bytes)", c.bytes.len()),
+                }
+            }
+        }
+    }
+    Ok(if found_any { exit::VALID } else { exit::ERROR })
 }
 
 fn conformance_dgc(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
@@ -159,6 +228,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Verify { payload, trust, at, json } => verify(payload, trust, at, json),
+        Command::Scan { files, json } => scan(files, json),
         Command::Conformance { suite: Suite::Dgc { dir, json } } => conformance_dgc(dir, json),
     };
     match result {

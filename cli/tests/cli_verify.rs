@@ -129,3 +129,33 @@ fn errors_and_output_never_leak_personal_data_to_stderr() {
         assert!(!stderr.contains(secret), "{secret} on stderr: {stderr}");
     }
 }
+
+#[test]
+fn pictures_are_scanned_then_verified() {
+    let png = fixtures().join("hcert/valid-recovery.png").display().to_string();
+    let out = healthcert(&["verify", &png, "--at", AT, "--json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json(&out)["certificate"]["type"], "recovery");
+
+    let out = healthcert(&["scan", "--json", &png], None);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    let expected = std::fs::read_to_string(fixture("valid-recovery")).unwrap();
+    assert_eq!(v["payloads"][0], expected.trim());
+    assert!(v["decode_us"].is_u64());
+    assert_eq!(v["codes"][0]["corners"].as_array().unwrap().len(), 4);
+
+    // A picture without a code is an operational error, with the file named.
+    let blank = std::env::temp_dir().join(format!("healthcert-blank-{}.png", std::process::id()));
+    let mut png_bytes = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png_bytes, 32, 32);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.write_header().unwrap().write_image_data(&[255u8; 32 * 32]).unwrap();
+    }
+    std::fs::write(&blank, png_bytes).unwrap();
+    let out = healthcert(&["verify", blank.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no QR code"));
+    std::fs::remove_file(&blank).ok();
+}

@@ -100,19 +100,22 @@ fn cli_json_contract_and_exit_status() {
     let Some(dir) = suite() else { return };
     let bin = env!("CARGO_BIN_EXE_healthcert");
 
-    let out = Command::new(bin).args(["conformance", "dgc"]).arg(&dir).arg("--json").output().unwrap();
-    assert_eq!(out.status.code(), Some(5), "mismatches exist upstream, so the exit status is 5");
+    // A case with a documented upstream error: mismatches, exit status 5.
+    let broken = tempdir("broken");
+    std::fs::copy(dir.join("FR/2DCode/raw/test_pcr_ok.json"), broken.join("test_pcr_ok.json")).unwrap();
+    let out = Command::new(bin).args(["conformance", "dgc"]).arg(&broken).arg("--json").output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "mismatches make the exit status 5");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    for key in ["cases", "flags_checked"] {
-        assert!(v[key].as_u64().unwrap() > 0, "{key}");
-    }
+    assert_eq!(v["cases"], 1);
+    assert!(v["flags_checked"].as_u64().unwrap() > 5);
     let m = &v["mismatches"][0];
     for key in ["file", "flag", "expected", "got", "detail"] {
         assert!(!m[key].is_null(), "mismatch field {key}");
     }
+    std::fs::remove_dir_all(&broken).ok();
 
     // A suite of cases that all conform exits 0.
-    let clean = tempdir();
+    let clean = tempdir("clean");
     for case in ["CO1.json", "CO3.json", "CO5.json", "CO6.json", "CO17.json", "CO21.json", "CO22.json"] {
         std::fs::copy(dir.join("common/2DCode/raw").join(case), clean.join(case)).unwrap();
     }
@@ -124,8 +127,8 @@ fn cli_json_contract_and_exit_status() {
     std::fs::remove_dir_all(&clean).ok();
 }
 
-fn tempdir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("healthcert-conformance-{}", std::process::id()));
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("healthcert-conformance-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

@@ -320,7 +320,22 @@ impl<'a> Case<'a> {
                     }
                 })
             }
-            Flag::PictureDecode => Err("QR image decoding arrives with the scanner"),
+            Flag::PictureDecode => {
+                let png = text(j, "2DCODE").ok_or("no 2DCODE")?;
+                let prefix = text(j, "PREFIX").ok_or("no PREFIX")?;
+                let clean: String = png.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+                let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(clean) else {
+                    return Ok(Step::fail("2DCODE is not base64"));
+                };
+                Ok(match crate::picture::codes(&bytes) {
+                    Err(e) => Step::fail(format!("{e:#}")),
+                    Ok(codes) if codes.is_empty() => Step::fail("no QR code found in the picture"),
+                    Ok(codes) => match codes.iter().find(|c| c.text.as_deref() == Some(prefix)) {
+                        Some(_) => Step::pass("the picture decodes to PREFIX"),
+                        None => Step::fail(format!("{} QR code(s) found, none decodes to PREFIX", codes.len())),
+                    },
+                })
+            }
         }
     }
 
