@@ -1,0 +1,7 @@
+//! `time_parse`: see `healthcert_fuzz::invariants::time_parse` and docs/fuzzing.md.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| healthcert_fuzz::invariants::time_parse(data));

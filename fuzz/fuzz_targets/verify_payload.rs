@@ -1,0 +1,7 @@
+//! `verify_payload`: see `healthcert_fuzz::invariants::verify_payload` and docs/fuzzing.md.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| healthcert_fuzz::invariants::verify_payload(data));

@@ -1,0 +1,289 @@
+//! The body of every fuzz target: feed the input to one parser and assert
+//! what must hold whatever the input. A violated invariant panics, which
+//! libFuzzer (and the stable smoke test) reports as a finding.
+
+use healthcert_core::formats::hcert::{decode_cose, schema, transport};
+use healthcert_core::formats::{FormatId, PrefixPolicy};
+use healthcert_core::model::{Outcome, Reason, Status};
+use healthcert_core::time_parse;
+use healthcert_core::trust::file::{self, LoadReport};
+use healthcert_core::{CheckKind, Error, Limits, Verdict};
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use super::seeds;
+
+/// What every verdict must satisfy, whatever the payload.
+pub fn check_verdict(v: &Verdict) {
+    let kinds: Vec<CheckKind> = v.checks.iter().map(|c| c.check).collect();
+    assert_eq!(kinds, CheckKind::ALL, "every check, in order");
+    assert_eq!(v.status, Verdict::status_of(&v.checks), "status is derived from the checks");
+    assert_eq!(v.clock, seeds::clock().0, "the verdict records the clock it was given");
+    for c in &v.checks {
+        match c.outcome {
+            Outcome::Pass => assert_eq!(c.reason, Reason::Ok, "a passing check carries reason ok: {c:?}"),
+            Outcome::Fail | Outcome::Skipped => assert_ne!(c.reason, Reason::Ok, "{c:?}"),
+        }
+    }
+    let decode = &v.checks[0];
+    if decode.outcome == Outcome::Pass {
+        assert!(v.certificate.is_some(), "a decoded payload yields a certificate");
+        assert_eq!(v.format, FormatId::Hcert);
+    } else {
+        assert_eq!(decode.outcome, Outcome::Fail, "decode is never skipped");
+        assert_eq!(v.status, Status::Invalid, "an undecodable payload is invalid");
+        assert!(v.certificate.is_none());
+        for c in &v.checks[1..] {
+            assert_eq!(
+                (c.outcome, c.reason),
+                (Outcome::Skipped, Reason::DependencyFailed),
+                "a decode failure skips every later check: {c:?}"
+            );
+        }
+    }
+    let signature = &v.checks[1];
+    assert_eq!(
+        signature.outcome == Outcome::Pass,
+        v.trust.signer.is_some(),
+        "a signer is recorded exactly when the signature verified"
+    );
+    if v.status == Status::Valid {
+        assert!(v.checks.iter().all(|c| c.outcome == Outcome::Pass || c.reason == Reason::NotApplicable));
+    }
+    serde_json::to_string(v).expect("a verdict always serialises");
+}
+
+/// `verify_payload`: arbitrary bytes as a scanned payload.
+pub fn verify_payload(data: &[u8]) {
+    let v = seeds::verifier().verify_bytes(data, &seeds::clock()).expect("the memory store has no operational faults");
+    check_verdict(&v);
+}
+
+/// `cose`: arbitrary bytes as a COSE_Sign1 message.
+pub fn cose(data: &[u8]) {
+    let limits = Limits::DEFAULT;
+    match decode_cose(data, &limits) {
+        Ok(decoded) => {
+            assert_eq!(decoded.format, FormatId::Hcert);
+            assert!(decoded.envelope.key_id.as_ref().is_none_or(|k| !k.is_empty()), "an empty kid reads as absent");
+            assert!(decoded.envelope.signed_bytes.len() <= data.len() + 64, "Sig_structure is bounded by the input");
+            assert!(decoded.document.json().is_object(), "the EU DCC is a map");
+            // The document's own steps never panic on what decoded.
+            let _ = decoded.document.certificate_type();
+            let _ = decoded.document.schema_check();
+            let _ = decoded.document.normalize(&decoded.envelope);
+        }
+        Err(f) => assert_ne!(f.reason, Reason::Ok),
+    }
+    let v = seeds::verifier().verify_hcert_cose(data, &seeds::clock()).expect("no operational fault");
+    check_verdict(&v);
+}
+
+/// `transport`: the first two bytes choose an inflate cap (0..=4095); the
+/// rest is read as text (prefix, base45) and as a zlib stream.
+pub fn transport(data: &[u8]) {
+    let (cap, rest) = match data {
+        [a, b, rest @ ..] => (usize::from(u16::from_le_bytes([*a, *b]) & 0x0fff), rest),
+        _ => (64, data),
+    };
+    let text = String::from_utf8_lossy(rest);
+    for policy in [PrefixPolicy::Required, PrefixPolicy::Optional] {
+        match transport::strip_prefix(&text, policy) {
+            Ok((body, had_prefix)) => {
+                assert_eq!(had_prefix, text.starts_with(transport::PREFIX));
+                assert!(had_prefix || policy == PrefixPolicy::Optional, "a missing prefix is refused when required");
+                assert!(text.ends_with(body));
+                if let Ok(bytes) = transport::base45(body) {
+                    assert!(bytes.len() <= body.len(), "base45 shrinks");
+                    assert_eq!(base45::encode(&bytes), body, "base45 round-trips");
+                }
+            }
+            Err(f) => assert!(matches!(f.reason, Reason::PrefixMissing | Reason::PrefixUnsupported), "{f:?}"),
+        }
+    }
+    check_inflate(rest, cap);
+}
+
+/// The inflate invariants for one stream and cap.
+pub fn check_inflate(data: &[u8], cap: usize) {
+    match transport::inflate(data, cap) {
+        Ok(out) => {
+            assert!(out.len() <= cap, "inflated {} bytes past the {cap}-byte cap", out.len());
+            assert!(
+                out.capacity() <= cap.saturating_add(1).max(64),
+                "allocated {} for a {cap}-byte cap",
+                out.capacity()
+            );
+            // Decompressing again with a roomier cap gives the same bytes.
+            assert_eq!(transport::inflate(data, cap.saturating_mul(2).max(1)).ok().as_deref(), Some(&out[..]));
+        }
+        Err(f) => {
+            assert!(matches!(f.reason, Reason::NotCompressed | Reason::ZlibInvalid | Reason::InflatedTooLarge), "{f:?}")
+        }
+    }
+}
+
+/// `trust_list`: arbitrary bytes as a trust-list file.
+pub fn trust_list(data: &[u8]) {
+    let mut report = LoadReport::default();
+    let result = file::parse("fuzz", data, &mut report);
+    let trimmed = data.trim_ascii_start();
+    let json = trimmed.starts_with(b"[") || trimmed.starts_with(b"{");
+    let signers = match result {
+        Ok(s) => s,
+        Err(e) => {
+            assert!(json, "only a JSON document can fail as a whole");
+            assert!(matches!(e, Error::TrustFormat { .. }), "{e:?}");
+            assert_eq!(report, LoadReport::default(), "a refused document loads nothing");
+            return;
+        }
+    };
+    assert_eq!(signers.len(), report.loaded, "every loaded signer is returned");
+    for s in &signers {
+        assert!(s.certificate.is_some(), "file signers keep their certificate");
+    }
+    for s in &report.skipped {
+        assert!(s.position.starts_with("fuzz"), "positions name the origin: {s:?}");
+        assert!(!s.reason.is_empty());
+    }
+    let total = report.loaded + report.skipped.len();
+    if json {
+        if let Some(expected) = json_signer_entries(trimmed) {
+            assert_eq!(total, expected, "every DSC entry is loaded or reported");
+        }
+    } else if let Some(text) = std::str::from_utf8(trimmed).ok().filter(|t| t.contains("-----BEGIN CERTIFICATE-----")) {
+        assert_eq!(total, pem_blocks(text), "every PEM block is loaded or reported");
+    } else {
+        assert_eq!(total, 1, "a DER file is one certificate");
+    }
+}
+
+/// The entries of a trust-list JSON document that are signers (no
+/// `certificateType`, or `DSC`), counted independently of the loader; `None`
+/// when the document has entries that are not objects (the loader also reads
+/// entries written as arrays, which this count does not model).
+fn json_signer_entries(bytes: &[u8]) -> Option<usize> {
+    let doc: Value = serde_json::from_slice(bytes).ok()?;
+    let entries = match &doc {
+        Value::Array(a) => a,
+        Value::Object(o) => o.get("certificates")?.as_array()?,
+        _ => return None,
+    };
+    let mut n = 0;
+    for e in entries {
+        let o = e.as_object()?;
+        match o.get("certificateType") {
+            Some(Value::String(t)) if !t.eq_ignore_ascii_case("DSC") => {}
+            _ => n += 1,
+        }
+    }
+    Some(n)
+}
+
+/// PEM blocks as the loader sees them: each BEGIN line starts one, and a
+/// BEGIN without END ends the scan.
+fn pem_blocks(text: &str) -> usize {
+    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+    const END: &str = "-----END CERTIFICATE-----";
+    let mut n = 0;
+    let mut rest = text;
+    while let Some(i) = rest.find(BEGIN) {
+        n += 1;
+        let body = &rest[i + BEGIN.len()..];
+        match body.find(END) {
+            Some(j) => rest = &body[j..],
+            None => break,
+        }
+    }
+    n
+}
+
+/// `time_parse`: arbitrary text as a date or date-time.
+pub fn time_parse(data: &[u8]) {
+    let Ok(s) = std::str::from_utf8(data) else { return };
+    let strict = time_parse::rfc3339(s);
+    let date = time_parse::full_date(s);
+    let lenient = time_parse::lenient(s);
+    if let Some(t) = strict {
+        assert_eq!(lenient, Some(t), "RFC 3339 {s:?} reads the same leniently");
+        assert!(date.is_none());
+    }
+    if let Some(d) = date {
+        assert_eq!(lenient, Some(d.midnight().assume_utc()), "a full date is midnight UTC");
+    }
+    for t in [strict, lenient].into_iter().flatten() {
+        check_formatting(t);
+    }
+}
+
+/// An instant a parser accepted formats as RFC 3339 that reads back as the
+/// same instant, to the second.
+fn check_formatting(t: OffsetDateTime) {
+    let text = time_parse::format_utc(t);
+    let back = time_parse::rfc3339(&text);
+    let whole = t.unix_timestamp();
+    assert_eq!(back.map(OffsetDateTime::unix_timestamp), Some(whole), "{text:?} reads back as the same second");
+}
+
+/// `schema`: arbitrary bytes as a JSON document (serde_json bounds nesting
+/// at 128 levels).
+pub fn schema(data: &[u8]) {
+    if let Ok(v) = serde_json::from_slice::<Value>(data) {
+        schema_value(&v);
+    }
+}
+
+/// Characters no schema message is written with: a payload string holding
+/// one of them that shows up in a violation is a leak of payload data.
+fn is_marker(c: char) -> bool {
+    !c.is_ascii() || matches!(c, '#' | '~' | '@' | '!' | '&' | '`' | '\\' | '"')
+}
+
+fn strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+    match v {
+        Value::String(s) => out.push(s),
+        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        Value::Object(o) => o.iter().for_each(|(k, x)| {
+            out.push(k);
+            strings(x, out);
+        }),
+        _ => {}
+    }
+}
+
+/// The schema invariants for one JSON value.
+pub fn schema_value(v: &Value) {
+    let result = schema::validate(v);
+    match &result {
+        Ok(ok) => {
+            assert_eq!(Some(ok.declared.as_str()), v.get("ver").and_then(Value::as_str));
+            assert!(ok.rules.starts_with("1."), "{ok:?}");
+        }
+        Err(e) => {
+            assert!(!e.violations.is_empty(), "a refusal says why");
+            match e.reason {
+                Reason::SchemaVersionInvalid => assert!(e.rules.is_none()),
+                Reason::SchemaInvalid => assert!(e.rules.is_some()),
+                other => panic!("unexpected schema reason {other:?}"),
+            }
+            let text: Vec<String> = e.violations.iter().map(ToString::to_string).collect();
+            for viol in &e.violations {
+                assert!(viol.path.is_empty() || viol.path.starts_with('/'), "{viol:?}");
+                assert!(!viol.message.is_empty());
+            }
+            let mut payload = Vec::new();
+            strings(v, &mut payload);
+            for s in payload.into_iter().filter(|s| s.chars().count() >= 2 && s.chars().any(is_marker)) {
+                assert!(!text.iter().any(|t| t.contains(s)), "a violation repeats payload text: {text:?}");
+            }
+        }
+    }
+    // Properties the schema does not name are allowed: adding one changes nothing.
+    if let Some(obj) = v.as_object()
+        && !obj.contains_key("zz_fuzz_extra")
+    {
+        let mut more = obj.clone();
+        more.insert("zz_fuzz_extra".into(), serde_json::json!({"x": [1, "y"]}));
+        assert_eq!(schema::validate(&Value::Object(more)), result, "an unknown property changed the result");
+    }
+}

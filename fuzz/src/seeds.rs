@@ -1,0 +1,309 @@
+//! The fuzzing signer and in-process seed builders.
+//!
+//! Everything here is deterministic: the same seeds come out on every run,
+//! so the stable smoke test (`rust-core/tests/fuzz_smoke.rs`) and the seed
+//! corpora written by `fuzz/seed.sh` start from the same inputs.
+//!
+//! The signing key is PUBLIC TEST MATERIAL (32 bytes of 7), the same key as
+//! `rust-core/tests/support`.
+
+use std::io::Write as _;
+use std::sync::LazyLock;
+
+use base64::Engine as _;
+use ciborium::Value;
+use coset::{CborSerializable as _, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable as _, iana};
+use healthcert_core::crypto::PublicKey;
+use healthcert_core::trust::{KeyUsage, MemoryStore, SignerKey};
+use healthcert_core::{FixedClock, Verifier};
+use p256::ecdsa::signature::Signer as _;
+use p256::ecdsa::{Signature, SigningKey};
+
+/// The key identifier of the fuzzing signer.
+pub const KID: [u8; 8] = *b"testkid1";
+/// The fixed verification instant: 2026-09-01T12:00:00Z.
+pub const NOW: i64 = 1_788_264_000;
+
+/// A self-signed P-256 certificate for the fuzzing signer's key (C=XT,
+/// valid 2025-01-01..2035-01-01, extended key usage: vaccination and test).
+pub const EC_CERT_B64: &str = concat!(
+    "MIIBfDCCASKgAwIBAgIBATAKBggqhkjOPQQDAjAzMQswCQYDVQQGEwJYVDEkMCIGA1UEAwwbaGVhbHRoY2VydCBmdXp6IHRl",
+    "c3Qgc2lnbmVyMB4XDTI1MDEwMTAwMDAwMFoXDTM1MDEwMTAwMDAwMFowMzELMAkGA1UEBhMCWFQxJDAiBgNVBAMMG2hlYWx0",
+    "aGNlcnQgZnV6eiB0ZXN0IHNpZ25lcjBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABB4YUy/UdUwC8wQdnHXOszuD/9gax85P",
+    "6ILMscmLxYlupGwxHE4v9A3ZajZT5uRURdMt/khuztdcepDGoYiBwKOjJzAlMCMGA1UdJQQcMBoGCysGAQQBjjePZQECBgsr",
+    "BgEEAY43j2UBATAKBggqhkjOPQQDAgNIADBFAiAtyytS/puw0/Oq8ARx595mECXji5m1/3acEiH1wnxE3AIhAP570bJNCifa",
+    "ZKDSvvUU5bCU8lMTZB9eXCjX817jv2N2",
+);
+
+/// A self-signed RSA-2048 certificate (C=XT, no extended key usage).
+pub const RSA_CERT_B64: &str = concat!(
+    "MIICzzCCAbegAwIBAgIBATANBgkqhkiG9w0BAQsFADArMQswCQYDVQQGEwJYVDEcMBoGA1UEAwwTaGVhbHRoY2VydCBmdXp6",
+    "IHJzYTAeFw0yNTAxMDEwMDAwMDBaFw0zNTAxMDEwMDAwMDBaMCsxCzAJBgNVBAYTAlhUMRwwGgYDVQQDDBNoZWFsdGhjZXJ0",
+    "IGZ1enogcnNhMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAsU0ngQ3nBCpBLzDVaHu1bb1Bjy1PdvNHnrFjfTPV",
+    "GNiRC9BfkRIxTW6GnfsOxeBD9TeWp2Io26TJrwOo9r9Ku4UyJalSRSbYMx3Qg73CgpHky3TOWId2n05CGmtguPpwSJB75DSw",
+    "xUAyFYmTWON1Jav0PPKVMjQgO91FIwh7GSB2xXTv0cugIZPg4cZZTlLvADvo6B/OrBoeC/BC6d3kCNSVsSBwp7wxfG81Q+i4",
+    "BqofnfBIjuXVjFszzSvOZhDLENpBYZ46bDEqf8GFIXr84YDrmXqiN08czRdC3Yt3K5xvqB2ghT4FwmB33XTvC9T3rBDwP2PK",
+    "Z/JRm0EpwVrZGQIDAQABMA0GCSqGSIb3DQEBCwUAA4IBAQA3KmgwyGlqHLg6d/uzOJSyV1eL938FT4yRju7B4B8d0aDPsTJC",
+    "K4vrebmJS/K/nMp8Oh7EK1R1iWt069tjP0/trepxLnsxtnPrpgcS/zt26vaaJhby3mgAQ6Z6+6yqxXV4d6/JO7aeuw28L8ae",
+    "ejAMqJw5VKR3JnIZKtXQjkh9mb9uNEIDzV9lR9FQWk88/LrAfBgWshsDUcpdRXM7hwdAIvSrqN7ATkst5PS1idOSQFInuNzK",
+    "JO8Zpc4X6p9L5KfjwDCiOwn8gLHKGcifHScLB9sd7G+4zcahzSxMcAq0jUi1LTm2ZG4BSvCoV/TB9mhHWQI+mz08ir3pn9CT",
+    "6bYi",
+);
+
+/// The fuzzing signer's private key.
+pub fn signing_key() -> &'static SigningKey {
+    static KEY: LazyLock<SigningKey> = LazyLock::new(|| SigningKey::from_slice(&[7u8; 32]).expect("valid scalar"));
+    &KEY
+}
+
+/// A store holding the fuzzing signer under [`KID`] (no validity window, no
+/// key usage restriction), as in `rust-core/tests/support`.
+pub fn store() -> MemoryStore {
+    let point = signing_key().verifying_key().to_encoded_point(false);
+    let key = PublicKey::p256_from_sec1(point.as_bytes()).expect("a valid P-256 point");
+    MemoryStore::from_signers(
+        "fuzz",
+        [SignerKey {
+            kid: KID.to_vec(),
+            country: Some("XT".into()),
+            public_key: key,
+            not_before: None,
+            not_after: None,
+            key_usage: KeyUsage::default(),
+            certificate: None,
+        }],
+    )
+}
+
+/// The verifier every target uses: default options, [`store`].
+pub fn verifier() -> &'static Verifier<MemoryStore> {
+    static VERIFIER: LazyLock<Verifier<MemoryStore>> = LazyLock::new(|| Verifier::new(store()));
+    &VERIFIER
+}
+
+/// The fixed clock every target uses.
+pub fn clock() -> FixedClock {
+    FixedClock::from_unix(NOW).expect("NOW is representable")
+}
+
+/// A valid DCC of each group (the fields the 1.3.x schema requires).
+pub fn dccs() -> [serde_json::Value; 3] {
+    let nam = serde_json::json!({"fn": "Testperson", "fnt": "TESTPERSON", "gn": "Erika", "gnt": "ERIKA"});
+    [
+        serde_json::json!({"ver": "1.3.0", "nam": nam, "dob": "1964-08-12",
+            "v": [{"tg": "840539006", "vp": "1119349007", "mp": "EU/1/20/1528", "ma": "ORG-100030215",
+                   "dn": 2, "sd": 2, "dt": "2026-05-01", "co": "XT", "is": "healthcert test issuer",
+                   "ci": "URN:UVCI:01:XT:FUZZ#1"}]}),
+        serde_json::json!({"ver": "1.3.3", "nam": nam, "dob": "1964",
+            "t": [{"tg": "840539006", "tt": "LP6464-4", "nm": "Roche LightCycler qPCR",
+                   "sc": "2026-08-31T10:27:15Z", "tr": "260415000", "tc": "Test centre",
+                   "co": "XT", "is": "healthcert test issuer", "ci": "URN:UVCI:01:XT:FUZZ#2"}]}),
+        serde_json::json!({"ver": "1.0.0", "nam": nam, "dob": "1964-08-12",
+            "r": [{"tg": "840539006", "fr": "2026-06-01", "co": "XT", "is": "healthcert test issuer",
+                   "df": "2026-06-12", "du": "2026-12-01", "ci": "URN:UVCI:01:XT:FUZZ#3"}]}),
+    ]
+}
+
+/// JSON → CBOR, numbers as integers when they are.
+pub fn json_to_cbor(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Value::Integer(i.into()),
+            (None, Some(u)) => Value::Integer(u.into()),
+            _ => Value::Float(n.as_f64().unwrap_or(0.0)),
+        },
+        serde_json::Value::String(s) => Value::Text(s.clone()),
+        serde_json::Value::Array(a) => Value::Array(a.iter().map(json_to_cbor).collect()),
+        serde_json::Value::Object(o) => {
+            Value::Map(o.iter().map(|(k, v)| (Value::Text(k.clone()), json_to_cbor(v))).collect())
+        }
+    }
+}
+
+/// A CWT claims set with `iss` = XT around `dcc`.
+pub fn claims(dcc: Value, iat: Value, exp: Value) -> Value {
+    Value::Map(vec![
+        (Value::Integer(1.into()), Value::Text("XT".into())),
+        (Value::Integer(6.into()), iat),
+        (Value::Integer(4.into()), exp),
+        (Value::Integer((-260).into()), Value::Map(vec![(Value::Integer(1.into()), dcc)])),
+    ])
+}
+
+/// Claims valid at [`NOW`] around `dcc`.
+pub fn valid_claims(dcc: &serde_json::Value) -> Value {
+    claims(json_to_cbor(dcc), Value::Integer((NOW - 86_400).into()), Value::Integer((NOW + 86_400).into()))
+}
+
+/// CBOR encoding.
+pub fn cbor(v: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    ciborium::ser::into_writer(v, &mut out).expect("CBOR encoding into a Vec cannot fail");
+    out
+}
+
+/// A tagged COSE_Sign1 over `payload`, signed ES256 with [`KID`] in the
+/// protected header.
+pub fn cose(payload: Vec<u8>) -> Vec<u8> {
+    let protected = HeaderBuilder::new().algorithm(iana::Algorithm::ES256).key_id(KID.to_vec()).build();
+    CoseSign1Builder::new()
+        .protected(protected)
+        .payload(payload)
+        .create_signature(&[], sign)
+        .build()
+        .to_tagged_vec()
+        .expect("COSE encoding cannot fail")
+}
+
+/// ES256 (raw r‖s) with the fuzzing key.
+pub fn sign(tbs: &[u8]) -> Vec<u8> {
+    let sig: Signature = signing_key().sign(tbs);
+    sig.to_bytes().to_vec()
+}
+
+/// The same message without tag 18.
+pub fn untagged(tagged: &[u8]) -> Vec<u8> {
+    coset::CoseSign1::from_tagged_slice(tagged).expect("a tagged COSE_Sign1").to_vec().expect("encodes")
+}
+
+/// zlib at the given level (0–9).
+pub fn zlib_level(data: &[u8], level: u32) -> Vec<u8> {
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(level.min(9)));
+    e.write_all(data).expect("writing into a Vec cannot fail");
+    e.finish().expect("writing into a Vec cannot fail")
+}
+
+/// zlib at the best level, as issuers do.
+pub fn zlib(data: &[u8]) -> Vec<u8> {
+    zlib_level(data, 9)
+}
+
+/// `HC1:` + base45(zlib(cose)).
+pub fn hc1(cose: &[u8]) -> String {
+    format!("HC1:{}", base45::encode(zlib(cose)))
+}
+
+/// The DER of an embedded certificate.
+pub fn der(b64: &str) -> Vec<u8> {
+    base64::engine::general_purpose::STANDARD.decode(b64).expect("embedded base64")
+}
+
+/// COSE_Sign1 messages: valid and broken in each way the decoder reports.
+pub fn cose_seeds() -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for dcc in dccs() {
+        out.push(cose(cbor(&valid_claims(&dcc))));
+    }
+    let good = out[0].clone();
+    out.push(untagged(&good));
+    let inner: Value = ciborium::de::from_reader(&good[..]).expect("own COSE parses");
+    out.push(cbor(&Value::Tag(61, Box::new(inner))));
+    let dcc = json_to_cbor(&dccs()[0]);
+    // Claims the validity step reports on: expired, float times, tag 1, missing.
+    out.push(cose(cbor(&claims(dcc.clone(), Value::Integer((NOW - 10).into()), Value::Integer((NOW - 1).into())))));
+    out.push(cose(cbor(&claims(
+        dcc.clone(),
+        Value::Tag(1, Box::new(Value::Float((NOW - 10) as f64 + 0.5))),
+        Value::Float((NOW + 10) as f64),
+    ))));
+    out.push(cose(cbor(&Value::Map(vec![(
+        Value::Integer((-260).into()),
+        Value::Map(vec![(Value::Integer(1.into()), dcc)]),
+    )]))));
+    let mut bad_sig = good.clone();
+    if let Some(last) = bad_sig.last_mut() {
+        *last ^= 1;
+    }
+    out.push(bad_sig);
+    out.push(vec![0x84, 0x40, 0xa0, 0xf6, 0x40]);
+    out
+}
+
+/// HC1 payloads (text): the COSE seeds wrapped, plus transport breakage.
+pub fn payload_seeds() -> Vec<Vec<u8>> {
+    let coses = cose_seeds();
+    let mut out: Vec<Vec<u8>> = coses.iter().map(|c| hc1(c).into_bytes()).collect();
+    let good = hc1(&coses[0]);
+    out.push(good.trim_start_matches("HC1:").as_bytes().to_vec());
+    out.push(format!("HC2:{}", &good[4..]).into_bytes());
+    out.push(format!("HC1:{}", base45::encode(&coses[0])).into_bytes());
+    out.push(good.as_bytes()[..good.len() / 2].to_vec());
+    out.push(b"HC1:".to_vec());
+    out.push(b"shc:/56762909524320603460292437404460".to_vec());
+    out
+}
+
+/// Trust lists: DGCA JSON (bare and wrapped), PEM, DER.
+pub fn trust_seeds() -> Vec<Vec<u8>> {
+    let kid = base64::engine::general_purpose::STANDARD.encode(KID);
+    let bare = serde_json::json!([
+        {"kid": kid, "country": "XT", "certificateType": "DSC", "rawData": EC_CERT_B64},
+        {"kid": "AAAAAAAAAAA=", "country": "XT", "rawData": RSA_CERT_B64},
+        {"certificateType": "CSCA", "rawData": RSA_CERT_B64},
+        {"kid": "not base64!", "rawData": EC_CERT_B64},
+        {"rawData": "AAEC"}
+    ]);
+    let wrapped = serde_json::json!({"certificates": [{"kid": kid, "country": "XT", "rawData": EC_CERT_B64}]});
+    let pem = |b64: &str| {
+        let body: Vec<&str> = b64.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap_or_default()).collect();
+        format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", body.join("\n"))
+    };
+    vec![
+        serde_json::to_vec(&bare).expect("JSON"),
+        serde_json::to_vec(&wrapped).expect("JSON"),
+        format!("{}{}", pem(EC_CERT_B64), pem(RSA_CERT_B64)).into_bytes(),
+        der(EC_CERT_B64),
+        der(RSA_CERT_B64),
+    ]
+}
+
+/// Date and date-time strings, valid and almost valid.
+pub fn time_seeds() -> Vec<Vec<u8>> {
+    [
+        "2021-05-03T10:27:15Z",
+        "2021-05-03t10:27:15.123456789+02:00",
+        "2021-06-08T20:17:27.9906293Z",
+        "2021-06-08T22:17:27+0200",
+        "2021-06-08T22:17:27+02",
+        "2021-06-08 22:17:27",
+        "2021-06-08",
+        "2016-12-31T23:59:60Z",
+        "0000-01-01T00:00:00+23:59",
+        "9999-12-31T23:59:59-23:59",
+        "2021-02-29",
+        " 2021-06-08T20:17:27Z\n",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect()
+}
+
+/// DCC JSON documents.
+pub fn schema_seeds() -> Vec<Vec<u8>> {
+    let mut out: Vec<Vec<u8>> = dccs().iter().map(|d| serde_json::to_vec(d).expect("JSON")).collect();
+    out.push(
+        br#"{"ver":"1.2.1","nam":{"fn":"x","gnt":"x y"},"dob":"1899-01-01","v":[{"dn":10,"sd":0.5}],"t":[{}]}"#
+            .to_vec(),
+    );
+    out.push(br#"{"ver":"1.0.0","nam":{"fnt":null},"dob":{},"t":[{"dr":{},"sc":1}]}"#.to_vec());
+    out
+}
+
+/// Bytes from which the structured target builds its first inputs.
+pub fn structured_seeds() -> Vec<Vec<u8>> {
+    (0u8..16)
+        .map(|i| {
+            let mut x = 0x9e37_79b9_7f4a_7c15u64 ^ u64::from(i);
+            (0..512)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    (x >> 24) as u8
+                })
+                .collect()
+        })
+        .collect()
+}

@@ -1,0 +1,330 @@
+//! The fuzz targets on stable Rust, in the normal test suite.
+//!
+//! Each test runs the body of one cargo-fuzz target (`fuzz/src/`, included
+//! below, so the invariants are the very same code) over seeds built in
+//! process (and the committed fixtures, when present), then over a bounded
+//! number of mutants from a deterministic mutation loop: a xorshift PRNG
+//! with a fixed seed; bit flips, byte writes, inserts, deletes, truncation,
+//! splices of two seeds, chunk duplication. No wall clock, no randomness
+//! from the environment: every run checks exactly the same inputs.
+//!
+//! A failing input is printed in hex before the panic propagates; a
+//! reproducer belongs in `tests/fuzz_regressions.rs`. The real fuzzing is
+//! `cargo +nightly fuzz run <target>` (docs/fuzzing.md).
+
+#[allow(dead_code)]
+#[path = "../../fuzz/src/seeds.rs"]
+mod seeds;
+
+#[allow(dead_code)]
+#[path = "../../fuzz/src/invariants.rs"]
+mod invariants;
+
+#[allow(dead_code)]
+#[path = "../../fuzz/src/structured.rs"]
+mod structured;
+
+use std::fs;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::path::{Path, PathBuf};
+
+/// xorshift64*: small, fast, and the same sequence everywhere.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Self(seed | 1)
+    }
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    /// Uniform in `0..n` (`n` > 0), near enough.
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn byte(&mut self) -> u8 {
+        (self.next() >> 32) as u8
+    }
+}
+
+/// Bytes that tend to matter to the parsers: CBOR headers (arrays, maps,
+/// tags, indefinite lengths, huge lengths), zlib, base45 and date characters.
+const INTERESTING: &[u8] = &[
+    0x00, 0x01, 0x7f, 0x80, 0xff, 0x18, 0x19, 0x1a, 0x1b, 0x40, 0x5b, 0x5f, 0x60, 0x7b, 0x7f, 0x80, 0x9b, 0x9f, 0xa0,
+    0xbb, 0xbf, 0xc1, 0xd2, 0xd8, 0xf6, 0xf9, 0xfa, 0xfb, 0x78, 0xda, b'-', b':', b'T', b'Z', b'+', b'.', b'9', b'%',
+];
+
+/// One mutant of a random seed.
+fn mutate(rng: &mut Rng, seeds: &[Vec<u8>], max_len: usize) -> Vec<u8> {
+    let mut d = seeds[rng.below(seeds.len())].clone();
+    for _ in 0..=rng.below(4) {
+        let len = d.len();
+        match rng.below(8) {
+            0 if len > 0 => {
+                let i = rng.below(len);
+                d[i] ^= 1 << rng.below(8);
+            }
+            1 if len > 0 => {
+                let i = rng.below(len);
+                d[i] = if rng.below(2) == 0 { rng.byte() } else { INTERESTING[rng.below(INTERESTING.len())] };
+            }
+            2 => {
+                let i = rng.below(len + 1);
+                let b = if rng.below(2) == 0 { rng.byte() } else { INTERESTING[rng.below(INTERESTING.len())] };
+                d.insert(i, b);
+            }
+            3 if len > 0 => {
+                let i = rng.below(len);
+                let n = 1 + rng.below((len - i).min(16));
+                d.drain(i..i + n);
+            }
+            4 => d.truncate(rng.below(len + 1)),
+            5 => {
+                let other = &seeds[rng.below(seeds.len())];
+                let a = rng.below(len + 1);
+                let b = rng.below(other.len() + 1);
+                d.truncate(a);
+                d.extend_from_slice(&other[b..]);
+            }
+            6 if len > 0 => {
+                let i = rng.below(len);
+                let n = 1 + rng.below((len - i).min(32));
+                let chunk = d[i..i + n].to_vec();
+                let at = rng.below(len + 1);
+                d.splice(at..at, chunk);
+            }
+            _ => {
+                let i = rng.below(len + 1);
+                d.insert(i, rng.byte());
+            }
+        }
+    }
+    d.truncate(max_len);
+    d
+}
+
+/// Runs `body` on every seed, then on `iterations` mutants; reports the
+/// input that failed.
+fn run(name: &str, seed: u64, seeds: &[Vec<u8>], iterations: usize, body: impl Fn(&[u8])) {
+    assert!(!seeds.is_empty(), "{name}: no seeds");
+    let check = |input: &[u8], what: &str| {
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| body(input))) {
+            let hex: String = input.iter().map(|b| format!("{b:02x}")).collect();
+            eprintln!("{name}: {what} failed; input ({} bytes, hex):\n{hex}", input.len());
+            resume_unwind(panic);
+        }
+    };
+    for s in seeds {
+        check(s, "seed");
+    }
+    let mut rng = Rng::new(seed);
+    for i in 0..iterations {
+        let input = mutate(&mut rng, seeds, 20_000);
+        check(&input, &format!("mutant {i}"));
+    }
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}
+
+/// Files with extension `ext` under `dir` (none when it does not exist).
+fn fixture_files(dir: &Path, ext: &str) -> Vec<Vec<u8>> {
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let mut paths: Vec<PathBuf> =
+        entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == ext)).collect();
+    paths.sort();
+    paths.iter().filter_map(|p| fs::read(p).ok()).collect()
+}
+
+fn payload_seeds() -> Vec<Vec<u8>> {
+    let mut s = seeds::payload_seeds();
+    s.extend(fixture_files(&fixtures().join("hcert"), "txt").into_iter().map(|t| t.trim_ascii().to_vec()));
+    s
+}
+
+#[test]
+fn verify_payload() {
+    run("verify_payload", 1, &payload_seeds(), 4_000, invariants::verify_payload);
+}
+
+/// The payload target again, mutating below the transport layers: the
+/// mutated COSE bytes are wrapped properly, so the mutants get past zlib.
+#[test]
+fn verify_payload_rewrapped() {
+    run("verify_payload_rewrapped", 2, &seeds::cose_seeds(), 4_000, |cose| {
+        invariants::verify_payload(seeds::hc1(cose).as_bytes());
+    });
+}
+
+#[test]
+fn verify_hc1_structured() {
+    // Random byte strings of assorted lengths, then mutants of them.
+    let mut rng = Rng::new(3);
+    let mut inputs = seeds::structured_seeds();
+    for _ in 0..32 {
+        let n = 16 + rng.below(1024);
+        inputs.push((0..n).map(|_| rng.byte()).collect());
+    }
+    run("verify_hc1_structured", 4, &inputs, 3_000, structured::verify_hc1_structured_bytes);
+}
+
+#[test]
+fn cose() {
+    let mut s = seeds::cose_seeds();
+    for text in fixture_files(&fixtures().join("hcert"), "txt") {
+        let text = String::from_utf8_lossy(&text);
+        let cose = healthcert_core::formats::hcert::transport::strip_prefix(text.trim(), Default::default())
+            .and_then(|(body, _)| healthcert_core::formats::hcert::transport::base45(body))
+            .and_then(|z| healthcert_core::formats::hcert::transport::inflate(&z, 64 * 1024));
+        s.extend(cose.ok());
+    }
+    run("cose", 5, &s, 5_000, invariants::cose);
+}
+
+#[test]
+fn transport() {
+    let mut s: Vec<Vec<u8>> = Vec::new();
+    for p in payload_seeds() {
+        s.push([&[0xff, 0x0f][..], &p].concat());
+    }
+    for c in seeds::cose_seeds() {
+        // Caps around the inflated size, and below 64.
+        for cap in [c.len() as u16, 63, 8] {
+            s.push([&cap.to_le_bytes()[..], &seeds::zlib(&c)].concat());
+        }
+    }
+    run("transport", 6, &s, 8_000, invariants::transport);
+}
+
+#[test]
+fn trust_list() {
+    let mut s = seeds::trust_seeds();
+    s.extend(fixture_files(&fixtures().join("trust"), "json"));
+    s.extend(fixture_files(&fixtures().join("trust"), "pem"));
+    run("trust_list", 7, &s, 5_000, invariants::trust_list);
+}
+
+#[test]
+fn time_parse() {
+    run("time_parse", 8, &seeds::time_seeds(), 50_000, invariants::time_parse);
+}
+
+#[test]
+fn schema_bytes() {
+    let mut s = seeds::schema_seeds();
+    s.extend(fixture_files(&fixtures().join("hcert"), "json"));
+    run("schema", 9, &s, 10_000, invariants::schema);
+}
+
+/// Values that the schema rules care about.
+fn interesting_value(rng: &mut Rng) -> serde_json::Value {
+    use serde_json::json;
+    let pool = [
+        json!(null),
+        json!(true),
+        json!(0),
+        json!(1),
+        json!(-1),
+        json!(9),
+        json!(10),
+        json!(1.5),
+        json!(2.0),
+        json!(1e300),
+        json!(u64::MAX),
+        json!(""),
+        json!("1.3.0"),
+        json!("1.0.0"),
+        json!("2.0.0"),
+        json!("1a2b3"),
+        json!("1964"),
+        json!("1964-08"),
+        json!("1964-02-30"),
+        json!("2021-05-30T10:12:22Z"),
+        json!("2021-05-30T10:12:22+0200"),
+        json!("2021-13-01"),
+        json!("XT"),
+        json!("xt"),
+        json!("ERIKA<MARIA"),
+        json!("Č".repeat(81)),
+        json!("A".repeat(51)),
+        json!("Ä#canary@"),
+        json!([]),
+        json!([{}]),
+        json!({}),
+    ];
+    pool[rng.below(pool.len())].clone()
+}
+
+const KEYS: [&str; 30] = [
+    "ver", "nam", "dob", "v", "t", "r", "fn", "fnt", "gn", "gnt", "tg", "vp", "mp", "ma", "dn", "sd", "dt", "co", "is",
+    "ci", "tt", "nm", "sc", "dr", "tr", "tc", "fr", "df", "du", "x",
+];
+
+/// Mutates one random node of a JSON tree.
+fn mutate_json(rng: &mut Rng, v: &mut serde_json::Value, depth: usize) {
+    use serde_json::Value;
+    let descend = rng.below(3) != 0 && depth < 6;
+    match v {
+        Value::Object(o) if descend && !o.is_empty() => {
+            let key = o.keys().nth(rng.below(o.len())).cloned().unwrap_or_default();
+            if let Some(child) = o.get_mut(&key) {
+                mutate_json(rng, child, depth + 1);
+            }
+        }
+        Value::Array(a) if descend && !a.is_empty() => {
+            let i = rng.below(a.len());
+            mutate_json(rng, &mut a[i], depth + 1);
+        }
+        Value::Object(o) => match rng.below(3) {
+            0 if !o.is_empty() => {
+                let key = o.keys().nth(rng.below(o.len())).cloned().unwrap_or_default();
+                o.remove(&key);
+            }
+            _ => {
+                o.insert(KEYS[rng.below(KEYS.len())].to_owned(), interesting_value(rng));
+            }
+        },
+        Value::Array(a) if rng.below(2) == 0 && !a.is_empty() => {
+            let i = rng.below(a.len());
+            let copy = a[i].clone();
+            a.push(copy);
+        }
+        _ => *v = interesting_value(rng),
+    }
+}
+
+#[test]
+fn schema_tree() {
+    let mut bases: Vec<serde_json::Value> = seeds::dccs().to_vec();
+    for f in fixture_files(&fixtures().join("hcert"), "json") {
+        bases.extend(serde_json::from_slice(&f).ok());
+    }
+    let mut rng = Rng::new(10);
+    for i in 0..10_000 {
+        let mut v = bases[rng.below(bases.len())].clone();
+        for _ in 0..=rng.below(3) {
+            mutate_json(&mut rng, &mut v, 0);
+        }
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| invariants::schema_value(&v))) {
+            eprintln!("schema_tree: mutant {i} failed: {v}");
+            resume_unwind(panic);
+        }
+    }
+}
+
+#[test]
+fn mutation_loop_is_deterministic() {
+    let seeds = seeds::time_seeds();
+    let a: Vec<Vec<u8>> = {
+        let mut rng = Rng::new(42);
+        (0..100).map(|_| mutate(&mut rng, &seeds, 100)).collect()
+    };
+    let mut rng = Rng::new(42);
+    let b: Vec<Vec<u8>> = (0..100).map(|_| mutate(&mut rng, &seeds, 100)).collect();
+    assert_eq!(a, b);
+    assert!(a.iter().any(|m| !seeds.contains(m)), "the mutator changes inputs");
+}
