@@ -3,7 +3,8 @@
 //! Sources, each into `OUT_DIR/<target>/`:
 //! - the in-process builders of `healthcert_fuzz::seeds` (always);
 //! - the committed fixtures, `REPO_ROOT/fixtures/` (when present): payloads,
-//!   their COSE and zlib layers, DCC JSON, the trust lists;
+//!   their COSE and zlib layers, DCC JSON, the trust lists, and each payload
+//!   rendered as a QR camera frame;
 //! - the EU dgc-testdata checkout (when given and present): the `PREFIX`,
 //!   `COSE`, `COMPRESSED`, `JSON`, `TESTCTX.CERTIFICATE` and
 //!   `TESTCTX.VALIDATIONCLOCK` fields of every test case. Those files are
@@ -100,6 +101,10 @@ fn fixtures(c: &mut Corpus, root: &Path) -> usize {
     for p in &list {
         if let Ok(text) = fs::read_to_string(p) {
             c.add_payload(text.trim());
+            // The payload as a camera frame, one pixel per module.
+            if let Some((plane, side)) = seeds::qr_plane(text.trim().as_bytes(), 1) {
+                c.add("scan", &seeds::scan_input(&plane, side, side, 0));
+            }
         }
     }
     let mut list = Vec::new();
@@ -184,6 +189,7 @@ fn main() {
     seeds::time_seeds().iter().for_each(|s| c.add("time_parse", s));
     seeds::schema_seeds().iter().for_each(|s| c.add("schema", s));
     seeds::structured_seeds().iter().for_each(|s| c.add("verify_hc1_structured", s));
+    seeds::scan_seeds().iter().for_each(|s| c.add("scan", s));
     let builtin = c.written.len();
 
     let from_fixtures = fixtures(&mut c, Path::new(root));

@@ -5,6 +5,7 @@
 use healthcert_core::formats::hcert::{decode_cose, schema, transport};
 use healthcert_core::formats::{FormatId, PrefixPolicy};
 use healthcert_core::model::{Outcome, Reason, Status};
+use healthcert_core::scan::{self as qr, LumaFrame};
 use healthcert_core::time_parse;
 use healthcert_core::trust::file::{self, LoadReport};
 use healthcert_core::{CheckKind, Error, Limits, Verdict};
@@ -285,5 +286,47 @@ pub fn schema_value(v: &Value) {
         let mut more = obj.clone();
         more.insert("zz_fuzz_extra".into(), serde_json::json!({"x": [1, "y"]}));
         assert_eq!(schema::validate(&Value::Object(more)), result, "an unknown property changed the result");
+    }
+}
+
+/// `scan`: a camera frame: width and height (u16, little-endian), extra
+/// stride bytes (0–7), then the luma plane.
+pub fn scan(data: &[u8]) {
+    let [w0, w1, h0, h1, extra, plane @ ..] = data else { return };
+    let width = usize::from(u16::from_le_bytes([*w0, *w1]));
+    let height = usize::from(u16::from_le_bytes([*h0, *h1]));
+    let stride = width + usize::from(*extra % 8);
+    let frame = LumaFrame { data: plane, width, height, stride };
+    let result = qr::scan(&frame);
+    match (&result, frame.validate()) {
+        (Ok(_), Ok(())) => {}
+        (Err(e), Err(v)) => assert_eq!(*e, v, "the error is the geometry's"),
+        (r, v) => panic!("scan gave {r:?} for a frame whose geometry check gave {v:?}"),
+    }
+    let Ok(codes) = result else { return };
+    for (i, code) in codes.iter().enumerate() {
+        assert_eq!(code.text, String::from_utf8(code.bytes.clone()).ok(), "text is the bytes when UTF-8");
+        assert!(codes[..i].iter().all(|c| c.bytes != code.bytes), "each payload is listed once");
+        if let Some(text) = &code.text
+            && text.len() > 8
+            && text.chars().any(char::is_alphabetic)
+        {
+            assert!(!format!("{code:?}").contains(text.as_str()), "a code's Debug shows its payload");
+        }
+        if code.bytes.starts_with(b"HC1:") {
+            verify_payload(&code.bytes);
+        }
+    }
+    // Bytes past the width of each row are padding: laid out again with a
+    // different stride and other padding, the frame scans the same (small
+    // frames only: scanning dominates the cost of this target).
+    if width * height <= 4_096 {
+        let stride2 = width + 5;
+        let mut copy = vec![0xa5u8; stride2 * height];
+        for y in 0..height {
+            copy[y * stride2..y * stride2 + width].copy_from_slice(&plane[y * stride..y * stride + width]);
+        }
+        let again = qr::scan(&LumaFrame { data: &copy, width, height, stride: stride2 }).expect("valid geometry");
+        assert_eq!(again, codes, "row padding changed what was scanned");
     }
 }

@@ -291,6 +291,75 @@ pub fn schema_seeds() -> Vec<Vec<u8>> {
     out
 }
 
+/// A QR code of `payload` as a luma plane (dark 0, light 255), `scale`
+/// pixels per module, a 4-module quiet zone; returns the plane and its side.
+pub fn qr_plane(payload: &[u8], scale: usize) -> Option<(Vec<u8>, usize)> {
+    let code = qrcode::QrCode::new(payload).ok()?;
+    let n = code.width();
+    let colors = code.to_colors();
+    let side = (n + 8) * scale;
+    let mut plane = vec![255u8; side * side];
+    for (i, color) in colors.iter().enumerate() {
+        if *color == qrcode::Color::Dark {
+            let (x, y) = (i % n + 4, i / n + 4);
+            for row in y * scale..(y + 1) * scale {
+                plane[row * side + x * scale..row * side + (x + 1) * scale].fill(0);
+            }
+        }
+    }
+    Some((plane, side))
+}
+
+/// A `scan` input: width and height (u16, little-endian), extra stride
+/// bytes, then the plane (rows `width + extra` bytes apart).
+pub fn scan_input(plane: &[u8], width: usize, height: usize, extra: u8) -> Vec<u8> {
+    let stride = width + usize::from(extra);
+    let mut out = Vec::with_capacity(5 + stride * height);
+    out.extend_from_slice(&u16::try_from(width).unwrap_or(u16::MAX).to_le_bytes());
+    out.extend_from_slice(&u16::try_from(height).unwrap_or(u16::MAX).to_le_bytes());
+    out.push(extra);
+    for row in plane.chunks(width.max(1)).take(height) {
+        out.extend_from_slice(row);
+        out.extend(std::iter::repeat_n(0x80, usize::from(extra)));
+    }
+    out
+}
+
+/// Camera frames: QR codes of short texts, of an HC1 payload and of bytes,
+/// at one and two pixels per module, with and without row padding; a blank
+/// frame and a noisy one.
+pub fn scan_seeds() -> Vec<Vec<u8>> {
+    let hc1_text = payload_seeds().into_iter().next().unwrap_or_default();
+    let mut out = Vec::new();
+    for (payload, scales) in [
+        (b"HC1:6BFOXN%TS3DH".to_vec(), &[1usize, 2][..]),
+        (b"healthcert".to_vec(), &[2][..]),
+        (vec![0x00, 0xff, 0xd2, 0x84, 0x80], &[2][..]),
+        (hc1_text, &[1][..]),
+    ] {
+        for &scale in scales {
+            if let Some((plane, side)) = qr_plane(&payload, scale) {
+                out.push(scan_input(&plane, side, side, 0));
+                if scale == 2 {
+                    out.push(scan_input(&plane, side, side, 3));
+                }
+            }
+        }
+    }
+    out.push(scan_input(&[255; 64 * 64], 64, 64, 0));
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let noise: Vec<u8> = (0..48 * 48)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            if x & 1 == 0 { 0 } else { 255 }
+        })
+        .collect();
+    out.push(scan_input(&noise, 48, 48, 0));
+    out
+}
+
 /// Bytes from which the structured target builds its first inputs.
 pub fn structured_seeds() -> Vec<Vec<u8>> {
     (0u8..16)

@@ -220,6 +220,23 @@ fn schema_bytes() {
     run("schema", 9, &s, 10_000, invariants::schema);
 }
 
+#[test]
+fn scan() {
+    let seeds = seeds::scan_seeds();
+    // The seeds hold codes that decode (the harness is not scanning blanks).
+    let found = seeds
+        .iter()
+        .filter(|s| {
+            let (w, h) = (usize::from(u16::from_le_bytes([s[0], s[1]])), usize::from(u16::from_le_bytes([s[2], s[3]])));
+            let frame =
+                healthcert_core::scan::LumaFrame { data: &s[5..], width: w, height: h, stride: w + usize::from(s[4]) };
+            healthcert_core::scan::scan(&frame).is_ok_and(|c| !c.is_empty())
+        })
+        .count();
+    assert!(found >= 4, "only {found} seed frames hold a readable code");
+    run("scan", 11, &seeds, 300, invariants::scan);
+}
+
 /// Values that the schema rules care about.
 fn interesting_value(rng: &mut Rng) -> serde_json::Value {
     use serde_json::json;
