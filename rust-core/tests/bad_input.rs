@@ -194,3 +194,12 @@ fn details_carry_no_personal_data() {
         assert!(!debug.contains(secret), "{secret} appears in Debug output");
     }
 }
+
+#[test]
+fn a_clock_at_the_end_of_time_with_a_skew_does_not_overflow() {
+    let options = healthcert_core::VerifyOptions { clock_skew: time::Duration::hours(1), ..Default::default() };
+    let verifier = Verifier::with_options(store(), options);
+    let end = FixedClock(time::PrimitiveDateTime::MAX.assume_utc());
+    let v = verifier.verify(&hc1(&cose(cbor(&valid_claims()))), &end).unwrap();
+    assert_eq!(v.check(CheckKind::Validity).unwrap().reason, Reason::Expired);
+}

@@ -26,7 +26,8 @@ pub(super) fn check(env: &SignedEnvelope, signer: Option<&SignerKey>, now: Offse
     if now > exp {
         return fail(Reason::Expired, format!("expired at {}", format_utc(exp)));
     }
-    if iat > now + skew {
+    // Saturating: a clock at the end of time plus a skew is still "now".
+    if now.checked_add(skew).is_some_and(|limit| iat > limit) {
         return fail(Reason::NotYetValid, format!("issued at {}, after the verification time", format_utc(iat)));
     }
     if let Some(s) = signer {
