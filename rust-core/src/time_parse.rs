@@ -168,21 +168,38 @@ pub fn lenient(s: &str) -> Option<OffsetDateTime> {
 /// (year 10000) or give a year RFC 3339 cannot write (-0001).
 pub fn format_utc(t: OffsetDateTime) -> String {
     let t = t.checked_to_offset(UtcOffset::UTC).filter(|u| (0..=9999).contains(&u.year())).unwrap_or(t);
-    let offset = if t.offset().is_utc() {
-        "Z".to_owned()
+    // Written digit by digit: this runs several times per verification.
+    fn digits(out: &mut String, value: u32, width: usize) {
+        let mut buf = [b'0'; 4];
+        let mut v = value;
+        for slot in buf[..width].iter_mut().rev() {
+            *slot = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+        out.extend(buf[..width].iter().map(|b| char::from(*b)));
+    }
+    let mut out = String::with_capacity(25);
+    // The year is within 0..=9999 here (see above; `time` allows ±9999).
+    if t.year() < 0 {
+        out.push('-');
+    }
+    digits(&mut out, t.year().unsigned_abs(), 4);
+    for (sep, value) in
+        [('-', u8::from(t.month())), ('-', t.day()), ('T', t.hour()), (':', t.minute()), (':', t.second())]
+    {
+        out.push(sep);
+        digits(&mut out, u32::from(value), 2);
+    }
+    if t.offset().is_utc() {
+        out.push('Z');
     } else {
         let (h, m, _) = t.offset().as_hms();
-        format!("{}{:02}:{:02}", if t.offset().is_negative() { '-' } else { '+' }, h.unsigned_abs(), m.unsigned_abs())
-    };
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{offset}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+        out.push(if t.offset().is_negative() { '-' } else { '+' });
+        digits(&mut out, u32::from(h.unsigned_abs()), 2);
+        out.push(':');
+        digits(&mut out, u32::from(m.unsigned_abs()), 2);
+    }
+    out
 }
 
 /// `time`'s serde adapter for the project's RFC 3339 UTC output.

@@ -3,6 +3,8 @@
 //! bounded, and nothing is allocated for a length a header merely claims.
 //! Also the CBOR → JSON mapping of the DCC payload.
 
+use std::fmt::Write as _;
+
 use minicbor::Decoder;
 use minicbor::data::Type;
 use serde_json::Value;
@@ -270,8 +272,7 @@ impl<'b> Reader<'b> {
                 let mut out = Vec::with_capacity(len.map_or(0, |n| (n as usize).min(remaining)));
                 self.for_each(len, |r| {
                     let at = path.len();
-                    path.push('/');
-                    path.push_str(&out.len().to_string());
+                    let _ = write!(path, "/{}", out.len());
                     out.push(r.json_at(path, inner)?);
                     path.truncate(at);
                     Ok(())

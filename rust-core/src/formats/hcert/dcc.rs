@@ -93,11 +93,11 @@ impl Document for HcertDocument {
 
     fn normalize(&self, envelope: &SignedEnvelope) -> Certificate {
         let d = &self.dcc;
-        let nam = d.get("nam").cloned().unwrap_or(Value::Null);
-        let family_name = text(&nam, "fn");
-        let given_name = text(&nam, "gn");
-        let family_std = text(&nam, "fnt");
-        let given_std = text(&nam, "gnt");
+        let nam = d.get("nam").unwrap_or(&Value::Null);
+        let family_name = text(nam, "fn");
+        let given_name = text(nam, "gn");
+        let family_std = text(nam, "fnt");
+        let given_std = text(nam, "gnt");
         let shown_given = given_name.clone().or_else(|| given_std.clone());
         let shown_family = family_name.clone().or_else(|| family_std.clone());
         let name = [shown_given, shown_family].into_iter().flatten().collect::<Vec<_>>().join(" ");

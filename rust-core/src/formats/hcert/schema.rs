@@ -78,7 +78,7 @@ pub fn validate(dcc: &Value) -> Result<Validated, SchemaError> {
         rules: None,
         violations,
     })?;
-    let mut walk = Walk { rules, violations: Vec::new() };
+    let mut walk = Walk { rules, violations: Vec::new(), path: String::with_capacity(32) };
     if let Some(root) = dcc.as_object() {
         walk.root(root);
     }
@@ -498,11 +498,28 @@ fn as_integer(n: &serde_json::Number) -> Option<f64> {
 struct Walk {
     rules: &'static Rules,
     violations: Vec<Violation>,
+    /// JSON pointer of the value being checked; extended and truncated as
+    /// the walk descends, so that valid payloads allocate no paths.
+    path: String,
 }
 
 impl Walk {
     fn push(&mut self, path: &str, message: impl Into<String>) {
         self.violations.push(violation(path, message));
+    }
+
+    /// A violation at the current path.
+    fn push_here(&mut self, message: impl Into<String>) {
+        let v = violation(&self.path, message);
+        self.violations.push(v);
+    }
+
+    /// Descends into `segment`; returns the length to truncate back to.
+    fn enter(&mut self, segment: impl fmt::Display) -> usize {
+        use fmt::Write as _;
+        let at = self.path.len();
+        let _ = write!(self.path, "/{segment}");
+        at
     }
 
     fn root(&mut self, root: &Map<String, Value>) {
@@ -537,7 +554,9 @@ impl Walk {
             }
             _ => {}
         }
-        self.fields("/nam", nam, PERSON_NAME);
+        let at = self.enter("nam");
+        self.fields(nam, PERSON_NAME);
+        self.path.truncate(at);
     }
 
     fn dob(&mut self, dob: &str) {
@@ -557,31 +576,35 @@ impl Walk {
     }
 
     fn group(&mut self, key: &str, group: &Value, fields: &[Field]) {
-        let path = format!("/{key}");
-        let Some(entries) = group.as_array() else {
-            self.push(&path, "must be an array");
-            return;
-        };
-        if entries.is_empty() {
-            self.push(&path, "must have at least 1 item");
-        }
-        if self.rules.exactly_one_group && entries.len() > 1 {
-            self.push(&path, "must have at most 1 item");
-        }
-        for (i, entry) in entries.iter().enumerate() {
-            let path = format!("/{key}/{i}");
-            match entry.as_object() {
-                Some(entry) => self.fields(&path, entry, fields),
-                None => self.push(&path, "must be an object"),
+        let at = self.enter(key);
+        match group.as_array() {
+            None => self.push_here("must be an array"),
+            Some(entries) => {
+                if entries.is_empty() {
+                    self.push_here("must have at least 1 item");
+                }
+                if self.rules.exactly_one_group && entries.len() > 1 {
+                    self.push_here("must have at most 1 item");
+                }
+                for (i, entry) in entries.iter().enumerate() {
+                    let entry_at = self.enter(i);
+                    match entry.as_object() {
+                        Some(entry) => self.fields(entry, fields),
+                        None => self.push_here("must be an object"),
+                    }
+                    self.path.truncate(entry_at);
+                }
             }
         }
+        self.path.truncate(at);
     }
 
-    fn fields(&mut self, base: &str, object: &Map<String, Value>, fields: &[Field]) {
+    /// Checks the fields of the object at the current path.
+    fn fields(&mut self, object: &Map<String, Value>, fields: &[Field]) {
         for f in fields {
-            let path = format!("{base}/{}", f.name);
+            let at = self.enter(f.name);
             match object.get(f.name) {
-                Some(value) => self.property(&path, f.kind, value),
+                Some(value) => self.property(f.kind, value),
                 None => {
                     let required = match f.need {
                         Need::Required => true,
@@ -589,23 +612,24 @@ impl Walk {
                         Need::TestCentre => self.rules.tc_required,
                     };
                     if required {
-                        self.push(&path, "is required");
+                        self.push_here("is required");
                     }
                 }
             }
+            self.path.truncate(at);
         }
     }
 
-    fn property(&mut self, path: &str, kind: Kind, value: &Value) {
+    fn property(&mut self, kind: Kind, value: &Value) {
         if kind == Kind::ResultDate && !self.rules.test_result_date {
             return;
         }
         if kind == Kind::Dose {
-            self.dose(path, value);
+            self.dose(value);
             return;
         }
         let Value::String(s) = value else {
-            self.push(path, "must be a string");
+            self.push_here("must be a string");
             return;
         };
         let max_length = match kind {
@@ -614,35 +638,35 @@ impl Walk {
             _ => None,
         };
         if let Some(max) = max_length.filter(|max| s.chars().count() > *max) {
-            self.push(path, format!("is longer than {max} characters"));
+            self.push_here(format!("is longer than {max} characters"));
         }
         match kind {
             Kind::Standardised if !matches_icao_pattern(s) => {
-                self.push(path, format!("does not match the pattern {ICAO_PATTERN}"));
+                self.push_here(format!("does not match the pattern {ICAO_PATTERN}"));
             }
             Kind::Country if !matches_country_pattern(s) => {
-                self.push(path, format!("does not match the pattern {COUNTRY_PATTERN}"));
+                self.push_here(format!("does not match the pattern {COUNTRY_PATTERN}"));
             }
             Kind::Date if time_parse::full_date(s).is_none() => {
-                self.push(path, "is not a valid date (YYYY-MM-DD)");
+                self.push_here("is not a valid date (YYYY-MM-DD)");
             }
             Kind::DateTime | Kind::ResultDate if time_parse::rfc3339(s).is_none() => {
-                self.push(path, "is not a valid date-time (RFC 3339, such as 2021-05-03T10:27:15Z)");
+                self.push_here("is not a valid date-time (RFC 3339, such as 2021-05-03T10:27:15Z)");
             }
             _ => {}
         }
     }
 
-    fn dose(&mut self, path: &str, value: &Value) {
+    fn dose(&mut self, value: &Value) {
         let Some(n) = value.as_number().and_then(as_integer) else {
-            self.push(path, "must be an integer");
+            self.push_here("must be an integer");
             return;
         };
         if n < 1.0 {
-            self.push(path, "must be at least 1");
+            self.push_here("must be at least 1");
         }
         if let Some(max) = self.rules.dose_maximum.filter(|max| n > *max as f64) {
-            self.push(path, format!("must be at most {max}"));
+            self.push_here(format!("must be at most {max}"));
         }
     }
 }

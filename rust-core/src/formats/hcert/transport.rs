@@ -64,23 +64,45 @@ const BASE45_VALUE: [u8; 256] = {
 /// is `c + 45·d + 45²·e`, two bytes, at most 65535; a final pair is one byte,
 /// at most 255; a final single character is an error.
 pub fn base45(text: &str) -> Result<Vec<u8>, Failure> {
-    let bad = |detail: String| Failure::new(Reason::Base45Invalid, detail);
     let input = text.as_bytes();
-    let mut out = Vec::with_capacity(input.len() / 3 * 2 + 1);
-    for (group, chunk) in input.chunks(3).enumerate() {
-        let mut n: u32 = 0;
-        for (i, &b) in chunk.iter().enumerate().rev() {
-            let v = BASE45_VALUE[usize::from(b)];
-            if v == 0xff {
-                return Err(bad(format!("character at position {} is not in the base45 alphabet", group * 3 + i)));
-            }
-            n = n * 45 + u32::from(v);
+    let value = |i: usize| -> Result<u32, Failure> {
+        match BASE45_VALUE[usize::from(input[i])] {
+            0xff => Err(Failure::new(
+                Reason::Base45Invalid,
+                format!("character at position {i} is not in the base45 alphabet"),
+            )),
+            v => Ok(u32::from(v)),
         }
-        match chunk.len() {
-            3 if n <= 0xffff => out.extend_from_slice(&(n as u16).to_be_bytes()),
-            2 if n <= 0xff => out.push(n as u8),
-            1 => return Err(bad("the text ends with a single character, which base45 cannot decode".into())),
-            _ => return Err(bad(format!("the group at position {} encodes a value out of range", group * 3))),
+    };
+    let out_of_range = |at: usize| {
+        Failure::new(Reason::Base45Invalid, format!("the group at position {at} encodes a value out of range"))
+    };
+    let whole = input.len() / 3 * 3;
+    let mut out = Vec::with_capacity(whole / 3 * 2 + 1);
+    let mut i = 0;
+    while i < whole {
+        let n = value(i)? + 45 * value(i + 1)? + 2025 * value(i + 2)?;
+        if n > 0xffff {
+            return Err(out_of_range(i));
+        }
+        out.extend_from_slice(&(n as u16).to_be_bytes());
+        i += 3;
+    }
+    match input.len() - whole {
+        0 => {}
+        2 => {
+            let n = value(i)? + 45 * value(i + 1)?;
+            if n > 0xff {
+                return Err(out_of_range(i));
+            }
+            out.push(n as u8);
+        }
+        _ => {
+            value(i)?;
+            return Err(Failure::new(
+                Reason::Base45Invalid,
+                "the text ends with a single character, which base45 cannot decode",
+            ));
         }
     }
     Ok(out)
@@ -99,10 +121,25 @@ pub fn inflate(data: &[u8], cap: usize) -> Result<Vec<u8>, Failure> {
     // Drive the decompressor by hand: it writes only into spare capacity, so
     // the output can never grow past `cap + 1` bytes, and a stream that ends
     // early (truncated) is told apart from one that ends properly.
+    let hard_cap = cap.saturating_add(1);
+    // One decompressor per thread, reset between payloads: setting up its
+    // window costs more than inflating a certificate.
+    thread_local! {
+        static DECOMPRESS: std::cell::RefCell<flate2::Decompress> = std::cell::RefCell::new(flate2::Decompress::new(true));
+    }
+    DECOMPRESS.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut d) => {
+            d.reset(true);
+            inflate_with(&mut d, data, cap, hard_cap)
+        }
+        // Re-entered on this thread (cannot happen today): use a fresh one.
+        Err(_) => inflate_with(&mut flate2::Decompress::new(true), data, cap, hard_cap),
+    })
+}
+
+fn inflate_with(d: &mut flate2::Decompress, data: &[u8], cap: usize, hard_cap: usize) -> Result<Vec<u8>, Failure> {
     let too_large = || Failure::new(Reason::InflatedTooLarge, format!("inflates to more than the {cap}-byte limit"));
     let corrupt = |what: String| Failure::new(Reason::ZlibInvalid, what);
-    let hard_cap = cap.saturating_add(1);
-    let mut d = flate2::Decompress::new(true);
     // Not `clamp(64, hard_cap)`: that panics when the cap is below 63.
     let mut out = Vec::with_capacity(data.len().saturating_mul(4).max(64).min(hard_cap));
     loop {
