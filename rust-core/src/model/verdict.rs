@@ -132,6 +132,15 @@ pub struct TrustInfo {
     pub entries: usize,
     /// The signer that verified the signature, when one did.
     pub signer: Option<SignerInfo>,
+    /// When the store's signer data was last updated, when known.
+    #[serde(with = "serde_utc::option")]
+    pub updated_at: Option<OffsetDateTime>,
+    /// Age of the store's signer data at the verification instant, in
+    /// seconds, when known.
+    pub age_seconds: Option<i64>,
+    /// Whether that age exceeds the configured maximum: the verdict rests on
+    /// trust data older than its owner wants to rely on.
+    pub stale: bool,
 }
 
 /// The result of verifying one payload.

@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{SignerKey, TrustStore};
+use time::OffsetDateTime;
+
+use super::{Freshness, SignerKey, TrustStore};
 use crate::Error;
 
 /// Signer keys held in memory, looked up by kid in constant time.
@@ -12,12 +14,13 @@ pub struct MemoryStore {
     by_kid: HashMap<Vec<u8>, Vec<Arc<SignerKey>>>,
     len: usize,
     source: String,
+    updated: Option<(OffsetDateTime, Option<i64>)>,
 }
 
 impl MemoryStore {
     /// An empty store labelled `source`.
     pub fn new(source: impl Into<String>) -> Self {
-        Self { by_kid: HashMap::new(), len: 0, source: source.into() }
+        Self { by_kid: HashMap::new(), len: 0, source: source.into(), updated: None }
     }
 
     /// A store holding `signers`.
@@ -39,6 +42,13 @@ impl MemoryStore {
         }
     }
 
+    /// Records when the keys were current (a snapshot's date) and, when
+    /// given, the age beyond which they count as stale.
+    pub fn with_updated_at(mut self, updated_at: OffsetDateTime, max_age_seconds: Option<i64>) -> Self {
+        self.updated = Some((updated_at, max_age_seconds));
+        self
+    }
+
     /// Every signer in the store.
     pub fn signers(&self) -> impl Iterator<Item = &Arc<SignerKey>> {
         self.by_kid.values().flatten()
@@ -54,5 +64,8 @@ impl TrustStore for MemoryStore {
     }
     fn len(&self) -> usize {
         self.len
+    }
+    fn freshness(&self, now: OffsetDateTime) -> Option<Freshness> {
+        self.updated.map(|(at, max)| Freshness::at(at, now, max))
     }
 }

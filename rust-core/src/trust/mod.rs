@@ -1,18 +1,24 @@
 //! Trust: the signer keys a verifier accepts, and where they come from.
 //!
 //! The verification pipeline sees only the [`TrustStore`] trait: an in-memory
-//! store loaded from files today ([`MemoryStore`], [`file`]), an SQLite
-//! cache with signed sync later. Keys are parsed once, when they enter the
-//! store, never on the per-scan path.
+//! store loaded from files ([`MemoryStore`], [`file`]), or the SQLite cache
+//! (`store`) that signed, atomic syncs (`sync`) keep current. Sources deliver
+//! [`Update`]s; stores apply them in one transaction or not at all.
 
 pub mod file;
 mod memory;
 mod signer;
+#[cfg(feature = "store")]
+pub mod store;
+#[cfg(feature = "sync")]
+pub mod sync;
+pub mod update;
 
 use std::sync::Arc;
 
 pub use memory::MemoryStore;
 pub use signer::{KeyUsage, SignerKey, kid_of};
+pub use update::{Freshness, SourceId, SourceKind, Update};
 
 use crate::Error;
 
@@ -32,6 +38,13 @@ pub trait TrustStore: Send + Sync {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// How fresh the store's signer data is at `now`, when the store knows
+    /// when it was last updated (a synced store does; a file does not).
+    fn freshness(&self, now: time::OffsetDateTime) -> Option<Freshness> {
+        let _ = now;
+        None
+    }
 }
 
 impl<T: TrustStore + ?Sized> TrustStore for Arc<T> {
@@ -43,5 +56,8 @@ impl<T: TrustStore + ?Sized> TrustStore for Arc<T> {
     }
     fn len(&self) -> usize {
         (**self).len()
+    }
+    fn freshness(&self, now: time::OffsetDateTime) -> Option<Freshness> {
+        (**self).freshness(now)
     }
 }

@@ -118,7 +118,15 @@ impl<S: TrustStore> Verifier<S> {
         clock: &dyn Clock,
     ) -> Result<Verdict, Error> {
         let now = clock.now();
-        let mut trust = TrustInfo { source: self.store.source(), entries: self.store.len(), signer: None };
+        let freshness = self.store.freshness(now);
+        let mut trust = TrustInfo {
+            source: self.store.source(),
+            entries: self.store.len(),
+            signer: None,
+            updated_at: freshness.map(|f| f.updated_at),
+            age_seconds: freshness.map(|f| f.age_seconds),
+            stale: freshness.is_some_and(|f| f.stale),
+        };
         let decoded = match decoded {
             Ok(d) => d,
             Err((format, failure)) => {

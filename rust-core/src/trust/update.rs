@@ -1,0 +1,215 @@
+//! What a trust source delivers: verified records, ready to be committed to
+//! a store in one transaction. Sources (`trust::sync`) produce an
+//! [`Update`]; stores (`trust::store`) apply it atomically or not at all.
+
+use std::fmt;
+
+use time::OffsetDateTime;
+
+use super::file::SkippedEntry;
+
+/// The protocol of a trust source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SourceKind {
+    /// The DGCA verifier-service protocol (`/signercertificateUpdate`,
+    /// `/signercertificateStatus`).
+    Dgca,
+    /// A signed signer list in the German shape (first line: base64 ECDSA
+    /// signature; then `{"certificates": [...]}`).
+    De,
+    /// The DGCA business-rule service (`/rules`, `/valuesets`, `/countrylist`).
+    Rules,
+    /// A file imported by hand (`trust import`).
+    Import,
+    /// The snapshot bundled with the application, seeding an empty store.
+    Bundled,
+}
+
+impl SourceKind {
+    /// The name used on the command line and in status output.
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Dgca => "dgca",
+            SourceKind::De => "de",
+            SourceKind::Rules => "rules",
+            SourceKind::Import => "import",
+            SourceKind::Bundled => "bundled",
+        }
+    }
+
+    /// Reads a name back.
+    pub fn from_name(name: &str) -> Option<SourceKind> {
+        [SourceKind::Dgca, SourceKind::De, SourceKind::Rules, SourceKind::Import, SourceKind::Bundled]
+            .into_iter()
+            .find(|k| k.name() == name)
+    }
+}
+
+impl fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A trust source: a protocol at a location (a URL, a file path, a label).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceId {
+    /// The protocol.
+    pub kind: SourceKind,
+    /// Where: a base URL, a file path, or a label for bundled data.
+    pub location: String,
+}
+
+impl fmt::Display for SourceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.kind, self.location)
+    }
+}
+
+/// Which family of signed documents a signer key serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyScheme {
+    /// EU DCC document signer certificates, looked up by 8-byte kid.
+    Dcc,
+}
+
+impl KeyScheme {
+    /// The name stored in databases.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyScheme::Dcc => "dcc",
+        }
+    }
+}
+
+/// One signer certificate as a source delivers it (already checked to parse
+/// as a usable signer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignerRecord {
+    /// The scheme it serves.
+    pub scheme: KeyScheme,
+    /// Its key identifier (as the source declares it, else computed).
+    pub kid: Vec<u8>,
+    /// Its country, as the source declares it.
+    pub country: Option<String>,
+    /// The DER certificate.
+    pub certificate: Vec<u8>,
+}
+
+/// A business rule as the rule service delivers it (CertLogic JSON).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleRecord {
+    /// Country of arrival the rule belongs to (ISO 3166-1 alpha-2).
+    pub country: String,
+    /// Rule identifier (`VR-DE-0001`).
+    pub identifier: String,
+    /// Rule version (`1.0.0`).
+    pub version: String,
+    /// The service's hash of the rule.
+    pub hash: String,
+    /// The rule document, verbatim.
+    pub json: Vec<u8>,
+}
+
+/// A value set as the rule service delivers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueSetRecord {
+    /// Value set identifier (`disease-agent-targeted`).
+    pub id: String,
+    /// The service's hash of the value set.
+    pub hash: String,
+    /// The value set document, verbatim.
+    pub json: Vec<u8>,
+}
+
+/// How the signers of a source change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignerChange {
+    /// The source's signers are exactly these (a full list).
+    Replace(Vec<SignerRecord>),
+    /// Add these; then, when `keep_only` is given, drop every signer of the
+    /// source whose kid is not in it (an incremental update plus a status
+    /// list of the kids currently valid).
+    Incremental {
+        /// New signers.
+        add: Vec<SignerRecord>,
+        /// Kids that remain valid, when the source says.
+        keep_only: Option<Vec<Vec<u8>>>,
+    },
+    /// Nothing changed (e.g. HTTP 304).
+    Unchanged,
+}
+
+/// Bookkeeping a source keeps between syncs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceMeta {
+    /// The entity tag of the last list fetched (for `If-None-Match`).
+    pub etag: Option<String>,
+    /// The resume token of the DGCA protocol.
+    pub resume_token: Option<String>,
+    /// When the list was issued, as its signed content says (rollback
+    /// protection: a list older than the one held is refused).
+    pub list_issued_at: Option<OffsetDateTime>,
+}
+
+/// Everything one sync of one source delivered, verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Update {
+    /// The source.
+    pub source: SourceId,
+    /// Signer changes.
+    pub signers: SignerChange,
+    /// The complete rule set of the source, when it delivers rules.
+    pub rules: Option<Vec<RuleRecord>>,
+    /// The complete value sets, when delivered.
+    pub value_sets: Option<Vec<ValueSetRecord>>,
+    /// The country list, when delivered.
+    pub countries: Option<Vec<String>>,
+    /// Bookkeeping to keep for the next sync.
+    pub meta: SourceMeta,
+    /// Entries of the list that were unusable and not applied.
+    pub skipped: Vec<SkippedEntry>,
+}
+
+impl Update {
+    /// An update that changes nothing but records a successful contact.
+    pub fn unchanged(source: SourceId, meta: SourceMeta) -> Self {
+        Update {
+            source,
+            signers: SignerChange::Unchanged,
+            rules: None,
+            value_sets: None,
+            countries: None,
+            meta,
+            skipped: Vec::new(),
+        }
+    }
+}
+
+/// How fresh a store's trust data is at some instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Freshness {
+    /// When the oldest of the store's signer sources last synced successfully.
+    pub updated_at: OffsetDateTime,
+    /// Seconds from then to the verification instant.
+    pub age_seconds: i64,
+    /// The maximum age configured for that source, if any.
+    pub max_age_seconds: Option<i64>,
+    /// Whether the age exceeds the maximum.
+    pub stale: bool,
+}
+
+impl Freshness {
+    /// The freshness of data updated at `updated_at`, seen at `now`.
+    pub fn at(updated_at: OffsetDateTime, now: OffsetDateTime, max_age_seconds: Option<i64>) -> Self {
+        let age_seconds = (now - updated_at).whole_seconds();
+        Freshness {
+            updated_at,
+            age_seconds,
+            max_age_seconds,
+            stale: max_age_seconds.is_some_and(|max| age_seconds > max),
+        }
+    }
+}
