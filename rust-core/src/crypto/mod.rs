@@ -203,6 +203,44 @@ pub fn verify(
     UnparsedPublicKey::new(ring_alg, &key.bytes).verify(message, signature).map_err(|_| SignatureError::Invalid)
 }
 
+/// Verifies an ECDSA P-256 / SHA-256 signature made by a list signer (a
+/// trust list, a rule set): ASN.1 DER-encoded as most services send it, or
+/// the fixed 64-byte `r || s` form.
+pub fn verify_p256_sha256(key: &PublicKey, message: &[u8], signature: &[u8]) -> Result<(), SignatureError> {
+    if key.kind != KeyKind::P256 {
+        return Err(SignatureError::KeyAlgorithmMismatch);
+    }
+    let alg: &'static dyn sig::VerificationAlgorithm = match signature.first() {
+        Some(0x30) if signature.len() != 64 => &sig::ECDSA_P256_SHA256_ASN1,
+        _ if signature.len() == 64 => &sig::ECDSA_P256_SHA256_FIXED,
+        _ => return Err(SignatureError::Malformed),
+    };
+    UnparsedPublicKey::new(alg, &key.bytes).verify(message, signature).map_err(|_| SignatureError::Invalid)
+}
+
+/// Reads a public key from a PEM `PUBLIC KEY` (SubjectPublicKeyInfo) or a
+/// PEM/DER certificate.
+pub fn public_key_from_pem(pem: &str) -> Result<PublicKey, KeyError> {
+    use x509_cert::der::Decode as _;
+    if pem.contains("-----BEGIN CERTIFICATE-----") {
+        let der = crate::trust::file::pem_certificates(pem)
+            .into_iter()
+            .next()
+            .ok_or_else(|| KeyError("no certificate in the PEM text".into()))?
+            .map_err(KeyError)?;
+        let cert = x509_cert::Certificate::from_der(&der).map_err(|e| KeyError(format!("bad certificate: {e}")))?;
+        return PublicKey::from_spki(&cert.tbs_certificate.subject_public_key_info);
+    }
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).map(str::trim).collect();
+    let der = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.decode(body).map_err(|_| KeyError("PEM body is not base64".into()))?
+    };
+    let spki = x509_cert::spki::SubjectPublicKeyInfoOwned::from_der(&der)
+        .map_err(|e| KeyError(format!("not a SubjectPublicKeyInfo: {e}")))?;
+    PublicKey::from_spki(&spki)
+}
+
 /// SHA-256 of `data`.
 pub fn sha256(data: &[u8]) -> [u8; 32] {
     let d = ring::digest::digest(&ring::digest::SHA256, data);

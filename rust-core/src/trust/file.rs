@@ -51,7 +51,7 @@ struct Entry {
     certificate_type: Option<String>,
 }
 
-fn b64_any(s: &str) -> Option<Vec<u8>> {
+pub(crate) fn b64_any(s: &str) -> Option<Vec<u8>> {
     let clean: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     let e = &base64::engine::general_purpose::STANDARD;
     let u = &base64::engine::general_purpose::URL_SAFE;

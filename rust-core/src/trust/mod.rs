@@ -7,6 +7,7 @@
 
 pub mod file;
 mod memory;
+pub mod signed_list;
 mod signer;
 #[cfg(feature = "store")]
 pub mod store;

@@ -1,0 +1,177 @@
+//! Signed signer lists in the German shape: the first line is the base64
+//! ECDSA P-256 / SHA-256 signature of everything after that line, which is
+//! the JSON `{"certificates": [{kid, country, rawData, ...}], "timestamp"}`.
+//!
+//! Nothing of a list is used before its signature verifies with the pinned
+//! list-signing key. The list's issue time (its signed `timestamp`, else the
+//! newest entry `timestamp`) lets a store refuse a list older than the one it
+//! holds.
+
+use std::fmt;
+
+use base64::Engine as _;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::SignerKey;
+use super::file::{self, LoadReport, SkippedEntry};
+use super::update::{KeyScheme, SignerRecord};
+use crate::crypto::{self, PublicKey};
+use crate::time_parse;
+
+/// A verified list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedList {
+    /// When the list was issued, as its signed content says.
+    pub issued_at: Option<OffsetDateTime>,
+    /// Its usable signer certificates.
+    pub signers: Vec<SignerRecord>,
+    /// Entries that were not usable.
+    pub skipped: Vec<SkippedEntry>,
+}
+
+/// Why a list was refused as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ListError {
+    /// The text is not a signature line followed by a body.
+    Malformed(String),
+    /// The signature does not verify with the pinned key.
+    BadSignature,
+    /// The signed body is not a trust-list JSON document.
+    BadContent(String),
+}
+
+impl fmt::Display for ListError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ListError::Malformed(m) => write!(f, "malformed signed list: {m}"),
+            ListError::BadSignature => f.write_str("the list signature does not verify with the pinned key"),
+            ListError::BadContent(m) => write!(f, "the signed list content is unusable: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for ListError {}
+
+#[derive(Deserialize)]
+struct Times {
+    timestamp: Option<String>,
+    #[serde(default)]
+    certificates: Vec<EntryTime>,
+}
+
+#[derive(Deserialize)]
+struct EntryTime {
+    timestamp: Option<String>,
+}
+
+impl From<&SignerKey> for SignerRecord {
+    fn from(s: &SignerKey) -> Self {
+        SignerRecord {
+            scheme: KeyScheme::Dcc,
+            kid: s.kid.clone(),
+            country: s.country.clone(),
+            certificate: s.certificate.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// Verifies and reads a signed list. `origin` names it in reports.
+pub fn parse(origin: &str, bytes: &[u8], key: &PublicKey) -> Result<SignedList, ListError> {
+    let newline = bytes
+        .iter()
+        .position(|b| *b == b'\n')
+        .ok_or_else(|| ListError::Malformed("no line break after the signature".into()))?;
+    let (line, body) = (&bytes[..newline], &bytes[newline + 1..]);
+    let line = std::str::from_utf8(line).map_err(|_| ListError::Malformed("the signature line is not text".into()))?;
+    let signature = base64::engine::general_purpose::STANDARD
+        .decode(line.trim())
+        .map_err(|_| ListError::Malformed("the signature line is not base64".into()))?;
+    crypto::verify_p256_sha256(key, body, &signature).map_err(|_| ListError::BadSignature)?;
+
+    if !body.trim_ascii_start().starts_with(b"{") {
+        return Err(ListError::BadContent("the body is not a JSON object".into()));
+    }
+    let times: Times = serde_json::from_slice(body).map_err(|e| ListError::BadContent(e.to_string()))?;
+    let issued_at = match times.timestamp.as_deref() {
+        Some(t) => {
+            Some(time_parse::lenient(t).ok_or_else(|| ListError::BadContent("timestamp is not a date-time".into()))?)
+        }
+        None => times.certificates.iter().filter_map(|c| c.timestamp.as_deref().and_then(time_parse::lenient)).max(),
+    };
+    let mut report = LoadReport::default();
+    let signers = file::parse(origin, body, &mut report).map_err(|e| ListError::BadContent(e.to_string()))?;
+    Ok(SignedList { issued_at, signers: signers.iter().map(SignerRecord::from).collect(), skipped: report.skipped })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use p256::ecdsa::signature::Signer as _;
+
+    fn key() -> p256::ecdsa::SigningKey {
+        p256::ecdsa::SigningKey::from_slice(&[9u8; 32]).unwrap()
+    }
+
+    fn public() -> PublicKey {
+        PublicKey::p256_from_sec1(key().verifying_key().to_encoded_point(false).as_bytes()).unwrap()
+    }
+
+    fn dsc_b64() -> String {
+        let pem = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fixtures/trust/dsc/dsc-ec-vaccination.pem"
+        ))
+        .unwrap();
+        let der = file::pem_certificates(&pem).remove(0).unwrap();
+        base64::engine::general_purpose::STANDARD.encode(der)
+    }
+
+    fn signed(body: &str) -> Vec<u8> {
+        let sig: p256::ecdsa::Signature = key().sign(body.as_bytes());
+        let line = base64::engine::general_purpose::STANDARD.encode(sig.to_der().as_bytes());
+        format!("{line}\n{body}").into_bytes()
+    }
+
+    #[test]
+    fn a_signed_list_is_read_after_its_signature_verifies() {
+        let body = format!(
+            r#"{{"timestamp":"2026-09-01T10:00:00Z","certificates":[{{"kid":"AAECAwQFBgc=","country":"XT","rawData":"{}","timestamp":"2026-01-01T00:00:00Z"}},{{"kid":"AQ==","country":"XT","rawData":"bm90IGEgY2VydA=="}}]}}"#,
+            dsc_b64()
+        );
+        let list = parse("test", &signed(&body), &public()).unwrap();
+        assert_eq!(list.signers.len(), 1);
+        assert_eq!(list.signers[0].kid, [0, 1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(list.skipped.len(), 1, "the garbage entry is skipped and reported");
+        assert_eq!(list.issued_at, time_parse::rfc3339("2026-09-01T10:00:00Z"));
+
+        // Without a list timestamp, the newest entry's timestamp stands in.
+        let body = format!(r#"{{"certificates":[{{"rawData":"{}","timestamp":"2026-01-01T00:00:00Z"}}]}}"#, dsc_b64());
+        assert_eq!(
+            parse("t", &signed(&body), &public()).unwrap().issued_at,
+            time_parse::rfc3339("2026-01-01T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn nothing_is_used_unless_the_signature_verifies() {
+        let body = format!(r#"{{"certificates":[{{"rawData":"{}"}}]}}"#, dsc_b64());
+        let mut tampered = signed(&body);
+        let last = tampered.len() - 3;
+        tampered[last] ^= 1;
+        assert_eq!(parse("t", &tampered, &public()), Err(ListError::BadSignature));
+        let other = PublicKey::p256_from_sec1(
+            p256::ecdsa::SigningKey::from_slice(&[8u8; 32]).unwrap().verifying_key().to_encoded_point(false).as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(parse("t", &signed(&body), &other), Err(ListError::BadSignature));
+        assert!(matches!(parse("t", body.as_bytes(), &public()), Err(ListError::Malformed(_))));
+        assert!(matches!(parse("t", b"!!!\n{}", &public()), Err(ListError::Malformed(_))));
+        assert!(matches!(parse("t", &signed("[1,2]"), &public()), Err(ListError::BadContent(_))));
+        assert!(matches!(
+            parse("t", &signed(r#"{"timestamp":"soon","certificates":[]}"#), &public()),
+            Err(ListError::BadContent(_))
+        ));
+    }
+}
