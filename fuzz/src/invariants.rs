@@ -8,6 +8,7 @@ use healthcert_core::model::{Outcome, Reason, Status};
 use healthcert_core::scan::{self as qr, LumaFrame};
 use healthcert_core::time_parse;
 use healthcert_core::trust::file::{self, LoadReport};
+use healthcert_core::trust::signed_list::{self, ListError};
 use healthcert_core::{CheckKind, Error, Limits, Verdict};
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -156,6 +157,37 @@ pub fn trust_list(data: &[u8]) {
         assert_eq!(total, pem_blocks(text), "every PEM block is loaded or reported");
     } else {
         assert_eq!(total, 1, "a DER file is one certificate");
+    }
+}
+
+/// `signed_list`: arbitrary bytes as a whole signed list (never accepted
+/// unless its signature verifies with the pinned key), and as the body of a
+/// list the harness signs with that key (then only the content decides).
+pub fn signed_list(data: &[u8]) {
+    let key = seeds::list_key();
+    if let Ok(list) = signed_list::parse("fuzz", data, &key) {
+        // Only reachable with a real signature: the input is a seed.
+        let body = &data[data.iter().position(|b| *b == b'\n').expect("a signature line") + 1..];
+        assert!(body.trim_ascii_start().starts_with(b"{"), "an accepted list has a JSON object body");
+        check_signed(body, &list);
+    }
+    let signed = seeds::sign_list(data);
+    match signed_list::parse("fuzz", &signed, &key) {
+        Ok(list) => check_signed(data, &list),
+        Err(ListError::BadContent(reason)) => assert!(!reason.is_empty()),
+        Err(e) => panic!("a body signed with the pinned key was refused as {e:?}"),
+    }
+}
+
+fn check_signed(body: &[u8], list: &signed_list::SignedList) {
+    for s in &list.skipped {
+        assert!(s.position.starts_with("fuzz"), "positions name the origin: {s:?}");
+    }
+    for r in &list.signers {
+        assert!(!r.certificate.is_empty(), "a listed signer keeps its certificate");
+    }
+    if let Some(expected) = json_signer_entries(body.trim_ascii_start()) {
+        assert_eq!(list.signers.len() + list.skipped.len(), expected, "every DSC entry is loaded or reported");
     }
 }
 

@@ -236,6 +236,34 @@ pub fn payload_seeds() -> Vec<Vec<u8>> {
 }
 
 /// Trust lists: DGCA JSON (bare and wrapped), PEM, DER.
+/// The key that signs fuzzed signer lists (public test material).
+pub fn list_signing_key() -> &'static SigningKey {
+    static KEY: LazyLock<SigningKey> = LazyLock::new(|| SigningKey::from_slice(&[9u8; 32]).expect("valid scalar"));
+    &KEY
+}
+
+/// The pinned list key, as the verifier holds it.
+pub fn list_key() -> PublicKey {
+    PublicKey::p256_from_sec1(list_signing_key().verifying_key().to_encoded_point(false).as_bytes())
+        .expect("a valid point")
+}
+
+/// `body` as a signed list: base64 DER signature line, then the body.
+pub fn sign_list(body: &[u8]) -> Vec<u8> {
+    let signature: Signature = list_signing_key().sign(body);
+    let line = base64::engine::general_purpose::STANDARD.encode(signature.to_der().as_bytes());
+    [line.as_bytes(), b"\n", body].concat()
+}
+
+/// Signed lists and list bodies: the trust-list seeds signed, and bare.
+pub fn signed_list_seeds() -> Vec<Vec<u8>> {
+    let bodies = trust_seeds();
+    let mut out: Vec<Vec<u8>> = bodies.iter().map(|b| sign_list(b)).collect();
+    out.extend(bodies);
+    out.push(sign_list(br#"{"timestamp":"2026-09-01T10:00:00Z","certificates":[]}"#));
+    out
+}
+
 pub fn trust_seeds() -> Vec<Vec<u8>> {
     let kid = base64::engine::general_purpose::STANDARD.encode(KID);
     let bare = serde_json::json!([

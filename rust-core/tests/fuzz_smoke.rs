@@ -209,6 +209,15 @@ fn trust_list() {
 }
 
 #[test]
+fn signed_list() {
+    let mut s = seeds::signed_list_seeds();
+    for f in fixture_files(&fixtures().join("trust"), "json") {
+        s.push(seeds::sign_list(&f));
+    }
+    run("signed_list", 11, &s, 3_000, invariants::signed_list);
+}
+
+#[test]
 fn time_parse() {
     run("time_parse", 8, &seeds::time_seeds(), 50_000, invariants::time_parse);
 }

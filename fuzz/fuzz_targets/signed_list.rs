@@ -1,0 +1,7 @@
+//! `signed_list`: see `healthcert_fuzz::invariants::signed_list` and docs/fuzzing.md.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| healthcert_fuzz::invariants::signed_list(data));
