@@ -28,6 +28,36 @@ pub enum Error {
     },
     /// The trust store failed while looking a key up.
     TrustStore(String),
+    /// The trust database could not be opened, read or written: a missing
+    /// directory, a file that is not a database, a corrupt page, a disk that
+    /// is full. The database is left as it was before the failing operation.
+    TrustDatabase {
+        /// The database file (`:memory:` for an in-memory database).
+        path: String,
+        /// What failed (SQLite's message; never certificate contents).
+        reason: String,
+    },
+    /// The trust database was written by a newer version of this software
+    /// (its schema version is higher than this code knows). It is left
+    /// untouched rather than downgraded.
+    TrustSchemaTooNew {
+        /// The database file.
+        path: String,
+        /// The schema version found in the file.
+        found: u32,
+        /// The newest schema version this code knows.
+        supported: u32,
+    },
+    /// A trust source offered a list issued before the one the store holds
+    /// for that source (a replayed or rolled-back list). Nothing was applied.
+    TrustRollback {
+        /// The source (`kind=location`).
+        source: String,
+        /// When the list held was issued.
+        held: time::OffsetDateTime,
+        /// When the offered list was issued.
+        offered: time::OffsetDateTime,
+    },
     /// The caller passed an argument that can never be valid.
     InvalidArgument(String),
 }
@@ -42,6 +72,19 @@ impl fmt::Display for Error {
                 write!(f, "trust list {origin} is not usable: {reason}")
             }
             Error::TrustStore(msg) => write!(f, "trust store failure: {msg}"),
+            Error::TrustDatabase { path, reason } => write!(f, "trust database {path}: {reason}"),
+            Error::TrustSchemaTooNew { path, found, supported } => write!(
+                f,
+                "trust database {path} has schema version {found}, newer than the {supported} this version \
+                 knows; it was left untouched (use a newer version, or another database file)"
+            ),
+            Error::TrustRollback { source, held, offered } => write!(
+                f,
+                "trust source {source} offered a list issued {}, older than the one held (issued {}); \
+                 refused as a rollback, the held list is kept",
+                crate::time_parse::format_utc(*offered),
+                crate::time_parse::format_utc(*held)
+            ),
             Error::InvalidArgument(msg) => write!(f, "invalid argument: {msg}"),
         }
     }

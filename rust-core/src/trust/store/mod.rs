@@ -1,1 +1,357 @@
-//! The SQLite trust cache: signer keys, rules, value sets and per-source sync metadata.
+//! The SQLite trust cache: signer keys, rules, value sets and per-source sync
+//! metadata, kept current by `trust::sync` and read by the verifier.
+//!
+//! ARCHITECTURE.md: "Sync is separate, explicit, async, and atomic: a list is
+//! verified, then committed in one SQLite transaction, or not at all. The
+//! previous good list always survives a failed sync." Every write here is one
+//! `BEGIN IMMEDIATE` transaction; a failure anywhere inside it rolls it back.
+//!
+//! Durability: WAL journal with `synchronous=FULL`, so a commit is on disk
+//! (WAL fsynced) before [`SqliteStore::apply`] returns; a killed process or a
+//! power cut leaves the database at the last commit, never part of one.
+//!
+//! Reads and writes use separate connections on a file database, so a
+//! verifier keeps reading the last committed data (a WAL snapshot) while a
+//! sync writes. Lookups are served from an in-memory cache of parsed keys
+//! that every commit invalidates (see [`cache`]).
+
+mod apply;
+mod cache;
+mod content;
+mod schema;
+mod status;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use time::OffsetDateTime;
+
+pub use apply::ApplyReport;
+pub use schema::{APPLICATION_ID, CURRENT_VERSION};
+pub use status::SourceStatus;
+
+use self::cache::Cache;
+use self::schema::db_error;
+use super::update::{KeyScheme, RuleRecord, SourceId, SourceKind, SourceMeta, Update, ValueSetRecord};
+use super::{Freshness, SignerKey, TrustStore};
+use crate::Error;
+
+/// How long a connection waits for another one's write lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The reading connection and the cache it fills.
+struct Reader {
+    conn: Connection,
+    cache: Cache,
+}
+
+/// The SQLite trust store. Cheap to share (`Arc`); every method takes `&self`.
+pub struct SqliteStore {
+    /// The file path, or `:memory:`.
+    label: String,
+    read: Mutex<Reader>,
+    /// The writing connection of a file database; an in-memory database has
+    /// only the reader's.
+    write: Option<Mutex<Connection>>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").field("path", &self.label).finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while a guard was held cannot leave SQLite half-written (an
+    // open transaction rolls back when dropped); carry on.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl SqliteStore {
+    /// Opens the trust database at `path`, creating it when missing, and
+    /// brings its schema up to date. A file that is not a database, is
+    /// corrupt, belongs to another program, or was written by a newer
+    /// version is an [`Error`], and is left untouched.
+    pub fn open(path: &Path) -> Result<Self, Error> {
+        let label = path.display().to_string();
+        let db = |e| db_error(&label, e);
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut writer = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_CREATE).map_err(db)?;
+        writer.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
+        // Refuse before writing anything (journal mode included).
+        schema::check_compatible(&writer, &label, CURRENT_VERSION)?;
+        let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(db)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::TrustDatabase {
+                path: label,
+                reason: format!("cannot use write-ahead logging (journal mode stays {mode})"),
+            });
+        }
+        configure(&writer, &label)?;
+        schema::migrate(&mut writer, &label)?;
+
+        let reader = Connection::open_with_flags(path, flags).map_err(db)?;
+        reader.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
+        configure(&reader, &label)?;
+        reader.pragma_update(None, "query_only", true).map_err(db)?;
+        Ok(SqliteStore {
+            read: Mutex::new(Reader { conn: reader, cache: Cache::default() }),
+            write: Some(Mutex::new(writer)),
+            label,
+        })
+    }
+
+    /// A new, empty store in memory (tests, one-off verifications).
+    pub fn open_in_memory() -> Result<Self, Error> {
+        let label = ":memory:".to_owned();
+        let mut conn = Connection::open_in_memory().map_err(|e| db_error(&label, e))?;
+        configure(&conn, &label)?;
+        schema::migrate(&mut conn, &label)?;
+        Ok(SqliteStore { read: Mutex::new(Reader { conn, cache: Cache::default() }), write: None, label })
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction and commits it, or
+    /// rolls everything back when `f` fails; then invalidates the cache.
+    fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T, Error>) -> Result<T, Error> {
+        let db = |e| db_error(&self.label, e);
+        let run = |conn: &mut Connection| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+            let out = f(&tx)?;
+            tx.commit().map_err(db)?;
+            Ok(out)
+        };
+        match &self.write {
+            Some(writer) => {
+                let out = run(&mut lock(writer));
+                lock(&self.read).cache.invalidate();
+                out
+            }
+            None => {
+                let mut reader = lock(&self.read);
+                let out = run(&mut reader.conn);
+                reader.cache.invalidate();
+                out
+            }
+        }
+    }
+
+    /// The reader, its cache current with the database.
+    fn reader(&self) -> Result<MutexGuard<'_, Reader>, Error> {
+        let db = |e| db_error(&self.label, e);
+        let mut guard = lock(&self.read);
+        let r = &mut *guard;
+        let version: i64 = r
+            .conn
+            .prepare_cached("PRAGMA data_version")
+            .and_then(|mut s| s.query_row([], |row| row.get(0)))
+            .map_err(db)?;
+        if !r.cache.is_current(version) {
+            let len = status::signer_count(&r.conn).map_err(db)?;
+            let ages = status::signer_ages(&r.conn).map_err(db)?;
+            r.cache.reset(version, len, ages);
+        }
+        Ok(guard)
+    }
+
+    /// Applies a verified update of one source in one `BEGIN IMMEDIATE`
+    /// transaction, or changes nothing:
+    ///
+    /// - a list issued (`meta.list_issued_at`) before the one held for the
+    ///   source is refused with [`Error::TrustRollback`] (rollback
+    ///   protection; equal is accepted, `None` keeps the held time);
+    /// - signers: `Replace` deletes the source's signers and inserts the
+    ///   list; `Incremental` inserts or replaces `add`, then, with
+    ///   `keep_only`, deletes the source's signers whose kid is not listed;
+    ///   `Unchanged` leaves them;
+    /// - rules, value sets and countries, when given, replace the source's;
+    /// - the source's bookkeeping (etag, resume token, issue time, entries,
+    ///   skipped count) is stored and its last attempt and last success set
+    ///   to `now`.
+    ///
+    /// Every signer record must parse via [`SignerKey::from_der`]; one that
+    /// does not is skipped and reported, and the rest applies.
+    pub fn apply(&self, update: &Update, now: OffsetDateTime) -> Result<ApplyReport, Error> {
+        let (rows, skipped) = apply::prepare(update);
+        self.write(|tx| apply::apply_in(tx, &self.label, update, &rows, skipped, now))
+    }
+
+    /// Seeds an empty store (no signer, no source ever synced) with the
+    /// bundled snapshot, checking and applying in one transaction. Returns
+    /// whether it seeded.
+    pub fn seed_if_empty(&self, update: &Update, now: OffsetDateTime) -> Result<bool, Error> {
+        if update.source.kind != SourceKind::Bundled {
+            return Err(Error::InvalidArgument(format!(
+                "only a bundled snapshot seeds a store, not a {} source",
+                update.source.kind
+            )));
+        }
+        let (rows, skipped) = apply::prepare(update);
+        self.write(|tx| {
+            if !apply::is_empty(tx).map_err(|e| db_error(&self.label, e))? {
+                return Ok(false);
+            }
+            apply::apply_in(tx, &self.label, update, &rows, skipped, now).map(|_| true)
+        })
+    }
+
+    /// Records a failed sync of `source` (last attempt, last failure and its
+    /// reason, cut to 1000 bytes) without touching any data. `reason` is
+    /// shown by `trust status`: it must not carry personal data.
+    pub fn record_failure(&self, source: &SourceId, now: OffsetDateTime, reason: &str) -> Result<(), Error> {
+        self.write(|tx| apply::record_failure(tx, source, now, reason).map_err(|e| db_error(&self.label, e)))
+    }
+
+    /// What the next sync of `source` sends (`If-None-Match`,
+    /// `X-RESUME-TOKEN`) and the issue time of the list held (rollback
+    /// protection). Empty for a source never synced. Times have one-second
+    /// precision.
+    pub fn source_meta(&self, source: &SourceId) -> Result<SourceMeta, Error> {
+        let reader = self.reader()?;
+        let meta = apply::source_meta(&reader.conn, source).map_err(|e| db_error(&self.label, e))?;
+        Ok(meta.unwrap_or_default())
+    }
+
+    /// Sets the maximum age of `source`'s data (offline policy): older data
+    /// makes verdicts `stale`. `None` removes the limit.
+    pub fn set_max_age(&self, source: &SourceId, max_age_seconds: Option<i64>) -> Result<(), Error> {
+        if max_age_seconds.is_some_and(|m| m < 0) {
+            return Err(Error::InvalidArgument("a maximum age cannot be negative".to_owned()));
+        }
+        self.write(|tx| apply::set_max_age(tx, source, max_age_seconds).map_err(|e| db_error(&self.label, e)))
+    }
+
+    /// The status of every source at `now`.
+    pub fn status(&self, now: OffsetDateTime) -> Result<Vec<SourceStatus>, Error> {
+        let reader = self.reader()?;
+        status::load(&reader.conn, now).map_err(|e| db_error(&self.label, e))
+    }
+
+    /// The business rules of a country of arrival, from every source.
+    pub fn rules(&self, country: &str) -> Result<Vec<RuleRecord>, Error> {
+        let reader = self.reader()?;
+        content::rules(&reader.conn, country).map_err(|e| db_error(&self.label, e))
+    }
+
+    /// Every value set, from every source.
+    pub fn value_sets(&self) -> Result<Vec<ValueSetRecord>, Error> {
+        let reader = self.reader()?;
+        content::value_sets(&reader.conn).map_err(|e| db_error(&self.label, e))
+    }
+
+    /// The countries the rule sources list, sorted, each once.
+    pub fn countries(&self) -> Result<Vec<String>, Error> {
+        let reader = self.reader()?;
+        content::countries(&reader.conn).map_err(|e| db_error(&self.label, e))
+    }
+
+    /// The schema version of the database (`PRAGMA user_version`).
+    pub fn schema_version(&self) -> Result<u32, Error> {
+        let reader = lock(&self.read);
+        schema::user_version(&reader.conn).map_err(|e| db_error(&self.label, e))
+    }
+
+    /// Whether SQLite's `PRAGMA integrity_check` finds the file sound. A
+    /// check that stops on a corrupt page answers `false`; an error is a
+    /// failure to check (I/O, a lock held too long).
+    pub fn integrity_check(&self) -> Result<bool, Error> {
+        // Not through `reader()`: its cache refresh may itself hit the damage.
+        let reader = lock(&self.read);
+        let results: rusqlite::Result<Vec<String>> = reader
+            .conn
+            .prepare("PRAGMA integrity_check")
+            .and_then(|mut stmt| stmt.query_map([], |r| r.get(0))?.collect());
+        match results {
+            Ok(results) => Ok(results == ["ok"]),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(db_error(&self.label, e)),
+        }
+    }
+
+    /// Reads the cache, reloading it only when this store invalidated it
+    /// (or never loaded it); when even that fails, the last values known.
+    fn cached<T>(&self, read: impl Fn(&Cache) -> T) -> T {
+        {
+            let guard = lock(&self.read);
+            if guard.cache.is_loaded() {
+                return read(&guard.cache);
+            }
+        }
+        match self.reader() {
+            Ok(guard) => read(&guard.cache),
+            Err(_) => read(&lock(&self.read).cache),
+        }
+    }
+
+    fn lookup(&self, scheme: KeyScheme, kid: &[u8]) -> Result<Vec<Arc<SignerKey>>, Error> {
+        let mut guard = self.reader()?;
+        let r = &mut *guard;
+        if let Some(hit) = r.cache.get(kid) {
+            return Ok(hit);
+        }
+        let found = load_signers(&r.conn, scheme, kid).map_err(|e| db_error(&self.label, e))?;
+        r.cache.put(kid, found.clone());
+        Ok(found)
+    }
+}
+
+/// Sets the per-connection pragmas: foreign keys on, full fsync at commit.
+fn configure(conn: &Connection, label: &str) -> Result<(), Error> {
+    conn.pragma_update(None, "foreign_keys", true).map_err(|e| db_error(label, e))?;
+    conn.pragma_update(None, "synchronous", "FULL").map_err(|e| db_error(label, e))?;
+    Ok(())
+}
+
+/// The signers of `kid`, each certificate once even when several sources
+/// deliver it (the copy with a country, then the oldest source, wins). A
+/// stored certificate that no longer parses is left out.
+fn load_signers(conn: &Connection, scheme: KeyScheme, kid: &[u8]) -> rusqlite::Result<Vec<Arc<SignerKey>>> {
+    // Sorted here, not with ORDER BY: SQLite's sorter costs more than the
+    // whole indexed lookup.
+    let mut stmt = conn
+        .prepare_cached("SELECT cert_hash, country IS NULL, source_id, certificate, country FROM signers WHERE scheme = ?1 AND kid = ?2")?;
+    let rows = stmt.query_map(rusqlite::params![scheme.name(), kid], |r| {
+        Ok(((r.get::<_, Vec<u8>>(0)?, r.get::<_, bool>(1)?, r.get::<_, i64>(2)?), r.get::<_, Vec<u8>>(3)?, r.get(4)?))
+    })?;
+    let mut rows: Vec<_> = rows.collect::<rusqlite::Result<_>>()?;
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    rows.dedup_by(|later, first| later.0.0 == first.0.0);
+    Ok(rows
+        .into_iter()
+        .filter_map(|(_, der, country): (_, Vec<u8>, Option<String>)| {
+            SignerKey::from_der(&der, Some(kid.to_vec()), country).ok().map(Arc::new)
+        })
+        .collect())
+}
+
+impl TrustStore for SqliteStore {
+    fn dcc_signers(&self, kid: &[u8]) -> Result<Vec<Arc<SignerKey>>, Error> {
+        self.lookup(KeyScheme::Dcc, kid)
+    }
+
+    fn source(&self) -> String {
+        format!("sqlite {}", self.label)
+    }
+
+    /// Distinct signer certificates. Served from the cache: a commit of
+    /// this store is reflected at once, one by another process from the
+    /// next lookup on (the lookup path checks; this one stays cheap).
+    fn len(&self) -> usize {
+        self.cached(|c| c.len())
+    }
+
+    /// The stalest signer source (Dgca, De, Import, Bundled) that ever
+    /// synced: a stale one before a fresh one, then the oldest. Cached as
+    /// [`len`](Self::len) is.
+    fn freshness(&self, now: OffsetDateTime) -> Option<Freshness> {
+        self.cached(|c| c.freshness(now))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,148 @@
+//! What the verifier asks of the store on every verification, kept in
+//! memory: parsed signer keys by kid (hits and misses), the signer count and
+//! the freshness inputs of the signer sources.
+//!
+//! The cache is tagged with SQLite's `PRAGMA data_version` of the reading
+//! connection, which changes whenever another connection (this store's
+//! writer, another process) commits; the store also invalidates it
+//! explicitly after each of its own commits. Every lookup checks the tag
+//! (about a microsecond), so a stale key is never served once a commit is
+//! visible. The totals, asked on every verification too, are reloaded after
+//! this store's own commits and whenever a lookup notices a new version: after
+//! another process commits they may be one verification behind.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+
+use crate::trust::{Freshness, SignerKey};
+
+/// Most kids held at once. A verifier sees few distinct signers; a bound
+/// keeps a stream of unknown kids from growing memory.
+pub(super) const MAX_CACHED_KIDS: usize = 1024;
+
+/// The freshness inputs of one signer source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct SignerAge {
+    /// When its data was current (see `status::data_as_of`).
+    pub as_of: OffsetDateTime,
+    /// Its maximum age, if configured.
+    pub max_age_seconds: Option<i64>,
+}
+
+#[derive(Default)]
+pub(super) struct Cache {
+    /// The reader's `data_version` the contents belong to; `None` when they
+    /// must be reloaded.
+    version: Option<i64>,
+    keys: HashMap<Vec<u8>, Vec<Arc<SignerKey>>>,
+    len: usize,
+    ages: Vec<SignerAge>,
+}
+
+impl Cache {
+    /// Whether the contents belong to `data_version`.
+    pub fn is_current(&self, data_version: i64) -> bool {
+        self.version == Some(data_version)
+    }
+
+    /// Whether the contents belong to some data version (they may be one
+    /// commit of another connection behind).
+    pub fn is_loaded(&self) -> bool {
+        self.version.is_some()
+    }
+
+    /// Forgets everything (after a commit of this store).
+    pub fn invalidate(&mut self) {
+        self.version = None;
+        self.keys.clear();
+    }
+
+    /// Starts over for `data_version` with freshly read totals.
+    pub fn reset(&mut self, data_version: i64, len: usize, ages: Vec<SignerAge>) {
+        self.keys.clear();
+        self.version = Some(data_version);
+        self.len = len;
+        self.ages = ages;
+    }
+
+    /// The signers of `kid`, when known (an empty list is a known miss).
+    pub fn get(&self, kid: &[u8]) -> Option<Vec<Arc<SignerKey>>> {
+        self.keys.get(kid).cloned()
+    }
+
+    /// Remembers the signers of `kid`, evicting an arbitrary entry when full.
+    pub fn put(&mut self, kid: &[u8], signers: Vec<Arc<SignerKey>>) {
+        if self.keys.len() >= MAX_CACHED_KIDS
+            && !self.keys.contains_key(kid)
+            && let Some(victim) = self.keys.keys().next().cloned()
+        {
+            self.keys.remove(&victim);
+        }
+        self.keys.insert(kid.to_vec(), signers);
+    }
+
+    /// Distinct signer certificates in the store (as last loaded).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The stalest signer source at `now`: a stale one before a fresh one,
+    /// then the oldest. `None` when no signer source ever synced.
+    pub fn freshness(&self, now: OffsetDateTime) -> Option<Freshness> {
+        self.ages
+            .iter()
+            .map(|a| Freshness::at(a.as_of, now, a.max_age_seconds))
+            .max_by_key(|f| (f.stale, f.age_seconds))
+    }
+
+    #[cfg(test)]
+    pub fn cached_kids(&self) -> usize {
+        self.keys.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(unix: i64) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(unix).unwrap()
+    }
+
+    #[test]
+    fn stale_beats_old_and_old_beats_new() {
+        let mut c = Cache::default();
+        c.reset(
+            1,
+            0,
+            vec![
+                SignerAge { as_of: at(1_000), max_age_seconds: None },
+                SignerAge { as_of: at(5_000), max_age_seconds: Some(100) },
+                SignerAge { as_of: at(3_000), max_age_seconds: Some(10_000) },
+            ],
+        );
+        let f = c.freshness(at(6_000)).unwrap();
+        assert_eq!((f.updated_at, f.stale, f.age_seconds), (at(5_000), true, 1_000));
+        let f = c.freshness(at(5_050)).unwrap();
+        assert_eq!((f.updated_at, f.stale, f.age_seconds), (at(1_000), false, 4_050));
+        c.reset(2, 0, Vec::new());
+        assert_eq!(c.freshness(at(0)), None);
+    }
+
+    #[test]
+    fn bounded_and_invalidated() {
+        let mut c = Cache::default();
+        c.reset(1, 0, Vec::new());
+        for i in 0..(MAX_CACHED_KIDS as u32 + 10) {
+            c.put(&i.to_be_bytes(), Vec::new());
+        }
+        assert_eq!(c.cached_kids(), MAX_CACHED_KIDS);
+        assert!(c.is_current(1));
+        c.invalidate();
+        assert!(!c.is_current(1));
+        assert_eq!(c.cached_kids(), 0);
+        assert!(c.get(&0u32.to_be_bytes()).is_none());
+    }
+}

@@ -1,0 +1,207 @@
+//! The trust database's schema and its migrations.
+//!
+//! The schema version is SQLite's `PRAGMA user_version` (0 for a new file).
+//! Migrations run in order, each in its own `BEGIN IMMEDIATE` transaction
+//! that also bumps the version, so an interrupted upgrade leaves the file at
+//! the last version that completed, never between two. A file whose version
+//! is newer than [`CURRENT_VERSION`] is refused, never downgraded; a file
+//! that already holds someone else's tables is refused, never adopted.
+//!
+//! Times are stored as Unix seconds (UTC), certificates as DER, kids as raw
+//! bytes.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::Error;
+
+/// `PRAGMA application_id` of a healthcert trust database (`HCTS`), so that
+/// another program's SQLite file is not mistaken for one.
+pub const APPLICATION_ID: i32 = 0x4843_5453;
+
+/// One step of the schema: the SQL that takes version `n - 1` to `n`, where
+/// `n` is its position in [`MIGRATIONS`] plus one.
+pub(super) type Migration = &'static str;
+
+/// Version 1: trust sources and their signer certificates.
+const V1: Migration = "
+CREATE TABLE sources (
+    id             INTEGER PRIMARY KEY,
+    kind           TEXT NOT NULL,
+    location       TEXT NOT NULL,
+    etag           TEXT,
+    resume_token   TEXT,
+    list_issued_at INTEGER,
+    entries        INTEGER NOT NULL DEFAULT 0,
+    skipped        INTEGER NOT NULL DEFAULT 0,
+    last_attempt   INTEGER,
+    last_success   INTEGER,
+    last_failure   INTEGER,
+    failure_reason TEXT,
+    UNIQUE (kind, location)
+);
+CREATE TABLE signers (
+    id          INTEGER PRIMARY KEY,
+    source_id   INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    scheme      TEXT NOT NULL,
+    kid         BLOB NOT NULL CHECK (length(kid) > 0),
+    country     TEXT,
+    cert_hash   BLOB NOT NULL CHECK (length(cert_hash) = 32),
+    certificate BLOB NOT NULL,
+    UNIQUE (source_id, scheme, kid, cert_hash)
+);
+CREATE INDEX signers_by_kid ON signers (scheme, kid);
+";
+
+/// Version 2: business rules, value sets and country lists per source, and a
+/// per-source maximum age (offline policy).
+const V2: Migration = "
+ALTER TABLE sources ADD COLUMN max_age_seconds INTEGER
+    CHECK (max_age_seconds IS NULL OR max_age_seconds >= 0);
+CREATE TABLE rules (
+    id         INTEGER PRIMARY KEY,
+    source_id  INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    country    TEXT NOT NULL,
+    identifier TEXT NOT NULL,
+    version    TEXT NOT NULL,
+    hash       TEXT NOT NULL,
+    json       BLOB NOT NULL,
+    UNIQUE (source_id, country, identifier, version)
+);
+CREATE INDEX rules_by_country ON rules (country);
+CREATE TABLE value_sets (
+    id           INTEGER PRIMARY KEY,
+    source_id    INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    value_set_id TEXT NOT NULL,
+    hash         TEXT NOT NULL,
+    json         BLOB NOT NULL,
+    UNIQUE (source_id, value_set_id)
+);
+CREATE TABLE countries (
+    source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    code      TEXT NOT NULL,
+    PRIMARY KEY (source_id, code)
+);
+";
+
+/// Every migration, in order.
+pub(super) const MIGRATIONS: &[Migration] = &[V1, V2];
+
+/// The schema version this code writes and reads.
+pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
+
+pub(super) fn db_error(label: &str, e: rusqlite::Error) -> Error {
+    Error::TrustDatabase { path: label.to_owned(), reason: e.to_string() }
+}
+
+/// The schema version of the database behind `conn`.
+pub(super) fn user_version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).map(|v| u32::try_from(v).unwrap_or(u32::MAX))
+}
+
+/// Refuses a file this code must not touch: a newer schema, or another
+/// program's database. Reads only.
+pub(super) fn check_compatible(conn: &Connection, label: &str, known: u32) -> Result<u32, Error> {
+    let db = |e| db_error(label, e);
+    let version = user_version(conn).map_err(db)?;
+    if version > known {
+        return Err(Error::TrustSchemaTooNew { path: label.to_owned(), found: version, supported: known });
+    }
+    let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(db)?;
+    let foreign = if version == 0 {
+        let objects: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'", [], |r| r.get(0))
+            .map_err(db)?;
+        objects > 0 || app_id != 0
+    } else {
+        app_id != APPLICATION_ID
+    };
+    if foreign {
+        return Err(Error::TrustDatabase {
+            path: label.to_owned(),
+            reason: "not a healthcert trust database (it holds other data); left untouched".to_owned(),
+        });
+    }
+    Ok(version)
+}
+
+/// Brings the database to [`CURRENT_VERSION`].
+pub(super) fn migrate(conn: &mut Connection, label: &str) -> Result<u32, Error> {
+    migrate_with(conn, label, MIGRATIONS, CURRENT_VERSION)
+}
+
+/// Runs `migrations` up to version `target`, one transaction per version.
+/// The version is re-read inside each transaction, so two processes opening
+/// the same new file do not both run a step.
+pub(super) fn migrate_with(
+    conn: &mut Connection,
+    label: &str,
+    migrations: &[Migration],
+    target: u32,
+) -> Result<u32, Error> {
+    let known = u32::try_from(migrations.len()).unwrap_or(u32::MAX);
+    let target = target.min(known);
+    loop {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| db_error(label, e))?;
+        let version = check_compatible(&tx, label, known)?;
+        if version >= target {
+            tx.commit().map_err(|e| db_error(label, e))?;
+            return Ok(version);
+        }
+        let step = |e| Error::TrustDatabase {
+            path: label.to_owned(),
+            reason: format!("migration to schema version {} failed: {e}", version + 1),
+        };
+        tx.execute_batch(migrations[version as usize]).map_err(step)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(step)?;
+        tx.pragma_update(None, "user_version", version + 1).map_err(step)?;
+        tx.commit().map_err(step)?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    }
+
+    #[test]
+    fn versions_apply_in_order() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(migrate_with(&mut conn, "t", MIGRATIONS, 1).unwrap(), 1);
+        assert_eq!(tables(&conn), ["signers", "sources"]);
+        assert_eq!(migrate(&mut conn, "t").unwrap(), CURRENT_VERSION);
+        assert_eq!(tables(&conn), ["countries", "rules", "signers", "sources", "value_sets"]);
+        assert_eq!(user_version(&conn).unwrap(), 2);
+        // Idempotent.
+        assert_eq!(migrate(&mut conn, "t").unwrap(), CURRENT_VERSION);
+    }
+
+    #[test]
+    fn a_failing_step_leaves_the_previous_version_whole() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let broken: &[Migration] = &[V1, "CREATE TABLE half_done (a); INSERT INTO no_such_table VALUES (1);"];
+        let err = migrate_with(&mut conn, "t", broken, 2).unwrap_err();
+        assert!(matches!(&err, Error::TrustDatabase { reason, .. } if reason.contains("version 2")), "{err}");
+        assert_eq!(user_version(&conn).unwrap(), 1);
+        assert_eq!(tables(&conn), ["signers", "sources"], "the failed step's table was rolled back");
+    }
+
+    #[test]
+    fn newer_and_foreign_databases_are_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", 7).unwrap();
+        match migrate(&mut conn, "t") {
+            Err(Error::TrustSchemaTooNew { found: 7, supported, .. }) => assert_eq!(supported, CURRENT_VERSION),
+            other => panic!("expected TrustSchemaTooNew, got {other:?}"),
+        }
+        assert_eq!(user_version(&conn).unwrap(), 7, "not downgraded");
+
+        let mut other = Connection::open_in_memory().unwrap();
+        other.execute_batch("CREATE TABLE notes (body TEXT)").unwrap();
+        assert!(matches!(migrate(&mut other, "t"), Err(Error::TrustDatabase { .. })));
+        assert_eq!(tables(&other), ["notes"]);
+    }
+}

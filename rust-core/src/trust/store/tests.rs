@@ -1,0 +1,255 @@
+//! Unit tests that need the store's insides: a failure at every point of an
+//! apply leaves the database as it was (logical dump and main file bytes),
+//! and a database of every earlier schema version opens, upgraded, with its
+//! data.
+
+use std::path::Path;
+
+use rusqlite::types::ValueRef;
+use time::OffsetDateTime;
+
+use super::apply::{Stage, fault};
+use super::*;
+use crate::crypto::sha256;
+use crate::trust::kid_of;
+use crate::trust::update::{SignerChange, SignerRecord};
+
+fn fixture_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}
+
+/// The fixtures' reference time (manifest.json), never the wall clock.
+fn reference_time() -> OffsetDateTime {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture_dir().join("manifest.json")).unwrap()).unwrap();
+    crate::time_parse::rfc3339(manifest["reference_time"].as_str().unwrap()).unwrap()
+}
+
+/// The DER of every committed fixture DSC, by file name.
+fn dscs() -> Vec<Vec<u8>> {
+    let mut files: Vec<_> = std::fs::read_dir(fixture_dir().join("trust/dsc"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pem"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6, "fixture DSCs missing");
+    files
+        .iter()
+        .map(|f| crate::trust::file::pem_certificates(&std::fs::read_to_string(f).unwrap()).remove(0).unwrap())
+        .collect()
+}
+
+fn record(der: &[u8]) -> SignerRecord {
+    SignerRecord { scheme: KeyScheme::Dcc, kid: kid_of(der), country: Some("XT".into()), certificate: der.to_vec() }
+}
+
+fn dgca() -> SourceId {
+    SourceId { kind: SourceKind::Dgca, location: "https://dgca.example/".into() }
+}
+
+fn update(signers: SignerChange, issued: OffsetDateTime) -> Update {
+    Update {
+        source: dgca(),
+        signers,
+        rules: Some(vec![RuleRecord {
+            country: "XT".into(),
+            identifier: "GR-XT-0001".into(),
+            version: "1.0.0".into(),
+            hash: "h1".into(),
+            json: b"{}".to_vec(),
+        }]),
+        value_sets: Some(vec![ValueSetRecord { id: "vs".into(), hash: "h".into(), json: b"{}".to_vec() }]),
+        countries: Some(vec!["XT".into(), "XU".into()]),
+        meta: SourceMeta { etag: Some("\"e\"".into()), resume_token: None, list_issued_at: Some(issued) },
+        skipped: Vec::new(),
+    }
+}
+
+/// Every row of every table (and the header fields), through the writing
+/// connection, which must hold no open transaction.
+fn dump(store: &SqliteStore) -> Vec<String> {
+    let guard = lock(store.write.as_ref().unwrap());
+    let conn = &*guard;
+    assert!(conn.is_autocommit(), "a transaction was left open");
+    let mut out = vec![format!(
+        "user_version={} application_id={}",
+        schema::user_version(conn).unwrap(),
+        conn.query_row("PRAGMA application_id", [], |r| r.get::<_, i64>(0)).unwrap()
+    )];
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for table in tables {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY rowid")).unwrap();
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            let values: Vec<String> = (0..columns)
+                .map(|i| match row.get_ref(i).unwrap() {
+                    ValueRef::Blob(b) => format!("x'{}'", b.iter().map(|x| format!("{x:02x}")).collect::<String>()),
+                    other => format!("{other:?}"),
+                })
+                .collect();
+            out.push(format!("{table}: {}", values.join(", ")));
+        }
+    }
+    out
+}
+
+fn checkpoint(store: &SqliteStore) {
+    lock(store.write.as_ref().unwrap()).query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+}
+
+#[test]
+fn a_failure_anywhere_inside_apply_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trust.db");
+    let store = SqliteStore::open(&path).unwrap();
+    let now = reference_time();
+    let certs = dscs();
+    let first = update(SignerChange::Replace(certs[..4].iter().map(|d| record(d)).collect()), now);
+    store.apply(&first, now).unwrap();
+    store.record_failure(&dgca(), now, "an earlier failure").unwrap();
+
+    let later = now + time::Duration::hours(1);
+    let mut replace = update(SignerChange::Replace(certs[2..].iter().map(|d| record(d)).collect()), later);
+    replace.rules.as_mut().unwrap()[0].version = "2.0.0".into();
+    replace.countries = Some(vec!["XV".into()]);
+    let incremental = Update {
+        signers: SignerChange::Incremental {
+            add: vec![record(&certs[5])],
+            keep_only: Some(vec![kid_of(&certs[0]), kid_of(&certs[5])]),
+        },
+        ..update(SignerChange::Unchanged, later)
+    };
+    let cases: &[(&Update, &[Stage])] = &[
+        (&replace, &[Stage::SourceRow, Stage::SignerDeletes, Stage::SignerInserts, Stage::Content, Stage::Bookkeeping]),
+        (&incremental, &[Stage::SignerInserts, Stage::SignerDeletes, Stage::Bookkeeping]),
+    ];
+
+    for (up, stages) in cases {
+        for stage in *stages {
+            checkpoint(&store);
+            let before = dump(&store);
+            let file_before = std::fs::read(&path).unwrap();
+            // Warm the cache, which must not be invalidated into new data.
+            let kid0 = kid_of(&certs[0]);
+            assert_eq!(store.dcc_signers(&kid0).unwrap().len(), 1);
+
+            fault::arm(*stage);
+            let err = store.apply(up, later).unwrap_err();
+            assert!(err.to_string().contains("injected fault"), "{stage:?} did not fire: {err}");
+            assert_eq!(dump(&store), before, "after a fault at {stage:?}");
+            assert_eq!(std::fs::read(&path).unwrap(), file_before, "main file changed at {stage:?}");
+            assert_eq!(store.dcc_signers(&kid0).unwrap().len(), 1);
+            assert!(store.dcc_signers(&kid_of(&certs[6])).unwrap().is_empty());
+        }
+    }
+
+    // A rollback and a constraint violation after the deletes: same.
+    let before = dump(&store);
+    let mut old = replace.clone();
+    old.meta.list_issued_at = Some(now - time::Duration::seconds(1));
+    assert!(matches!(store.apply(&old, later), Err(Error::TrustRollback { .. })));
+    assert_eq!(dump(&store), before);
+    let mut ambiguous = replace.clone();
+    let rule = ambiguous.rules.as_ref().unwrap()[0].clone();
+    ambiguous.rules.as_mut().unwrap().push(RuleRecord { hash: "other".into(), ..rule });
+    let err = store.apply(&ambiguous, later).unwrap_err();
+    assert!(err.to_string().contains("UNIQUE"), "{err}");
+    assert_eq!(dump(&store), before);
+
+    // And without a fault, the same update does change the database.
+    let report = store.apply(&replace, later).unwrap();
+    assert_ne!(dump(&store), before);
+    assert_eq!((report.added, report.removed), (certs.len() - 4, 2));
+    assert!(store.dcc_signers(&kid_of(&certs[0])).unwrap().is_empty());
+}
+
+#[test]
+fn the_cache_is_invalidated_by_every_commit() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let now = reference_time();
+    let certs = dscs();
+    store.apply(&update(SignerChange::Replace(vec![record(&certs[0])]), now), now).unwrap();
+    let kid0 = kid_of(&certs[0]);
+    let kid1 = kid_of(&certs[1]);
+    assert_eq!(store.dcc_signers(&kid0).unwrap().len(), 1);
+    assert!(store.dcc_signers(&kid1).unwrap().is_empty(), "a miss, cached");
+    assert_eq!(lock(&store.read).cache.cached_kids(), 2);
+    let swap = update(SignerChange::Replace(vec![record(&certs[1])]), now);
+    store.apply(&swap, now).unwrap();
+    assert_eq!(lock(&store.read).cache.cached_kids(), 0);
+    assert!(store.dcc_signers(&kid0).unwrap().is_empty());
+    assert_eq!(store.dcc_signers(&kid1).unwrap().len(), 1);
+}
+
+/// Fills a database migrated to `version` with data in that version's shape.
+fn populate(conn: &Connection, version: u32, der: &[u8], t: i64) {
+    match version {
+        0 => {}
+        1 => {
+            conn.execute(
+                "INSERT INTO sources (id, kind, location, etag, resume_token, list_issued_at, entries, skipped,
+                                      last_attempt, last_success, last_failure, failure_reason)
+                 VALUES (1, 'dgca', 'https://dgca.example/', '\"v1\"', 'tok', ?1, 1, 2, ?1, ?1, ?1, 'timeout')",
+                [t],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO signers (source_id, scheme, kid, country, cert_hash, certificate)
+                 VALUES (1, 'dcc', ?1, 'XT', ?2, ?3)",
+                rusqlite::params![kid_of(der), sha256(der).as_slice(), der],
+            )
+            .unwrap();
+        }
+        v => panic!("no test data for schema version {v}: add it here when adding a migration"),
+    }
+}
+
+#[test]
+fn every_earlier_version_opens_upgraded_with_its_data() {
+    assert_eq!(CURRENT_VERSION, 2, "extend `populate` for the new version");
+    let dir = tempfile::tempdir().unwrap();
+    let now = reference_time();
+    let der = &dscs()[0];
+    for version in 0..CURRENT_VERSION {
+        let path = dir.path().join(format!("v{version}.db"));
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            schema::migrate_with(&mut conn, "t", schema::MIGRATIONS, version).unwrap();
+            populate(&conn, version, der, now.unix_timestamp());
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), CURRENT_VERSION, "from v{version}");
+        assert!(store.integrity_check().unwrap());
+        let status = store.status(now).unwrap();
+        if version == 0 {
+            assert!(status.is_empty());
+            assert_eq!(store.len(), 0);
+        } else {
+            let signers = store.dcc_signers(&kid_of(der)).unwrap();
+            assert_eq!(signers.len(), 1, "the v{version} signer survived");
+            assert_eq!(signers[0].certificate.as_deref(), Some(der.as_slice()));
+            assert_eq!(status.len(), 1);
+            let s = &status[0];
+            assert_eq!((s.entries, s.skipped, s.max_age_seconds), (1, 2, None));
+            assert_eq!(s.failure_reason.as_deref(), Some("timeout"));
+            let meta = store.source_meta(&dgca()).unwrap();
+            assert_eq!((meta.etag.as_deref(), meta.resume_token.as_deref()), (Some("\"v1\""), Some("tok")));
+            assert_eq!(meta.list_issued_at, Some(now));
+        }
+        // The new version's features work on the upgraded file.
+        store.set_max_age(&dgca(), Some(60)).unwrap();
+        store.apply(&update(SignerChange::Unchanged, now), now).unwrap();
+        assert_eq!(store.rules("XT").unwrap().len(), 1);
+        assert_eq!(store.countries().unwrap(), ["XT", "XU"]);
+        assert_eq!(store.status(now).unwrap()[0].max_age_seconds, Some(60));
+        assert_eq!(store.len(), usize::from(version > 0));
+    }
+}

@@ -1,0 +1,89 @@
+//! Shared material of the SQLite store tests: the committed fixture DSCs,
+//! the fixtures' reference time (never the wall clock), and synthetic signer
+//! certificates for scale.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use healthcert_core::trust::update::{KeyScheme, SignerChange, SignerRecord, SourceMeta};
+use healthcert_core::trust::{SourceId, SourceKind, Update, kid_of};
+use time::OffsetDateTime;
+use x509_cert::Certificate;
+use x509_cert::der::{Decode as _, Encode as _};
+use x509_cert::serial_number::SerialNumber;
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}
+
+/// `reference_time` of fixtures/manifest.json.
+pub fn reference_time() -> OffsetDateTime {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixtures().join("manifest.json")).unwrap()).unwrap();
+    healthcert_core::time_parse::rfc3339(manifest["reference_time"].as_str().unwrap()).unwrap()
+}
+
+/// The committed DSCs (fixtures/trust/dsc/*.pem) as `(file stem, DER)`.
+pub fn dscs() -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(fixtures().join("trust/dsc"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pem"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6, "fixture DSCs missing");
+    files
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            let der = healthcert_core::trust::file::pem_certificates(&text).remove(0).unwrap();
+            (f.file_stem().unwrap().to_string_lossy().into_owned(), der)
+        })
+        .collect()
+}
+
+pub fn dsc(name: &str) -> Vec<u8> {
+    dscs().into_iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no fixture {name}")).1
+}
+
+pub fn record(der: &[u8]) -> SignerRecord {
+    SignerRecord { scheme: KeyScheme::Dcc, kid: kid_of(der), country: Some("XT".into()), certificate: der.to_vec() }
+}
+
+pub fn source(kind: SourceKind, location: &str) -> SourceId {
+    SourceId { kind, location: location.into() }
+}
+
+pub fn dgca() -> SourceId {
+    source(SourceKind::Dgca, "https://dgca.example/")
+}
+
+/// A signer update of `source` issued at `issued`.
+pub fn signers(source: SourceId, change: SignerChange, issued: OffsetDateTime) -> Update {
+    Update {
+        signers: change,
+        meta: SourceMeta { etag: None, resume_token: None, list_issued_at: Some(issued) },
+        ..Update::unchanged(source, SourceMeta::default())
+    }
+}
+
+pub fn replace(source: SourceId, ders: &[Vec<u8>], issued: OffsetDateTime) -> Update {
+    signers(source, SignerChange::Replace(ders.iter().map(|d| record(d)).collect()), issued)
+}
+
+/// `n` distinct, parseable signer certificates: a fixture DSC with serial
+/// numbers `(series, i)` (its signature no longer matches, which a trust
+/// store does not check: sources verify their lists before applying them).
+pub fn synthetic(series: u8, n: u32) -> Vec<Vec<u8>> {
+    let base = Certificate::from_der(&dsc("dsc-ec-all")).unwrap();
+    (0..n)
+        .map(|i| {
+            let mut cert = base.clone();
+            let mut serial = vec![0x01, series];
+            serial.extend_from_slice(&i.to_be_bytes());
+            cert.tbs_certificate.serial_number = SerialNumber::new(&serial).unwrap();
+            cert.to_der().unwrap()
+        })
+        .collect()
+}
