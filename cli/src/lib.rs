@@ -6,3 +6,4 @@ pub mod conformance;
 pub mod input;
 pub mod picture;
 pub mod render;
+pub mod serve;

@@ -1,5 +1,6 @@
 //! `healthcert`: verify digital health certificates from the command line.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -73,6 +74,28 @@ enum Command {
     Conformance {
         #[command(subcommand)]
         suite: Suite,
+    },
+    /// Trust lists: where signer keys and rules come from.
+    Trust {
+        #[command(subcommand)]
+        command: TrustCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TrustCommand {
+    /// Serve a directory of trust lists over HTTP, as they are, for tests and
+    /// demos: the DGCA verifier-service protocol (trustlist.json), the
+    /// German-shaped signed list (de/trustlist) and the DGCA business-rule
+    /// service (rules/). See docs/trust-protocols.md.
+    ///
+    /// `healthcert trust serve fixtures/trust` serves the project's TEST lists.
+    Serve {
+        /// The directory to serve.
+        dir: PathBuf,
+        /// Address to listen on (port 0 picks a free port).
+        #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
     },
 }
 
@@ -218,6 +241,18 @@ fn conformance_dgc(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
     Ok(if report.mismatches.is_empty() { exit::VALID } else { exit::MISMATCHES })
 }
 
+fn trust_serve(dir: PathBuf, addr: SocketAddr) -> anyhow::Result<u8> {
+    use std::io::Write as _;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let server = healthcert_cli::serve::TrustServer::start(&dir, addr).await?;
+        println!("serving {} at {} (Ctrl-C stops)", dir.display(), server.url());
+        std::io::stdout().flush()?;
+        server.wait().await
+    })?;
+    Ok(exit::VALID)
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -230,6 +265,7 @@ fn main() -> ExitCode {
         Command::Verify { payload, trust, at, json } => verify(payload, trust, at, json),
         Command::Scan { files, json } => scan(files, json),
         Command::Conformance { suite: Suite::Dgc { dir, json } } => conformance_dgc(dir, json),
+        Command::Trust { command: TrustCommand::Serve { dir, addr } } => trust_serve(dir, addr),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -2,16 +2,21 @@
 //!
 //! [`generate`] writes the whole `fixtures/` tree: a test PKI for the
 //! user-assigned country `XT` (CSCA, DSCs, their PUBLIC TEST private keys),
-//! trust lists in two forms, HC1 payloads with their QR codes, and a manifest
-//! of the verdict each payload must get at the reference time. Every byte is
+//! trust lists in two forms, HC1 payloads with their QR codes, a manifest of
+//! the verdict each payload must get at the reference time, and the tree that
+//! `healthcert trust serve fixtures/trust` serves (signed German-shaped list,
+//! business rules, value sets, and variants for failure tests). Every byte is
 //! derived from fixed labels, so two runs write identical files.
 
+pub mod bulk;
 mod cases;
 mod dates;
 mod hcert;
 mod manifest;
 mod pki;
 mod qr;
+mod rules;
+mod trustlists;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -42,9 +47,15 @@ pub fn render() -> Result<BTreeMap<String, Vec<u8>>> {
         }
     }
     files.insert("manifest.json".into(), manifest::manifest(&cases, &has_png)?);
-    files.insert("README.md".into(), manifest::readme(&pki, &cases, &has_png).into_bytes());
+    files.insert("README.md".into(), manifest::readme(&pki, &cases, &has_png, &rules::readme()?).into_bytes());
 
-    files.insert("trust/trustlist.json".into(), manifest::trustlist(&pki)?);
+    let de_key = pki::Key::p256("de-list-signing")?;
+    let rules_key = pki::Key::p256("rules-signing")?;
+    for (path, bytes) in trustlists::files(&pki, &de_key)?.into_iter().chain(rules::files(&rules_key)?) {
+        files.insert(path, bytes);
+    }
+    files.insert("keys/de-list-signing.pk8.pem".into(), de_key.pkcs8_pem()?.into_bytes());
+    files.insert("keys/rules-signing.pk8.pem".into(), rules_key.pkcs8_pem()?.into_bytes());
     files.insert("trust/csca.pem".into(), pki.csca_pem()?.into_bytes());
     files.insert("keys/csca.pk8.pem".into(), pki.csca_key.pkcs8_pem()?.into_bytes());
     for d in &pki.dscs {

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::cases::Case;
 use crate::dates::{reference_time, rfc3339};
-use crate::pki::{COUNTRY, Pki};
+use crate::pki::Pki;
 
 #[derive(Serialize)]
 struct Manifest<'a> {
@@ -66,41 +66,16 @@ pub fn manifest(cases: &[Case], has_png: &[bool]) -> Result<Vec<u8>> {
     pretty(&Manifest { reference_time: rfc3339(reference_time()), cases })
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TrustEntry {
-    certificate_type: &'static str,
-    country: &'static str,
-    kid: String,
-    raw_data: String,
-    thumbprint: String,
-    timestamp: &'static str,
-}
-
-/// `trust/trustlist.json`: the DGCA trust-list shape, trusted DSCs only.
-pub fn trustlist(pki: &Pki) -> Result<Vec<u8>> {
-    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
-    let entries: Vec<TrustEntry> = pki
-        .dscs
-        .iter()
-        .filter(|d| d.trusted)
-        .map(|d| TrustEntry {
-            certificate_type: "DSC",
-            country: COUNTRY,
-            kid: b64(&d.kid()),
-            raw_data: b64(&d.der),
-            thumbprint: d.thumbprint(),
-            timestamp: "2026-01-01T00:00:00Z",
-        })
-        .collect();
-    pretty(&entries)
-}
-
 /// `README.md`.
-pub fn readme(pki: &Pki, cases: &[Case], has_png: &[bool]) -> String {
+pub fn readme(pki: &Pki, cases: &[Case], has_png: &[bool], rules_table: &str) -> String {
     let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
     let mut s = String::new();
-    s.push_str(README_HEAD);
+    // The rules table goes before the variants, inside "Served trust tree".
+    let (head, tail) = README_HEAD.split_at(README_HEAD.find("### Variants").unwrap_or(README_HEAD.len()));
+    s.push_str(head);
+    s.push_str(rules_table.trim_start());
+    s.push('\n');
+    s.push_str(tail);
     s.push_str("\n## Keys and certificates\n\n| name | kid (base64) | trusted | what |\n| --- | --- | --- | --- |\n");
     s.push_str(
         "| `csca` | – | trust anchor (`trust/csca.pem`) | P-256 CSCA, self-signed, valid 2025-01-01..2040-01-01 |\n",
@@ -130,9 +105,10 @@ the committed tree matches the generator.
 
 > **WARNING: every private key in `keys/` is PUBLIC TEST MATERIAL.** The keys
 > are derived from fixed, published labels. Anyone can sign anything with
-> them. Never put `trust/csca.pem`, `trust/dsc/` or `trust/trustlist.json` in
-> the trust store of a production verifier, and never use these keys to sign
-> a real certificate.
+> them. Never put `trust/csca.pem`, `trust/dsc/`, `trust/trustlist.json`,
+> `trust/de/` or `trust/rules/` (or their signing keys) in the trust store of
+> a production verifier, and never use these keys to sign a real certificate
+> or list.
 
 The test issuer is country `XT` (an ISO 3166 user-assigned code, which no
 real country uses), organisation "healthcert test issuer". All holder names
@@ -162,11 +138,63 @@ until then.
 - `untrusted/dsc-ec-unknown.pem`: a DSC signed by the same CSCA but left
   out of the trust lists (it signs `invalid-unknown-kid`).
 - `keys/<name>.pk8.pem`: the PKCS#8 private keys of the CSCA and of every
-  DSC, including the untrusted `dsc-ec-unknown`. TEST KEYS, see above.
+  DSC, including the untrusted `dsc-ec-unknown`, and of the two list signers
+  `de-list-signing` and `rules-signing`. TEST KEYS, see above.
+- `trust/de/trustlist`: the trusted DSCs as a German-shaped signed list
+  (below); `trust/de/list-signing-key.pem`: the public key that verifies it.
+- `trust/rules/`: the business-rule service tree (below);
+  `trust/rules/signing-key.pem`: the public key that verifies its
+  `X-SIGNATURE`s.
+- `trust/variants/`: lists tests swap in (below). They are not served as
+  they lie: copy one over the served file, or serve it as a replacement
+  response.
 
 The kid of a DSC is the first 8 bytes of the SHA-256 of its DER certificate
 (hcert spec A.1). UVCIs are `URN:UVCI:01:XT:HCT/<hex>#<check>`; the check
 character is a Luhn mod 36 over the letters and digits, illustrative only.
+
+## Served trust tree
+
+`healthcert trust serve fixtures/trust --addr 127.0.0.1:8080` serves `trust/`
+as-is in every protocol of the trust server; the wire contract is
+`docs/trust-protocols.md`.
+
+| request | file |
+| --- | --- |
+| `GET /signercertificateUpdate`, `GET /signercertificateStatus` (DGCA verifier service) | `trust/trustlist.json` (resume tokens 1-9, in file order) |
+| `GET /de/trustList/DSC` (German-shaped signed list) | `trust/de/trustlist` |
+| `GET /rules`, `/rules/{CC}`, `/rules/{CC}/{hash}`, `/valuesets`, `/valuesets/{hash}`, `/countrylist` (DGCA business-rule service) | `trust/rules/…` |
+
+- `trust/de/trustlist`: line 1 is the base64 of an ECDSA P-256 SHA-256
+  signature in raw form (r || s, 64 bytes, as the German list uses it) over
+  the bytes after the first newline: the compact JSON
+  `{"timestamp": "2026-08-01T00:00:00Z", "certificates": [{certificateType,
+  country, kid, rawData, thumbprint, timestamp}, …]}` with the same DSCs as
+  `trust/trustlist.json`. `timestamp` is the issue time of the list, signed
+  with it, so that a client can refuse an older list (rollback). Signed with
+  `keys/de-list-signing.pk8.pem`.
+- `trust/rules/rules.json`: `[{identifier, version, country, hash}]` sorted
+  by identifier; `trust/rules/rule/<CC>/<hash>.json`: each rule (CertLogic,
+  EU rule shape); `trust/rules/valuesets.json`: `[{id, hash}]`;
+  `trust/rules/valueset/<hash>.json`: each value set;
+  `trust/rules/countrylist.json`: `["DE", "XT"]`. A hash is the lowercase
+  hex SHA-256 of the file's bytes. Each `<file>.sig` is the `X-SIGNATURE` of
+  that body: base64 of a DER ECDSA P-256 SHA-256 signature over the UTF-8
+  bytes of the body's hex hash (what the DGCA business-rule service signs),
+  made with `keys/rules-signing.pk8.pem`. The `DE` rules are test rules
+  shaped like arrival rules (identifiers `…-DE-01xx`), not Germany's.
+  Every `valid-*` certificate passes every rule at the reference time.
+
+### Variants
+
+| file | what |
+| --- | --- |
+| `trust/variants/trustlist-added.json` | `trustlist.json` plus `dsc-ec-unknown` appended (resume token 10, timestamp 2026-08-10): an incremental update |
+| `trust/variants/trustlist-removed.json` | `trustlist.json` without `dsc-ec-all`; the others keep their tokens 2-9 through explicit `id` fields |
+| `trust/variants/de-trustlist-newer` | validly signed, issued 2026-08-15, adds `dsc-ec-unknown` |
+| `trust/variants/de-trustlist-older` | validly signed, issued 2026-07-01 (before the served list), without `dsc-ec-future`: a rollback |
+| `trust/variants/de-trustlist-bad-signature` | the served list with one bit of the signature flipped |
+| `trust/variants/de-trustlist-garbage-entry` | validly signed, issued 2026-08-02, with a second entry whose `rawData` is base64 of text, not a certificate |
 
 ## Regenerating
 
@@ -174,4 +202,9 @@ character is a Luhn mod 36 over the letters and digits, illustrative only.
 cargo xtask fixtures            # writes ./fixtures
 cargo xtask fixtures --out DIR  # writes elsewhere
 ```
+
+For benchmarks, `cargo xtask bulk-trust --count 10000 --out DIR` writes a
+served directory (`trustlist.json`, `de/trustlist`, `rules/`) with N signer
+certificates issued by the same CSCA, keys derived from `bulk-dsc-<i>`
+(deterministic; not committed).
 "#;

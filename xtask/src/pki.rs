@@ -86,6 +86,18 @@ impl Key {
         SubjectPublicKeyInfoOwned::try_from(der.as_bytes()).context("reading the public key back")
     }
 
+    /// The public key as SubjectPublicKeyInfo PEM. P-256 keys only (the list
+    /// signing keys).
+    pub fn public_pem(&self) -> Result<String> {
+        use p256::pkcs8::EncodePublicKey as _;
+        match self {
+            Key::P256(k) => {
+                Ok(k.verifying_key().to_public_key_pem(LineEnding::LF).context("encoding the public key")?)
+            }
+            _ => anyhow::bail!("public_pem is for P-256 keys"),
+        }
+    }
+
     /// The private key as PKCS#8 PEM.
     pub fn pkcs8_pem(&self) -> Result<String> {
         use p256::pkcs8::EncodePrivateKey as _;
@@ -153,11 +165,6 @@ impl Dsc {
     /// certificate (hcert spec A.1).
     pub fn kid(&self) -> Vec<u8> {
         Sha256::digest(&self.der)[..8].to_vec()
-    }
-
-    /// SHA-256 of the DER certificate, lowercase hex.
-    pub fn thumbprint(&self) -> String {
-        Sha256::digest(&self.der).iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// The certificate as PEM.
@@ -279,10 +286,10 @@ fn dsc_specs() -> Vec<DscSpec> {
     ]
 }
 
-/// Builds the CSCA and every DSC.
-pub fn build() -> Result<Pki> {
+/// The CSCA: its key, its self-signed DER certificate and its name.
+pub fn csca() -> Result<(Key, Vec<u8>, Name)> {
     let csca_key = Key::p256("csca")?;
-    let Key::P256(csca_signer) = &csca_key else { unreachable!() };
+    let Key::P256(csca_signer) = &csca_key else { unreachable!("Key::p256 makes a P-256 key") };
     let csca_name = name("CSCA healthcert test")?;
     let builder = CertificateBuilder::new(
         Profile::Root,
@@ -293,26 +300,46 @@ pub fn build() -> Result<Pki> {
         csca_signer,
     )?;
     let csca_der = builder.build::<p256::ecdsa::DerSignature>()?.to_der()?;
+    Ok((csca_key, csca_der, csca_name))
+}
 
+/// A DSC certificate for `key`, issued by the CSCA, valid `from..to`, with
+/// the given extended key usage OIDs (none: every type).
+pub fn issue_dsc(
+    csca: (&Key, &Name),
+    serial: &[u8],
+    cn: &str,
+    key: &Key,
+    (from, to): (Instant, Instant),
+    eku: &[&str],
+) -> Result<Vec<u8>> {
+    let (csca_key, csca_name) = csca;
+    let Key::P256(csca_signer) = csca_key else { anyhow::bail!("the CSCA key is P-256") };
+    let profile =
+        Profile::Leaf { issuer: csca_name.clone(), enable_key_agreement: false, enable_key_encipherment: false };
+    let mut builder = CertificateBuilder::new(
+        profile,
+        SerialNumber::new(serial)?,
+        validity(from, to)?,
+        name(cn)?,
+        key.spki()?,
+        csca_signer,
+    )?;
+    if !eku.is_empty() {
+        let oids = eku.iter().map(|o| ObjectIdentifier::new(o)).collect::<Result<Vec<_>, _>>()?;
+        builder.add_extension(&NonCriticalEku(ExtendedKeyUsage(oids)))?;
+    }
+    Ok(builder.build::<p256::ecdsa::DerSignature>()?.to_der()?)
+}
+
+/// Builds the CSCA and every DSC.
+pub fn build() -> Result<Pki> {
+    let (csca_key, csca_der, csca_name) = csca()?;
     let mut dscs = Vec::new();
     for (i, spec) in dsc_specs().into_iter().enumerate() {
         let key = (spec.key)(spec.name)?;
-        let profile =
-            Profile::Leaf { issuer: csca_name.clone(), enable_key_agreement: false, enable_key_encipherment: false };
-        let serial = SerialNumber::new(&[0x10, u8::try_from(i)? + 1])?;
-        let mut builder = CertificateBuilder::new(
-            profile,
-            serial,
-            validity(spec.from, spec.to)?,
-            name(spec.cn)?,
-            key.spki()?,
-            csca_signer,
-        )?;
-        if !spec.eku.is_empty() {
-            let oids = spec.eku.iter().map(|o| ObjectIdentifier::new(o)).collect::<Result<Vec<_>, _>>()?;
-            builder.add_extension(&NonCriticalEku(ExtendedKeyUsage(oids)))?;
-        }
-        let der = builder.build::<p256::ecdsa::DerSignature>()?.to_der()?;
+        let serial = [0x10, u8::try_from(i)? + 1];
+        let der = issue_dsc((&csca_key, &csca_name), &serial, spec.cn, &key, (spec.from, spec.to), spec.eku)?;
         dscs.push(Dsc { name: spec.name, description: spec.description, trusted: spec.trusted, key, der });
     }
     Ok(Pki { csca_key, csca_der, dscs })
