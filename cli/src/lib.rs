@@ -7,3 +7,4 @@ pub mod input;
 pub mod picture;
 pub mod render;
 pub mod serve;
+pub mod trust_cmd;

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 
-use healthcert_cli::{bundled, conformance, input, render};
+use healthcert_cli::{bundled, conformance, input, render, trust_cmd};
 use healthcert_core::formats::PrefixPolicy;
 use healthcert_core::model::Status;
-use healthcert_core::trust::{MemoryStore, TrustStore as _, file};
+use healthcert_core::trust::{TrustStore, file};
 use healthcert_core::{Clock, FixedClock, SystemClock, Verifier, VerifyOptions, time_parse};
 
 /// Exit status of `verify`: the verdict, for scripts.
@@ -48,6 +48,10 @@ enum Command {
         /// directory of them. Default: the bundled TEST snapshot.
         #[arg(long, value_name = "PATH")]
         trust: Option<PathBuf>,
+        /// Trust database (SQLite) kept by `trust sync`; created and seeded
+        /// with the bundled snapshot when missing or empty.
+        #[arg(long, value_name = "PATH", conflicts_with = "trust")]
+        db: Option<PathBuf>,
         /// Verify as of this instant (RFC 3339, e.g. 2026-09-01T12:00:00Z)
         /// instead of now.
         #[arg(long, value_name = "RFC3339")]
@@ -84,6 +88,83 @@ enum Command {
 
 #[derive(Subcommand)]
 enum TrustCommand {
+    /// Download, verify and store trust lists, one source after another.
+    ///
+    /// Each source is fetched and verified completely, then committed in
+    /// one transaction; a source that fails keeps its previous data and
+    /// records why (see `trust status`). Exit status 0 only when every
+    /// source succeeded, 1 otherwise.
+    Sync {
+        /// The trust database (created when missing).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// A source as KIND=URL: `dgca=https://host/` (DGCA verifier
+        /// service), `de=https://host/trustList/DSC` (German-shaped signed
+        /// list, needs --de-key), `rules=https://host/` (DGCA business-rule
+        /// service). Repeatable.
+        #[arg(long = "source", value_name = "KIND=URL", required = true)]
+        sources: Vec<String>,
+        /// PEM public key (or certificate) that every `de` list must verify with.
+        #[arg(long, value_name = "PEM")]
+        de_key: Option<PathBuf>,
+        /// PEM public key for the X-SIGNATURE of rule-service responses;
+        /// without it, rules are not signature-checked.
+        #[arg(long, value_name = "PEM")]
+        rules_key: Option<PathBuf>,
+        /// Maximum age of the synced sources' data before verdicts say
+        /// `stale` (e.g. 72h, 3d, 3600).
+        #[arg(long, value_name = "DURATION")]
+        max_age: Option<String>,
+        /// Timeout of one request, in seconds (default 60).
+        #[arg(long, value_name = "SECONDS")]
+        timeout: Option<f64>,
+        /// Retries of a transient fault (default 3).
+        #[arg(long, value_name = "N")]
+        retries: Option<u32>,
+        /// Largest list body accepted, in bytes (default 64 MiB).
+        #[arg(long, value_name = "BYTES")]
+        max_bytes: Option<usize>,
+        /// Allow plain http:// to hosts other than loopback.
+        #[arg(long)]
+        allow_http: bool,
+        /// Record the sync as of this instant instead of now (tests).
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<String>,
+        /// Print one JSON object: {"sources": [{kind, url, ok, entries,
+        /// added, removed, skipped | error: {code, reason}}]}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show every source of a trust database: entries, last success, last
+    /// failure and why, age of the data and whether it is stale.
+    Status {
+        /// The trust database.
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// Ages as of this instant instead of now.
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<String>,
+        /// Print one JSON object: {"sources": [{kind, url, entries,
+        /// last_success, last_failure, failure_reason, age_seconds, stale, …}]}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a trust file (DGCA trust-list JSON, PEM/DER certificates, a
+    /// directory of them, or with --de-key a German-shaped signed list) as
+    /// the signer set of a source named by the file's path.
+    Import {
+        /// The trust database (created when missing).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// The file or directory.
+        file: PathBuf,
+        /// Verify FILE as a German-shaped signed list with this PEM key.
+        #[arg(long, value_name = "PEM")]
+        de_key: Option<PathBuf>,
+        /// Record the import as of this instant instead of now.
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<String>,
+    },
     /// Serve a directory of trust lists over HTTP, as they are, for tests and
     /// demos: the DGCA verifier-service protocol (trustlist.json), the
     /// German-shaped signed list (de/trustlist) and the DGCA business-rule
@@ -113,16 +194,33 @@ enum Suite {
     },
 }
 
-fn verify(payload: Option<String>, trust: Option<PathBuf>, at: Option<String>, json: bool) -> anyhow::Result<u8> {
-    let clock: Box<dyn Clock> = match at {
+fn clock(at: Option<String>) -> anyhow::Result<Box<dyn Clock + Sync>> {
+    Ok(match at {
         None => Box::new(SystemClock),
         Some(s) => Box::new(FixedClock(
             time_parse::lenient(&s).with_context(|| format!("--at {s:?} is not an RFC 3339 date-time"))?,
         )),
-    };
-    let store: MemoryStore = match &trust {
-        None => bundled::trust_store(),
-        Some(path) => {
+    })
+}
+
+fn verify(
+    payload: Option<String>,
+    trust: Option<PathBuf>,
+    db: Option<PathBuf>,
+    at: Option<String>,
+    json: bool,
+) -> anyhow::Result<u8> {
+    let clock = clock(at)?;
+    let store: Arc<dyn TrustStore + Send + Sync> = match (&trust, &db) {
+        (_, Some(db)) => {
+            let (store, seeded) = trust_cmd::open_store(db, clock.now())?;
+            if seeded && !json {
+                eprintln!("note: {} was empty; seeded it with the bundled TEST trust snapshot", db.display());
+            }
+            Arc::new(store)
+        }
+        (None, None) => Arc::new(bundled::trust_store()),
+        (Some(path), None) => {
             let (store, report) = file::load(path)?;
             for s in &report.skipped {
                 eprintln!("warning: trust list entry skipped: {}: {}", s.position, s.reason);
@@ -130,10 +228,10 @@ fn verify(payload: Option<String>, trust: Option<PathBuf>, at: Option<String>, j
             if store.is_empty() {
                 bail!("{} holds no usable signer certificates", path.display());
             }
-            store
+            Arc::new(store)
         }
     };
-    if trust.is_none() && !json {
+    if trust.is_none() && db.is_none() && !json {
         eprintln!("note: using the bundled TEST trust snapshot (issuer XT); pass --trust for real trust lists");
     }
     let payloads = input::resolve(payload.as_deref())?;
@@ -142,7 +240,6 @@ fn verify(payload: Option<String>, trust: Option<PathBuf>, at: Option<String>, j
     }
     // Text from files, stdin or the command line may lack the HC1: prefix;
     // a QR code always carries it.
-    let store = Arc::new(store);
     let verifier =
         |prefix| Verifier::with_options(Arc::clone(&store), VerifyOptions { prefix, ..VerifyOptions::default() });
     let (lenient, scanned) = (verifier(PrefixPolicy::Optional), verifier(PrefixPolicy::Required));
@@ -253,6 +350,61 @@ fn trust_serve(dir: PathBuf, addr: SocketAddr) -> anyhow::Result<u8> {
     Ok(exit::VALID)
 }
 
+fn trust(command: TrustCommand) -> anyhow::Result<u8> {
+    match command {
+        TrustCommand::Sync {
+            db,
+            sources,
+            de_key,
+            rules_key,
+            max_age,
+            timeout,
+            retries,
+            max_bytes,
+            allow_http,
+            at,
+            json,
+        } => {
+            let timeout = match timeout {
+                Some(t) if !(t.is_finite() && t > 0.0 && t < 86_400.0) => bail!("--timeout {t}: give seconds, > 0"),
+                t => t.map(std::time::Duration::from_secs_f64),
+            };
+            let options = trust_cmd::SyncOptions {
+                de_key: de_key.as_deref().map(trust_cmd::read_key).transpose()?,
+                rules_key: rules_key.as_deref().map(trust_cmd::read_key).transpose()?,
+                allow_http,
+                timeout,
+                retries,
+                max_list_bytes: max_bytes,
+                max_age_seconds: max_age.as_deref().map(trust_cmd::parse_age).transpose()?,
+            };
+            let ok = trust_cmd::sync(&db, &sources, &options, clock(at)?.as_ref(), json)?;
+            Ok(if ok { exit::VALID } else { exit::ERROR })
+        }
+        TrustCommand::Status { db, at, json } => {
+            trust_cmd::status(&db, clock(at)?.now(), json)?;
+            Ok(exit::VALID)
+        }
+        TrustCommand::Import { db, file, de_key, at } => {
+            let key = de_key.as_deref().map(trust_cmd::read_key).transpose()?;
+            let report = trust_cmd::import(&db, &file, key.as_ref(), clock(at)?.now())?;
+            for s in &report.skipped {
+                eprintln!("warning: entry skipped: {}: {}", s.position, s.reason);
+            }
+            println!(
+                "imported {}: {} signers ({} new, {} removed, {} skipped)",
+                file.display(),
+                report.total,
+                report.added,
+                report.removed,
+                report.skipped.len()
+            );
+            Ok(exit::VALID)
+        }
+        TrustCommand::Serve { dir, addr } => trust_serve(dir, addr),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -262,10 +414,10 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Verify { payload, trust, at, json } => verify(payload, trust, at, json),
+        Command::Verify { payload, trust, db, at, json } => verify(payload, trust, db, at, json),
         Command::Scan { files, json } => scan(files, json),
         Command::Conformance { suite: Suite::Dgc { dir, json } } => conformance_dgc(dir, json),
-        Command::Trust { command: TrustCommand::Serve { dir, addr } } => trust_serve(dir, addr),
+        Command::Trust { command } => trust(command),
     };
     match result {
         Ok(code) => ExitCode::from(code),

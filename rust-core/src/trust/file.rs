@@ -130,7 +130,8 @@ pub fn parse(origin: &str, bytes: &[u8], report: &mut LoadReport) -> Result<Vec<
     Ok(signers)
 }
 
-fn read_capped(path: &Path) -> Result<Vec<u8>, Error> {
+/// Reads a trust file, refusing one larger than [`MAX_TRUST_FILE_LEN`].
+pub fn read_capped(path: &Path) -> Result<Vec<u8>, Error> {
     let io = |source| Error::TrustIo { path: path.to_owned(), source };
     let len = fs::metadata(path).map_err(io)?.len();
     if len > MAX_TRUST_FILE_LEN {
@@ -145,8 +146,19 @@ fn read_capped(path: &Path) -> Result<Vec<u8>, Error> {
 /// Loads a trust list from a file or a directory of certificate files
 /// (`.pem`, `.crt`, `.cer`, `.der`, `.json`).
 pub fn load(path: &Path) -> Result<(MemoryStore, LoadReport), Error> {
-    let mut report = LoadReport::default();
+    let (signers, report) = load_signers(path)?;
     let mut store = MemoryStore::new(path.display().to_string());
+    for s in signers {
+        store.insert(s);
+    }
+    Ok((store, report))
+}
+
+/// The signer keys of a file or a directory of certificate files, as
+/// [`load`] reads them, in file order.
+pub fn load_signers(path: &Path) -> Result<(Vec<SignerKey>, LoadReport), Error> {
+    let mut report = LoadReport::default();
+    let mut signers = Vec::new();
     let meta = fs::metadata(path).map_err(|source| Error::TrustIo { path: path.to_owned(), source })?;
     if meta.is_dir() {
         let mut files: Vec<_> = fs::read_dir(path)
@@ -161,16 +173,11 @@ pub fn load(path: &Path) -> Result<(MemoryStore, LoadReport), Error> {
         files.sort();
         for file in files {
             let bytes = read_capped(&file)?;
-            let name = file.display().to_string();
-            for s in parse(&name, &bytes, &mut report)? {
-                store.insert(s);
-            }
+            signers.extend(parse(&file.display().to_string(), &bytes, &mut report)?);
         }
     } else {
         let bytes = read_capped(path)?;
-        for s in parse(&path.display().to_string(), &bytes, &mut report)? {
-            store.insert(s);
-        }
+        signers.extend(parse(&path.display().to_string(), &bytes, &mut report)?);
     }
-    Ok((store, report))
+    Ok((signers, report))
 }

@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 
 use super::SignerKey;
 use super::file::{self, LoadReport, SkippedEntry};
-use super::update::{KeyScheme, SignerRecord};
+use super::update::{KeyScheme, SignerChange, SignerRecord, SourceId, SourceMeta, Update};
 use crate::crypto::{self, PublicKey};
 use crate::time_parse;
 
@@ -64,6 +64,19 @@ struct Times {
 #[derive(Deserialize)]
 struct EntryTime {
     timestamp: Option<String>,
+}
+
+impl SignedList {
+    /// The list as the complete signer set of `source`; `etag` is kept
+    /// for the next conditional request.
+    pub fn into_update(self, source: SourceId, etag: Option<String>) -> Update {
+        Update {
+            signers: SignerChange::Replace(self.signers),
+            meta: SourceMeta { etag, resume_token: None, list_issued_at: self.issued_at },
+            skipped: self.skipped,
+            ..Update::unchanged(source, SourceMeta::default())
+        }
+    }
 }
 
 impl From<&SignerKey> for SignerRecord {

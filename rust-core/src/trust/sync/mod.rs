@@ -1,1 +1,382 @@
-//! Trust-list sync over HTTPS: each source protocol fetches and verifies an [`Update`](super::Update); the store applies it atomically.
+//! Trust-list sync over HTTPS. Each source protocol fetches everything it
+//! needs, verifies it (signatures, hashes, sizes), and yields one
+//! [`Update`]; only then is the update applied to the store, in one
+//! transaction. Any failure before that leaves the store exactly as it was
+//! and is recorded as the source's last failure.
+//!
+//! Verification never calls this module: sync is explicit, separate and
+//! asynchronous (tokio); the verdict only reads the store.
+//!
+//! Sources are [`TrustSource`] trait objects: the three DGCA-era protocols
+//! live here ([`DgcaSource`], [`SignedListSource`], [`RuleServiceSource`]);
+//! a new protocol (an SHC VCI directory snapshot, an ICAO CSCA master list,
+//! a GDHCN DID trust list) is one more implementation that fetches through
+//! the shared, capped [`HttpClient`] and returns an [`Update`] — the store,
+//! the atomicity and the status bookkeeping stay as they are.
+
+mod de;
+mod dgca;
+mod http;
+mod rules;
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+pub use de::SignedListSource;
+pub use dgca::DgcaSource;
+pub use http::{Fetched, HttpClient};
+pub use rules::RuleServiceSource;
+
+use super::store::{ApplyReport, SqliteStore};
+use super::update::{SignerChange, SourceId, SourceMeta, Update};
+use crate::clock::Clock;
+
+/// Limits and timing of sync requests.
+#[derive(Debug, Clone)]
+pub struct SyncConfig {
+    /// Time to establish a connection.
+    pub connect_timeout: Duration,
+    /// Time for one whole request, body included (a slow server fails).
+    pub request_timeout: Duration,
+    /// Largest list body read (a signed list, a rule list), in bytes.
+    pub max_list_bytes: usize,
+    /// Largest single-item body (one certificate, one rule), in bytes.
+    pub max_item_bytes: usize,
+    /// Most pages of the DGCA certificate paging in one sync.
+    pub max_pages: usize,
+    /// Retries of a transient fault (network error, timeout, 5xx, 429).
+    pub retries: u32,
+    /// First retry delay; doubled each time, at most 30 s.
+    pub retry_backoff: Duration,
+    /// Allow plain `http://` URLs (loopback tests and demos only).
+    pub allow_http: bool,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        SyncConfig {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            max_list_bytes: 64 * 1024 * 1024,
+            max_item_bytes: 256 * 1024,
+            max_pages: 100_000,
+            retries: 3,
+            retry_backoff: Duration::from_millis(500),
+            allow_http: false,
+        }
+    }
+}
+
+/// Why a sync failed. The store was left as it was.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SyncError {
+    /// The server answered with a status the protocol does not allow.
+    Status {
+        /// The URL.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The connection failed, was reset, or the body was cut short.
+    Network {
+        /// The URL.
+        url: String,
+        /// What failed.
+        reason: String,
+    },
+    /// The server was too slow.
+    Timeout {
+        /// The URL.
+        url: String,
+    },
+    /// A body exceeded its size cap (an endless or hostile response).
+    TooLarge {
+        /// The URL.
+        url: String,
+        /// The cap in bytes.
+        cap: usize,
+    },
+    /// A signature did not verify with the pinned key.
+    BadSignature {
+        /// What was signed.
+        what: String,
+    },
+    /// The content does not follow the protocol.
+    Malformed {
+        /// The URL.
+        url: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// The DGCA paging did not end within the configured number of pages.
+    TooManyPages {
+        /// The cap.
+        max_pages: usize,
+    },
+    /// The HTTP client could not be set up (TLS roots, configuration).
+    Client(String),
+    /// The store refused or failed to apply the update (a rollback to an
+    /// older list is refused here).
+    Store(crate::Error),
+}
+
+impl SyncError {
+    /// A stable, machine-readable name of the failure class, for JSON
+    /// output and bindings.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncError::Status { .. } => "http_status",
+            SyncError::Network { .. } => "network",
+            SyncError::Timeout { .. } => "timeout",
+            SyncError::TooLarge { .. } => "too_large",
+            SyncError::BadSignature { .. } => "bad_signature",
+            SyncError::Malformed { .. } => "malformed",
+            SyncError::TooManyPages { .. } => "too_many_pages",
+            SyncError::Client(_) => "client",
+            SyncError::Store(crate::Error::TrustRollback { .. }) => "rollback",
+            SyncError::Store(_) => "store",
+        }
+    }
+}
+
+impl fmt::Display for SyncError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SyncError::Status { url, status } => write!(f, "{url} answered HTTP {status}"),
+            SyncError::Network { url, reason } => write!(f, "{url}: {reason}"),
+            SyncError::Timeout { url } => write!(f, "{url} timed out"),
+            SyncError::TooLarge { url, cap } => write!(f, "{url} sent more than {cap} bytes"),
+            SyncError::BadSignature { what } => write!(f, "{what}: signature does not verify with the pinned key"),
+            SyncError::Malformed { url, reason } => write!(f, "{url}: {reason}"),
+            SyncError::TooManyPages { max_pages } => {
+                write!(f, "certificate paging did not end within {max_pages} pages")
+            }
+            SyncError::Client(reason) => write!(f, "cannot set up the HTTP client: {reason}"),
+            SyncError::Store(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for SyncError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SyncError::Store(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// What a sync is doing, for progress bars and logs (no personal data:
+/// trust lists hold none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SyncEvent {
+    /// A source's sync began.
+    Started {
+        /// The source.
+        source: SourceId,
+    },
+    /// Items downloaded so far (certificates, rules), and the total when known.
+    Progress {
+        /// The source.
+        source: SourceId,
+        /// Items so far.
+        done: usize,
+        /// Items expected, when known.
+        total: Option<usize>,
+    },
+    /// Everything was downloaded and verified; the update is being
+    /// committed (one transaction).
+    Committing {
+        /// The source.
+        source: SourceId,
+        /// Signer records in the update.
+        signers: usize,
+    },
+    /// The update was verified and committed.
+    Applied {
+        /// The source.
+        source: SourceId,
+        /// Entries the source now holds.
+        entries: usize,
+        /// Entries skipped as unusable.
+        skipped: usize,
+        /// Whether anything changed.
+        changed: bool,
+    },
+    /// The sync failed; the store keeps its previous state.
+    Failed {
+        /// The source.
+        source: SourceId,
+        /// Stable failure class ([`SyncError::code`]).
+        code: &'static str,
+        /// Why, in words.
+        reason: String,
+    },
+}
+
+/// Receives sync events.
+pub trait Progress: Send + Sync {
+    /// One event.
+    fn event(&self, event: SyncEvent);
+}
+
+/// Progress that goes nowhere.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn event(&self, _: SyncEvent) {}
+}
+
+/// What a source may use while it fetches.
+pub struct FetchContext<'a> {
+    /// The HTTP client, with the configured timeouts, caps and retries.
+    pub http: &'a HttpClient,
+    /// The limits.
+    pub config: &'a SyncConfig,
+    /// The store, read-only: what is already held (to skip unchanged items).
+    pub store: &'a SqliteStore,
+    /// This source's bookkeeping from its last successful sync.
+    pub meta: SourceMeta,
+    /// Where to report progress.
+    pub progress: &'a dyn Progress,
+}
+
+/// A boxed future of a source's fetch.
+pub type FetchFuture<'a> = Pin<Box<dyn Future<Output = Result<Update, SyncError>> + Send + 'a>>;
+
+/// A trust source: one protocol at one location. It downloads and verifies
+/// everything into an [`Update`] and never writes to the store itself.
+pub trait TrustSource: Send + Sync + fmt::Debug {
+    /// The source's identity in the store (protocol and location).
+    fn id(&self) -> SourceId;
+    /// Fetches and verifies the source's current state. Anything refused
+    /// as a whole (a bad signature, a malformed list, a network fault) is an
+    /// error; single unusable entries go to [`Update::skipped`].
+    fn fetch<'a>(&'a self, ctx: &'a FetchContext<'a>) -> FetchFuture<'a>;
+}
+
+/// The outcome of syncing one source.
+#[derive(Debug)]
+pub struct SourceOutcome {
+    /// The source.
+    pub source: SourceId,
+    /// What was applied, or why nothing was.
+    pub result: Result<ApplyReport, SyncError>,
+}
+
+/// Runs syncs of trust sources into a store.
+#[derive(Debug)]
+pub struct Syncer {
+    http: HttpClient,
+    config: SyncConfig,
+}
+
+impl Syncer {
+    /// A syncer with `config`.
+    pub fn new(config: SyncConfig) -> Result<Self, SyncError> {
+        Ok(Syncer { http: HttpClient::new(&config)?, config })
+    }
+
+    /// Fetches and verifies one source, then applies it to `store` in one
+    /// transaction. On failure the store's data is untouched and the failure
+    /// is recorded for `trust status`. The clock dates the success or the
+    /// failure.
+    pub async fn sync(
+        &self,
+        store: &SqliteStore,
+        source: &dyn TrustSource,
+        clock: &(dyn Clock + Sync),
+        progress: &dyn Progress,
+    ) -> Result<ApplyReport, SyncError> {
+        let id = source.id();
+        progress.event(SyncEvent::Started { source: id.clone() });
+        let result = self.fetch_and_apply(store, source, &id, clock, progress).await;
+        match result {
+            Ok((report, changed)) => {
+                progress.event(SyncEvent::Applied {
+                    source: id,
+                    entries: report.total,
+                    skipped: report.skipped.len(),
+                    changed,
+                });
+                Ok(report)
+            }
+            Err(e) => {
+                let reason = e.to_string();
+                // Recording the failure must not hide it; a store that cannot
+                // even record it has already been reported through `e` or
+                // will be at the next open.
+                let _ = store.record_failure(&id, clock.now(), &reason);
+                progress.event(SyncEvent::Failed { source: id, code: e.code(), reason });
+                Err(e)
+            }
+        }
+    }
+
+    /// Syncs every source in turn (one failing does not stop the others).
+    pub async fn sync_all(
+        &self,
+        store: &SqliteStore,
+        sources: &[Box<dyn TrustSource>],
+        clock: &(dyn Clock + Sync),
+        progress: &dyn Progress,
+    ) -> Vec<SourceOutcome> {
+        let mut out = Vec::with_capacity(sources.len());
+        for source in sources {
+            let result = self.sync(store, source.as_ref(), clock, progress).await;
+            out.push(SourceOutcome { source: source.id(), result });
+        }
+        out
+    }
+
+    async fn fetch_and_apply(
+        &self,
+        store: &SqliteStore,
+        source: &dyn TrustSource,
+        id: &SourceId,
+        clock: &(dyn Clock + Sync),
+        progress: &dyn Progress,
+    ) -> Result<(ApplyReport, bool), SyncError> {
+        let meta = store.source_meta(id).map_err(SyncError::Store)?;
+        let ctx = FetchContext { http: &self.http, config: &self.config, store, meta, progress };
+        let update = source.fetch(&ctx).await?;
+        if update.source != *id {
+            return Err(SyncError::Malformed {
+                url: id.location.clone(),
+                reason: format!("the source delivered an update for {}", update.source),
+            });
+        }
+        let changed = update.signers != SignerChange::Unchanged
+            || update.rules.is_some()
+            || update.value_sets.is_some()
+            || update.countries.is_some();
+        let signers = match &update.signers {
+            SignerChange::Replace(r) | SignerChange::Incremental { add: r, .. } => r.len(),
+            SignerChange::Unchanged => 0,
+        };
+        progress.event(SyncEvent::Committing { source: id.clone(), signers });
+        let report = store.apply(&update, clock.now()).map_err(SyncError::Store)?;
+        Ok((report, changed))
+    }
+}
+
+/// `base` joined with `path`, with exactly one slash between them.
+fn endpoint(base: &str, path: &str) -> String {
+    format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_join_cleanly() {
+        assert_eq!(endpoint("http://h/", "/rules"), "http://h/rules");
+        assert_eq!(endpoint("http://h/api", "rules"), "http://h/api/rules");
+    }
+}

@@ -1,0 +1,360 @@
+//! `healthcert trust sync | status | import`, and the trust database behind
+//! `verify --db`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
+use time::OffsetDateTime;
+
+use healthcert_core::crypto::{PublicKey, public_key_from_pem};
+use healthcert_core::trust::signed_list::{self, SignedList};
+use healthcert_core::trust::store::{SourceStatus, SqliteStore};
+use healthcert_core::trust::sync::{
+    DgcaSource, Progress, RuleServiceSource, SignedListSource, SourceOutcome, SyncConfig, SyncEvent, Syncer,
+    TrustSource,
+};
+use healthcert_core::trust::update::{SignerChange, SignerRecord, SourceMeta};
+use healthcert_core::trust::{SourceId, SourceKind, Update, file};
+use healthcert_core::{Clock, time_parse};
+
+use crate::bundled;
+
+/// Opens (creating when missing) the trust database at `db`; an empty one
+/// is seeded with the bundled, signed snapshot so the first verification
+/// works offline. Returns the store and whether it was seeded.
+pub fn open_store(db: &Path, now: OffsetDateTime) -> anyhow::Result<(SqliteStore, bool)> {
+    let store = SqliteStore::open(db)?;
+    let seeded = store.seed_if_empty(&bundled::seed_update(), now)?;
+    Ok((store, seeded))
+}
+
+/// Keys and limits for `trust sync`.
+#[derive(Debug, Default)]
+pub struct SyncOptions {
+    /// The key every `de` list must verify with.
+    pub de_key: Option<PublicKey>,
+    /// The key every rule-service body must verify with (`X-SIGNATURE`).
+    pub rules_key: Option<PublicKey>,
+    /// Allow `http://` URLs that are not loopback.
+    pub allow_http: bool,
+    /// Per-request timeout.
+    pub timeout: Option<Duration>,
+    /// Retries of transient faults.
+    pub retries: Option<u32>,
+    /// Largest list body.
+    pub max_list_bytes: Option<usize>,
+    /// The offline policy to set on every synced source, in seconds.
+    pub max_age_seconds: Option<i64>,
+}
+
+/// Reads a PEM public key (or certificate) file.
+pub fn read_key(path: &Path) -> anyhow::Result<PublicKey> {
+    let pem = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    public_key_from_pem(&pem).map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.0))
+}
+
+fn is_loopback(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else { return false };
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    let host = match host.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => host,
+    };
+    host == "localhost"
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A `KIND=URL` argument as a source.
+pub fn parse_source(spec: &str, options: &SyncOptions) -> anyhow::Result<Box<dyn TrustSource>> {
+    let Some((kind, url)) = spec.split_once('=') else {
+        bail!("--source {spec:?}: expected KIND=URL (kinds: dgca, de, rules)");
+    };
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        bail!("--source {spec:?}: the URL must start with https:// (or http:// for loopback)");
+    }
+    if lower.starts_with("http://") && !options.allow_http && !is_loopback(&lower) {
+        bail!("--source {spec:?}: plain http:// is only allowed for loopback addresses (or with --allow-http)");
+    }
+    Ok(match SourceKind::from_name(kind) {
+        Some(SourceKind::Dgca) => Box::new(DgcaSource::new(url)),
+        Some(SourceKind::De) => {
+            let Some(key) = options.de_key.clone() else {
+                bail!("--source {spec:?}: a de list is verified before use; give its signing key with --de-key PEM");
+            };
+            Box::new(SignedListSource::new(url, key))
+        }
+        Some(SourceKind::Rules) => Box::new(RuleServiceSource::new(url, options.rules_key.clone())),
+        _ => bail!("--source {spec:?}: unknown kind {kind:?} (kinds: dgca, de, rules)"),
+    })
+}
+
+/// `72h`, `3d`, `90m`, `45s` or plain seconds.
+pub fn parse_age(text: &str) -> anyhow::Result<i64> {
+    let t = text.trim();
+    let (digits, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => t.split_at(i),
+        None => (t, "s"),
+    };
+    let n: i64 = digits.parse().with_context(|| format!("{text:?} is not a duration (e.g. 72h, 3d, 3600)"))?;
+    let factor = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => bail!("{text:?}: unknown unit {unit:?} (s, m, h, d)"),
+    };
+    n.checked_mul(factor).with_context(|| format!("{text:?} is too long"))
+}
+
+/// Progress bars on stderr, one per source (hidden when stderr is not a
+/// terminal, or with `--json`).
+struct Bars {
+    multi: MultiProgress,
+    bars: std::sync::Mutex<Vec<(SourceId, ProgressBar)>>,
+    lines: bool,
+}
+
+impl Bars {
+    fn new(quiet: bool) -> Self {
+        let target = if quiet { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() };
+        Bars { multi: MultiProgress::with_draw_target(target), bars: Default::default(), lines: !quiet }
+    }
+
+    fn bar(&self, source: &SourceId) -> ProgressBar {
+        let mut bars = self.bars.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, b)) = bars.iter().find(|(s, _)| s == source) {
+            return b.clone();
+        }
+        let bar = self.multi.add(ProgressBar::new_spinner());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {prefix}: {pos} items {msg} [{elapsed}]")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_prefix(source.to_string());
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bars.push((source.clone(), bar.clone()));
+        bar
+    }
+
+    fn println(&self, line: String) {
+        if self.lines {
+            // Through the multi-bar so a visible bar is not torn; when
+            // stderr is not a terminal this prints nothing, so write it.
+            if self.multi.is_hidden() {
+                eprintln!("{line}");
+            } else {
+                let _ = self.multi.println(line);
+            }
+        }
+    }
+}
+
+impl Progress for Bars {
+    fn event(&self, event: SyncEvent) {
+        match event {
+            SyncEvent::Started { source } => {
+                self.bar(&source);
+            }
+            SyncEvent::Progress { source, done, total } => {
+                let bar = self.bar(&source);
+                if let Some(t) = total {
+                    bar.set_length(t as u64);
+                }
+                bar.set_position(done as u64);
+            }
+            SyncEvent::Committing { source, signers } => {
+                let bar = self.bar(&source);
+                bar.set_message(format!("verified; committing {signers} signer records"));
+                if self.multi.is_hidden() && self.lines {
+                    eprintln!("…    {source}: verified, committing {signers} signer records");
+                }
+            }
+            SyncEvent::Applied { source, entries, skipped, changed } => {
+                let bar = self.bar(&source);
+                bar.finish_and_clear();
+                let what = if changed { "updated" } else { "unchanged" };
+                let skipped = if skipped > 0 { format!(", {skipped} skipped") } else { String::new() };
+                self.println(format!("ok   {source}: {what}, {entries} entries{skipped}"));
+            }
+            SyncEvent::Failed { source, code, reason } => {
+                let bar = self.bar(&source);
+                bar.finish_and_clear();
+                self.println(format!("FAIL {source}: [{code}] {reason} (previous data kept)"));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `trust sync`: every source in turn; exit status 0 only when all
+/// succeeded.
+pub fn sync(
+    db: &Path,
+    specs: &[String],
+    options: &SyncOptions,
+    clock: &(dyn Clock + Sync),
+    json: bool,
+) -> anyhow::Result<bool> {
+    if specs.is_empty() {
+        bail!("nothing to sync: give at least one --source KIND=URL");
+    }
+    let sources: Vec<Box<dyn TrustSource>> =
+        specs.iter().map(|s| parse_source(s, options)).collect::<anyhow::Result<_>>()?;
+    let mut config = SyncConfig {
+        allow_http: options.allow_http || sources.iter().any(|s| is_loopback(&s.id().location.to_ascii_lowercase())),
+        ..SyncConfig::default()
+    };
+    if let Some(t) = options.timeout {
+        config.request_timeout = t;
+        config.connect_timeout = config.connect_timeout.min(t);
+    }
+    if let Some(r) = options.retries {
+        config.retries = r;
+    }
+    if let Some(m) = options.max_list_bytes {
+        config.max_list_bytes = m;
+    }
+    let store = SqliteStore::open(db)?;
+    if let Some(max) = options.max_age_seconds {
+        for s in &sources {
+            store.set_max_age(&s.id(), Some(max))?;
+        }
+    }
+    let syncer = Syncer::new(config)?;
+    let bars = Bars::new(json);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let outcomes = runtime.block_on(syncer.sync_all(&store, &sources, clock, &bars));
+    if json {
+        println!("{}", serde_json::to_string(&outcomes_json(&outcomes))?);
+    } else {
+        for o in &outcomes {
+            if let Ok(report) = &o.result {
+                for s in &report.skipped {
+                    eprintln!("warning: {}: entry skipped: {}: {}", o.source, s.position, s.reason);
+                }
+            }
+        }
+    }
+    Ok(outcomes.iter().all(|o| o.result.is_ok()))
+}
+
+fn outcomes_json(outcomes: &[SourceOutcome]) -> serde_json::Value {
+    let sources: Vec<_> = outcomes
+        .iter()
+        .map(|o| match &o.result {
+            Ok(r) => json!({
+                "kind": o.source.kind.name(),
+                "url": o.source.location,
+                "ok": true,
+                "entries": r.total,
+                "added": r.added,
+                "removed": r.removed,
+                "skipped": r.skipped.iter().map(|s| json!({"position": s.position, "reason": s.reason})).collect::<Vec<_>>(),
+            }),
+            Err(e) => json!({
+                "kind": o.source.kind.name(),
+                "url": o.source.location,
+                "ok": false,
+                "error": {"code": e.code(), "reason": e.to_string()},
+            }),
+        })
+        .collect();
+    json!({ "sources": sources })
+}
+
+/// `trust status`.
+pub fn status(db: &Path, now: OffsetDateTime, json: bool) -> anyhow::Result<Vec<SourceStatus>> {
+    if !db.exists() {
+        bail!("{} does not exist (create it with `trust sync`, `trust import` or `verify --db`)", db.display());
+    }
+    let store = SqliteStore::open(db)?;
+    let sources = store.status(now)?;
+    if json {
+        println!("{}", serde_json::to_string(&json!({ "sources": sources }))?);
+    } else if sources.is_empty() {
+        println!("{}: no trust source has synced yet", db.display());
+    } else {
+        for s in &sources {
+            println!("{}", render_status(s));
+        }
+    }
+    Ok(sources)
+}
+
+fn age(seconds: i64) -> String {
+    let s = seconds.unsigned_abs();
+    let text = match s {
+        0..120 => format!("{s} s"),
+        120..7200 => format!("{} min", s / 60),
+        7200..172_800 => format!("{} h", s / 3600),
+        _ => format!("{} days", s / 86_400),
+    };
+    if seconds < 0 { format!("{text} in the future") } else { text }
+}
+
+fn render_status(s: &SourceStatus) -> String {
+    let mut out = format!("{} {}\n", s.kind, s.location);
+    out.push_str(&format!("  entries       {}", s.entries));
+    if s.skipped > 0 {
+        out.push_str(&format!(" ({} skipped)", s.skipped));
+    }
+    out.push('\n');
+    let when = |t: Option<OffsetDateTime>| t.map_or_else(|| "never".to_owned(), time_parse::format_utc);
+    out.push_str(&format!("  last success  {}\n", when(s.last_success)));
+    if let Some(issued) = s.list_issued_at {
+        out.push_str(&format!("  list issued   {}\n", time_parse::format_utc(issued)));
+    }
+    match (s.last_failure, &s.failure_reason) {
+        (Some(t), Some(r)) => out.push_str(&format!("  last failure  {} — {r}\n", time_parse::format_utc(t))),
+        (Some(t), None) => out.push_str(&format!("  last failure  {}\n", time_parse::format_utc(t))),
+        _ => out.push_str("  last failure  none\n"),
+    }
+    let age_text = s.age_seconds.map_or_else(|| "no data".to_owned(), age);
+    let policy = s.max_age_seconds.map_or_else(|| "no maximum".to_owned(), |m| format!("maximum {}", age(m)));
+    out.push_str(&format!("  age           {age_text} ({policy}){}", if s.stale { " — STALE" } else { "" }));
+    out
+}
+
+/// `trust import`: a trust file (DGCA JSON, PEM/DER, a directory of them,
+/// or a German-shaped signed list verified with `de_key`) becomes the
+/// complete signer set of the source named by its path.
+pub fn import(
+    db: &Path,
+    path: &Path,
+    de_key: Option<&PublicKey>,
+    now: OffsetDateTime,
+) -> anyhow::Result<healthcert_core::trust::store::ApplyReport> {
+    let location =
+        std::fs::canonicalize(path).with_context(|| format!("reading {}", path.display()))?.display().to_string();
+    let source = SourceId { kind: SourceKind::Import, location };
+    let update = match de_key {
+        Some(key) => {
+            let bytes = file::read_capped(path)?;
+            let list: SignedList = signed_list::parse(&path.display().to_string(), &bytes, key)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            list.into_update(source, None)
+        }
+        None => {
+            let (signers, report) = file::load_signers(path)?;
+            Update {
+                signers: SignerChange::Replace(signers.iter().map(SignerRecord::from).collect()),
+                skipped: report.skipped,
+                ..Update::unchanged(source, SourceMeta::default())
+            }
+        }
+    };
+    if matches!(&update.signers, SignerChange::Replace(r) if r.is_empty()) {
+        bail!("{} holds no usable signer certificates; the database is unchanged", path.display());
+    }
+    let store = SqliteStore::open(db)?;
+    Ok(store.apply(&update, now)?)
+}

@@ -1,0 +1,149 @@
+//! The DGCA verifier-service protocol: `GET /signercertificateUpdate`
+//! delivers one signer certificate per response (base64 DER body, its
+//! `X-KID`, and an `X-RESUME-TOKEN`), repeated with the last token until the
+//! server answers 204; `GET /signercertificateStatus` lists the kids that are
+//! currently valid, and every other signer of the source is dropped.
+//!
+//! A first sync downloads everything; later syncs resume from the token of
+//! the last committed sync, so only new certificates travel. All pages are
+//! collected and verified before anything is applied.
+
+use std::collections::HashSet;
+
+use base64::Engine as _;
+
+use super::{FetchContext, FetchFuture, SyncError, SyncEvent, TrustSource, endpoint};
+use crate::trust::SignerKey;
+use crate::trust::file::SkippedEntry;
+use crate::trust::update::{KeyScheme, SignerChange, SignerRecord, SourceId, SourceKind, SourceMeta, Update};
+
+fn b64(s: &str) -> Option<Vec<u8>> {
+    base64::engine::general_purpose::STANDARD.decode(s.trim()).ok()
+}
+
+/// A DGCA verifier service at a base URL (the endpoints are appended).
+#[derive(Debug, Clone)]
+pub struct DgcaSource {
+    base: String,
+}
+
+impl DgcaSource {
+    /// The service at `base` (`https://host/path`).
+    pub fn new(base: impl Into<String>) -> Self {
+        DgcaSource { base: base.into() }
+    }
+}
+
+impl TrustSource for DgcaSource {
+    fn id(&self) -> SourceId {
+        SourceId { kind: SourceKind::Dgca, location: self.base.clone() }
+    }
+
+    fn fetch<'a>(&'a self, ctx: &'a FetchContext<'a>) -> FetchFuture<'a> {
+        Box::pin(fetch(ctx, self.id(), &self.base))
+    }
+}
+
+async fn fetch(ctx: &FetchContext<'_>, source: SourceId, base: &str) -> Result<Update, SyncError> {
+    let (http, config, meta, progress) = (ctx.http, ctx.config, &ctx.meta, ctx.progress);
+    let update_url = endpoint(base, "signercertificateUpdate");
+    let incremental = meta.resume_token.is_some();
+    let mut token = meta.resume_token.clone();
+    let mut added: Vec<SignerRecord> = Vec::new();
+    let mut skipped: Vec<SkippedEntry> = Vec::new();
+    let mut page = 0usize;
+    loop {
+        if page >= config.max_pages {
+            return Err(SyncError::TooManyPages { max_pages: config.max_pages });
+        }
+        page += 1;
+        let headers: Vec<(&str, String)> = token.iter().map(|t| ("X-RESUME-TOKEN", t.clone())).collect();
+        let response = http.get(&update_url, &headers, config.max_item_bytes).await?;
+        match response.status {
+            204 => break,
+            200 => {}
+            status => return Err(SyncError::Status { url: update_url, status }),
+        }
+        let next = response.header("X-RESUME-TOKEN").ok_or_else(|| SyncError::Malformed {
+            url: update_url.clone(),
+            reason: "a certificate page without X-RESUME-TOKEN".into(),
+        })?;
+        if token.as_deref() == Some(next.as_str()) {
+            // The same token again would page forever.
+            return Err(SyncError::Malformed {
+                url: update_url,
+                reason: "the server repeated the resume token".into(),
+            });
+        }
+        token = Some(next);
+        let position = format!("{update_url} page {page}");
+        let declared_kid = response.header("X-KID");
+        let record = std::str::from_utf8(&response.body)
+            .ok()
+            .and_then(b64)
+            .ok_or_else(|| "the body is not base64".to_owned())
+            .and_then(|der| {
+                let kid = match declared_kid.as_deref().map(b64) {
+                    Some(None) => return Err("X-KID is not base64".to_owned()),
+                    Some(Some(k)) => Some(k),
+                    None => None,
+                };
+                let signer = SignerKey::from_der(&der, kid, None).map_err(|e| e.0)?;
+                Ok(SignerRecord {
+                    scheme: KeyScheme::Dcc,
+                    kid: signer.kid.clone(),
+                    country: signer.country.clone(),
+                    certificate: der,
+                })
+            });
+        match record {
+            Ok(r) => added.push(r),
+            Err(reason) => skipped.push(SkippedEntry { position, reason }),
+        }
+        progress.event(SyncEvent::Progress { source: source.clone(), done: added.len(), total: None });
+    }
+
+    let status_url = endpoint(base, "signercertificateStatus");
+    let conditional: Vec<(&str, String)> =
+        meta.etag.iter().filter(|_| incremental).map(|e| ("If-None-Match", e.clone())).collect();
+    let response = http.get(&status_url, &conditional, config.max_list_bytes).await?;
+    let (keep_only, etag) = match response.status {
+        304 => (None, meta.etag.clone()),
+        200 => {
+            let kids: Vec<String> = serde_json::from_slice(&response.body).map_err(|e| SyncError::Malformed {
+                url: status_url.clone(),
+                reason: format!("not a JSON array of kids: {e}"),
+            })?;
+            let kids: Vec<Vec<u8>> = kids
+                .iter()
+                .map(|k| {
+                    b64(k).ok_or_else(|| SyncError::Malformed {
+                        url: status_url.clone(),
+                        reason: "a kid is not base64".into(),
+                    })
+                })
+                .collect::<Result<_, _>>()?;
+            (Some(kids), response.header("etag"))
+        }
+        status => return Err(SyncError::Status { url: status_url, status }),
+    };
+
+    let signers = match (incremental, keep_only) {
+        (true, None) if added.is_empty() => SignerChange::Unchanged,
+        (true, keep_only) => SignerChange::Incremental { add: added, keep_only },
+        (false, Some(valid)) => {
+            let valid: HashSet<&[u8]> = valid.iter().map(Vec::as_slice).collect();
+            SignerChange::Replace(added.into_iter().filter(|r| valid.contains(r.kid.as_slice())).collect())
+        }
+        (false, None) => SignerChange::Replace(added),
+    };
+    Ok(Update {
+        source,
+        signers,
+        rules: None,
+        value_sets: None,
+        countries: None,
+        meta: SourceMeta { etag, resume_token: token, list_issued_at: None },
+        skipped,
+    })
+}
