@@ -340,7 +340,7 @@ fn conformance_dgc(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
 
 fn trust_serve(dir: PathBuf, addr: SocketAddr) -> anyhow::Result<u8> {
     use std::io::Write as _;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         let server = healthcert_cli::serve::TrustServer::start(&dir, addr).await?;
         println!("serving {} at {} (Ctrl-C stops)", dir.display(), server.url());

@@ -181,7 +181,10 @@ pub(super) fn apply_in(
     }
     reached(label, Stage::SourceRow)?;
 
-    let before = signer_set(tx, source_id).map_err(db)?;
+    // Added and removed are counted on the source's signer set before and
+    // after; an unchanged source skips reading it.
+    let unchanged = update.signers == SignerChange::Unchanged;
+    let before = if unchanged { HashSet::new() } else { signer_set(tx, source_id).map_err(db)? };
     match &update.signers {
         SignerChange::Replace(_) => {
             tx.execute("DELETE FROM signers WHERE source_id = ?1", [source_id]).map_err(db)?;
@@ -199,7 +202,10 @@ pub(super) fn apply_in(
         }
         SignerChange::Unchanged => {}
     }
-    let after = signer_set(tx, source_id).map_err(db)?;
+    let after = if unchanged { HashSet::new() } else { signer_set(tx, source_id).map_err(db)? };
+    if !unchanged {
+        super::status::count_signers(tx).map_err(db)?;
+    }
 
     content::replace(tx, source_id, update).map_err(db)?;
     reached(label, Stage::Content)?;

@@ -137,6 +137,12 @@ impl SqliteStore {
         }
     }
 
+    /// The reader for queries that do not use the key cache (bookkeeping,
+    /// rules): SQLite reads the last commit by itself.
+    fn plain_reader(&self) -> MutexGuard<'_, Reader> {
+        lock(&self.read)
+    }
+
     /// The reader, its cache current with the database.
     fn reader(&self) -> Result<MutexGuard<'_, Reader>, Error> {
         let db = |e| db_error(&self.label, e);
@@ -208,7 +214,7 @@ impl SqliteStore {
     /// protection). Empty for a source never synced. Times have one-second
     /// precision.
     pub fn source_meta(&self, source: &SourceId) -> Result<SourceMeta, Error> {
-        let reader = self.reader()?;
+        let reader = self.plain_reader();
         let meta = apply::source_meta(&reader.conn, source).map_err(|e| db_error(&self.label, e))?;
         Ok(meta.unwrap_or_default())
     }
@@ -224,25 +230,25 @@ impl SqliteStore {
 
     /// The status of every source at `now`.
     pub fn status(&self, now: OffsetDateTime) -> Result<Vec<SourceStatus>, Error> {
-        let reader = self.reader()?;
+        let reader = self.plain_reader();
         status::load(&reader.conn, now).map_err(|e| db_error(&self.label, e))
     }
 
     /// The business rules of a country of arrival, from every source.
     pub fn rules(&self, country: &str) -> Result<Vec<RuleRecord>, Error> {
-        let reader = self.reader()?;
+        let reader = self.plain_reader();
         content::rules(&reader.conn, country).map_err(|e| db_error(&self.label, e))
     }
 
     /// Every value set, from every source.
     pub fn value_sets(&self) -> Result<Vec<ValueSetRecord>, Error> {
-        let reader = self.reader()?;
+        let reader = self.plain_reader();
         content::value_sets(&reader.conn).map_err(|e| db_error(&self.label, e))
     }
 
     /// The countries the rule sources list, sorted, each once.
     pub fn countries(&self) -> Result<Vec<String>, Error> {
-        let reader = self.reader()?;
+        let reader = self.plain_reader();
         content::countries(&reader.conn).map_err(|e| db_error(&self.label, e))
     }
 

@@ -83,8 +83,20 @@ CREATE TABLE countries (
 );
 ";
 
+/// Version 3: the number of distinct signer certificates, kept by every
+/// commit that changes signers (opening a store reads one row instead of
+/// counting 10 000), and an index on certificate hashes for that count.
+const V3: Migration = "
+CREATE INDEX signers_by_hash ON signers (cert_hash);
+CREATE TABLE store_stats (
+    id               INTEGER PRIMARY KEY CHECK (id = 1),
+    distinct_signers INTEGER NOT NULL
+);
+INSERT INTO store_stats (id, distinct_signers) VALUES (1, (SELECT count(DISTINCT cert_hash) FROM signers));
+";
+
 /// Every migration, in order.
-pub(super) const MIGRATIONS: &[Migration] = &[V1, V2];
+pub(super) const MIGRATIONS: &[Migration] = &[V1, V2, V3];
 
 /// The schema version this code writes and reads.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -173,8 +185,8 @@ mod tests {
         assert_eq!(migrate_with(&mut conn, "t", MIGRATIONS, 1).unwrap(), 1);
         assert_eq!(tables(&conn), ["signers", "sources"]);
         assert_eq!(migrate(&mut conn, "t").unwrap(), CURRENT_VERSION);
-        assert_eq!(tables(&conn), ["countries", "rules", "signers", "sources", "value_sets"]);
-        assert_eq!(user_version(&conn).unwrap(), 2);
+        assert_eq!(tables(&conn), ["countries", "rules", "signers", "sources", "store_stats", "value_sets"]);
+        assert_eq!(user_version(&conn).unwrap(), 3);
         // Idempotent.
         assert_eq!(migrate(&mut conn, "t").unwrap(), CURRENT_VERSION);
     }

@@ -144,8 +144,19 @@ pub(super) fn signer_ages(conn: &Connection) -> rusqlite::Result<Vec<SignerAge>>
     Ok(ages)
 }
 
-/// Distinct signer certificates in the store.
+/// Distinct signer certificates in the store, as the last commit that
+/// changed signers counted them ([`count_signers`]).
 pub(super) fn signer_count(conn: &Connection) -> rusqlite::Result<usize> {
-    let n: i64 = conn.query_row("SELECT count(DISTINCT cert_hash) FROM signers", [], |r| r.get(0))?;
+    let n: i64 = conn.query_row("SELECT distinct_signers FROM store_stats WHERE id = 1", [], |r| r.get(0))?;
     Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// Recounts the distinct signer certificates, inside a commit that changed
+/// signers.
+pub(super) fn count_signers(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE store_stats SET distinct_signers = (SELECT count(DISTINCT cert_hash) FROM signers) WHERE id = 1",
+        [],
+    )?;
+    Ok(())
 }

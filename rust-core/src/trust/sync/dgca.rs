@@ -13,8 +13,8 @@ use std::collections::HashSet;
 use base64::Engine as _;
 
 use super::{FetchContext, FetchFuture, SyncError, SyncEvent, TrustSource, endpoint};
-use crate::trust::SignerKey;
 use crate::trust::file::SkippedEntry;
+use crate::trust::kid_of;
 use crate::trust::update::{KeyScheme, SignerChange, SignerRecord, SourceId, SourceKind, SourceMeta, Update};
 
 fn b64(s: &str) -> Option<Vec<u8>> {
@@ -88,11 +88,13 @@ async fn fetch(ctx: &FetchContext<'_>, source: SourceId, base: &str) -> Result<U
                     Some(Some(k)) => Some(k),
                     None => None,
                 };
-                let signer = SignerKey::from_der(&der, kid, None).map_err(|e| e.0)?;
+                // Parsed once, by the store before it commits (an unusable
+                // certificate is skipped and reported there); the country
+                // comes from the certificate's subject.
                 Ok(SignerRecord {
                     scheme: KeyScheme::Dcc,
-                    kid: signer.kid.clone(),
-                    country: signer.country.clone(),
+                    kid: kid.unwrap_or_else(|| kid_of(&der)),
+                    country: None,
                     certificate: der,
                 })
             });
