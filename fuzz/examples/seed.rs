@@ -96,6 +96,9 @@ fn dates(v: &Value, out: &mut Vec<String>) {
 
 fn fixtures(c: &mut Corpus, root: &Path) -> usize {
     let before = c.written.len();
+    for seed in seeds::trust_protocol_seeds(&root.join("fixtures")) {
+        c.add("trust_protocol", &seed);
+    }
     let mut list = Vec::new();
     files(&root.join("fixtures/hcert"), "txt", &mut list);
     for p in &list {

@@ -362,3 +362,49 @@ pub fn scan(data: &[u8]) {
         assert_eq!(again, codes, "row padding changed what was scanned");
     }
 }
+
+/// `trust_protocol`: the parsers of what trust services send
+/// (`trust::protocol`). The first byte picks the parser, the rest is the
+/// body. Accepted values hold the documented bounds.
+pub fn trust_protocol(data: &[u8]) {
+    use healthcert_core::trust::protocol;
+    let Some((&which, body)) = data.split_first() else { return };
+    let plain = |s: &str| {
+        !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    let country = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase());
+    match which % 6 {
+        0 => {
+            let kid = std::str::from_utf8(body).ok().and_then(|t| t.split('\n').nth(1));
+            if let Ok(r) = protocol::dgca_page(body.split(|b| *b == b'\n').next().unwrap_or_default(), kid) {
+                assert!(!r.certificate.is_empty() && !r.kid.is_empty() && r.kid.len() <= 64, "{r:?}");
+            }
+        }
+        1 => {
+            if let Ok(kids) = protocol::dgca_status(body) {
+                assert!(kids.len() <= protocol::MAX_ITEMS);
+                assert!(kids.iter().all(|k| !k.is_empty() && k.len() <= 64));
+            }
+        }
+        2 => {
+            if let Ok(rules) = protocol::rule_list(body) {
+                assert!(rules.len() <= protocol::MAX_ITEMS);
+                assert!(rules.iter().all(|r| country(&r.country) && plain(&r.hash)));
+            }
+        }
+        3 => {
+            if let Ok(sets) = protocol::value_set_list(body) {
+                assert!(sets.iter().all(|v| plain(&v.hash) && v.id.len() <= 128));
+            }
+        }
+        4 => {
+            if let Ok(codes) = protocol::country_list(body) {
+                assert!(codes.iter().all(|c| country(c)));
+            }
+        }
+        _ => {
+            let h = protocol::content_hash(body);
+            assert!(h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        }
+    }
+}

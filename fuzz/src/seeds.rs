@@ -404,3 +404,24 @@ pub fn structured_seeds() -> Vec<Vec<u8>> {
         })
         .collect()
 }
+
+/// Seeds of `trust_protocol`: each served fixture file of the rule service
+/// and the DGCA status list, behind the selector byte of its parser.
+pub fn trust_protocol_seeds(fixtures: &std::path::Path) -> Vec<Vec<u8>> {
+    let with = |which: u8, bytes: &[u8]| [&[which][..], bytes].concat();
+    let mut out = vec![
+        with(0, b"AQID\nAAECAwQFBgc="),
+        with(0, b"AQID"),
+        with(1, br#"["AAECAwQFBgc=","+qpAHNwsg30="]"#),
+        with(2, br#"[{"identifier":"VR-XT-0001","version":"1.0.0","country":"XT","hash":"ab"}]"#),
+        with(3, br#"[{"id":"disease-agent-targeted","hash":"db7c"}]"#),
+        with(4, br#"["DE","XT"]"#),
+        with(5, b"{}"),
+    ];
+    for (which, file) in [(2, "rules.json"), (3, "valuesets.json"), (4, "countrylist.json")] {
+        if let Ok(bytes) = std::fs::read(fixtures.join("trust/rules").join(file)) {
+            out.push(with(which, &bytes));
+        }
+    }
+    out
+}

@@ -218,6 +218,12 @@ fn signed_list() {
 }
 
 #[test]
+fn trust_protocol() {
+    let s = seeds::trust_protocol_seeds(&fixtures());
+    run("trust_protocol", 12, &s, 20_000, invariants::trust_protocol);
+}
+
+#[test]
 fn time_parse() {
     run("time_parse", 8, &seeds::time_seeds(), 50_000, invariants::time_parse);
 }

@@ -7,6 +7,7 @@
 
 pub mod file;
 mod memory;
+pub mod protocol;
 pub mod signed_list;
 mod signer;
 #[cfg(feature = "store")]

@@ -10,16 +10,10 @@
 
 use std::collections::HashSet;
 
-use base64::Engine as _;
-
 use super::{FetchContext, FetchFuture, SyncError, SyncEvent, TrustSource, endpoint};
 use crate::trust::file::SkippedEntry;
-use crate::trust::kid_of;
-use crate::trust::update::{KeyScheme, SignerChange, SignerRecord, SourceId, SourceKind, SourceMeta, Update};
-
-fn b64(s: &str) -> Option<Vec<u8>> {
-    base64::engine::general_purpose::STANDARD.decode(s.trim()).ok()
-}
+use crate::trust::protocol;
+use crate::trust::update::{SignerChange, SignerRecord, SourceId, SourceKind, SourceMeta, Update};
 
 /// A DGCA verifier service at a base URL (the endpoints are appended).
 #[derive(Debug, Clone)]
@@ -78,26 +72,7 @@ async fn fetch(ctx: &FetchContext<'_>, source: SourceId, base: &str) -> Result<U
         token = Some(next);
         let position = format!("{update_url} page {page}");
         let declared_kid = response.header("X-KID");
-        let record = std::str::from_utf8(&response.body)
-            .ok()
-            .and_then(b64)
-            .ok_or_else(|| "the body is not base64".to_owned())
-            .and_then(|der| {
-                let kid = match declared_kid.as_deref().map(b64) {
-                    Some(None) => return Err("X-KID is not base64".to_owned()),
-                    Some(Some(k)) => Some(k),
-                    None => None,
-                };
-                // Parsed once, by the store before it commits (an unusable
-                // certificate is skipped and reported there); the country
-                // comes from the certificate's subject.
-                Ok(SignerRecord {
-                    scheme: KeyScheme::Dcc,
-                    kid: kid.unwrap_or_else(|| kid_of(&der)),
-                    country: None,
-                    certificate: der,
-                })
-            });
+        let record = protocol::dgca_page(&response.body, declared_kid.as_deref());
         match record {
             Ok(r) => added.push(r),
             Err(reason) => skipped.push(SkippedEntry { position, reason }),
@@ -112,19 +87,8 @@ async fn fetch(ctx: &FetchContext<'_>, source: SourceId, base: &str) -> Result<U
     let (keep_only, etag) = match response.status {
         304 => (None, meta.etag.clone()),
         200 => {
-            let kids: Vec<String> = serde_json::from_slice(&response.body).map_err(|e| SyncError::Malformed {
-                url: status_url.clone(),
-                reason: format!("not a JSON array of kids: {e}"),
-            })?;
-            let kids: Vec<Vec<u8>> = kids
-                .iter()
-                .map(|k| {
-                    b64(k).ok_or_else(|| SyncError::Malformed {
-                        url: status_url.clone(),
-                        reason: "a kid is not base64".into(),
-                    })
-                })
-                .collect::<Result<_, _>>()?;
+            let kids = protocol::dgca_status(&response.body)
+                .map_err(|reason| SyncError::Malformed { url: status_url.clone(), reason })?;
             (Some(kids), response.header("etag"))
         }
         status => return Err(SyncError::Status { url: status_url, status }),

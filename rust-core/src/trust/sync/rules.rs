@@ -11,42 +11,12 @@
 //! of the body's lowercase hex SHA-256.
 
 use base64::Engine as _;
-use serde::Deserialize;
 
 use super::http::{Fetched, HttpClient};
 use super::{FetchContext, FetchFuture, SyncConfig, SyncError, SyncEvent, TrustSource, endpoint};
 use crate::crypto::{self, PublicKey};
+use crate::trust::protocol;
 use crate::trust::update::{RuleRecord, SignerChange, SourceId, SourceKind, SourceMeta, Update, ValueSetRecord};
-
-/// Most rules or value sets accepted from one service.
-const MAX_ITEMS: usize = 20_000;
-
-#[derive(Deserialize)]
-struct RuleEntry {
-    identifier: String,
-    version: String,
-    country: String,
-    hash: String,
-}
-
-#[derive(Deserialize)]
-struct ValueSetEntry {
-    id: String,
-    hash: String,
-}
-
-/// A path segment from the service (country, hash): refuse anything that
-/// could change the URL's shape.
-fn segment(s: &str, url: &str) -> Result<String, SyncError> {
-    if !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-        Ok(s.to_owned())
-    } else {
-        Err(SyncError::Malformed {
-            url: url.to_owned(),
-            reason: "an identifier that is not a plain URL segment".into(),
-        })
-    }
-}
 
 fn check_signature(response: &Fetched, key: Option<&PublicKey>, url: &str) -> Result<(), SyncError> {
     let Some(key) = key else { return Ok(()) };
@@ -55,17 +25,8 @@ fn check_signature(response: &Fetched, key: Option<&PublicKey>, url: &str) -> Re
         .header("X-SIGNATURE")
         .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s.trim()).ok())
         .ok_or_else(bad)?;
-    let hash = hex_sha256(&response.body);
+    let hash = protocol::content_hash(&response.body);
     crypto::verify_p256_sha256(key, hash.as_bytes(), &signature).map_err(|_| bad())
-}
-
-/// Lowercase hex SHA-256, the rule service's content hash.
-fn hex_sha256(body: &[u8]) -> String {
-    use std::fmt::Write as _;
-    crypto::sha256(body).iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 /// One conditional list request: `None` when unchanged (304).
@@ -101,7 +62,7 @@ async fn item(
         return Err(SyncError::Status { url: url.to_owned(), status: response.status });
     }
     check_signature(&response, key, url)?;
-    if !hex_sha256(&response.body).eq_ignore_ascii_case(hash) {
+    if !protocol::content_hash(&response.body).eq_ignore_ascii_case(hash) {
         return Err(SyncError::Malformed {
             url: url.to_owned(),
             reason: "the content does not match its listed hash".into(),
@@ -110,13 +71,8 @@ async fn item(
     Ok(response.body)
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(body: &[u8], url: &str) -> Result<Vec<T>, SyncError> {
-    let items: Vec<T> = serde_json::from_slice(body)
-        .map_err(|e| SyncError::Malformed { url: url.to_owned(), reason: format!("unexpected list: {e}") })?;
-    if items.len() > MAX_ITEMS {
-        return Err(SyncError::Malformed { url: url.to_owned(), reason: format!("more than {MAX_ITEMS} items") });
-    }
-    Ok(items)
+fn malformed(url: &str, reason: String) -> SyncError {
+    SyncError::Malformed { url: url.to_owned(), reason }
 }
 
 /// The three entity tags of the source, kept together in its metadata.
@@ -170,11 +126,10 @@ async fn fetch(
     let rules = match &rules_list {
         None => None,
         Some(response) => {
-            let entries: Vec<RuleEntry> = parse(&response.body, &rules_url)?;
+            let entries = protocol::rule_list(&response.body).map_err(|reason| malformed(&rules_url, reason))?;
             let mut out = Vec::with_capacity(entries.len());
             for e in entries {
-                let country = segment(&e.country, &rules_url)?;
-                let hash = segment(&e.hash, &rules_url)?;
+                let (country, hash) = (e.country, e.hash);
                 let held = store.rules(&country).map_err(SyncError::Store)?.into_iter().find(|r| r.hash == hash);
                 let json = match held {
                     Some(r) => r.json,
@@ -190,11 +145,11 @@ async fn fetch(
     let value_sets = match &sets_list {
         None => None,
         Some(response) => {
-            let entries: Vec<ValueSetEntry> = parse(&response.body, &sets_url)?;
+            let entries = protocol::value_set_list(&response.body).map_err(|reason| malformed(&sets_url, reason))?;
             let held = store.value_sets().map_err(SyncError::Store)?;
             let mut out = Vec::with_capacity(entries.len());
             for e in entries {
-                let hash = segment(&e.hash, &sets_url)?;
+                let hash = e.hash;
                 let json = match held.iter().find(|v| v.hash == hash) {
                     Some(v) => v.json.clone(),
                     None => item(http, config, &endpoint(&sets_url, &hash), &hash, key).await?,
@@ -208,7 +163,9 @@ async fn fetch(
     };
     let countries = match &countries_list {
         None => None,
-        Some(response) => Some(parse::<String>(&response.body, &countries_url)?),
+        Some(response) => {
+            Some(protocol::country_list(&response.body).map_err(|reason| malformed(&countries_url, reason))?)
+        }
     };
 
     let etag = [

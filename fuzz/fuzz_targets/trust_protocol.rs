@@ -1,0 +1,7 @@
+//! `trust_protocol`: see `healthcert_fuzz::invariants::trust_protocol` and docs/fuzzing.md.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| healthcert_fuzz::invariants::trust_protocol(data));
