@@ -75,4 +75,5 @@ report "for scale: verify, bundled trust" - "$hc" verify --at "$at" "$sample"
 if [ -w /proc/sys/vm/drop_caches ]; then
   drop() { sync; echo 3 >/proc/sys/vm/drop_caches; }
   report "cold start, page cache dropped" drop "$hc" verify --db "$work/t.db" --at "$at" "$sample"
+  report "for scale: bundled, cache dropped" drop "$hc" verify --at "$at" "$sample"
 fi
