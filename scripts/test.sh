@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: what CI runs (.ci/run) and what README.md tells you to run.
-# Installs nothing system-wide; needs a Rust toolchain (rustup) on PATH.
+# Needs a Rust toolchain (rustup) on PATH; the JVM tests of the Kotlin
+# bindings also need a JDK and npm, and install kotlinc (npm, into target/)
+# and JNA (Debian's libjna-java) themselves when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,5 +26,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== tests"
 cargo test --workspace --locked --exclude healthcert-bench
+
+echo "== Kotlin bindings on the JVM"
+bash bindings/kotlin/test.sh
 
 echo "== all tests passed"

@@ -14,7 +14,7 @@ use healthcert_core::trust::signed_list::{self, SignedList};
 use healthcert_core::trust::store::{SourceStatus, SqliteStore};
 use healthcert_core::trust::sync::{
     DgcaSource, Progress, RuleServiceSource, SignedListSource, SourceOutcome, SyncConfig, SyncEvent, Syncer,
-    TrustSource,
+    TrustSource, is_loopback_http,
 };
 use healthcert_core::trust::update::{SignerChange, SignerRecord, SourceMeta};
 use healthcert_core::trust::{SourceId, SourceKind, Update, file};
@@ -56,22 +56,6 @@ pub fn read_key(path: &Path) -> anyhow::Result<PublicKey> {
     public_key_from_pem(&pem).map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.0))
 }
 
-fn is_loopback(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("http://") else { return false };
-    let host = rest.split(['/', '?']).next().unwrap_or_default();
-    let host = match host.rsplit_once(':') {
-        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
-        _ => host,
-    };
-    host == "localhost"
-        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
 /// A `KIND=URL` argument as a source.
 pub fn parse_source(spec: &str, options: &SyncOptions) -> anyhow::Result<Box<dyn TrustSource>> {
     let Some((kind, url)) = spec.split_once('=') else {
@@ -81,7 +65,7 @@ pub fn parse_source(spec: &str, options: &SyncOptions) -> anyhow::Result<Box<dyn
     if !(lower.starts_with("https://") || lower.starts_with("http://")) {
         bail!("--source {spec:?}: the URL must start with https:// (or http:// for loopback)");
     }
-    if lower.starts_with("http://") && !options.allow_http && !is_loopback(&lower) {
+    if lower.starts_with("http://") && !options.allow_http && !is_loopback_http(&lower) {
         bail!("--source {spec:?}: plain http:// is only allowed for loopback addresses (or with --allow-http)");
     }
     Ok(match SourceKind::from_name(kind) {
@@ -210,7 +194,7 @@ pub fn sync(
     let sources: Vec<Box<dyn TrustSource>> =
         specs.iter().map(|s| parse_source(s, options)).collect::<anyhow::Result<_>>()?;
     let mut config = SyncConfig {
-        allow_http: options.allow_http || sources.iter().any(|s| is_loopback(&s.id().location.to_ascii_lowercase())),
+        allow_http: options.allow_http || sources.iter().any(|s| is_loopback_http(&s.id().location)),
         ..SyncConfig::default()
     };
     if let Some(t) = options.timeout {

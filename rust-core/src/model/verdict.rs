@@ -24,9 +24,11 @@ pub enum Status {
 }
 
 /// One step of the verification.
+///
+/// Deliberately exhaustive: a new check (revocation, rules) must be mapped by
+/// every consumer in the workspace (the bindings), and the compiler says so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum CheckKind {
     /// The payload decodes into a signed certificate.
     Decode,

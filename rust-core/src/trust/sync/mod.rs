@@ -365,6 +365,20 @@ impl Syncer {
     }
 }
 
+/// Whether `url` is plain `http://` to a loopback host (`localhost`,
+/// `127.0.0.0/8`, `[::1]`): the only plain-HTTP sources a caller should allow
+/// without asking (tests, demos against `healthcert trust serve`).
+pub fn is_loopback_http(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = lower.strip_prefix("http://") else { return false };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 /// `base` joined with `path`, with exactly one slash between them.
 fn endpoint(base: &str, path: &str) -> String {
     format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches('/'))
@@ -373,6 +387,16 @@ fn endpoint(base: &str, path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_urls() {
+        for yes in ["http://127.0.0.1:8080/", "http://localhost/x", "http://[::1]:9/", "HTTP://127.1.2.3"] {
+            assert!(is_loopback_http(yes), "{yes}");
+        }
+        for no in ["https://127.0.0.1/", "http://example.org/", "http://127.0.0.1.example.org/", "http://[::2]/"] {
+            assert!(!is_loopback_http(no), "{no}");
+        }
+    }
 
     #[test]
     fn endpoints_join_cleanly() {

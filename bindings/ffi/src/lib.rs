@@ -1,0 +1,26 @@
+//! UniFFI bindings of `healthcert-core`, for the Android and iOS apps and any
+//! JVM or Swift program. Thin wrappers only: every decision is the core's;
+//! this crate converts types (records and enums the generated Kotlin and
+//! Swift can hold) and maps the core's errors, in one place ([`error`]).
+//!
+//! The API: a [`Verifier`] opened with a [`VerifierConfig`] verifies
+//! payloads (now, or at an instant), scans camera frames through a
+//! [`ScanSession`], syncs its trust sources (`async`, on the core's tokio
+//! runtime, reporting to a foreign [`SyncProgress`]) and reports their status.
+
+uniffi::setup_scaffolding!();
+
+mod error;
+mod model;
+mod scanner;
+mod trust;
+mod verifier;
+
+pub use error::HealthcertError;
+pub use model::{
+    CertificateType, CheckKind, CheckOutcome, CheckResult, Event, Holder, NormalizedCertificate, ReasonClass, Recovery,
+    SignerData, TestEvent, TrustData, Vaccination, Verdict, VerdictStatus,
+};
+pub use scanner::{ScanOutcome, ScanSession, ScannedCode, scan_frame};
+pub use trust::{SourceStatus, SyncEvent, SyncProgress, SyncResult, TrustSourceConfig, TrustSourceKind};
+pub use verifier::{Verifier, VerifierConfig};

@@ -1,0 +1,132 @@
+//! The `Verifier` object: a trust database, the bundled snapshot that seeds
+//! it, the trust sources it syncs, and verification now or at an instant.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use healthcert_core::crypto::public_key_from_pem;
+use healthcert_core::trust::signed_list;
+use healthcert_core::trust::store::SqliteStore;
+use healthcert_core::trust::sync::{SyncConfig, Syncer, TrustSource, is_loopback_http};
+use healthcert_core::trust::{SourceId, SourceKind};
+use healthcert_core::{Clock, FixedClock, SystemClock};
+use time::OffsetDateTime;
+
+use crate::error::HealthcertError;
+use crate::model::Verdict;
+use crate::scanner::ScanSession;
+use crate::trust::{Forward, SourceStatus, SyncProgress, SyncResult, TrustSourceConfig};
+
+/// The store label of an app's bundled snapshot.
+const SNAPSHOT_LABEL: &str = "app bundled snapshot";
+
+/// How to open a [`Verifier`].
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct VerifierConfig {
+    /// The trust database file (created when missing), in the app's private
+    /// storage.
+    pub database_path: String,
+    /// A German-shaped signed list shipped with the app: it seeds an empty
+    /// database so that the first scan works offline.
+    pub snapshot: Option<Vec<u8>>,
+    /// The PEM public key the snapshot must verify with (required with a
+    /// snapshot).
+    pub snapshot_key_pem: Option<String>,
+    /// The sources `sync_trust` fetches, in order.
+    pub sources: Vec<TrustSourceConfig>,
+    /// Offline policy: verdicts say `stale` when the trust data is older
+    /// than this many seconds.
+    pub max_trust_age_seconds: Option<i64>,
+}
+
+/// Verifies certificates against a trust database and keeps it current.
+#[derive(uniffi::Object)]
+pub struct Verifier {
+    store: Arc<SqliteStore>,
+    core: healthcert_core::Verifier<Arc<SqliteStore>>,
+    sources: Vec<Box<dyn TrustSource>>,
+    syncer: Syncer,
+}
+
+impl Verifier {
+    pub(crate) fn verify_with(&self, payload: &str, clock: &dyn Clock) -> Result<Verdict, HealthcertError> {
+        Ok(self.core.verify(payload, clock)?.into())
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Verifier {
+    /// Opens (or creates) the trust database, seeds it with the snapshot
+    /// when empty, and prepares the sources. Fails with
+    /// [`HealthcertError::Database`] for a file that is not a usable trust
+    /// database, [`HealthcertError::Trust`] for a snapshot or key that does
+    /// not verify, [`HealthcertError::InvalidArgument`] for a bad source.
+    #[uniffi::constructor]
+    pub fn new(config: VerifierConfig) -> Result<Arc<Self>, HealthcertError> {
+        let sources: Vec<Box<dyn TrustSource>> =
+            config.sources.iter().map(TrustSourceConfig::build).collect::<Result<_, _>>()?;
+        let store = Arc::new(SqliteStore::open(std::path::Path::new(&config.database_path))?);
+        let mut ids: Vec<SourceId> = sources.iter().map(|s| s.id()).collect();
+        if let Some(snapshot) = &config.snapshot {
+            let pem = config.snapshot_key_pem.as_deref().ok_or_else(|| HealthcertError::InvalidArgument {
+                reason: "a snapshot needs the key it is signed with".into(),
+            })?;
+            let key = public_key_from_pem(pem)
+                .map_err(|e| HealthcertError::Trust { reason: format!("snapshot key: {}", e.0) })?;
+            let list = signed_list::parse(SNAPSHOT_LABEL, snapshot, &key)
+                .map_err(|e| HealthcertError::Trust { reason: format!("snapshot: {e}") })?;
+            let id = SourceId { kind: SourceKind::Bundled, location: SNAPSHOT_LABEL.to_owned() };
+            store.seed_if_empty(&list.into_update(id.clone(), None), OffsetDateTime::now_utc())?;
+            ids.push(id);
+        }
+        if let Some(max) = config.max_trust_age_seconds {
+            for id in &ids {
+                store.set_max_age(id, Some(max))?;
+            }
+        }
+        let allow_http = sources.iter().any(|s| is_loopback_http(&s.id().location));
+        let syncer = Syncer::new(SyncConfig { allow_http, ..SyncConfig::default() })?;
+        let core = healthcert_core::Verifier::new(Arc::clone(&store));
+        Ok(Arc::new(Verifier { store, core, sources, syncer }))
+    }
+
+    /// Verifies a QR payload (`HC1:…`) now, by the device clock.
+    pub fn verify_payload(&self, payload: String) -> Result<Verdict, HealthcertError> {
+        self.verify_with(&payload, &SystemClock)
+    }
+
+    /// Verifies a payload given as bytes (a QR code's byte segment).
+    pub fn verify_bytes(&self, payload: Vec<u8>) -> Result<Verdict, HealthcertError> {
+        Ok(self.core.verify_bytes(&payload, &SystemClock)?.into())
+    }
+
+    /// Verifies a payload as of `at` (the verdict says the clock was fixed).
+    pub fn verify_at(&self, payload: String, at: SystemTime) -> Result<Verdict, HealthcertError> {
+        let at = OffsetDateTime::from(at);
+        self.verify_with(&payload, &FixedClock(at))
+    }
+
+    /// A scan session over camera frames, verifying what it finds.
+    pub fn scan_session(self: Arc<Self>) -> Arc<ScanSession> {
+        Arc::new(ScanSession::new(self))
+    }
+
+    /// Syncs every configured source in turn on the core's tokio runtime
+    /// (Kotlin `suspend`, Swift `async`), reporting to `progress`. A source
+    /// that fails keeps its previous data and is reported in its
+    /// [`SyncResult`]; only a fault that stops syncing altogether is an error.
+    pub async fn sync_trust(
+        &self,
+        progress: Option<Arc<dyn SyncProgress>>,
+    ) -> Result<Vec<SyncResult>, HealthcertError> {
+        let forward = Forward(progress);
+        let outcomes = self.syncer.sync_all(&self.store, &self.sources, &SystemClock, &forward).await;
+        Ok(outcomes.into_iter().map(SyncResult::from).collect())
+    }
+
+    /// Every source of the trust database: entries, last success, last
+    /// failure and why, age and staleness, by the device clock.
+    pub fn trust_status(&self) -> Result<Vec<SourceStatus>, HealthcertError> {
+        Ok(self.store.status(OffsetDateTime::now_utc())?.into_iter().map(SourceStatus::from).collect())
+    }
+}

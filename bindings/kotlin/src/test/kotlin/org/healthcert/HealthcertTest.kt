@@ -1,0 +1,216 @@
+// JVM tests of the generated Kotlin bindings against the real native
+// library (through JNA). Run by bindings/kotlin/test.sh, which the README's
+// test command calls. Paths come from system properties set by that script.
+package org.healthcert
+
+import java.io.File
+import java.nio.file.Files
+import java.time.Instant
+import java.util.concurrent.CopyOnWriteArrayList
+import java.util.concurrent.TimeUnit
+import javax.imageio.ImageIO
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertNotNull
+import kotlin.test.assertNull
+import kotlin.test.assertTrue
+import kotlinx.coroutines.runBlocking
+
+val fixtures = File(System.getProperty("healthcert.fixtures") ?: error("-Dhealthcert.fixtures is not set"))
+val cli = File(System.getProperty("healthcert.cli") ?: error("-Dhealthcert.cli is not set"))
+val at: Instant = Instant.parse("2026-09-01T12:00:00Z")
+
+fun payload(name: String) = File(fixtures, "hcert/$name.txt").readText().trim()
+
+fun tempDb(): String = Files.createTempDirectory("healthcert-kt").resolve("trust.db").toString()
+
+fun config(
+    db: String = tempDb(),
+    sources: List<TrustSourceConfig> = emptyList(),
+    maxAge: Long? = null,
+) = VerifierConfig(
+    databasePath = db,
+    snapshot = File(fixtures, "trust/de/trustlist").readBytes(),
+    snapshotKeyPem = File(fixtures, "trust/de/list-signing-key.pem").readText(),
+    sources = sources,
+    maxTrustAgeSeconds = maxAge,
+)
+
+fun failing(v: Verdict): List<String> =
+    v.checks.filter { it.outcome == CheckOutcome.FAIL }.map { "${it.check}:${it.reason}" }
+
+fun verifiesFixtures() {
+    Verifier(config()).use { verifier ->
+        val valid = verifier.verifyAt(payload("valid-vaccination"), at)
+        assertEquals(VerdictStatus.VALID, valid.status, failing(valid).toString())
+        assertEquals("hcert", valid.format)
+        assertEquals("fixed", valid.clockSource)
+        assertEquals(at, valid.clock)
+        assertEquals(6, valid.checks.size)
+        assertTrue(valid.checks.all { it.outcome == CheckOutcome.PASS && it.reason == "OK" })
+        val cert = assertNotNull(valid.certificate)
+        assertEquals(CertificateType.VACCINATION, cert.kind)
+        assertTrue(cert.events.single() is Event.Vaccination)
+        assertEquals("XT", cert.issuerCountry)
+        assertTrue(valid.trust.source.contains("trust.db"))
+        assertEquals(9UL, valid.trust.entries)
+
+        val badSignature = verifier.verifyAt(payload("invalid-bad-signature"), at)
+        assertEquals(VerdictStatus.INVALID, badSignature.status)
+        assertEquals(listOf("SIGNATURE:SIGNATURE_INVALID"), failing(badSignature))
+
+        val expired = verifier.verifyAt(payload("invalid-expired"), at)
+        assertEquals(VerdictStatus.INVALID, expired.status)
+        assertTrue(failing(expired).any { it.startsWith("VALIDITY:") }, failing(expired).toString())
+
+        val unknown = verifier.verifyAt(payload("invalid-unknown-kid"), at)
+        assertEquals(VerdictStatus.UNKNOWN, unknown.status)
+        val issuer = unknown.checks.first { it.check == CheckKind.SIGNATURE || it.check == CheckKind.ISSUER }
+        assertEquals(ReasonClass.INCONCLUSIVE, unknown.checks.first { it.outcome == CheckOutcome.FAIL }.reasonClass, issuer.toString())
+
+        // Garbage is a verdict, not an exception.
+        val garbage = verifier.verifyPayload("HC1:not base45 at all")
+        assertEquals(VerdictStatus.INVALID, garbage.status)
+        assertEquals("system", garbage.clockSource)
+        val bytes = verifier.verifyBytes(payload("valid-vaccination").toByteArray())
+        assertEquals(CheckOutcome.PASS, bytes.checks.first { it.check == CheckKind.SIGNATURE }.outcome)
+    }
+}
+
+/** The luma plane of a picture, one byte per pixel, with a row stride wider than the width. */
+fun lumaOf(file: File, padding: Int): Triple<ByteArray, Int, Int> {
+    val image = ImageIO.read(file) ?: error("cannot read $file")
+    val stride = image.width + padding
+    val plane = ByteArray(stride * image.height)
+    for (y in 0 until image.height) for (x in 0 until image.width) {
+        val rgb = image.getRGB(x, y)
+        val luma = (299 * ((rgb shr 16) and 0xff) + 587 * ((rgb shr 8) and 0xff) + 114 * (rgb and 0xff)) / 1000
+        plane[y * stride + x] = luma.toByte()
+    }
+    return Triple(plane, image.width, stride)
+}
+
+fun scansAFixtureFrame() {
+    val picture = File(fixtures, "hcert/valid-vaccination.png")
+    val (plane, width, stride) = lumaOf(picture, padding = 16)
+    val height = plane.size / stride
+    val codes = scanFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt())
+    assertEquals(payload("valid-vaccination"), codes.single().text)
+
+    Verifier(config()).use { verifier ->
+        verifier.scanSession().use { session ->
+            val first = assertNotNull(session.submitFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt()))
+            assertEquals(payload("valid-vaccination"), first.payload)
+            assertTrue(first.verdict.checks.first { it.check == CheckKind.SIGNATURE }.outcome == CheckOutcome.PASS)
+            // The same code in the next frame is not reported again…
+            assertNull(session.submitFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt()))
+            // …until the session is reset.
+            session.reset()
+            assertNotNull(session.submitFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt()))
+            // An empty frame holds nothing.
+            assertNull(session.submitFrame(ByteArray(64 * 64) { 0x7f }, 64u, 64u, 64u))
+        }
+    }
+    // A frame whose buffer is smaller than its dimensions is misuse: a typed exception.
+    val e = assertFailsWith<HealthcertException.InvalidArgument> { scanFrame(ByteArray(10), 100u, 100u, 100u) }
+    assertTrue(e.reason.isNotEmpty())
+}
+
+/** `healthcert trust serve fixtures/trust` on a free loopback port. */
+class TrustServer : AutoCloseable {
+    private val process: Process = ProcessBuilder(cli.path, "trust", "serve", File(fixtures, "trust").path, "--addr", "127.0.0.1:0")
+        .redirectErrorStream(true)
+        .start()
+    val url: String
+
+    init {
+        val line = process.inputStream.bufferedReader().readLine() ?: error("the trust server printed nothing")
+        url = Regex("at (http://\\S+)").find(line)?.groupValues?.get(1) ?: error("no URL in: $line")
+    }
+
+    override fun close() {
+        process.destroy()
+        process.waitFor(5, TimeUnit.SECONDS)
+    }
+}
+
+fun syncsFromTheLoopbackServer() {
+    TrustServer().use { server ->
+        val sources = listOf(
+            TrustSourceConfig(TrustSourceKind.DGCA, "${server.url}/", null),
+            TrustSourceConfig(TrustSourceKind.DE, "${server.url}/de/trustList/DSC", File(fixtures, "trust/de/list-signing-key.pem").readText()),
+            TrustSourceConfig(TrustSourceKind.RULES, "${server.url}/", File(fixtures, "trust/rules/signing-key.pem").readText()),
+        )
+        Verifier(config(sources = sources, maxAge = 86_400)).use { verifier ->
+            val events = CopyOnWriteArrayList<SyncEvent>()
+            val progress = object : SyncProgress {
+                override fun onEvent(event: SyncEvent) {
+                    events.add(event)
+                }
+            }
+            val results = runBlocking { verifier.syncTrust(progress) }
+            assertEquals(3, results.size)
+            assertTrue(results.all { it.ok }, results.toString())
+            assertEquals(listOf("dgca", "de", "rules"), results.map { it.kind })
+            assertEquals(9UL, results[0].entries)
+            assertEquals(3, events.filterIsInstance<SyncEvent.Started>().size)
+            assertEquals(3, events.filterIsInstance<SyncEvent.Applied>().size)
+            assertTrue(events.any { it is SyncEvent.Progress }, events.toString())
+
+            val status = verifier.trustStatus()
+            assertEquals(setOf("bundled", "dgca", "de", "rules"), status.map { it.kind }.toSet())
+            val dgca = status.first { it.kind == "dgca" }
+            assertEquals(9UL, dgca.entries)
+            assertNotNull(dgca.lastSuccess)
+            assertEquals(86_400L, dgca.maxAgeSeconds)
+            assertTrue(!dgca.stale)
+
+            // A second sync: nothing new, still fine.
+            assertTrue(runBlocking { verifier.syncTrust(null) }.all { it.ok })
+        }
+    }
+    // A server that is gone: every source fails, as results, not exceptions.
+    val gone = listOf(TrustSourceConfig(TrustSourceKind.DGCA, "http://127.0.0.1:9/", null))
+    Verifier(config(sources = gone)).use { verifier ->
+        val results = runBlocking { verifier.syncTrust(null) }
+        assertEquals(false, results.single().ok)
+        assertNotNull(results.single().errorCode)
+        assertNotNull(verifier.trustStatus().first { it.kind == "dgca" }.failureReason)
+    }
+}
+
+fun operationalFaultsAreTypedExceptions() {
+    val notADatabase = Files.createTempFile("healthcert-kt", ".db").toFile()
+    notADatabase.writeText("this is a text file, not a trust database; it must stay as it is")
+    val e = assertFailsWith<HealthcertException.Database> { Verifier(config(db = notADatabase.path)) }
+    assertTrue(e.reason.isNotEmpty())
+    assertEquals("this is a text file, not a trust database; it must stay as it is", notADatabase.readText())
+
+    val badSnapshot = config().copy(snapshotKeyPem = File(fixtures, "trust/rules/signing-key.pem").readText())
+    assertFailsWith<HealthcertException.Trust> { Verifier(badSnapshot) }
+
+    val plainHttp = listOf(TrustSourceConfig(TrustSourceKind.DGCA, "http://example.org/", null))
+    assertFailsWith<HealthcertException.InvalidArgument> { Verifier(config(sources = plainHttp)) }
+}
+
+fun main() {
+    val tests = listOf(
+        "verifies fixture certificates" to ::verifiesFixtures,
+        "scans a fixture frame" to ::scansAFixtureFrame,
+        "syncs from the loopback trust server" to ::syncsFromTheLoopbackServer,
+        "operational faults are typed exceptions" to ::operationalFaultsAreTypedExceptions,
+    )
+    var failed = 0
+    for ((name, test) in tests) {
+        try {
+            test()
+            println("ok   $name")
+        } catch (t: Throwable) {
+            failed++
+            println("FAIL $name: $t")
+            t.printStackTrace()
+        }
+    }
+    println("${tests.size - failed} passed, $failed failed")
+    if (failed > 0) kotlin.system.exitProcess(1)
+}
