@@ -1,0 +1,196 @@
+package org.healthcert.app
+
+import android.app.Application
+import android.util.Log
+import androidx.lifecycle.AndroidViewModel
+import androidx.lifecycle.viewModelScope
+import java.io.File
+import java.io.IOException
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.SharingStarted
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.flow.stateIn
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+import org.healthcert.HealthcertException
+import org.healthcert.ScanSession
+import org.healthcert.SourceStatus
+import org.healthcert.SyncEvent
+import org.healthcert.SyncProgress
+import org.healthcert.SyncResult
+import org.healthcert.TrustSourceConfig
+import org.healthcert.TrustSourceKind
+import org.healthcert.Verdict
+import org.healthcert.Verifier
+import org.healthcert.VerifierConfig
+
+private const val TAG = "healthcert"
+
+/** Verdicts say `stale` when the trust data is older than this. */
+private const val MAX_TRUST_AGE_SECONDS = 3L * 24 * 60 * 60
+
+/** The native verifier, open for as long as the activity's view model lives. */
+sealed interface Engine {
+    data object Opening : Engine
+    data object Ready : Engine
+    /** The verifier could not be opened: [reason] holds no personal data. */
+    data class Failed(val reason: String) : Engine
+}
+
+sealed interface SyncState {
+    data object Idle : SyncState
+    /** The last event of the sync in progress, when one arrived. */
+    data class Running(val event: SyncEvent?) : SyncState
+    data class Done(val results: List<SyncResult>) : SyncState
+    data class Failed(val reason: String) : SyncState
+}
+
+/**
+ * Holds the [Verifier] and its [ScanSession]; hands camera frames to the
+ * session and exposes verdicts, sync progress and trust status. Nothing here
+ * decides anything about a certificate: the native library does.
+ *
+ * Never log personal data: no names, dates of birth, certificate ids or
+ * payloads. Operational errors of the library never carry any.
+ */
+class HealthcertViewModel(app: Application) : AndroidViewModel(app) {
+    private val preferences = Preferences(app)
+
+    // Written once on Dispatchers.IO, read by the camera's analysis thread.
+    @Volatile private var verifier: Verifier? = null
+    @Volatile private var session: ScanSession? = null
+
+    private val _engine = MutableStateFlow<Engine>(Engine.Opening)
+    val engine: StateFlow<Engine> = _engine.asStateFlow()
+
+    private val _verdict = MutableStateFlow<Verdict?>(null)
+    /** The verdict of the last code scanned (personal data: show it, never log it). */
+    val verdict: StateFlow<Verdict?> = _verdict.asStateFlow()
+
+    private val _sync = MutableStateFlow<SyncState>(SyncState.Idle)
+    val sync: StateFlow<SyncState> = _sync.asStateFlow()
+
+    private val _trust = MutableStateFlow<List<SourceStatus>>(emptyList())
+    val trust: StateFlow<List<SourceStatus>> = _trust.asStateFlow()
+
+    val countryOfArrival: StateFlow<String> =
+        preferences.countryOfArrival.stateIn(viewModelScope, SharingStarted.Eagerly, Preferences.DEFAULT_COUNTRY)
+    val language: StateFlow<String> =
+        preferences.language.stateIn(viewModelScope, SharingStarted.Eagerly, Preferences.DEFAULT_LANGUAGE)
+
+    init {
+        viewModelScope.launch {
+            _engine.value = try {
+                // Opening may seed the database from the snapshot: not on the main thread.
+                val opened = withContext(Dispatchers.IO) { Verifier(config(getApplication())) }
+                verifier = opened
+                session = opened.scanSession()
+                refreshTrust()
+                Engine.Ready
+            } catch (e: HealthcertException) {
+                Log.e(TAG, "cannot open the verifier: ${e.message}")
+                Engine.Failed(e.message ?: e.javaClass.simpleName)
+            } catch (e: IOException) {
+                Log.e(TAG, "cannot read the bundled trust snapshot: ${e.message}")
+                Engine.Failed(e.message ?: e.javaClass.simpleName)
+            }
+        }
+    }
+
+    /**
+     * One camera frame's luma plane (called on the analysis thread). The
+     * session verifies a code once while it stays in view.
+     */
+    fun submitFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int) {
+        val session = session ?: return
+        try {
+            val outcome = session.submitFrame(luma, width.toUInt(), height.toUInt(), rowStride.toUInt())
+            // outcome.payload is personal data: dropped here, never logged.
+            if (outcome != null) _verdict.value = outcome.verdict
+        } catch (e: HealthcertException) {
+            Log.w(TAG, "frame rejected: ${e.message}")
+        } catch (e: IllegalStateException) {
+            // The session was closed (onCleared) while the camera delivered a last frame.
+        }
+    }
+
+    /** Forgets the verdict shown, so that the same code is verified again. */
+    fun scanAgain() {
+        _verdict.value = null
+        session?.reset()
+    }
+
+    fun setCountryOfArrival(code: String) {
+        viewModelScope.launch { preferences.setCountryOfArrival(code) }
+    }
+
+    fun setLanguage(code: String) {
+        viewModelScope.launch { preferences.setLanguage(code) }
+    }
+
+    /** Syncs every configured trust source, reporting progress in [sync]. */
+    fun syncNow() {
+        val verifier = verifier ?: return
+        if (_sync.value is SyncState.Running) return
+        _sync.value = SyncState.Running(null)
+        val progress = object : SyncProgress {
+            // Called on a native background thread; trust lists hold no personal data.
+            override fun onEvent(event: SyncEvent) {
+                _sync.value = SyncState.Running(event)
+            }
+        }
+        viewModelScope.launch {
+            _sync.value = try {
+                SyncState.Done(verifier.syncTrust(progress))
+            } catch (e: HealthcertException) {
+                Log.w(TAG, "sync failed: ${e.message}")
+                SyncState.Failed(e.message ?: e.javaClass.simpleName)
+            }
+            refreshTrust()
+        }
+    }
+
+    fun refreshTrust() {
+        val verifier = verifier ?: return
+        viewModelScope.launch {
+            try {
+                _trust.value = withContext(Dispatchers.IO) { verifier.trustStatus() }
+            } catch (e: HealthcertException) {
+                Log.w(TAG, "trust status: ${e.message}")
+            }
+        }
+    }
+
+    override fun onCleared() {
+        // viewModelScope is cancelled already (an ongoing sync with it). A call
+        // in flight on the analysis thread finishes before the native object is
+        // freed; later calls throw IllegalStateException (caught above).
+        session?.close()
+        session = null
+        verifier?.close()
+        verifier = null
+    }
+}
+
+/**
+ * The verifier's configuration: the database in the app's files dir, the
+ * bundled TEST snapshot (assets/trust/de, copied from fixtures/ by Gradle),
+ * and the sources of BuildConfig.TRUST_SERVER.
+ */
+private fun config(app: Application): VerifierConfig {
+    val key = app.assets.open("trust/de/list-signing-key.pem").bufferedReader().use { it.readText() }
+    val server = BuildConfig.TRUST_SERVER.trimEnd('/')
+    return VerifierConfig(
+        databasePath = File(app.filesDir, "trust.db").path,
+        snapshot = app.assets.open("trust/de/trustlist").use { it.readBytes() },
+        snapshotKeyPem = key,
+        sources = if (server.isEmpty()) emptyList() else listOf(
+            TrustSourceConfig(TrustSourceKind.DGCA, "$server/", null),
+            // The TEST server's German-shaped list is signed with the snapshot's key.
+            TrustSourceConfig(TrustSourceKind.DE, "$server/de/trustList/DSC", key),
+        ),
+        maxTrustAgeSeconds = MAX_TRUST_AGE_SECONDS,
+    )
+}

@@ -1,0 +1,45 @@
+package org.healthcert.app
+
+import android.content.Context
+import androidx.datastore.preferences.core.edit
+import androidx.datastore.preferences.core.stringPreferencesKey
+import androidx.datastore.preferences.preferencesDataStore
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.map
+
+private val Context.dataStore by preferencesDataStore(name = "settings")
+
+/**
+ * The inspector's settings. Country of arrival and language are stored only
+ * for now: the business rules (a later change) will use them.
+ */
+class Preferences(private val context: Context) {
+    val countryOfArrival: Flow<String> =
+        context.dataStore.data.map { it[COUNTRY] ?: DEFAULT_COUNTRY }
+    val language: Flow<String> =
+        context.dataStore.data.map { it[LANGUAGE] ?: DEFAULT_LANGUAGE }
+
+    suspend fun setCountryOfArrival(code: String) {
+        context.dataStore.edit { it[COUNTRY] = code }
+    }
+
+    suspend fun setLanguage(code: String) {
+        context.dataStore.edit { it[LANGUAGE] = code }
+    }
+
+    companion object {
+        private val COUNTRY = stringPreferencesKey("country_of_arrival")
+        private val LANGUAGE = stringPreferencesKey("language")
+        const val DEFAULT_COUNTRY = "DE"
+        const val DEFAULT_LANGUAGE = "en"
+
+        /** EU/EEA countries and Switzerland (ISO 3166-1 alpha-2). */
+        val COUNTRIES = listOf(
+            "AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
+            "IS", "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
+        )
+
+        /** ISO 639-1 codes of the languages rule descriptions come in. */
+        val LANGUAGES = listOf("en", "de", "fr", "it", "es", "nl", "pl", "pt")
+    }
+}

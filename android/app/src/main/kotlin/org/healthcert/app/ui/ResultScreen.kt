@@ -1,0 +1,73 @@
+package org.healthcert.app.ui
+
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.layout.safeDrawingPadding
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.verticalScroll
+import androidx.compose.material3.Button
+import androidx.compose.material3.Card
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Surface
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.text.font.FontFamily
+import androidx.compose.ui.unit.dp
+import org.healthcert.CheckOutcome
+import org.healthcert.CheckResult
+import org.healthcert.Verdict
+import org.healthcert.app.R
+
+/**
+ * The verdict: its status, the holder's name and date of birth (the only
+ * personal data shown), and every failing check with its stable reason code.
+ */
+@Composable
+fun ResultScreen(verdict: Verdict?, onScanAgain: () -> Unit) {
+    Surface(Modifier.fillMaxSize()) {
+        Column(
+            Modifier.safeDrawingPadding().verticalScroll(rememberScrollState()).padding(16.dp),
+            verticalArrangement = Arrangement.spacedBy(12.dp),
+        ) {
+            if (verdict == null) {
+                Text(stringResource(R.string.no_result))
+            } else {
+                StatusBanner(verdict.status, Modifier.fillMaxWidth())
+                verdict.certificate?.holder?.let { holder ->
+                    Text(holder.name, style = MaterialTheme.typography.headlineSmall)
+                    Text(stringResource(R.string.date_of_birth, holder.dateOfBirth ?: "–"))
+                }
+                val failing = verdict.checks.filter { it.outcome == CheckOutcome.FAIL }
+                if (failing.isEmpty()) {
+                    Text(stringResource(R.string.all_checks_passed, verdict.checks.size))
+                } else {
+                    Text(stringResource(R.string.failing_checks), style = MaterialTheme.typography.titleMedium)
+                    failing.forEach { FailingCheck(it) }
+                }
+                val trust = verdict.trust
+                val age = trust.ageSeconds?.let(::ageOf) ?: "–"
+                Text(
+                    stringResource(if (trust.stale) R.string.trust_stale else R.string.trust_fresh, age),
+                    color = if (trust.stale) InvalidRed else MaterialTheme.colorScheme.onSurface,
+                )
+            }
+            Button(onClick = onScanAgain, modifier = Modifier.fillMaxWidth()) { Text(stringResource(R.string.scan_again)) }
+        }
+    }
+}
+
+@Composable
+private fun FailingCheck(check: CheckResult) {
+    Card(Modifier.fillMaxWidth()) {
+        Column(Modifier.padding(12.dp)) {
+            Text("${check.check.name.lowercase()}: ${check.reason}", fontFamily = FontFamily.Monospace)
+            // Details explain the check; the core never puts personal data in them.
+            Text(check.detail, style = MaterialTheme.typography.bodySmall)
+        }
+    }
+}
