@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Builds bindings/swift/HealthcertFFI.xcframework on macOS (Xcode 16 or later,
+# rustup): healthcert-ffi as a static library for iOS devices (arm64), the
+# iOS simulator (arm64 + x86_64, one lipo'd library) and macOS (arm64), with
+# the generated C header and module map (headers/healthcertFFI/). Before
+# packaging, regenerates the Swift bindings from the macOS build and fails
+# when the committed ones (Sources/Healthcert/, headers/) differ.
+#
+#   bash bindings/swift/build-xcframework.sh [--debug]
+#
+# The XCFramework is the binary target of bindings/swift/Package.swift; it is
+# a build product, never committed.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+swift="$root/bindings/swift"
+
+profile=release
+cargo_profile=(--release)
+case "${1:-}" in
+  --debug) profile=debug; cargo_profile=() ;;
+  "") ;;
+  *) echo "usage: bindings/swift/build-xcframework.sh [--debug]" >&2; exit 2 ;;
+esac
+
+[ "$(uname -s)" = Darwin ] || { echo "build-xcframework.sh runs on macOS (it needs xcodebuild and lipo)" >&2; exit 1; }
+for tool in rustup cargo xcodebuild lipo; do
+  command -v "$tool" >/dev/null || { echo "build-xcframework.sh needs $tool" >&2; exit 1; }
+done
+
+device=aarch64-apple-ios
+simulators=(aarch64-apple-ios-sim x86_64-apple-ios)
+macos=aarch64-apple-darwin
+rustup target add "$device" "${simulators[@]}" "$macos" >/dev/null
+
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+case "$target_dir" in /*) ;; *) target_dir="$root/$target_dir" ;; esac
+# The oldest systems the library runs on (Package.swift says the same).
+export IPHONEOS_DEPLOYMENT_TARGET=15.0
+export MACOSX_DEPLOYMENT_TARGET=12.0
+
+for t in "$device" "${simulators[@]}" "$macos"; do
+  echo "building healthcert-ffi for $t ($profile)" >&2
+  cargo build --locked "${cargo_profile[@]}" -p healthcert-ffi --target "$t"
+done
+lib() { echo "$target_dir/$1/$profile/libhealthcert_ffi.a"; }
+
+# The committed bindings must be those of this library.
+echo "checking the committed Swift bindings" >&2
+cargo build --locked --quiet -p uniffi-bindgen
+gen="$(mktemp -d)"
+trap 'rm -rf "$gen"' EXIT
+"$target_dir/debug/uniffi-bindgen" generate --library "$target_dir/$macos/$profile/libhealthcert_ffi.dylib" \
+  --language swift --no-format --out-dir "$gen" >/dev/null
+stale=0
+cmp -s "$gen/HealthcertFFI.swift" "$swift/Sources/Healthcert/HealthcertFFI.swift" || stale=1
+cmp -s "$gen/healthcertFFI.h" "$swift/headers/healthcertFFI/healthcertFFI.h" || stale=1
+cmp -s "$gen/healthcertFFI.modulemap" "$swift/headers/healthcertFFI/module.modulemap" || stale=1
+if [ "$stale" = 1 ]; then
+  echo "the committed Swift bindings differ from the library's: run 'bash bindings/swift/check.sh --update'" >&2
+  exit 1
+fi
+
+# One library per platform: the simulator's two architectures lipo'd.
+build="$swift/build"
+rm -rf "$build"
+mkdir -p "$build/ios-simulator"
+lipo -create "$(lib "${simulators[0]}")" "$(lib "${simulators[1]}")" -output "$build/ios-simulator/libhealthcert_ffi.a"
+
+# The headers go in a subdirectory named after the module (Headers/healthcertFFI/module.modulemap), so that
+# the module map does not collide with another XCFramework's in an app that links several.
+out="$swift/HealthcertFFI.xcframework"
+rm -rf "$out"
+xcodebuild -create-xcframework \
+  -library "$(lib "$device")" -headers "$swift/headers" \
+  -library "$build/ios-simulator/libhealthcert_ffi.a" -headers "$swift/headers" \
+  -library "$(lib "$macos")" -headers "$swift/headers" \
+  -output "$out" >/dev/null
+rm -rf "$build"
+echo "built $out" >&2

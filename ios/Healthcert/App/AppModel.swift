@@ -1,0 +1,133 @@
+import Foundation
+import Healthcert
+import os
+
+/// UI state around the one `Verifier`: opening it, its scan session, trust
+/// status and sync progress. Blocking calls into Rust (opening the database,
+/// reading the status) run off the main actor; `syncTrust` is async and runs
+/// on the core's tokio runtime.
+@MainActor
+final class AppModel: ObservableObject {
+    /// The progress of one source during a sync.
+    struct SourceProgress: Identifiable, Equatable {
+        let source: String
+        var text: String
+        /// 0...1 when the total is known.
+        var fraction: Double?
+        var failed = false
+        var id: String { source }
+    }
+
+    struct SyncState: Equatable {
+        var running = false
+        var sources: [SourceProgress] = []
+        var results: [SyncResult] = []
+        var error: String?
+    }
+
+    @Published private(set) var verifier: Verifier?
+    @Published private(set) var scanSession: ScanSession?
+    @Published private(set) var openError: String?
+    @Published private(set) var trustStatus: [SourceStatus] = []
+    @Published private(set) var trustStatusError: String?
+    @Published private(set) var sync = SyncState()
+
+    // Never log personal data: no payload, verdict or certificate here.
+    private let log = Logger(subsystem: "org.healthcert.verifier", category: "app")
+
+    func open() async {
+        guard verifier == nil else { return }
+        do {
+            let config = try TrustConfiguration.verifierConfig()
+            let verifier = try await Task.detached(priority: .userInitiated) {
+                try Verifier(config: config)
+            }.value
+            self.verifier = verifier
+            self.scanSession = verifier.scanSession()
+            openError = nil
+            await refreshTrustStatus()
+        } catch {
+            log.error("opening the verifier failed: \(error.localizedDescription, privacy: .public)")
+            openError = error.localizedDescription
+        }
+    }
+
+    func refreshTrustStatus() async {
+        guard let verifier else { return }
+        do {
+            trustStatus = try await Task.detached(priority: .utility) {
+                try verifier.trustStatus()
+            }.value
+            trustStatusError = nil
+        } catch {
+            trustStatusError = error.localizedDescription
+        }
+    }
+
+    /// "Sync now": every configured source in turn, progress shown as the
+    /// Rust side reports it (on its own threads, funnelled through a stream
+    /// so that events arrive in order on the main actor).
+    func syncNow() async {
+        guard let verifier, !sync.running else { return }
+        sync = SyncState(running: true)
+        var continuation: AsyncStream<SyncEvent>.Continuation!
+        let events = AsyncStream<SyncEvent>(bufferingPolicy: .unbounded) { continuation = $0 }
+        let reporter = SyncProgressReporter(continuation)
+        let consumer = Task { @MainActor [weak self] in
+            for await event in events {
+                self?.apply(event)
+            }
+        }
+        do {
+            sync.results = try await verifier.syncTrust(progress: reporter)
+        } catch {
+            log.error("sync failed: \(error.localizedDescription, privacy: .public)")
+            sync.error = error.localizedDescription
+        }
+        continuation.finish()
+        await consumer.value
+        sync.running = false
+        await refreshTrustStatus()
+    }
+
+    private func apply(_ event: SyncEvent) {
+        switch event {
+        case let .started(source):
+            update(source) { $0.text = "Started"; $0.fraction = nil }
+        case let .progress(source, done, total):
+            update(source) {
+                if let total, total > 0 {
+                    $0.text = "\(done) of \(total)"
+                    $0.fraction = min(1, Double(done) / Double(total))
+                } else {
+                    $0.text = "\(done) downloaded"
+                    $0.fraction = nil
+                }
+            }
+        case let .committing(source):
+            update(source) { $0.text = "Saving…"; $0.fraction = 1 }
+        case let .applied(source, entries, skipped, changed):
+            update(source) {
+                $0.text = "\(entries) entries" + (skipped > 0 ? ", \(skipped) skipped" : "")
+                    + (changed ? "" : ", unchanged")
+                $0.fraction = 1
+            }
+        case let .failed(source, code, reason):
+            update(source) {
+                $0.text = "Failed (\(code)): \(reason)"
+                $0.fraction = nil
+                $0.failed = true
+            }
+        }
+    }
+
+    private func update(_ source: String, _ change: (inout SourceProgress) -> Void) {
+        if let index = sync.sources.firstIndex(where: { $0.source == source }) {
+            change(&sync.sources[index])
+        } else {
+            var progress = SourceProgress(source: source, text: "")
+            change(&progress)
+            sync.sources.append(progress)
+        }
+    }
+}

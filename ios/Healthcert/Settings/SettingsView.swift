@@ -1,0 +1,126 @@
+import Healthcert
+import SwiftUI
+
+/// Settings: country of arrival and language (stored in UserDefaults, for
+/// the business rules), "Sync now" with its progress, and the trust status
+/// of every source.
+struct SettingsView: View {
+    @EnvironmentObject private var model: AppModel
+    @AppStorage(SettingsKeys.arrivalCountry) private var arrivalCountry = "DE"
+    @AppStorage(SettingsKeys.language) private var language = "en"
+
+    var body: some View {
+        Form {
+            Section("Travel") {
+                Picker("Country of arrival", selection: $arrivalCountry) {
+                    ForEach(SettingsKeys.countries, id: \.self) { code in
+                        Text(Self.countryName(code)).tag(code)
+                    }
+                }
+                Picker("Language", selection: $language) {
+                    ForEach(SettingsKeys.languages, id: \.self) { code in
+                        Text(Locale.current.localizedString(forLanguageCode: code) ?? code).tag(code)
+                    }
+                }
+            }
+
+            Section {
+                Button {
+                    Task { await model.syncNow() }
+                } label: {
+                    HStack {
+                        Text("Sync now")
+                        if model.sync.running {
+                            Spacer()
+                            ProgressView()
+                        }
+                    }
+                }
+                .disabled(model.verifier == nil || model.sync.running)
+
+                ForEach(model.sync.sources) { progress in
+                    VStack(alignment: .leading, spacing: 4) {
+                        Text(progress.source).font(.caption).lineLimit(1).truncationMode(.middle)
+                        if let fraction = progress.fraction {
+                            ProgressView(value: fraction)
+                        }
+                        Text(progress.text)
+                            .font(.caption)
+                            .foregroundStyle(progress.failed ? Color.red : Color.secondary)
+                    }
+                }
+                if let error = model.sync.error {
+                    Text(error).font(.caption).foregroundStyle(.red)
+                }
+                if !model.sync.running, !model.sync.results.isEmpty {
+                    let failed = model.sync.results.filter { !$0.ok }.count
+                    Text(failed == 0 ? "All sources synced" : "\(failed) of \(model.sync.results.count) sources failed")
+                        .font(.caption)
+                }
+            } header: {
+                Text("Trust data")
+            }
+
+            if let error = model.trustStatusError {
+                Section("Trust status") {
+                    Text(error).foregroundStyle(.red)
+                }
+            }
+            ForEach(Array(model.trustStatus.enumerated()), id: \.offset) { _, status in
+                Section {
+                    SourceStatusRows(status: status)
+                } header: {
+                    Text("\(status.kind) · \(status.url)").lineLimit(1).truncationMode(.middle)
+                }
+            }
+        }
+        .navigationTitle("Settings")
+        .refreshable { await model.refreshTrustStatus() }
+        .task { await model.refreshTrustStatus() }
+    }
+
+    static func countryName(_ code: String) -> String {
+        let name = Locale.current.localizedString(forRegionCode: code) ?? code
+        return "\(name) (\(code))"
+    }
+}
+
+/// One source of `Verifier.trustStatus()`.
+struct SourceStatusRows: View {
+    let status: SourceStatus
+
+    var body: some View {
+        LabeledContent("Entries", value: status.skipped > 0 ? "\(status.entries) (\(status.skipped) skipped)" : "\(status.entries)")
+        LabeledContent("Last success", value: VerdictStyle.date(status.lastSuccess))
+        if let issued = status.listIssuedAt {
+            LabeledContent("List issued", value: VerdictStyle.date(issued))
+        }
+        if let failure = status.lastFailure {
+            LabeledContent("Last failure", value: VerdictStyle.date(failure))
+        }
+        if let reason = status.failureReason {
+            Text(reason).font(.caption).foregroundStyle(.red)
+        }
+        LabeledContent("Age", value: VerdictStyle.age(seconds: status.ageSeconds))
+        if let maxAge = status.maxAgeSeconds {
+            LabeledContent("Maximum age", value: VerdictStyle.age(seconds: maxAge))
+        }
+        if status.stale {
+            Label("Stale", systemImage: "exclamationmark.triangle").foregroundStyle(.orange)
+        }
+    }
+}
+
+/// The UserDefaults keys the business rules will read (the same names as
+/// the Android app's preferences).
+enum SettingsKeys {
+    static let arrivalCountry = "country_of_arrival"
+    static let language = "language"
+    /// EU/EEA countries and Switzerland.
+    static let countries = [
+        "AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IS",
+        "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
+    ]
+    /// ISO 639-1 codes of the languages rule descriptions come in.
+    static let languages = ["en", "de", "fr", "it", "es", "nl", "pl", "pt"]
+}
