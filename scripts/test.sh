@@ -2,7 +2,8 @@
 # The whole test suite: what CI runs (.ci/run) and what README.md tells you to run.
 # Needs a Rust toolchain (rustup) on PATH; the JVM tests of the Kotlin
 # bindings also need a JDK and npm, and install kotlinc (npm, into target/)
-# and JNA (Debian's libjna-java) themselves when missing.
+# and JNA (Debian's libjna-java) themselves when missing; the Swift check
+# needs python3 (venv) and gcc, and installs tree-sitter-swift from PyPI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,9 +26,12 @@ echo "== lint"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== tests"
-cargo test --workspace --locked --exclude healthcert-bench
+cargo test --workspace --locked --exclude healthcert-bench --exclude uniffi-bindgen
 
 echo "== Kotlin bindings on the JVM"
 bash bindings/kotlin/test.sh
+
+echo "== Swift bindings and iOS sources (regenerated bindings, tree-sitter parse, C header)"
+bash bindings/swift/check.sh
 
 echo "== all tests passed"
