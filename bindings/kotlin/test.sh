@@ -26,7 +26,11 @@ if [ ! -f "$jna" ]; then
 fi
 command -v java >/dev/null || { echo "bindings/kotlin/test.sh needs a JDK (java 17+)" >&2; exit 1; }
 
-cargo build --quiet --locked -p healthcert-ffi -p healthcert-cli -p uniffi-bindgen
+# Built as two commands: the library with the bindgen exactly as
+# bindings/swift/check.sh builds them (features unify per command, so one
+# shared command keeps their artifacts shared), then the CLI for its server.
+cargo build --quiet --locked -p healthcert-ffi -p uniffi-bindgen
+cargo build --quiet --locked -p healthcert-cli
 lib="$root/target/debug/libhealthcert_ffi.so"
 out="$root/target/kotlin"
 rm -rf "$out"
