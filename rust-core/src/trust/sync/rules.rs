@@ -128,11 +128,18 @@ async fn fetch(
         Some(response) => {
             let entries = protocol::rule_list(&response.body).map_err(|reason| malformed(&rules_url, reason))?;
             let mut out = Vec::with_capacity(entries.len());
+            // Held rules by hash, read once per country (not once per rule).
+            let mut held: std::collections::HashMap<String, std::collections::HashMap<String, Vec<u8>>> =
+                std::collections::HashMap::new();
             for e in entries {
                 let (country, hash) = (e.country, e.hash);
-                let held = store.rules(&country).map_err(SyncError::Store)?.into_iter().find(|r| r.hash == hash);
-                let json = match held {
-                    Some(r) => r.json,
+                if !held.contains_key(&country) {
+                    let rules = store.rules(&country).map_err(SyncError::Store)?;
+                    held.insert(country.clone(), rules.into_iter().map(|r| (r.hash, r.json)).collect());
+                }
+                let known = held.get_mut(&country).and_then(|by_hash| by_hash.remove(&hash));
+                let json = match known {
+                    Some(json) => json,
                     None => item(http, config, &endpoint(&rules_url, &format!("{country}/{hash}")), &hash, key).await?,
                 };
                 out.push(RuleRecord { country, identifier: e.identifier, version: e.version, hash, json });
