@@ -323,10 +323,8 @@ async fn an_endless_body_is_cut_off_at_the_cap() {
     server.faults().inject(DE, Fault::Replace(Replacement::new(200, variant("de-trustlist-newer"))));
     server.faults().inject(DE, Fault::Endless);
     let capped = SyncConfig { max_list_bytes: 64 * 1024, ..config() };
-    let started = std::time::Instant::now();
     fails_intact(&path, &store, &de(&server), capped, "too_large").await;
-    // Not a timing assertion on speed: the cap, not the 5 s timeout, ended it.
-    assert!(started.elapsed() < Duration::from_secs(5));
+    // `too_large`, not `timeout`: the cap ended it, not the 5 s request timeout.
 }
 
 #[tokio::test(flavor = "multi_thread")]
