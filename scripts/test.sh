@@ -24,6 +24,8 @@ cargo fmt --all --check
 
 echo "== lint"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The mobile configuration: the library without its built-in HTTP client.
+cargo clippy -p healthcert-ffi --no-default-features --locked -- -D warnings
 
 echo "== tests"
 cargo test --workspace --locked --exclude healthcert-bench --exclude uniffi-bindgen

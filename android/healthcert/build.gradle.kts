@@ -33,6 +33,8 @@ android {
     }
     sourceSets.getByName("main") {
         java.srcDir(bindingsDir)
+        // The hand-written Kotlin shared with the JVM tests (HttpUrlConnectionTransport).
+        java.srcDir(repoRoot.resolve("bindings/kotlin/src/main/kotlin"))
         jniLibs.srcDir(jniLibsDir)
     }
 }
@@ -68,7 +70,12 @@ abstract class CargoNdk : DefaultTask() {
             environment("CARGO_TARGET_DIR", cargoTargetDir.get().asFile.path)
             commandLine(
                 listOf("cargo", "ndk") + targets +
-                    listOf("-o", jniLibs.get().asFile.path, "build", "--release", "--locked", "-p", "healthcert-ffi"),
+                    listOf(
+                        "-o", jniLibs.get().asFile.path, "build", "--profile", "release-ffi", "--locked",
+                        // No built-in HTTP client: the app syncs through
+                        // HttpUrlConnectionTransport (bindings/kotlin/src/main).
+                        "--no-default-features", "-p", "healthcert-ffi",
+                    ),
             )
         }
     }
@@ -122,7 +129,7 @@ val uniffiBindgen = tasks.register<UniffiBindgen>("uniffiBindgen") {
     dependsOn(cargoNdk)
     // cargo-ndk may strip what it copies to jniLibs; generate from the
     // unstripped library in cargo's target dir (every ABI holds the same metadata).
-    library.set(cargoTarget.resolve("aarch64-linux-android/release/libhealthcert_ffi.so"))
+    library.set(cargoTarget.resolve("aarch64-linux-android/release-ffi/libhealthcert_ffi.so"))
     config.set(layout.projectDirectory.file("uniffi-android.toml"))
     workspace.set(repoRoot)
     cargoTargetDir.set(cargoTarget)

@@ -40,7 +40,7 @@ mkdir -p "$out"
 libs="$kotlin_home/lib"
 cp="$jna:$libs/kotlinx-coroutines-core-jvm.jar:$libs/kotlin-test.jar"
 "$kotlin_home/bin/kotlinc" -nowarn -jvm-target 17 -cp "$cp" -d "$out/tests.jar" \
-  "$out/generated" "$root/bindings/kotlin/src/test/kotlin" 2>&1 | grep -v "^warning:" >&2 || true
+  "$out/generated" "$root/bindings/kotlin/src/main/kotlin" "$root/bindings/kotlin/src/test/kotlin" 2>&1 | grep -v "^warning:" >&2 || true
 [ -f "$out/tests.jar" ] || { echo "kotlinc failed" >&2; exit 1; }
 java -Djna.library.path="$root/target/debug" \
   -Dhealthcert.fixtures="$root/fixtures" \

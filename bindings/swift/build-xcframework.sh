@@ -15,8 +15,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 swift="$root/bindings/swift"
 
-profile=release
-cargo_profile=(--release)
+# release-ffi: smallest code (opt-level z, fat LTO); no built-in HTTP client
+# (the app passes URLSessionTransport to Verifier.withTransport).
+profile=release-ffi
+cargo_profile=(--profile release-ffi)
 case "${1:-}" in
   --debug) profile=debug; cargo_profile=() ;;
   "") ;;
@@ -41,7 +43,7 @@ export MACOSX_DEPLOYMENT_TARGET=12.0
 
 for t in "$device" "${simulators[@]}" "$macos"; do
   echo "building healthcert-ffi for $t ($profile)" >&2
-  cargo build --locked "${cargo_profile[@]}" -p healthcert-ffi --target "$t"
+  cargo build --locked "${cargo_profile[@]}" --no-default-features -p healthcert-ffi --target "$t"
 done
 lib() { echo "$target_dir/$1/$profile/libhealthcert_ffi.a"; }
 

@@ -8,7 +8,7 @@
 #      headers/healthcertFFI/healthcertFFI.h        <- healthcertFFI.h
 #      headers/healthcertFFI/module.modulemap       <- healthcertFFI.modulemap
 # 2. Parses the generated Swift, Package.swift and ios/**/*.swift with
-#    tree-sitter-swift (PyPI, installed into a venv under
+#    and the package's hand-written Swift with tree-sitter-swift (PyPI, installed into a venv under
 #    $CARGO_TARGET_DIR/tools when missing); see tools/swift_syntax.py.
 # 3. Compiles c-check/main.c against the committed header with -Wall -Werror
 #    (C11, AddressSanitizer where available) and runs it on the cdylib: the
@@ -77,9 +77,11 @@ if ! "$venv/bin/python" -c "import tree_sitter, tree_sitter_swift" 2>/dev/null; 
     "tree-sitter==$ts_version" "tree-sitter-swift==$ts_swift_version" >&2
 fi
 swift_files=("$gen/HealthcertFFI.swift" "$swift/Package.swift")
+# The hand-written part of the package (URLSessionTransport) beside the generated file.
+while IFS= read -r -d '' f; do swift_files+=("$f"); done < <(find "$swift/Sources" -name '*.swift' ! -name HealthcertFFI.swift -print0 | sort -z)
 while IFS= read -r -d '' f; do swift_files+=("$f"); done < <(find "$root/ios" -name '*.swift' -print0 | sort -z)
 "$venv/bin/python" "$swift/tools/swift_syntax.py" "${swift_files[@]}"
-echo "swift check: ${#swift_files[@]} Swift files parse (generated bindings, Package.swift, ios app)"
+echo "swift check: ${#swift_files[@]} Swift files parse (generated bindings, Package.swift, URLSessionTransport, ios app)"
 
 # 3. The C header against the library.
 contract="$(sed -n 's/^ *let bindings_contract_version = \([0-9][0-9]*\)$/\1/p' "$gen/HealthcertFFI.swift")"

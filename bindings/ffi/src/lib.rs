@@ -7,12 +7,17 @@
 //! payloads (now, or at an instant), scans camera frames through a
 //! [`ScanSession`], syncs its trust sources (`async`, on the core's tokio
 //! runtime, reporting to a foreign [`SyncProgress`]) and reports their status.
+//! Sync fetches through the built-in HTTPS client (feature `native-http`,
+//! on by default) or through the app's own HTTP stack, a foreign
+//! [`HttpTransport`] given to [`Verifier::with_transport`] — mobile builds
+//! leave the built-in client out to stay small.
 
 uniffi::setup_scaffolding!();
 
 mod error;
 mod model;
 mod scanner;
+mod transport;
 mod trust;
 mod verifier;
 
@@ -22,5 +27,6 @@ pub use model::{
     SignerData, TestEvent, TrustData, Vaccination, Verdict, VerdictStatus,
 };
 pub use scanner::{ScanOutcome, ScanSession, ScannedCode, scan_frame};
+pub use transport::{HttpHeader, HttpRequest, HttpResponse, HttpTransport, TransportError};
 pub use trust::{SourceStatus, SyncEvent, SyncProgress, SyncResult, TrustSourceConfig, TrustSourceKind};
 pub use verifier::{Verifier, VerifierConfig};

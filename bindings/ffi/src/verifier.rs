@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use healthcert_core::crypto::public_key_from_pem;
 use healthcert_core::trust::signed_list;
 use healthcert_core::trust::store::SqliteStore;
-use healthcert_core::trust::sync::{SyncConfig, Syncer, TrustSource, is_loopback_http};
+use healthcert_core::trust::sync::{SyncConfig, Syncer, Transport, TrustSource, is_loopback_http};
 use healthcert_core::trust::{SourceId, SourceKind};
 use healthcert_core::{Clock, FixedClock, SystemClock};
 use time::OffsetDateTime;
@@ -15,6 +15,7 @@ use time::OffsetDateTime;
 use crate::error::HealthcertError;
 use crate::model::Verdict;
 use crate::scanner::ScanSession;
+use crate::transport::{Foreign, HttpTransport};
 use crate::trust::{Forward, SourceStatus, SyncProgress, SyncResult, TrustSourceConfig};
 
 /// The store label of an app's bundled snapshot.
@@ -45,26 +46,20 @@ pub struct Verifier {
     store: Arc<SqliteStore>,
     core: healthcert_core::Verifier<Arc<SqliteStore>>,
     sources: Vec<Box<dyn TrustSource>>,
-    syncer: Syncer,
+    /// `None` only without sources and without any transport.
+    syncer: Option<Syncer>,
 }
 
 impl Verifier {
-    pub(crate) fn verify_with(&self, payload: &str, clock: &dyn Clock) -> Result<Verdict, HealthcertError> {
-        Ok(self.core.verify(payload, clock)?.into())
-    }
-}
-
-#[uniffi::export(async_runtime = "tokio")]
-impl Verifier {
-    /// Opens (or creates) the trust database, seeds it with the snapshot
-    /// when empty, and prepares the sources. Fails with
-    /// [`HealthcertError::Database`] for a file that is not a usable trust
-    /// database, [`HealthcertError::Trust`] for a snapshot or key that does
-    /// not verify, [`HealthcertError::InvalidArgument`] for a bad source.
-    #[uniffi::constructor]
-    pub fn new(config: VerifierConfig) -> Result<Arc<Self>, HealthcertError> {
+    fn open(config: VerifierConfig, transport: Option<Arc<dyn Transport>>) -> Result<Arc<Self>, HealthcertError> {
         let sources: Vec<Box<dyn TrustSource>> =
             config.sources.iter().map(TrustSourceConfig::build).collect::<Result<_, _>>()?;
+        let allow_http = sources.iter().any(|s| is_loopback_http(&s.id().location));
+        let sync_config = SyncConfig { allow_http, ..SyncConfig::default() };
+        let syncer = match transport {
+            Some(transport) => Some(Syncer::with_transport(sync_config, transport)),
+            None => built_in_syncer(sync_config, !sources.is_empty())?,
+        };
         let store = Arc::new(SqliteStore::open(std::path::Path::new(&config.database_path))?);
         let mut ids: Vec<SourceId> = sources.iter().map(|s| s.id()).collect();
         if let Some(snapshot) = &config.snapshot {
@@ -84,10 +79,36 @@ impl Verifier {
                 store.set_max_age(id, Some(max))?;
             }
         }
-        let allow_http = sources.iter().any(|s| is_loopback_http(&s.id().location));
-        let syncer = Syncer::new(SyncConfig { allow_http, ..SyncConfig::default() })?;
         let core = healthcert_core::Verifier::new(Arc::clone(&store));
         Ok(Arc::new(Verifier { store, core, sources, syncer }))
+    }
+
+    pub(crate) fn verify_with(&self, payload: &str, clock: &dyn Clock) -> Result<Verdict, HealthcertError> {
+        Ok(self.core.verify(payload, clock)?.into())
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Verifier {
+    /// Opens (or creates) the trust database, seeds it with the snapshot
+    /// when empty, and prepares the sources. Fails with
+    /// [`HealthcertError::Database`] for a file that is not a usable trust
+    /// database, [`HealthcertError::Trust`] for a snapshot or key that does
+    /// not verify, [`HealthcertError::InvalidArgument`] for a bad source.
+    #[uniffi::constructor]
+    pub fn new(config: VerifierConfig) -> Result<Arc<Self>, HealthcertError> {
+        Self::open(config, None)
+    }
+
+    /// Like [`Verifier::new`], fetching trust sources through the app's
+    /// HTTP stack (`transport`) instead of the built-in client. Mobile
+    /// builds have no built-in client and sync only this way.
+    #[uniffi::constructor]
+    pub fn with_transport(
+        config: VerifierConfig,
+        transport: Arc<dyn HttpTransport>,
+    ) -> Result<Arc<Self>, HealthcertError> {
+        Self::open(config, Some(Arc::new(Foreign(transport))))
     }
 
     /// Verifies a QR payload (`HC1:…`) now, by the device clock.
@@ -119,8 +140,9 @@ impl Verifier {
         &self,
         progress: Option<Arc<dyn SyncProgress>>,
     ) -> Result<Vec<SyncResult>, HealthcertError> {
+        let Some(syncer) = &self.syncer else { return Ok(Vec::new()) };
         let forward = Forward(progress);
-        let outcomes = self.syncer.sync_all(&self.store, &self.sources, &SystemClock, &forward).await;
+        let outcomes = syncer.sync_all(&self.store, &self.sources, &SystemClock, &forward).await;
         Ok(outcomes.into_iter().map(SyncResult::from).collect())
     }
 
@@ -129,4 +151,21 @@ impl Verifier {
     pub fn trust_status(&self) -> Result<Vec<SourceStatus>, HealthcertError> {
         Ok(self.store.status(OffsetDateTime::now_utc())?.into_iter().map(SourceStatus::from).collect())
     }
+}
+
+/// The built-in HTTPS client, when this build has one.
+#[cfg(feature = "native-http")]
+fn built_in_syncer(config: SyncConfig, _needed: bool) -> Result<Option<Syncer>, HealthcertError> {
+    Ok(Some(Syncer::new(config)?))
+}
+
+/// This build has no HTTP client of its own: sources need the app's.
+#[cfg(not(feature = "native-http"))]
+fn built_in_syncer(_: SyncConfig, needed: bool) -> Result<Option<Syncer>, HealthcertError> {
+    if needed {
+        return Err(HealthcertError::InvalidArgument {
+            reason: "this library has no built-in HTTP client: open the Verifier with a transport".into(),
+        });
+    }
+    Ok(None)
 }

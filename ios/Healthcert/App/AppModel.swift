@@ -40,7 +40,7 @@ final class AppModel: ObservableObject {
         do {
             let config = try TrustConfiguration.verifierConfig()
             let verifier = try await Task.detached(priority: .userInitiated) {
-                try Verifier(config: config)
+                try Verifier.withTransport(config: config, transport: URLSessionTransport())
             }.value
             self.verifier = verifier
             self.scanSession = verifier.scanSession()

@@ -243,11 +243,26 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_HTTP_TRANSPORT_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_HTTP_TRANSPORT_METHOD0
+typedef void (*UniffiCallbackInterfaceHttpTransportMethod0)(uint64_t, RustBuffer, UniffiForeignFutureCompleteRustBuffer _Nonnull, uint64_t, UniffiForeignFutureDroppedCallbackStruct* _Nonnull
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SYNC_PROGRESS_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SYNC_PROGRESS_METHOD0
 typedef void (*UniffiCallbackInterfaceSyncProgressMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
         RustCallStatus *_Nonnull uniffiCallStatus
     );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_HTTP_TRANSPORT
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_HTTP_TRANSPORT
+typedef struct UniffiVTableCallbackInterfaceHttpTransport {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceHttpTransportMethod0 _Nonnull get;
+} UniffiVTableCallbackInterfaceHttpTransport;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SYNC_PROGRESS
@@ -277,6 +292,26 @@ void uniffi_healthcert_ffi_fn_method_scansession_reset(uint64_t ptr, RustCallSta
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_SCANSESSION_SUBMIT_FRAME
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_SCANSESSION_SUBMIT_FRAME
 RustBuffer uniffi_healthcert_ffi_fn_method_scansession_submit_frame(uint64_t ptr, RustBuffer luma, uint32_t width, uint32_t height, uint32_t stride, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_CLONE_HTTPTRANSPORT
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_CLONE_HTTPTRANSPORT
+uint64_t uniffi_healthcert_ffi_fn_clone_httptransport(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FREE_HTTPTRANSPORT
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FREE_HTTPTRANSPORT
+void uniffi_healthcert_ffi_fn_free_httptransport(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_INIT_CALLBACK_VTABLE_HTTPTRANSPORT
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_INIT_CALLBACK_VTABLE_HTTPTRANSPORT
+void uniffi_healthcert_ffi_fn_init_callback_vtable_httptransport(const UniffiVTableCallbackInterfaceHttpTransport* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_HTTPTRANSPORT_GET
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_HTTPTRANSPORT_GET
+uint64_t uniffi_healthcert_ffi_fn_method_httptransport_get(uint64_t ptr, RustBuffer request
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_CLONE_SYNCPROGRESS
@@ -312,6 +347,11 @@ void uniffi_healthcert_ffi_fn_free_verifier(uint64_t handle, RustCallStatus *_No
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_CONSTRUCTOR_VERIFIER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_CONSTRUCTOR_VERIFIER_NEW
 uint64_t uniffi_healthcert_ffi_fn_constructor_verifier_new(RustBuffer config, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_CONSTRUCTOR_VERIFIER_WITH_TRANSPORT
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_CONSTRUCTOR_VERIFIER_WITH_TRANSPORT
+uint64_t uniffi_healthcert_ffi_fn_constructor_verifier_with_transport(RustBuffer config, uint64_t transport, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_VERIFIER_SCAN_SESSION
@@ -627,6 +667,12 @@ uint16_t uniffi_healthcert_ffi_checksum_method_scansession_submit_frame(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_HTTPTRANSPORT_GET
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_HTTPTRANSPORT_GET
+uint16_t uniffi_healthcert_ffi_checksum_method_httptransport_get(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_SYNCPROGRESS_ON_EVENT
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_SYNCPROGRESS_ON_EVENT
 uint16_t uniffi_healthcert_ffi_checksum_method_syncprogress_on_event(void
@@ -672,6 +718,12 @@ uint16_t uniffi_healthcert_ffi_checksum_method_verifier_verify_payload(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_CONSTRUCTOR_VERIFIER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_CONSTRUCTOR_VERIFIER_NEW
 uint16_t uniffi_healthcert_ffi_checksum_constructor_verifier_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_CONSTRUCTOR_VERIFIER_WITH_TRANSPORT
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_CONSTRUCTOR_VERIFIER_WITH_TRANSPORT
+uint16_t uniffi_healthcert_ffi_checksum_constructor_verifier_with_transport(void
     
 );
 #endif

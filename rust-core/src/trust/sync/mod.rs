@@ -11,12 +11,15 @@
 //! live here ([`DgcaSource`], [`SignedListSource`], [`RuleServiceSource`]);
 //! a new protocol (an SHC VCI directory snapshot, an ICAO CSCA master list,
 //! a GDHCN DID trust list) is one more implementation that fetches through
-//! the shared, capped [`HttpClient`] and returns an [`Update`] — the store,
+//! the shared, capped [`HttpClient`] (over the built-in or the app's
+//! [`Transport`]) and returns an [`Update`] — the store,
 //! the atomicity and the status bookkeeping stay as they are.
 
 mod de;
 mod dgca;
 mod http;
+#[cfg(feature = "https")]
+mod reqwest_transport;
 mod rules;
 
 use std::fmt;
@@ -26,7 +29,9 @@ use std::time::Duration;
 
 pub use de::SignedListSource;
 pub use dgca::DgcaSource;
-pub use http::{Fetched, HttpClient};
+pub use http::{Fetched, HttpClient, HttpRequest, HttpResponse, Transport, TransportError, TransportFuture};
+#[cfg(feature = "https")]
+pub use reqwest_transport::ReqwestTransport;
 pub use rules::RuleServiceSource;
 
 use super::store::{ApplyReport, SqliteStore};
@@ -118,6 +123,11 @@ pub enum SyncError {
     },
     /// The HTTP client could not be set up (TLS roots, configuration).
     Client(String),
+    /// A plain `http://` URL where only `https://` is allowed.
+    InsecureUrl {
+        /// The URL.
+        url: String,
+    },
     /// The store refused or failed to apply the update (a rollback to an
     /// older list is refused here).
     Store(crate::Error),
@@ -136,6 +146,7 @@ impl SyncError {
             SyncError::Malformed { .. } => "malformed",
             SyncError::TooManyPages { .. } => "too_many_pages",
             SyncError::Client(_) => "client",
+            SyncError::InsecureUrl { .. } => "insecure_url",
             SyncError::Store(crate::Error::TrustRollback { .. }) => "rollback",
             SyncError::Store(_) => "store",
         }
@@ -155,6 +166,7 @@ impl fmt::Display for SyncError {
                 write!(f, "certificate paging did not end within {max_pages} pages")
             }
             SyncError::Client(reason) => write!(f, "cannot set up the HTTP client: {reason}"),
+            SyncError::InsecureUrl { url } => write!(f, "{url}: plain http is not allowed (https only)"),
             SyncError::Store(e) => write!(f, "{e}"),
         }
     }
@@ -277,9 +289,16 @@ pub struct Syncer {
 }
 
 impl Syncer {
-    /// A syncer with `config`.
+    /// A syncer with `config`, over the built-in transport.
+    #[cfg(feature = "https")]
     pub fn new(config: SyncConfig) -> Result<Self, SyncError> {
         Ok(Syncer { http: HttpClient::new(&config)?, config })
+    }
+
+    /// A syncer with `config`, fetching through `transport` (the app's
+    /// platform HTTP stack, or a test double).
+    pub fn with_transport(config: SyncConfig, transport: std::sync::Arc<dyn Transport>) -> Self {
+        Syncer { http: HttpClient::with_transport(&config, transport), config }
     }
 
     /// Fetches and verifies one source, then applies it to `store` in one

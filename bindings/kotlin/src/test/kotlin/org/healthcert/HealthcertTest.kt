@@ -179,6 +179,63 @@ fun syncsFromTheLoopbackServer() {
     }
 }
 
+/** Records what the core asked of [inner]. */
+class Recording(private val inner: HttpTransport) : HttpTransport {
+    val requests = CopyOnWriteArrayList<HttpRequest>()
+
+    override suspend fun get(request: HttpRequest): HttpResponse {
+        requests.add(request)
+        return inner.get(request)
+    }
+}
+
+fun syncsThroughTheAppsHttpStack() {
+    TrustServer().use { server ->
+        val sources = listOf(
+            TrustSourceConfig(TrustSourceKind.DGCA, "${server.url}/", null),
+            TrustSourceConfig(TrustSourceKind.DE, "${server.url}/de/trustList/DSC", File(fixtures, "trust/de/list-signing-key.pem").readText()),
+            TrustSourceConfig(TrustSourceKind.RULES, "${server.url}/", File(fixtures, "trust/rules/signing-key.pem").readText()),
+        )
+        val transport = Recording(HttpUrlConnectionTransport())
+        Verifier.withTransport(config(sources = sources), transport).use { verifier ->
+            val results = runBlocking { verifier.syncTrust(null) }
+            assertTrue(results.all { it.ok }, results.toString())
+            assertEquals(9UL, results[0].entries)
+            assertTrue(transport.requests.isNotEmpty())
+            assertTrue(transport.requests.all { it.url.startsWith(server.url) && it.maxBodyBytes > 0uL && it.timeoutMs > 0uL })
+            // The second sync is conditional: the core sends the ETags it holds.
+            transport.requests.clear()
+            assertTrue(runBlocking { verifier.syncTrust(null) }.all { it.ok })
+            assertTrue(transport.requests.any { r -> r.headers.any { it.name.equals("If-None-Match", ignoreCase = true) } })
+            val valid = verifier.verifyAt(payload("valid-vaccination"), at)
+            assertEquals(VerdictStatus.VALID, valid.status, failing(valid).toString())
+        }
+    }
+
+    // What a transport reports becomes the source's failure code; the core
+    // enforces the body cap even on a transport that ignores it.
+    val dgca = listOf(TrustSourceConfig(TrustSourceKind.DGCA, "https://trust.example/", null))
+    fun failureOf(transport: HttpTransport): String? =
+        Verifier.withTransport(config(sources = dgca), transport).use { runBlocking { it.syncTrust(null) }.single().errorCode }
+    val oversized = object : HttpTransport {
+        override suspend fun get(request: HttpRequest) =
+            HttpResponse(200u, emptyList(), ByteArray(request.maxBodyBytes.toInt() + 1))
+    }
+    assertEquals("too_large", failureOf(oversized))
+    val refusing = object : HttpTransport {
+        override suspend fun get(request: HttpRequest): HttpResponse = throw TransportException.Network("refused")
+    }
+    assertEquals("network", failureOf(refusing))
+    val crashing = object : HttpTransport {
+        override suspend fun get(request: HttpRequest): HttpResponse = throw IllegalStateException("a bug in the app")
+    }
+    assertEquals("network", failureOf(crashing))
+    val missing = object : HttpTransport {
+        override suspend fun get(request: HttpRequest) = HttpResponse(404u, emptyList(), ByteArray(0))
+    }
+    assertEquals("http_status", failureOf(missing))
+}
+
 fun operationalFaultsAreTypedExceptions() {
     val notADatabase = Files.createTempFile("healthcert-kt", ".db").toFile()
     notADatabase.writeText("this is a text file, not a trust database; it must stay as it is")
@@ -198,6 +255,7 @@ fun main() {
         "verifies fixture certificates" to ::verifiesFixtures,
         "scans a fixture frame" to ::scansAFixtureFrame,
         "syncs from the loopback trust server" to ::syncsFromTheLoopbackServer,
+        "syncs through the app's HTTP stack" to ::syncsThroughTheAppsHttpStack,
         "operational faults are typed exceptions" to ::operationalFaultsAreTypedExceptions,
     )
     var failed = 0

@@ -84,7 +84,7 @@ class HealthcertViewModel(app: Application) : AndroidViewModel(app) {
         viewModelScope.launch {
             _engine.value = try {
                 // Opening may seed the database from the snapshot: not on the main thread.
-                val opened = withContext(Dispatchers.IO) { Verifier(config(getApplication())) }
+                val opened = withContext(Dispatchers.IO) { Verifier.withTransport(config(getApplication()), HttpUrlConnectionTransport()) }
                 verifier = opened
                 session = opened.scanSession()
                 refreshTrust()
