@@ -50,11 +50,16 @@ kotlin {
     compilerOptions { jvmTarget.set(JvmTarget.JVM_17) }
 }
 
-// The bundled trust snapshot: the repository's TEST list and its signing key.
+// The bundled trust snapshot: the repository's TEST list and its signing key,
+// and the TEST rule service's signing key (business rules are synced).
 val copyTrustAssets = tasks.register<Sync>("copyTrustAssets") {
     from(repoRoot.resolve("fixtures/trust/de")) {
         include("trustlist", "list-signing-key.pem")
         into("trust/de")
+    }
+    from(repoRoot.resolve("fixtures/trust/rules")) {
+        include("signing-key.pem")
+        into("trust/rules")
     }
     into(trustAssetsDir)
 }

@@ -12,7 +12,7 @@ use healthcert_cli::{bundled, conformance, input, render, trust_cmd};
 use healthcert_core::formats::PrefixPolicy;
 use healthcert_core::model::Status;
 use healthcert_core::trust::{TrustStore, file};
-use healthcert_core::{Clock, FixedClock, SystemClock, Verifier, VerifyOptions, time_parse};
+use healthcert_core::{Arrival, Clock, FixedClock, SystemClock, Verifier, VerifyOptions, time_parse};
 
 /// Exit status of `verify`: the verdict, for scripts.
 mod exit {
@@ -56,9 +56,25 @@ enum Command {
         /// instead of now.
         #[arg(long, value_name = "RFC3339")]
         at: Option<String>,
+        /// Country of arrival (ISO 3166-1 alpha-2): check its business rules
+        /// (from the trust database: `trust sync` a rule service, or
+        /// `rules import`). Without it the rules check does not apply.
+        #[arg(long, value_name = "CC")]
+        country: Option<String>,
+        /// Region of arrival, for countries with regional rules.
+        #[arg(long, value_name = "REGION", requires = "country")]
+        region: Option<String>,
+        /// Language of rule descriptions (ISO 639-1); English by default.
+        #[arg(long, value_name = "LANG", default_value = "en")]
+        lang: String,
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// Business rules: import them from files into a trust database.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
     },
     /// Find and decode the QR codes in pictures (PNG, JPEG).
     ///
@@ -181,6 +197,27 @@ enum TrustCommand {
 }
 
 #[derive(Subcommand)]
+enum RulesCommand {
+    /// Import rules and value sets from files: rule documents (the DCC
+    /// Gateway's JSON), value set documents, or directory trees of them
+    /// (e.g. `<CC>/<rule>/rule.json`). Each PATH becomes one source in the
+    /// database, replacing what that path held before. A new database is
+    /// seeded with the bundled TEST snapshot first, as `verify --db` does. Other JSON files are
+    /// ignored; rules that do not compile are skipped and reported.
+    Import {
+        /// The trust database (created when missing).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Record the import as of this instant instead of now.
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 enum Suite {
     /// The EU DCC test data (eu-digital-green-certificates/dgc-testdata).
     ///
@@ -203,14 +240,37 @@ fn clock(at: Option<String>) -> anyhow::Result<Box<dyn Clock + Sync>> {
     })
 }
 
+/// Where the certificate is presented (`--country`, `--region`, `--lang`).
+struct ArrivalArgs {
+    country: Option<String>,
+    region: Option<String>,
+    lang: String,
+}
+
+impl ArrivalArgs {
+    fn arrival(self) -> anyhow::Result<Option<Arrival>> {
+        let Some(country) = self.country else { return Ok(None) };
+        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_alphabetic()) {
+            bail!("--country {country:?} is not an ISO 3166-1 alpha-2 code (e.g. DE)");
+        }
+        let language = self.lang.trim().to_ascii_lowercase();
+        Ok(Some(Arrival { region: self.region, language, ..Arrival::country(&country) }))
+    }
+}
+
 fn verify(
     payload: Option<String>,
     trust: Option<PathBuf>,
     db: Option<PathBuf>,
     at: Option<String>,
+    arrival: ArrivalArgs,
     json: bool,
 ) -> anyhow::Result<u8> {
     let clock = clock(at)?;
+    let arrival = arrival.arrival()?;
+    if arrival.is_some() && db.is_none() && !json {
+        eprintln!("note: business rules come from a trust database (--db); without one no rules are held");
+    }
     let store: Arc<dyn TrustStore + Send + Sync> = match (&trust, &db) {
         (_, Some(db)) => {
             let (store, seeded) = trust_cmd::open_store(db, clock.now())?;
@@ -240,8 +300,10 @@ fn verify(
     }
     // Text from files, stdin or the command line may lack the HC1: prefix;
     // a QR code always carries it.
-    let verifier =
-        |prefix| Verifier::with_options(Arc::clone(&store), VerifyOptions { prefix, ..VerifyOptions::default() });
+    let verifier = |prefix| {
+        let options = VerifyOptions { prefix, arrival: arrival.clone(), ..VerifyOptions::default() };
+        Verifier::with_options(Arc::clone(&store), options)
+    };
     let (lenient, scanned) = (verifier(PrefixPolicy::Optional), verifier(PrefixPolicy::Required));
     let mut worst = exit::VALID;
     for p in &payloads {
@@ -405,6 +467,32 @@ fn trust(command: TrustCommand) -> anyhow::Result<u8> {
     }
 }
 
+fn rules(command: RulesCommand) -> anyhow::Result<u8> {
+    match command {
+        RulesCommand::Import { db, paths, at } => {
+            let now = clock(at)?.now();
+            for path in paths {
+                let report = trust_cmd::import_rules(&db, &path, now)?;
+                if report.seeded {
+                    eprintln!("note: {} was empty; seeded it with the bundled TEST trust snapshot", db.display());
+                }
+                for s in &report.skipped {
+                    eprintln!("warning: skipped {}: {}", s.position, s.reason);
+                }
+                println!(
+                    "imported {}: {} rules, {} value sets ({} skipped, {} other JSON files ignored)",
+                    path.display(),
+                    report.rules,
+                    report.value_sets,
+                    report.skipped.len(),
+                    report.ignored
+                );
+            }
+            Ok(exit::VALID)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -414,7 +502,10 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Verify { payload, trust, db, at, json } => verify(payload, trust, db, at, json),
+        Command::Verify { payload, trust, db, at, country, region, lang, json } => {
+            verify(payload, trust, db, at, ArrivalArgs { country, region, lang }, json)
+        }
+        Command::Rules { command } => rules(command),
         Command::Scan { files, json } => scan(files, json),
         Command::Conformance { suite: Suite::Dgc { dir, json } } => conformance_dgc(dir, json),
         Command::Trust { command } => trust(command),

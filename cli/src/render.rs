@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use healthcert_core::ClockSource;
 use healthcert_core::model::{Certificate, Event, Outcome, Status, Verdict};
+use healthcert_core::rules::RuleOutcome;
 use healthcert_core::time_parse::format_utc;
 
 fn status_line(v: &Verdict) -> &'static str {
@@ -84,6 +85,21 @@ pub fn verdict(v: &Verdict) -> String {
             Outcome::Skipped => "skip",
         };
         let _ = writeln!(out, "  {mark}  {:<10} {:<26} {}", c.check.name(), c.reason.code(), c.detail);
+    }
+    if !v.rules.is_empty() {
+        let _ = writeln!(out, "rules:");
+        for r in &v.rules {
+            let mark = match r.outcome {
+                RuleOutcome::Passed => "pass",
+                RuleOutcome::Failed => "FAIL",
+                RuleOutcome::Open => "open",
+            };
+            let _ = write!(out, "  {mark}  {} {}  {}", r.identifier, r.version, r.description);
+            if let Some(d) = &r.detail {
+                let _ = write!(out, " ({d})");
+            }
+            out.push('\n');
+        }
     }
     let source = match v.clock_source {
         ClockSource::System => "system clock",

@@ -342,3 +342,47 @@ pub fn import(
     let store = SqliteStore::open(db)?;
     Ok(store.apply(&update, now)?)
 }
+
+/// What `rules import` stored from one path.
+#[derive(Debug)]
+pub struct RulesImport {
+    /// Rules stored.
+    pub rules: usize,
+    /// Value sets stored.
+    pub value_sets: usize,
+    /// Documents that could not be used.
+    pub skipped: Vec<healthcert_core::trust::file::SkippedEntry>,
+    /// JSON files that are neither rules nor value sets.
+    pub ignored: usize,
+    /// Whether the database was new and got the bundled TEST snapshot.
+    pub seeded: bool,
+}
+
+/// `rules import`: the rules and value sets of a file or directory tree
+/// become the complete content of the source named by its path (kind
+/// `rules`, location `file://…`), in one transaction.
+pub fn import_rules(db: &Path, path: &Path, now: OffsetDateTime) -> anyhow::Result<RulesImport> {
+    let absolute = std::fs::canonicalize(path).with_context(|| format!("reading {}", path.display()))?;
+    let found = healthcert_core::trust::rule_files::load(&absolute)?;
+    if found.rules.is_empty() && found.value_sets.is_empty() {
+        bail!(
+            "{} holds no usable rules or value sets ({} skipped, {} other JSON files); the database is unchanged",
+            path.display(),
+            found.skipped.len(),
+            found.ignored
+        );
+    }
+    let summary = RulesImport {
+        rules: found.rules.len(),
+        value_sets: found.value_sets.len(),
+        skipped: found.skipped.clone(),
+        ignored: found.ignored,
+        seeded: false,
+    };
+    let source = SourceId { kind: SourceKind::Rules, location: format!("file://{}", absolute.display()) };
+    // Seeded like `verify --db` would (a database holding only rules would
+    // never be seeded afterwards).
+    let (store, seeded) = open_store(db, now)?;
+    store.apply(&found.into_update(source), now)?;
+    Ok(RulesImport { seeded, ..summary })
+}

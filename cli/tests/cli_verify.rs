@@ -46,12 +46,15 @@ fn bundled_sample_verifies_offline_from_any_directory() {
     assert_eq!(v["clock"], AT);
     assert_eq!(v["clock_source"], "fixed");
     let checks: Vec<&str> = v["checks"].as_array().unwrap().iter().map(|c| c["check"].as_str().unwrap()).collect();
-    assert_eq!(checks, ["decode", "signature", "issuer", "key_usage", "validity", "schema"]);
-    for c in v["checks"].as_array().unwrap() {
+    assert_eq!(checks, ["decode", "signature", "issuer", "key_usage", "validity", "schema", "rules"]);
+    for c in &v["checks"].as_array().unwrap()[..6] {
         assert_eq!(c["outcome"], "pass");
         assert_eq!(c["reason"], "OK");
         assert!(c["detail"].is_string());
     }
+    // No country of arrival: the business rules do not apply.
+    assert_eq!((&v["checks"][6]["outcome"], &v["checks"][6]["reason"]), (&"skipped".into(), &"NOT_APPLICABLE".into()));
+    assert_eq!(v["rules"], serde_json::json!([]));
     assert_eq!(v["certificate"]["type"], "vaccination");
     assert!(v["certificate"]["holder"]["name"].is_string());
     assert!(v["trust"]["source"].as_str().unwrap().contains("test"));
@@ -158,4 +161,43 @@ fn pictures_are_scanned_then_verified() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no QR code"));
     std::fs::remove_file(&blank).ok();
+}
+
+#[test]
+fn rules_imported_from_files_decide_for_the_country_of_arrival() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("trust.db");
+    let db = db.to_str().unwrap();
+    let rules = fixtures().join("trust/rules");
+    let import = healthcert(&["rules", "import", "--db", db, rules.to_str().unwrap(), "--at", AT], None);
+    assert_eq!(import.status.code(), Some(0), "{}", String::from_utf8_lossy(&import.stderr));
+    let said = String::from_utf8_lossy(&import.stdout);
+    assert!(said.contains("7 rules, 6 value sets"), "{said}");
+
+    let verify = |name: &str, country: &str| {
+        let out = healthcert(&["verify", "--db", db, "--country", country, "--at", AT, "--json", &fixture(name)], None);
+        (out.status.code(), json(&out))
+    };
+    let (code, v) = verify("valid-vaccination", "XT");
+    assert_eq!((code, &v["status"]), (Some(0), &"valid".into()), "{v}");
+    assert_eq!(v["checks"][6]["reason"], "OK");
+    let ids: Vec<&str> = v["rules"].as_array().unwrap().iter().map(|r| r["identifier"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["GR-XT-0001", "VR-XT-0001", "VR-XT-0002"]);
+
+    let (code, v) = verify("valid-test", "de");
+    assert_eq!((code, &v["status"]), (Some(0), &"valid".into()), "{v}");
+    assert_eq!(v["rules"][0]["identifier"], "TR-DE-0101");
+
+    // A country whose rules are not held: the verifier cannot tell.
+    let (code, v) = verify("valid-recovery", "FR");
+    assert_eq!((code, &v["status"]), (Some(4), &"unknown".into()), "{v}");
+    assert_eq!(v["checks"][6]["reason"], "NO_RULES");
+
+    let bad = healthcert(&["verify", "--db", db, "--country", "Germany", &fixture("valid-test")], None);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("ISO 3166-1"));
+
+    let nothing = healthcert(&["rules", "import", "--db", db, fixtures().join("hcert").to_str().unwrap()], None);
+    assert_eq!(nothing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&nothing.stderr).contains("no usable rules"));
 }

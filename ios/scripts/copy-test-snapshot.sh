@@ -10,3 +10,5 @@ dst="${TARGET_BUILD_DIR}/${UNLOCALIZED_RESOURCES_FOLDER_PATH}/TestSnapshot"
 mkdir -p "$dst"
 cp "$src/trustlist" "$dst/trustlist"
 cp "$src/list-signing-key.pem" "$dst/list-signing-key.pem"
+# The TEST rule service's X-SIGNATURE key (business rules are synced).
+cp "${SRCROOT}/../fixtures/trust/rules/signing-key.pem" "$dst/rules-signing-key.pem"

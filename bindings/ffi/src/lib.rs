@@ -24,7 +24,7 @@ mod verifier;
 pub use error::HealthcertError;
 pub use model::{
     CertificateType, CheckKind, CheckOutcome, CheckResult, Event, Holder, NormalizedCertificate, ReasonClass, Recovery,
-    SignerData, TestEvent, TrustData, Vaccination, Verdict, VerdictStatus,
+    RuleOutcome, RuleResult, SignerData, TestEvent, TrustData, Vaccination, Verdict, VerdictStatus,
 };
 pub use scanner::{ScanOutcome, ScanSession, ScannedCode, scan_frame};
 pub use transport::{HttpHeader, HttpRequest, HttpResponse, HttpTransport, TransportError};

@@ -38,6 +38,8 @@ pub enum CheckKind {
     Validity,
     /// The payload follows its schema.
     Schema,
+    /// The business rules of the country of arrival accept it.
+    Rules,
 }
 
 /// How a check ended.
@@ -294,6 +296,61 @@ pub struct Verdict {
     pub clock_source: String,
     /// The trust data used.
     pub trust: TrustData,
+    /// Each business rule evaluated for the country of arrival.
+    pub rules: Vec<RuleResult>,
+}
+
+/// How a business rule ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum RuleOutcome {
+    /// The certificate meets the rule.
+    Passed,
+    /// It does not (or the rule's evaluation failed).
+    Failed,
+    /// The rule could not be decided.
+    Open,
+}
+
+/// One business rule's result.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RuleResult {
+    /// The rule's identifier (`VR-DE-0001`).
+    pub identifier: String,
+    /// Its version.
+    pub version: String,
+    /// The country that set it.
+    pub country: String,
+    /// `true` for an invalidation rule of the issuing country, `false` for
+    /// an acceptance rule of the country of arrival.
+    pub invalidation: bool,
+    /// Passed, failed or open.
+    pub outcome: RuleOutcome,
+    /// The rule's description in the requested language, else English.
+    pub description: String,
+    /// The certificate fields the rule reads (`v.0.mp`).
+    pub affected_fields: Vec<String>,
+    /// Why it failed or is open beyond the description (no personal data).
+    pub detail: Option<String>,
+}
+
+impl From<healthcert_core::rules::RuleResult> for RuleResult {
+    fn from(r: healthcert_core::rules::RuleResult) -> Self {
+        use healthcert_core::rules::{RuleOutcome as O, RuleType};
+        RuleResult {
+            identifier: r.identifier,
+            version: r.version,
+            country: r.country,
+            invalidation: r.rule_type == RuleType::Invalidation,
+            outcome: match r.outcome {
+                O::Passed => RuleOutcome::Passed,
+                O::Failed => RuleOutcome::Failed,
+                O::Open => RuleOutcome::Open,
+            },
+            description: r.description,
+            affected_fields: r.affected_fields,
+            detail: r.detail,
+        }
+    }
 }
 
 impl From<core::Verdict> for Verdict {
@@ -325,6 +382,7 @@ impl From<core::Verdict> for Verdict {
                 age_seconds: v.trust.age_seconds,
                 stale: v.trust.stale,
             },
+            rules: v.rules.into_iter().map(RuleResult::from).collect(),
         }
     }
 }
@@ -339,6 +397,7 @@ impl From<core::Check> for CheckResult {
                 core::CheckKind::KeyUsage => CheckKind::KeyUsage,
                 core::CheckKind::Validity => CheckKind::Validity,
                 core::CheckKind::Schema => CheckKind::Schema,
+                core::CheckKind::Rules => CheckKind::Rules,
             },
             outcome: match c.outcome {
                 core::Outcome::Pass => CheckOutcome::Pass,

@@ -1,7 +1,7 @@
 //! The `Verifier` object: a trust database, the bundled snapshot that seeds
 //! it, the trust sources it syncs, and verification now or at an instant.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
 use healthcert_core::crypto::public_key_from_pem;
@@ -9,7 +9,7 @@ use healthcert_core::trust::signed_list;
 use healthcert_core::trust::store::SqliteStore;
 use healthcert_core::trust::sync::{SyncConfig, Syncer, Transport, TrustSource, is_loopback_http};
 use healthcert_core::trust::{SourceId, SourceKind};
-use healthcert_core::{Clock, FixedClock, SystemClock};
+use healthcert_core::{Arrival, Clock, FixedClock, SystemClock, VerifyOptions};
 use time::OffsetDateTime;
 
 use crate::error::HealthcertError;
@@ -38,13 +38,44 @@ pub struct VerifierConfig {
     /// Offline policy: verdicts say `stale` when the trust data is older
     /// than this many seconds.
     pub max_trust_age_seconds: Option<i64>,
+    /// Country of arrival (ISO 3166-1 alpha-2, `DE`): its business rules are
+    /// checked (the `RULES` check). `None`: the rules check does not apply.
+    #[uniffi(default)]
+    pub country_of_arrival: Option<String>,
+    /// Region of arrival, for countries with regional rules.
+    #[uniffi(default)]
+    pub region: Option<String>,
+    /// Language of rule descriptions (ISO 639-1, `de`); English when absent
+    /// or not provided by a rule.
+    #[uniffi(default)]
+    pub language: Option<String>,
+}
+
+type CoreVerifier = healthcert_core::Verifier<Arc<SqliteStore>>;
+
+/// The core's arrival settings from the app's, checked.
+fn arrival(
+    country: Option<&str>,
+    region: Option<&str>,
+    language: Option<&str>,
+) -> Result<Option<Arrival>, HealthcertError> {
+    let Some(country) = country.map(str::trim).filter(|c| !c.is_empty()) else { return Ok(None) };
+    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(HealthcertError::InvalidArgument {
+            reason: format!("country of arrival {country:?} is not an ISO 3166-1 alpha-2 code"),
+        });
+    }
+    let language = language.map(str::trim).filter(|l| !l.is_empty()).unwrap_or("en").to_ascii_lowercase();
+    let region = region.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+    Ok(Some(Arrival { region, language, ..Arrival::country(country) }))
 }
 
 /// Verifies certificates against a trust database and keeps it current.
 #[derive(uniffi::Object)]
 pub struct Verifier {
     store: Arc<SqliteStore>,
-    core: healthcert_core::Verifier<Arc<SqliteStore>>,
+    /// Replaced whole when the country of arrival changes.
+    core: RwLock<Arc<CoreVerifier>>,
     sources: Vec<Box<dyn TrustSource>>,
     /// `None` only without sources and without any transport.
     syncer: Option<Syncer>,
@@ -54,6 +85,8 @@ impl Verifier {
     fn open(config: VerifierConfig, transport: Option<Arc<dyn Transport>>) -> Result<Arc<Self>, HealthcertError> {
         let sources: Vec<Box<dyn TrustSource>> =
             config.sources.iter().map(TrustSourceConfig::build).collect::<Result<_, _>>()?;
+        let arrival =
+            arrival(config.country_of_arrival.as_deref(), config.region.as_deref(), config.language.as_deref())?;
         let allow_http = sources.iter().any(|s| is_loopback_http(&s.id().location));
         let sync_config = SyncConfig { allow_http, ..SyncConfig::default() };
         let syncer = match transport {
@@ -79,12 +112,17 @@ impl Verifier {
                 store.set_max_age(id, Some(max))?;
             }
         }
-        let core = healthcert_core::Verifier::new(Arc::clone(&store));
+        let options = VerifyOptions { arrival, ..VerifyOptions::default() };
+        let core = RwLock::new(Arc::new(CoreVerifier::with_options(Arc::clone(&store), options)));
         Ok(Arc::new(Verifier { store, core, sources, syncer }))
     }
 
+    fn core(&self) -> Arc<CoreVerifier> {
+        Arc::clone(&self.core.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
     pub(crate) fn verify_with(&self, payload: &str, clock: &dyn Clock) -> Result<Verdict, HealthcertError> {
-        Ok(self.core.verify(payload, clock)?.into())
+        Ok(self.core().verify(payload, clock)?.into())
     }
 }
 
@@ -118,7 +156,24 @@ impl Verifier {
 
     /// Verifies a payload given as bytes (a QR code's byte segment).
     pub fn verify_bytes(&self, payload: Vec<u8>) -> Result<Verdict, HealthcertError> {
-        Ok(self.core.verify_bytes(&payload, &SystemClock)?.into())
+        Ok(self.core().verify_bytes(&payload, &SystemClock)?.into())
+    }
+
+    /// Changes the country (and region) of arrival whose business rules are
+    /// checked, and the language of rule descriptions; `None` turns the
+    /// rules check off. Verifications already running finish with the old
+    /// setting.
+    pub fn set_arrival(
+        &self,
+        country_of_arrival: Option<String>,
+        region: Option<String>,
+        language: Option<String>,
+    ) -> Result<(), HealthcertError> {
+        let arrival = arrival(country_of_arrival.as_deref(), region.as_deref(), language.as_deref())?;
+        let options = VerifyOptions { arrival, ..VerifyOptions::default() };
+        let next = Arc::new(CoreVerifier::with_options(Arc::clone(&self.store), options));
+        *self.core.write().unwrap_or_else(|e| e.into_inner()) = next;
+        Ok(())
     }
 
     /// Verifies a payload as of `at` (the verdict says the clock was fixed).

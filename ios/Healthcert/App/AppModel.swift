@@ -52,6 +52,19 @@ final class AppModel: ObservableObject {
         }
     }
 
+    /// Applies the settings' country of arrival and language: the business
+    /// rules later verdicts check.
+    func applyArrival(country: String, language: String) async {
+        guard let verifier else { return }
+        do {
+            try await Task.detached(priority: .userInitiated) {
+                try verifier.setArrival(countryOfArrival: country, region: nil, language: language)
+            }.value
+        } catch {
+            log.error("country of arrival not applied: \(error.localizedDescription, privacy: .public)")
+        }
+    }
+
     func refreshTrustStatus() async {
         guard let verifier else { return }
         do {

@@ -48,6 +48,10 @@ enum TrustConfiguration {
             sources.append(TrustSourceConfig(kind: .dgca, url: server + "/", signingKeyPem: nil))
             // The TEST server's German-shaped list is signed with the snapshot's key.
             sources.append(TrustSourceConfig(kind: .de, url: server + "/de/trustList/DSC", signingKeyPem: key))
+            // Business rules and value sets, X-SIGNATURE checked.
+            let rulesKey = bundle.url(forResource: "rules-signing-key", withExtension: "pem", subdirectory: "TestSnapshot")
+                .flatMap { try? String(contentsOf: $0, encoding: .utf8) }
+            sources.append(TrustSourceConfig(kind: .rules, url: server + "/", signingKeyPem: rulesKey))
         }
         let maxAge = (bundle.object(forInfoDictionaryKey: "HealthcertMaxTrustAgeSeconds") as? NSNumber)?.int64Value
 
@@ -57,7 +61,11 @@ enum TrustConfiguration {
             snapshot: snapshot,
             snapshotKeyPem: key,
             sources: sources,
-            maxTrustAgeSeconds: maxAge
+            maxTrustAgeSeconds: maxAge,
+            // The settings' country of arrival: its business rules are checked.
+            countryOfArrival: UserDefaults.standard.string(forKey: SettingsKeys.arrivalCountry) ?? "DE",
+            region: nil,
+            language: UserDefaults.standard.string(forKey: SettingsKeys.language) ?? "en"
         )
     }
 }

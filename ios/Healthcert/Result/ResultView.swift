@@ -33,6 +33,23 @@ struct ResultView: View {
                 }
             }
 
+            // The business rules of the country of arrival that were not met.
+            let rulesNotMet = verdict.rules.filter { $0.outcome != .passed }
+            if !rulesNotMet.isEmpty {
+                Section("Rules not met") {
+                    ForEach(Array(rulesNotMet.enumerated()), id: \.offset) { _, rule in
+                        VStack(alignment: .leading) {
+                            Text("\(rule.identifier): \(rule.outcome == .failed ? "failed" : "open")")
+                                .font(.system(.body, design: .monospaced))
+                            Text(rule.description).font(.caption)
+                            if let detail = rule.detail {
+                                Text(detail).font(.caption).foregroundStyle(.secondary)
+                            }
+                        }
+                    }
+                }
+            }
+
             Section("All checks") {
                 ForEach(Array(verdict.checks.enumerated()), id: \.offset) { _, check in
                     LabeledContent(VerdictStyle.name(check.check), value: "\(VerdictStyle.name(check.outcome)) · \(check.reason)")

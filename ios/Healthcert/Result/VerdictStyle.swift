@@ -42,6 +42,7 @@ enum VerdictStyle {
         case .keyUsage: return "Key usage"
         case .validity: return "Validity"
         case .schema: return "Schema"
+        case .rules: return "Rules"
         }
     }
 

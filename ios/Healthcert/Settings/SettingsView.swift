@@ -1,9 +1,9 @@
 import Healthcert
 import SwiftUI
 
-/// Settings: country of arrival and language (stored in UserDefaults, for
-/// the business rules), "Sync now" with its progress, and the trust status
-/// of every source.
+/// Settings: country of arrival and language (stored in UserDefaults and
+/// applied to the verifier: the business rules its verdicts check), "Sync
+/// now" with its progress, and the trust status of every source.
 struct SettingsView: View {
     @EnvironmentObject private var model: AppModel
     @AppStorage(SettingsKeys.arrivalCountry) private var arrivalCountry = "DE"
@@ -77,6 +77,12 @@ struct SettingsView: View {
         .navigationTitle("Settings")
         .refreshable { await model.refreshTrustStatus() }
         .task { await model.refreshTrustStatus() }
+        .onChange(of: arrivalCountry) { _ in
+            Task { await model.applyArrival(country: arrivalCountry, language: language) }
+        }
+        .onChange(of: language) { _ in
+            Task { await model.applyArrival(country: arrivalCountry, language: language) }
+        }
     }
 
     static func countryName(_ code: String) -> String {
@@ -111,8 +117,8 @@ struct SourceStatusRows: View {
     }
 }
 
-/// The UserDefaults keys the business rules will read (the same names as
-/// the Android app's preferences).
+/// The UserDefaults keys of the arrival settings (the same names as the
+/// Android app's preferences).
 enum SettingsKeys {
     static let arrivalCountry = "country_of_arrival"
     static let language = "language"

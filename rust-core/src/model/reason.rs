@@ -139,6 +139,17 @@ reasons! {
     SchemaVersionInvalid = "SCHEMA_VERSION_INVALID", Invalid;
     /// Not exactly one of vaccination, test, recovery.
     GroupCount = "GROUP_COUNT", Invalid;
+
+    // rules
+    /// No acceptance rules of the country of arrival apply (none held for
+    /// it, its type, or this time): the verifier cannot tell.
+    NoRules = "NO_RULES", Inconclusive;
+    /// A business rule of the country of arrival (or an invalidation rule of
+    /// the issuing country) is not met, or its evaluation failed.
+    RuleFailed = "RULE_FAILED", Invalid;
+    /// A rule could not be decided (an engine or schema version it needs,
+    /// a result that is not a boolean); none failed.
+    RuleOpen = "RULE_OPEN", Inconclusive;
 }
 
 impl fmt::Display for Reason {

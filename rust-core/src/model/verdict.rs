@@ -8,6 +8,7 @@ use super::Certificate;
 use super::reason::{Reason, ReasonClass};
 use crate::clock::ClockSource;
 use crate::formats::FormatId;
+use crate::rules::RuleResult;
 use crate::time_parse::serde_utc;
 
 /// The overall answer.
@@ -42,17 +43,21 @@ pub enum CheckKind {
     Validity,
     /// The payload follows the schema it declares.
     Schema,
+    /// The business rules of the country of arrival accept it (and the
+    /// issuing country's invalidation rules do not reject it).
+    Rules,
 }
 
 impl CheckKind {
     /// The order in which checks appear in a verdict.
-    pub const ALL: [CheckKind; 6] = [
+    pub const ALL: [CheckKind; 7] = [
         CheckKind::Decode,
         CheckKind::Signature,
         CheckKind::Issuer,
         CheckKind::KeyUsage,
         CheckKind::Validity,
         CheckKind::Schema,
+        CheckKind::Rules,
     ];
 
     /// The name used in JSON output.
@@ -64,6 +69,7 @@ impl CheckKind {
             CheckKind::KeyUsage => "key_usage",
             CheckKind::Validity => "validity",
             CheckKind::Schema => "schema",
+            CheckKind::Rules => "rules",
         }
     }
 }
@@ -163,6 +169,9 @@ pub struct Verdict {
     pub clock_source: ClockSource,
     /// The trust data used.
     pub trust: TrustInfo,
+    /// Each business rule evaluated for the country of arrival (empty when
+    /// none was given or none applied), in a fixed order.
+    pub rules: Vec<RuleResult>,
 }
 
 impl Verdict {

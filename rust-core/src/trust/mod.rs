@@ -8,6 +8,7 @@
 pub mod file;
 mod memory;
 pub mod protocol;
+pub mod rule_files;
 pub mod signed_list;
 mod signer;
 #[cfg(feature = "store")]
@@ -23,6 +24,43 @@ pub use signer::{KeyUsage, SignerKey, kid_of};
 pub use update::{Freshness, SourceId, SourceKind, Update};
 
 use crate::Error;
+use crate::rules::{RuleSet, ValueSets};
+
+/// The business rules and value sets a store holds, compiled once and
+/// shared by every verification until the store changes.
+#[derive(Debug, Default)]
+pub struct HeldRules {
+    /// Every rule, of every country.
+    pub rules: RuleSet,
+    /// Every value set.
+    pub value_sets: ValueSets,
+    /// Rule documents that could not be used (not valid rule JSON, logic
+    /// that does not compile).
+    pub skipped_rules: usize,
+    /// Value set documents that could not be read.
+    pub skipped_value_sets: usize,
+}
+
+impl HeldRules {
+    /// Compiles rule and value set documents (JSON, as the DGCA rule service
+    /// and the trust store keep them); unusable ones are counted, not fatal.
+    pub fn from_json<R, V>(rules: R, value_sets: V) -> Self
+    where
+        R: IntoIterator,
+        R::Item: AsRef<[u8]>,
+        V: IntoIterator,
+        V::Item: AsRef<[u8]>,
+    {
+        let (rules, skipped_rules) = RuleSet::from_json_rules(rules);
+        let (value_sets, skipped_value_sets) = ValueSets::from_json(value_sets);
+        HeldRules {
+            rules,
+            value_sets,
+            skipped_rules: skipped_rules.len(),
+            skipped_value_sets: skipped_value_sets.len(),
+        }
+    }
+}
 
 /// A source of trusted signer keys.
 pub trait TrustStore: Send + Sync {
@@ -47,6 +85,12 @@ pub trait TrustStore: Send + Sync {
         let _ = now;
         None
     }
+
+    /// The business rules and value sets the store holds, compiled, when it
+    /// holds any.
+    fn business_rules(&self) -> Result<Option<Arc<HeldRules>>, Error> {
+        Ok(None)
+    }
 }
 
 impl<T: TrustStore + ?Sized> TrustStore for Arc<T> {
@@ -61,5 +105,8 @@ impl<T: TrustStore + ?Sized> TrustStore for Arc<T> {
     }
     fn freshness(&self, now: time::OffsetDateTime) -> Option<Freshness> {
         (**self).freshness(now)
+    }
+    fn business_rules(&self) -> Result<Option<Arc<HeldRules>>, Error> {
+        (**self).business_rules()
     }
 }

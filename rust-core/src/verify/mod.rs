@@ -5,6 +5,7 @@
 //! [`Reason::DependencyFailed`]. The pipeline never touches the network and
 //! takes its notion of "now" from the [`Clock`] it is given.
 
+mod rules;
 mod signature;
 mod validity;
 
@@ -19,8 +20,10 @@ use crate::limits::Limits;
 use crate::model::{Check, CheckKind, Reason, SignerInfo, TrustInfo, Verdict};
 use crate::trust::{SignerKey, TrustStore};
 
+pub use rules::Arrival;
+
 /// How a [`Verifier`] treats its input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifyOptions {
     /// Whether payloads must carry their context prefix (`HC1:`).
     pub prefix: PrefixPolicy,
@@ -29,11 +32,14 @@ pub struct VerifyOptions {
     /// Tolerance for the issuer's clock running ahead of the verifier's: a
     /// certificate issued up to this far in the future is not rejected.
     pub clock_skew: Duration,
+    /// Where the certificate is presented: the business rules of that
+    /// country are checked. `None`: the rules check does not apply.
+    pub arrival: Option<Arrival>,
 }
 
 impl Default for VerifyOptions {
     fn default() -> Self {
-        Self { prefix: PrefixPolicy::Required, limits: Limits::DEFAULT, clock_skew: Duration::ZERO }
+        Self { prefix: PrefixPolicy::Required, limits: Limits::DEFAULT, clock_skew: Duration::ZERO, arrival: None }
     }
 }
 
@@ -142,6 +148,7 @@ impl<S: TrustStore> Verifier<S> {
                     clock: now,
                     clock_source: clock.source(),
                     trust,
+                    rules: Vec::new(),
                 });
             }
         };
@@ -170,6 +177,17 @@ impl<S: TrustStore> Verifier<S> {
         };
         let validity = validity::check(env, signer.as_deref(), now, self.options.clock_skew);
         let schema = decoded.document.schema_check();
+        let held = match &self.options.arrival {
+            Some(_) => self.store.business_rules()?,
+            None => None,
+        };
+        let (rules_check, rules) = rules::check(
+            self.options.arrival.as_ref(),
+            held.as_deref(),
+            &decoded,
+            cert_type.as_ref().ok().copied(),
+            now,
+        );
 
         if let Some(s) = &signer {
             trust.signer = Some(SignerInfo {
@@ -179,8 +197,15 @@ impl<S: TrustStore> Verifier<S> {
                 not_after: s.not_after,
             });
         }
-        let checks =
-            vec![Check::pass(CheckKind::Decode, decode_detail), sig.check, issuer, key_usage, validity, schema];
+        let checks = vec![
+            Check::pass(CheckKind::Decode, decode_detail),
+            sig.check,
+            issuer,
+            key_usage,
+            validity,
+            schema,
+            rules_check,
+        ];
         Ok(Verdict {
             status: Verdict::status_of(&checks),
             format: decoded.format,
@@ -189,6 +214,7 @@ impl<S: TrustStore> Verifier<S> {
             clock: now,
             clock_source: clock.source(),
             trust,
+            rules,
         })
     }
 }

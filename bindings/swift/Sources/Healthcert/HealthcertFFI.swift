@@ -1282,6 +1282,14 @@ public protocol VerifierProtocol: AnyObject, Sendable {
     func scanSession()  -> ScanSession
     
     /**
+     * Changes the country (and region) of arrival whose business rules are
+     * checked, and the language of rule descriptions; `None` turns the
+     * rules check off. Verifications already running finish with the old
+     * setting.
+     */
+    func setArrival(countryOfArrival: String?, region: String?, language: String?) throws 
+    
+    /**
      * Syncs every configured source in turn on the core's tokio runtime
      * (Kotlin `suspend`, Swift `async`), reporting to `progress`. A source
      * that fails keeps its previous data and is reported in its
@@ -1408,6 +1416,23 @@ open func scanSession() -> ScanSession  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Changes the country (and region) of arrival whose business rules are
+     * checked, and the language of rule descriptions; `None` turns the
+     * rules check off. Verifications already running finish with the old
+     * setting.
+     */
+open func setArrival(countryOfArrival: String?, region: String?, language: String?)throws   {try rustCallWithError(FfiConverterTypeHealthcertError_lift) {
+        uniffiCallStatus in
+    uniffi_healthcert_ffi_fn_method_verifier_set_arrival(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(countryOfArrival),
+        FfiConverterOptionString.lower(region),
+        FfiConverterOptionString.lower(language),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -2235,6 +2260,137 @@ public func FfiConverterTypeRecovery_lift(_ buf: RustBuffer) throws -> Recovery 
 #endif
 public func FfiConverterTypeRecovery_lower(_ value: Recovery) -> RustBuffer {
     return FfiConverterTypeRecovery.lower(value)
+}
+
+
+/**
+ * One business rule's result.
+ */
+public struct RuleResult: Equatable, Hashable {
+    /**
+     * The rule's identifier (`VR-DE-0001`).
+     */
+    public var identifier: String
+    /**
+     * Its version.
+     */
+    public var version: String
+    /**
+     * The country that set it.
+     */
+    public var country: String
+    /**
+     * `true` for an invalidation rule of the issuing country, `false` for
+     * an acceptance rule of the country of arrival.
+     */
+    public var invalidation: Bool
+    /**
+     * Passed, failed or open.
+     */
+    public var outcome: RuleOutcome
+    /**
+     * The rule's description in the requested language, else English.
+     */
+    public var description: String
+    /**
+     * The certificate fields the rule reads (`v.0.mp`).
+     */
+    public var affectedFields: [String]
+    /**
+     * Why it failed or is open beyond the description (no personal data).
+     */
+    public var detail: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The rule's identifier (`VR-DE-0001`).
+         */identifier: String, 
+        /**
+         * Its version.
+         */version: String, 
+        /**
+         * The country that set it.
+         */country: String, 
+        /**
+         * `true` for an invalidation rule of the issuing country, `false` for
+         * an acceptance rule of the country of arrival.
+         */invalidation: Bool, 
+        /**
+         * Passed, failed or open.
+         */outcome: RuleOutcome, 
+        /**
+         * The rule's description in the requested language, else English.
+         */description: String, 
+        /**
+         * The certificate fields the rule reads (`v.0.mp`).
+         */affectedFields: [String], 
+        /**
+         * Why it failed or is open beyond the description (no personal data).
+         */detail: String?) {
+        self.identifier = identifier
+        self.version = version
+        self.country = country
+        self.invalidation = invalidation
+        self.outcome = outcome
+        self.description = description
+        self.affectedFields = affectedFields
+        self.detail = detail
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RuleResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRuleResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RuleResult {
+        return
+            try RuleResult(
+                identifier: FfiConverterString.read(from: &buf), 
+                version: FfiConverterString.read(from: &buf), 
+                country: FfiConverterString.read(from: &buf), 
+                invalidation: FfiConverterBool.read(from: &buf), 
+                outcome: FfiConverterTypeRuleOutcome.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                affectedFields: FfiConverterSequenceString.read(from: &buf), 
+                detail: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RuleResult, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.identifier, into: &buf)
+        FfiConverterString.write(value.version, into: &buf)
+        FfiConverterString.write(value.country, into: &buf)
+        FfiConverterBool.write(value.invalidation, into: &buf)
+        FfiConverterTypeRuleOutcome.write(value.outcome, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterSequenceString.write(value.affectedFields, into: &buf)
+        FfiConverterOptionString.write(value.detail, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleResult_lift(_ buf: RustBuffer) throws -> RuleResult {
+    return try FfiConverterTypeRuleResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleResult_lower(_ value: RuleResult) -> RustBuffer {
+    return FfiConverterTypeRuleResult.lower(value)
 }
 
 
@@ -3261,6 +3417,10 @@ public struct Verdict: Equatable, Hashable {
      * The trust data used.
      */
     public var trust: TrustData
+    /**
+     * Each business rule evaluated for the country of arrival.
+     */
+    public var rules: [RuleResult]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3285,7 +3445,10 @@ public struct Verdict: Equatable, Hashable {
          */clockSource: String, 
         /**
          * The trust data used.
-         */trust: TrustData) {
+         */trust: TrustData, 
+        /**
+         * Each business rule evaluated for the country of arrival.
+         */rules: [RuleResult]) {
         self.status = status
         self.format = format
         self.checks = checks
@@ -3293,6 +3456,7 @@ public struct Verdict: Equatable, Hashable {
         self.clock = clock
         self.clockSource = clockSource
         self.trust = trust
+        self.rules = rules
     }
 
     
@@ -3317,7 +3481,8 @@ public struct FfiConverterTypeVerdict: FfiConverterRustBuffer {
                 certificate: FfiConverterOptionTypeNormalizedCertificate.read(from: &buf), 
                 clock: FfiConverterTimestamp.read(from: &buf), 
                 clockSource: FfiConverterString.read(from: &buf), 
-                trust: FfiConverterTypeTrustData.read(from: &buf)
+                trust: FfiConverterTypeTrustData.read(from: &buf), 
+                rules: FfiConverterSequenceTypeRuleResult.read(from: &buf)
         )
     }
 
@@ -3329,6 +3494,7 @@ public struct FfiConverterTypeVerdict: FfiConverterRustBuffer {
         FfiConverterTimestamp.write(value.clock, into: &buf)
         FfiConverterString.write(value.clockSource, into: &buf)
         FfiConverterTypeTrustData.write(value.trust, into: &buf)
+        FfiConverterSequenceTypeRuleResult.write(value.rules, into: &buf)
     }
 }
 
@@ -3376,6 +3542,20 @@ public struct VerifierConfig: Equatable, Hashable {
      * than this many seconds.
      */
     public var maxTrustAgeSeconds: Int64?
+    /**
+     * Country of arrival (ISO 3166-1 alpha-2, `DE`): its business rules are
+     * checked (the `RULES` check). `None`: the rules check does not apply.
+     */
+    public var countryOfArrival: String?
+    /**
+     * Region of arrival, for countries with regional rules.
+     */
+    public var region: String?
+    /**
+     * Language of rule descriptions (ISO 639-1, `de`); English when absent
+     * or not provided by a rule.
+     */
+    public var language: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3398,12 +3578,26 @@ public struct VerifierConfig: Equatable, Hashable {
         /**
          * Offline policy: verdicts say `stale` when the trust data is older
          * than this many seconds.
-         */maxTrustAgeSeconds: Int64?) {
+         */maxTrustAgeSeconds: Int64?, 
+        /**
+         * Country of arrival (ISO 3166-1 alpha-2, `DE`): its business rules are
+         * checked (the `RULES` check). `None`: the rules check does not apply.
+         */countryOfArrival: String? = nil, 
+        /**
+         * Region of arrival, for countries with regional rules.
+         */region: String? = nil, 
+        /**
+         * Language of rule descriptions (ISO 639-1, `de`); English when absent
+         * or not provided by a rule.
+         */language: String? = nil) {
         self.databasePath = databasePath
         self.snapshot = snapshot
         self.snapshotKeyPem = snapshotKeyPem
         self.sources = sources
         self.maxTrustAgeSeconds = maxTrustAgeSeconds
+        self.countryOfArrival = countryOfArrival
+        self.region = region
+        self.language = language
     }
 
     
@@ -3426,7 +3620,10 @@ public struct FfiConverterTypeVerifierConfig: FfiConverterRustBuffer {
                 snapshot: FfiConverterOptionData.read(from: &buf), 
                 snapshotKeyPem: FfiConverterOptionString.read(from: &buf), 
                 sources: FfiConverterSequenceTypeTrustSourceConfig.read(from: &buf), 
-                maxTrustAgeSeconds: FfiConverterOptionInt64.read(from: &buf)
+                maxTrustAgeSeconds: FfiConverterOptionInt64.read(from: &buf), 
+                countryOfArrival: FfiConverterOptionString.read(from: &buf), 
+                region: FfiConverterOptionString.read(from: &buf), 
+                language: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -3436,6 +3633,9 @@ public struct FfiConverterTypeVerifierConfig: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.snapshotKeyPem, into: &buf)
         FfiConverterSequenceTypeTrustSourceConfig.write(value.sources, into: &buf)
         FfiConverterOptionInt64.write(value.maxTrustAgeSeconds, into: &buf)
+        FfiConverterOptionString.write(value.countryOfArrival, into: &buf)
+        FfiConverterOptionString.write(value.region, into: &buf)
+        FfiConverterOptionString.write(value.language, into: &buf)
     }
 }
 
@@ -3570,6 +3770,10 @@ public enum CheckKind: Equatable, Hashable {
      * The payload follows its schema.
      */
     case schema
+    /**
+     * The business rules of the country of arrival accept it.
+     */
+    case rules
 
 
 
@@ -3603,6 +3807,8 @@ public struct FfiConverterTypeCheckKind: FfiConverterRustBuffer {
         
         case 6: return .schema
         
+        case 7: return .rules
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -3633,6 +3839,10 @@ public struct FfiConverterTypeCheckKind: FfiConverterRustBuffer {
         
         case .schema:
             writeInt(&buf, Int32(6))
+        
+        
+        case .rules:
+            writeInt(&buf, Int32(7))
         
         }
     }
@@ -4065,6 +4275,91 @@ public func FfiConverterTypeReasonClass_lift(_ buf: RustBuffer) throws -> Reason
 #endif
 public func FfiConverterTypeReasonClass_lower(_ value: ReasonClass) -> RustBuffer {
     return FfiConverterTypeReasonClass.lower(value)
+}
+
+
+
+/**
+ * How a business rule ended.
+ */
+
+public enum RuleOutcome: Equatable, Hashable {
+    
+    /**
+     * The certificate meets the rule.
+     */
+    case passed
+    /**
+     * It does not (or the rule's evaluation failed).
+     */
+    case failed
+    /**
+     * The rule could not be decided.
+     */
+    case `open`
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension RuleOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRuleOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = RuleOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RuleOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .passed
+        
+        case 2: return .failed
+        
+        case 3: return .`open`
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: RuleOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .passed:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .failed:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .`open`:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleOutcome_lift(_ buf: RustBuffer) throws -> RuleOutcome {
+    return try FfiConverterTypeRuleOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRuleOutcome_lower(_ value: RuleOutcome) -> RustBuffer {
+    return FfiConverterTypeRuleOutcome.lower(value)
 }
 
 
@@ -4746,6 +5041,31 @@ fileprivate struct FfiConverterOptionTypeCertificateType: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeCheckResult: FfiConverterRustBuffer {
     typealias SwiftType = [CheckResult]
 
@@ -4788,6 +5108,31 @@ fileprivate struct FfiConverterSequenceTypeHttpHeader: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeHttpHeader.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRuleResult: FfiConverterRustBuffer {
+    typealias SwiftType = [RuleResult]
+
+    public static func write(_ value: [RuleResult], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRuleResult.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RuleResult] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RuleResult]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRuleResult.read(from: &buf))
         }
         return seq
     }

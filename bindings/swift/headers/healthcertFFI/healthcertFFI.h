@@ -359,6 +359,11 @@ uint64_t uniffi_healthcert_ffi_fn_constructor_verifier_with_transport(RustBuffer
 uint64_t uniffi_healthcert_ffi_fn_method_verifier_scan_session(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_VERIFIER_SET_ARRIVAL
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_VERIFIER_SET_ARRIVAL
+void uniffi_healthcert_ffi_fn_method_verifier_set_arrival(uint64_t ptr, RustBuffer country_of_arrival, RustBuffer region, RustBuffer language, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_VERIFIER_SYNC_TRUST
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_VERIFIER_SYNC_TRUST
 uint64_t uniffi_healthcert_ffi_fn_method_verifier_sync_trust(uint64_t ptr, RustBuffer progress
@@ -682,6 +687,12 @@ uint16_t uniffi_healthcert_ffi_checksum_method_syncprogress_on_event(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_VERIFIER_SCAN_SESSION
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_VERIFIER_SCAN_SESSION
 uint16_t uniffi_healthcert_ffi_checksum_method_verifier_scan_session(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_VERIFIER_SET_ARRIVAL
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_VERIFIER_SET_ARRIVAL
+uint16_t uniffi_healthcert_ffi_checksum_method_verifier_set_arrival(void
     
 );
 #endif

@@ -1,6 +1,7 @@
 //! What the verifier asks of the store on every verification, kept in
-//! memory: parsed signer keys by kid (hits and misses), the signer count and
-//! the freshness inputs of the signer sources.
+//! memory: parsed signer keys by kid (hits and misses), the signer count,
+//! the freshness inputs of the signer sources, and the compiled business
+//! rules and value sets.
 //!
 //! The cache is tagged with SQLite's `PRAGMA data_version` of the reading
 //! connection, which changes whenever another connection (this store's
@@ -16,7 +17,7 @@ use std::sync::Arc;
 
 use time::OffsetDateTime;
 
-use crate::trust::{Freshness, SignerKey};
+use crate::trust::{Freshness, HeldRules, SignerKey};
 
 /// Most kids held at once. A verifier sees few distinct signers; a bound
 /// keeps a stream of unknown kids from growing memory.
@@ -39,6 +40,8 @@ pub(super) struct Cache {
     keys: HashMap<Vec<u8>, Vec<Arc<SignerKey>>>,
     len: usize,
     ages: Vec<SignerAge>,
+    /// The compiled business rules, loaded on first use.
+    rules: Option<Arc<HeldRules>>,
 }
 
 impl Cache {
@@ -57,11 +60,13 @@ impl Cache {
     pub fn invalidate(&mut self) {
         self.version = None;
         self.keys.clear();
+        self.rules = None;
     }
 
     /// Starts over for `data_version` with freshly read totals.
     pub fn reset(&mut self, data_version: i64, len: usize, ages: Vec<SignerAge>) {
         self.keys.clear();
+        self.rules = None;
         self.version = Some(data_version);
         self.len = len;
         self.ages = ages;
@@ -81,6 +86,16 @@ impl Cache {
             self.keys.remove(&victim);
         }
         self.keys.insert(kid.to_vec(), signers);
+    }
+
+    /// The compiled business rules, when loaded for this data version.
+    pub fn rules(&self) -> Option<Arc<HeldRules>> {
+        self.rules.clone()
+    }
+
+    /// Keeps the compiled business rules of this data version.
+    pub fn set_rules(&mut self, rules: Arc<HeldRules>) {
+        self.rules = Some(rules);
     }
 
     /// Distinct signer certificates in the store (as last loaded).

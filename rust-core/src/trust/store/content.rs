@@ -73,6 +73,13 @@ pub(super) fn rules(conn: &Connection, country: &str) -> rusqlite::Result<Vec<Ru
     rows.collect()
 }
 
+/// Every rule document of every country and source, each distinct one once.
+pub(super) fn all_rule_documents(conn: &Connection) -> rusqlite::Result<Vec<Vec<u8>>> {
+    let mut stmt = conn.prepare_cached("SELECT DISTINCT json FROM rules ORDER BY country, identifier, version")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
+
 /// Every value set from every source, each distinct one once, by id.
 pub(super) fn value_sets(conn: &Connection) -> rusqlite::Result<Vec<ValueSetRecord>> {
     let mut stmt =

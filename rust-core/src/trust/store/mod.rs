@@ -35,7 +35,7 @@ pub use status::SourceStatus;
 use self::cache::Cache;
 use self::schema::db_error;
 use super::update::{KeyScheme, RuleRecord, SourceId, SourceKind, SourceMeta, Update, ValueSetRecord};
-use super::{Freshness, SignerKey, TrustStore};
+use super::{Freshness, HeldRules, SignerKey, TrustStore};
 use crate::Error;
 
 /// How long a connection waits for another one's write lock before failing.
@@ -356,6 +356,23 @@ impl TrustStore for SqliteStore {
     /// [`len`](Self::len) is.
     fn freshness(&self, now: OffsetDateTime) -> Option<Freshness> {
         self.cached(|c| c.freshness(now))
+    }
+
+    /// Every rule and value set of every source, compiled once per commit
+    /// (the first verification with a country of arrival after a change
+    /// compiles them; the others share the result).
+    fn business_rules(&self) -> Result<Option<Arc<HeldRules>>, Error> {
+        let mut guard = self.reader()?;
+        let r = &mut *guard;
+        if let Some(held) = r.cache.rules() {
+            return Ok(Some(held));
+        }
+        let db = |e| db_error(&self.label, e);
+        let rules = content::all_rule_documents(&r.conn).map_err(db)?;
+        let value_sets = content::value_sets(&r.conn).map_err(db)?;
+        let held = Arc::new(HeldRules::from_json(&rules, value_sets.iter().map(|v| &v.json)));
+        r.cache.set_rules(Arc::clone(&held));
+        Ok(Some(held))
     }
 }
 

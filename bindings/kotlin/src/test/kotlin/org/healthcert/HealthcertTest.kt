@@ -46,8 +46,12 @@ fun verifiesFixtures() {
         assertEquals("hcert", valid.format)
         assertEquals("fixed", valid.clockSource)
         assertEquals(at, valid.clock)
-        assertEquals(6, valid.checks.size)
-        assertTrue(valid.checks.all { it.outcome == CheckOutcome.PASS && it.reason == "OK" })
+        assertEquals(7, valid.checks.size)
+        assertTrue(valid.checks.dropLast(1).all { it.outcome == CheckOutcome.PASS && it.reason == "OK" })
+        // No country of arrival: the business rules do not apply.
+        val rules = valid.checks.last()
+        assertEquals(Triple(CheckKind.RULES, CheckOutcome.SKIPPED, "NOT_APPLICABLE"), Triple(rules.check, rules.outcome, rules.reason))
+        assertTrue(valid.rules.isEmpty())
         val cert = assertNotNull(valid.certificate)
         assertEquals(CertificateType.VACCINATION, cert.kind)
         assertTrue(cert.events.single() is Event.Vaccination)
@@ -167,6 +171,20 @@ fun syncsFromTheLoopbackServer() {
 
             // A second sync: nothing new, still fine.
             assertTrue(runBlocking { verifier.syncTrust(null) }.all { it.ok })
+
+            // The synced business rules decide for the country of arrival.
+            verifier.setArrival("XT", null, "de")
+            val forXt = verifier.verifyAt(payload("valid-vaccination"), at)
+            assertEquals(VerdictStatus.VALID, forXt.status, failing(forXt).toString())
+            assertEquals(listOf("GR-XT-0001", "VR-XT-0001", "VR-XT-0002"), forXt.rules.map { it.identifier })
+            assertTrue(forXt.rules.all { it.outcome == RuleOutcome.PASSED && !it.invalidation && it.description.isNotEmpty() })
+            verifier.setArrival("FR", null, null)
+            val forFr = verifier.verifyAt(payload("valid-vaccination"), at)
+            assertEquals(VerdictStatus.UNKNOWN, forFr.status)
+            assertEquals("NO_RULES", forFr.checks.first { it.check == CheckKind.RULES }.reason)
+            assertFailsWith<HealthcertException.InvalidArgument> { verifier.setArrival("France", null, null) }
+            verifier.setArrival(null, null, null)
+            assertEquals(CheckOutcome.SKIPPED, verifier.verifyAt(payload("valid-vaccination"), at).checks.last().outcome)
         }
     }
     // A server that is gone: every source fails, as results, not exceptions.
@@ -236,6 +254,17 @@ fun syncsThroughTheAppsHttpStack() {
     assertEquals("http_status", failureOf(missing))
 }
 
+fun countryOfArrivalFromTheConfig() {
+    // Rules for DE come with the rule service; none is held yet here, so the
+    // configured country makes the rules check run and say it cannot tell.
+    Verifier(config().copy(countryOfArrival = "DE", language = "de")).use { verifier ->
+        val verdict = verifier.verifyAt(payload("valid-test"), at)
+        assertEquals(VerdictStatus.UNKNOWN, verdict.status)
+        assertEquals("NO_RULES", verdict.checks.first { it.check == CheckKind.RULES }.reason)
+    }
+    assertFailsWith<HealthcertException.InvalidArgument> { Verifier(config().copy(countryOfArrival = "D")) }
+}
+
 fun operationalFaultsAreTypedExceptions() {
     val notADatabase = Files.createTempFile("healthcert-kt", ".db").toFile()
     notADatabase.writeText("this is a text file, not a trust database; it must stay as it is")
@@ -256,6 +285,7 @@ fun main() {
         "scans a fixture frame" to ::scansAFixtureFrame,
         "syncs from the loopback trust server" to ::syncsFromTheLoopbackServer,
         "syncs through the app's HTTP stack" to ::syncsThroughTheAppsHttpStack,
+        "country of arrival from the config" to ::countryOfArrivalFromTheConfig,
         "operational faults are typed exceptions" to ::operationalFaultsAreTypedExceptions,
     )
     var failed = 0

@@ -11,10 +11,12 @@ import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.SharingStarted
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.flow.combine
 import kotlinx.coroutines.flow.stateIn
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.healthcert.HealthcertException
+import org.healthcert.HttpUrlConnectionTransport
 import org.healthcert.ScanSession
 import org.healthcert.SourceStatus
 import org.healthcert.SyncEvent
@@ -95,6 +97,16 @@ class HealthcertViewModel(app: Application) : AndroidViewModel(app) {
             } catch (e: IOException) {
                 Log.e(TAG, "cannot read the bundled trust snapshot: ${e.message}")
                 Engine.Failed(e.message ?: e.javaClass.simpleName)
+            }
+            // The country of arrival and language of the settings decide
+            // which business rules the verdicts check, now and on change.
+            combine(countryOfArrival, language) { country, lang -> country to lang }.collect { (country, lang) ->
+                val opened = verifier ?: return@collect
+                try {
+                    withContext(Dispatchers.IO) { opened.setArrival(country, null, lang) }
+                } catch (e: HealthcertException) {
+                    Log.w(TAG, "country of arrival not applied: ${e.message}")
+                }
             }
         }
     }
@@ -181,6 +193,7 @@ class HealthcertViewModel(app: Application) : AndroidViewModel(app) {
  */
 private fun config(app: Application): VerifierConfig {
     val key = app.assets.open("trust/de/list-signing-key.pem").bufferedReader().use { it.readText() }
+    val rulesKey = app.assets.open("trust/rules/signing-key.pem").bufferedReader().use { it.readText() }
     val server = BuildConfig.TRUST_SERVER.trimEnd('/')
     return VerifierConfig(
         databasePath = File(app.filesDir, "trust.db").path,
@@ -190,7 +203,13 @@ private fun config(app: Application): VerifierConfig {
             TrustSourceConfig(TrustSourceKind.DGCA, "$server/", null),
             // The TEST server's German-shaped list is signed with the snapshot's key.
             TrustSourceConfig(TrustSourceKind.DE, "$server/de/trustList/DSC", key),
+            // Business rules and value sets, X-SIGNATURE checked.
+            TrustSourceConfig(TrustSourceKind.RULES, "$server/", rulesKey),
         ),
         maxTrustAgeSeconds = MAX_TRUST_AGE_SECONDS,
+        // The settings screen's choice is applied with setArrival once open.
+        countryOfArrival = null,
+        region = null,
+        language = null,
     )
 }

@@ -10,8 +10,8 @@ import kotlinx.coroutines.flow.map
 private val Context.dataStore by preferencesDataStore(name = "settings")
 
 /**
- * The inspector's settings. Country of arrival and language are stored only
- * for now: the business rules (a later change) will use them.
+ * The inspector's settings: the country of arrival whose business rules
+ * verdicts check, and the language of rule descriptions.
  */
 class Preferences(private val context: Context) {
     val countryOfArrival: Flow<String> =

@@ -20,6 +20,8 @@ import androidx.compose.ui.text.font.FontFamily
 import androidx.compose.ui.unit.dp
 import org.healthcert.CheckOutcome
 import org.healthcert.CheckResult
+import org.healthcert.RuleOutcome
+import org.healthcert.RuleResult
 import org.healthcert.Verdict
 import org.healthcert.app.R
 
@@ -49,6 +51,12 @@ fun ResultScreen(verdict: Verdict?, onScanAgain: () -> Unit) {
                     Text(stringResource(R.string.failing_checks), style = MaterialTheme.typography.titleMedium)
                     failing.forEach { FailingCheck(it) }
                 }
+                // The business rules of the country of arrival that were not met.
+                val rulesNotMet = verdict.rules.filter { it.outcome != RuleOutcome.PASSED }
+                if (rulesNotMet.isNotEmpty()) {
+                    Text(stringResource(R.string.rules_not_met), style = MaterialTheme.typography.titleMedium)
+                    rulesNotMet.forEach { RuleNotMet(it) }
+                }
                 val trust = verdict.trust
                 val age = trust.ageSeconds?.let(::ageOf) ?: "–"
                 Text(
@@ -68,6 +76,18 @@ private fun FailingCheck(check: CheckResult) {
             Text("${check.check.name.lowercase()}: ${check.reason}", fontFamily = FontFamily.Monospace)
             // Details explain the check; the core never puts personal data in them.
             Text(check.detail, style = MaterialTheme.typography.bodySmall)
+        }
+    }
+}
+
+@Composable
+private fun RuleNotMet(rule: RuleResult) {
+    Card(Modifier.fillMaxWidth()) {
+        Column(Modifier.padding(12.dp)) {
+            Text("${rule.identifier}: ${rule.outcome.name.lowercase()}", fontFamily = FontFamily.Monospace)
+            // In the language of the settings when the rule has it, else English.
+            Text(rule.description, style = MaterialTheme.typography.bodySmall)
+            rule.detail?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
         }
     }
 }

@@ -1,0 +1,110 @@
+//! The business-rules check: the acceptance rules of the country of arrival
+//! and the invalidation rules of the issuing country, evaluated on the
+//! certificate at the verification time (CertLogic, [`crate::rules`]).
+//!
+//! Rules and value sets come from the trust store; which country (and
+//! region) to check for, and in which language to describe the rules, from
+//! the [`Arrival`] in the verifier's options. Without one the check does not
+//! apply.
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::formats::{Decoded, b64};
+use crate::model::{CertificateType, Check, CheckKind, Reason};
+use crate::rules::{self, RuleContext, RuleOutcome, RuleResult};
+use crate::trust::HeldRules;
+
+/// Where the certificate is presented: whose rules apply, and the language
+/// of their descriptions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arrival {
+    /// Country of arrival, ISO 3166-1 alpha-2 (`DE`).
+    pub country: String,
+    /// Region of arrival, when the country sets rules per region.
+    pub region: Option<String>,
+    /// Language of rule descriptions, ISO 639-1 (`de`); English otherwise.
+    pub language: String,
+}
+
+impl Arrival {
+    /// Arrival in `country` (upper-cased), no region, English descriptions.
+    pub fn country(country: &str) -> Self {
+        Arrival { country: country.trim().to_ascii_uppercase(), region: None, language: "en".into() }
+    }
+}
+
+fn rule_type(t: CertificateType) -> rules::CertificateType {
+    match t {
+        CertificateType::Vaccination => rules::CertificateType::Vaccination,
+        CertificateType::Test => rules::CertificateType::Test,
+        CertificateType::Recovery => rules::CertificateType::Recovery,
+    }
+}
+
+/// The rules check and each rule's result.
+pub(super) fn check(
+    arrival: Option<&Arrival>,
+    held: Option<&HeldRules>,
+    decoded: &Decoded,
+    cert_type: Option<CertificateType>,
+    now: OffsetDateTime,
+) -> (Check, Vec<RuleResult>) {
+    let Some(arrival) = arrival else {
+        return (Check::skipped(CheckKind::Rules, Reason::NotApplicable, "no country of arrival given"), Vec::new());
+    };
+    let Some(cert_type) = cert_type else {
+        let detail = "the certificate type is unknown, so no rules can be chosen";
+        return (Check::skipped(CheckKind::Rules, Reason::DependencyFailed, detail), Vec::new());
+    };
+    let env = &decoded.envelope;
+    let empty = HeldRules::default();
+    let held = held.unwrap_or(&empty);
+    let kid = env.key_id.as_deref().map(b64);
+    let payload: &Value = decoded.document.json();
+    let ctx = RuleContext {
+        payload,
+        country_of_arrival: &arrival.country,
+        region: arrival.region.as_deref(),
+        issuer_country: env.issuer.as_deref(),
+        certificate_type: rule_type(cert_type),
+        validation_clock: now,
+        exp: env.expires_at.instant(),
+        iat: env.issued_at.instant(),
+        kid: kid.as_deref(),
+        value_sets: &held.value_sets,
+    };
+    let results = held.rules.evaluate(&ctx, &arrival.language);
+    let acceptance = results.iter().filter(|r| r.rule_type == rules::RuleType::Acceptance).count();
+    let named = |outcome: RuleOutcome| -> Vec<&str> {
+        results.iter().filter(|r| r.outcome == outcome).map(|r| r.identifier.as_str()).collect()
+    };
+    let (failed, open) = (named(RuleOutcome::Failed), named(RuleOutcome::Open));
+    let place = match &arrival.region {
+        Some(region) => format!("{}-{}", arrival.country, region),
+        None => arrival.country.clone(),
+    };
+    let check = if acceptance == 0 {
+        let detail = format!(
+            "no acceptance rules of {place} for this certificate type are held at this time \
+             (sync the rule service or import rules)"
+        );
+        Check::fail(CheckKind::Rules, Reason::NoRules, detail)
+    } else if !failed.is_empty() {
+        let detail = format!("{} of {} rules for {place} failed: {}", failed.len(), results.len(), failed.join(", "));
+        Check::fail(CheckKind::Rules, Reason::RuleFailed, detail)
+    } else if !open.is_empty() {
+        let detail =
+            format!("{} of {} rules for {place} could not be decided: {}", open.len(), results.len(), open.join(", "));
+        Check::fail(CheckKind::Rules, Reason::RuleOpen, detail)
+    } else {
+        Check::pass(
+            CheckKind::Rules,
+            match results.len() {
+                1 => format!("the one rule for {place} passed"),
+                n => format!("all {n} rules for {place} passed"),
+            },
+        )
+    };
+    (check, results)
+}
