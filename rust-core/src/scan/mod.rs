@@ -2,9 +2,33 @@
 //!
 //! A frame is a luma (Y) plane: one byte per pixel, rows `stride` bytes
 //! apart, as Android's `ImageAnalysis` and iOS's bi-planar YUV buffers hand
-//! it over. Codes are located and decoded with `rqrr`; every code's payload
-//! is returned as raw bytes (byte-mode payloads such as DIVOC's zip survive
-//! intact) and as text when it is UTF-8.
+//! it over. A [`Scanner`] keeps its buffers from frame to frame and, within
+//! a time budget, tries one strategy after another until a code reads:
+//!
+//! 1. local-threshold binarisation (8×8 blocks, each against the mean of
+//!    the 5×5 blocks around it: shadows, glare and gradients move the
+//!    threshold with them), finder patterns searched at full resolution;
+//! 2. the same, light and dark swapped (inverted codes, dark-mode screens);
+//! 3. finders searched at half resolution (large modules, blur, noise);
+//! 4. a lower contrast floor in the binarisation (faded print, dim screens),
+//!    both polarities.
+//!
+//! For each plausible trio of finder patterns the symbol's size is
+//! estimated, a perspective map from the module grid to the frame is fitted
+//! and refined on every alignment pattern found, the modules are sampled
+//! from the grey plane against the local thresholds, and `quircs` decodes
+//! the grid (format, Reed–Solomon, segments). Every code's payload is returned
+//! as raw bytes (byte-mode payloads such as DIVOC's zip survive intact) and
+//! as text when it is UTF-8, with its corners.
+
+mod binarize;
+mod finder;
+mod grid;
+mod session;
+
+pub use session::{ChunkProgress, MAX_CHUNKS, ScanSession, SessionEvent, ShcChunks};
+
+use std::time::{Duration, Instant};
 
 use std::fmt;
 
@@ -57,6 +81,13 @@ pub enum FrameError {
         /// Pixels in the frame.
         pixels: usize,
     },
+    /// The crop rectangle reaches outside the frame.
+    CropOutside {
+        /// Frame width.
+        width: usize,
+        /// Frame height.
+        height: usize,
+    },
 }
 
 impl fmt::Display for FrameError {
@@ -70,6 +101,9 @@ impl fmt::Display for FrameError {
                 write!(f, "the frame needs {needed} bytes but the buffer holds {given}")
             }
             FrameError::TooLarge { pixels } => write!(f, "{pixels} pixels is more than the {MAX_PIXELS} limit"),
+            FrameError::CropOutside { width, height } => {
+                write!(f, "the crop rectangle reaches outside the {width}x{height} frame")
+            }
         }
     }
 }
@@ -116,27 +150,218 @@ impl<'a> LumaFrame<'a> {
     }
 }
 
-/// Finds and decodes every QR code in a frame. A frame without codes gives
-/// an empty list; only a malformed frame is an error.
-pub fn scan(frame: &LumaFrame<'_>) -> Result<Vec<Code>, FrameError> {
-    frame.validate()?;
-    let (data, stride) = (frame.data, frame.stride);
-    let mut prepared =
-        rqrr::PreparedImage::prepare_from_greyscale(frame.width, frame.height, |x, y| data[y * stride + x]);
-    let mut codes = Vec::new();
-    for grid in prepared.detect_grids() {
-        let mut bytes = Vec::new();
-        if grid.decode_to(&mut bytes).is_err() {
-            continue;
-        }
-        let b = grid.bounds;
-        let corners = [(b[0].x, b[0].y), (b[1].x, b[1].y), (b[2].x, b[2].y), (b[3].x, b[3].y)];
-        let text = String::from_utf8(bytes.clone()).ok();
-        if !codes.iter().any(|c: &Code| c.bytes == bytes) {
-            codes.push(Code { bytes, text, corners });
+/// A rectangle of a frame, in pixels: the part to search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Crop {
+    /// Left edge.
+    pub x: usize,
+    /// Top edge.
+    pub y: usize,
+    /// Width.
+    pub width: usize,
+    /// Height.
+    pub height: usize,
+}
+
+/// Smallest side, in pixels, that can hold a QR code (version 1 has 21
+/// modules); a smaller frame or crop has no code.
+const MIN_SIDE: usize = 21;
+
+/// The time a [`Scanner`] spends on one frame by default before it stops
+/// trying further strategies (the first strategy always runs to its end).
+pub const DEFAULT_BUDGET: Duration = Duration::from_millis(150);
+
+/// Most finder-pattern trios tried per strategy.
+const MAX_TRIES: usize = 40;
+/// Most finder candidates considered per strategy (the best confirmed).
+const MAX_CANDIDATES: usize = 16;
+
+/// One way of looking at a frame.
+struct Strategy {
+    /// Finders searched at half resolution.
+    half: bool,
+    /// Light modules on a dark ground.
+    inverted: bool,
+    /// Contrast floor of the binarisation (block range at or below: flat).
+    min_range: u8,
+}
+
+const STRATEGIES: [Strategy; 6] = [
+    Strategy { half: false, inverted: false, min_range: 24 },
+    Strategy { half: false, inverted: true, min_range: 24 },
+    Strategy { half: true, inverted: false, min_range: 24 },
+    Strategy { half: true, inverted: true, min_range: 24 },
+    Strategy { half: false, inverted: false, min_range: 6 },
+    Strategy { half: false, inverted: true, min_range: 6 },
+];
+
+/// Finds and decodes QR codes in frames, keeping its buffers from one frame
+/// to the next (make one per camera stream).
+pub struct Scanner {
+    budget: Option<Duration>,
+    grey: binarize::Plane,
+    bin: binarize::Binary,
+    bin_range: Option<u8>,
+    half: binarize::Plane,
+    half_bin: binarize::Binary,
+    half_range: Option<u8>,
+    finders: Vec<finder::Finder>,
+    scratch: grid::Scratch,
+}
+
+impl Default for Scanner {
+    fn default() -> Self {
+        Scanner::new()
+    }
+}
+
+impl fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Scanner {{ budget: {:?} }}", self.budget)
+    }
+}
+
+impl Scanner {
+    /// A scanner with the [`DEFAULT_BUDGET`].
+    pub fn new() -> Self {
+        Scanner {
+            budget: Some(DEFAULT_BUDGET),
+            grey: Default::default(),
+            bin: Default::default(),
+            bin_range: None,
+            half: Default::default(),
+            half_bin: Default::default(),
+            half_range: None,
+            finders: Vec::new(),
+            scratch: Default::default(),
         }
     }
-    Ok(codes)
+
+    /// Sets the time after which no further strategy is started on a frame;
+    /// `None` tries them all.
+    pub fn set_time_budget(&mut self, budget: Option<Duration>) {
+        self.budget = budget;
+    }
+
+    /// Finds and decodes every QR code in a frame. A frame without codes
+    /// gives an empty list; only a malformed frame is an error.
+    pub fn scan(&mut self, frame: &LumaFrame<'_>) -> Result<Vec<Code>, FrameError> {
+        self.scan_in(frame, None)
+    }
+
+    /// Like [`Scanner::scan`], searching only `crop` (corners are still in
+    /// frame pixels).
+    pub fn scan_in(&mut self, frame: &LumaFrame<'_>, crop: Option<Crop>) -> Result<Vec<Code>, FrameError> {
+        frame.validate()?;
+        let crop = crop.unwrap_or(Crop { x: 0, y: 0, width: frame.width, height: frame.height });
+        let inside = crop.x.checked_add(crop.width).is_some_and(|r| r <= frame.width)
+            && crop.y.checked_add(crop.height).is_some_and(|b| b <= frame.height);
+        if !inside {
+            return Err(FrameError::CropOutside { width: frame.width, height: frame.height });
+        }
+        let mut codes = Vec::new();
+        if crop.width < MIN_SIDE || crop.height < MIN_SIDE {
+            return Ok(codes);
+        }
+        let started = Instant::now();
+        let offset = crop.y * frame.stride + crop.x;
+        self.grey.copy_from(frame.data, offset, frame.stride, crop.width, crop.height);
+        self.bin_range = None;
+        self.half_range = None;
+        for (i, s) in STRATEGIES.iter().enumerate() {
+            if i > 0 && self.budget.is_some_and(|b| started.elapsed() > b) {
+                break;
+            }
+            if self.bin_range != Some(s.min_range) {
+                self.bin.compute(&self.grey, s.min_range);
+                self.bin_range = Some(s.min_range);
+            }
+            let scale = if s.half {
+                if self.grey.w / 2 < MIN_SIDE || self.grey.h / 2 < MIN_SIDE {
+                    continue;
+                }
+                if self.half_range != Some(s.min_range) {
+                    if self.half_range.is_none() {
+                        self.grey.halve_into(&mut self.half);
+                    }
+                    self.half_bin.compute(&self.half, s.min_range);
+                    self.half_range = Some(s.min_range);
+                }
+                let view = finder::View { bin: &self.half_bin, inverted: s.inverted };
+                finder::find_finders(view, row_step(self.half.h), &mut self.finders);
+                2.0
+            } else {
+                let view = finder::View { bin: &self.bin, inverted: s.inverted };
+                finder::find_finders(view, row_step(self.grey.h), &mut self.finders);
+                1.0
+            };
+            for f in &mut self.finders {
+                f.x *= scale;
+                f.y *= scale;
+                f.module *= scale;
+            }
+            let src = grid::Source { grey: &self.grey, bin: &self.bin, inverted: s.inverted };
+            read_all(src, &self.finders, &mut self.scratch, (crop.x, crop.y), &mut codes);
+            if !codes.is_empty() {
+                break;
+            }
+        }
+        Ok(codes)
+    }
+}
+
+/// Rows between finder scan lines: every second row of a camera frame.
+fn row_step(h: usize) -> usize {
+    (h / 300).clamp(1, 3)
+}
+
+/// Tries the most plausible trios of finder candidates, best first; each
+/// finder serves one symbol at most.
+fn read_all(
+    src: grid::Source<'_>,
+    finders: &[finder::Finder],
+    scratch: &mut grid::Scratch,
+    origin: (usize, usize),
+    codes: &mut Vec<Code>,
+) {
+    let mut order: Vec<usize> = (0..finders.len()).collect();
+    order.sort_by(|&a, &b| finders[b].count.cmp(&finders[a].count));
+    let confirmed = order.iter().filter(|&&i| finders[i].count >= 2).count();
+    order.truncate(if confirmed >= 3 { confirmed.min(MAX_CANDIDATES) } else { MAX_CANDIDATES });
+    let mut trios = Vec::new();
+    for (a, &i) in order.iter().enumerate() {
+        for (b, &j) in order.iter().enumerate().skip(a + 1) {
+            for &k in &order[b + 1..] {
+                if let Some(score) = grid::triple_score([&finders[i], &finders[j], &finders[k]]) {
+                    trios.push((score, [i, j, k]));
+                }
+            }
+        }
+    }
+    trios.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut used = vec![false; finders.len()];
+    for (_, t) in trios.into_iter().take(MAX_TRIES) {
+        if t.iter().any(|&i| used[i]) {
+            continue;
+        }
+        let Some(corners) = grid::read(src, t.map(|i| finders[i]), scratch) else { continue };
+        t.iter().for_each(|&i| used[i] = true);
+        if codes.iter().any(|c: &Code| c.bytes == scratch.bytes) {
+            continue;
+        }
+        let bytes = scratch.bytes.clone();
+        let text = String::from_utf8(bytes.clone()).ok();
+        let corners =
+            corners.map(|(x, y)| ((x + origin.0 as f32).round() as i32, (y + origin.1 as f32).round() as i32));
+        codes.push(Code { bytes, text, corners });
+    }
+}
+
+/// Finds and decodes every QR code in a frame with a fresh [`Scanner`]
+/// (a camera stream should keep one). A frame without codes gives an empty
+/// list; only a malformed frame is an error.
+pub fn scan(frame: &LumaFrame<'_>) -> Result<Vec<Code>, FrameError> {
+    Scanner::new().scan(frame)
 }
 
 #[cfg(test)]
