@@ -100,19 +100,30 @@ impl Binary {
         // The last block of a row or column overlaps its neighbour so that
         // every block is whole.
         let origin = |b: usize, limit: usize| (b * BLOCK).min(limit - BLOCK);
+        let (mut sum, mut min, mut max) = (vec![0u32; bw], vec![255u8; bw], vec![0u8; bw]);
         for by in 0..bh {
             let y0 = origin(by, h);
-            for bx in 0..bw {
-                let x0 = origin(bx, w);
-                let (mut sum, mut min, mut max) = (0u32, 255u8, 0u8);
-                for row in plane.px[y0 * w..].chunks(w).take(BLOCK) {
-                    for &p in &row[x0..x0 + BLOCK] {
-                        sum += p as u32;
-                        min = min.min(p);
-                        max = max.max(p);
+            sum.fill(0);
+            min.fill(255);
+            max.fill(0);
+            for row in plane.px[y0 * w..(y0 + BLOCK) * w].chunks_exact(w) {
+                for bx in 0..bw {
+                    let x0 = origin(bx, w);
+                    let px: &[u8; BLOCK] = row[x0..x0 + BLOCK].try_into().expect("a block is BLOCK pixels wide");
+                    let (mut s, mut lo, mut hi) = (0u32, 255u8, 0u8);
+                    for &p in px {
+                        s += p as u32;
+                        lo = lo.min(p);
+                        hi = hi.max(p);
                     }
+                    sum[bx] += s;
+                    min[bx] = min[bx].min(lo);
+                    max[bx] = max[bx].max(hi);
                 }
-                let mut avg = (sum / (BLOCK * BLOCK) as u32) as u8;
+            }
+            for bx in 0..bw {
+                let (min, max) = (min[bx], max[bx]);
+                let mut avg = (sum[bx] / (BLOCK * BLOCK) as u32) as u8;
                 if max - min <= min_range {
                     // Flat: the ground, most likely light. Take half the
                     // minimum unless the neighbours say the ground is darker.
@@ -131,24 +142,28 @@ impl Binary {
                 self.level[by * bw + bx] = avg;
             }
         }
+        let mut t_row = vec![0u8; bw];
         for by in 0..bh {
             let cy = by.clamp(2, bh.saturating_sub(3).max(2));
-            for bx in 0..bw {
+            for (bx, t) in t_row.iter_mut().enumerate() {
                 let cx = bx.clamp(2, bw.saturating_sub(3).max(2));
                 let (mut sum, mut n) = (0u32, 0u32);
                 for yy in cy.saturating_sub(2)..(cy + 3).min(bh) {
-                    for xx in cx.saturating_sub(2)..(cx + 3).min(bw) {
-                        sum += self.level[yy * bw + xx] as u32;
+                    for &l in &self.level[yy * bw + cx.saturating_sub(2)..yy * bw + (cx + 3).min(bw)] {
+                        sum += l as u32;
                         n += 1;
                     }
                 }
-                let t = (sum / n.max(1)) as u8;
-                self.threshold[by * bw + bx] = t;
-                let (x0, y0) = (origin(bx, w), origin(by, h));
-                for y in y0..y0 + BLOCK {
-                    let src = &plane.px[y * w + x0..][..BLOCK];
-                    let dst = &mut self.bits[y * w + x0..][..BLOCK];
-                    for (d, &p) in dst.iter_mut().zip(src) {
+                *t = (sum / n.max(1)) as u8;
+            }
+            self.threshold[by * bw..(by + 1) * bw].copy_from_slice(&t_row);
+            let y0 = origin(by, h);
+            for y in y0..y0 + BLOCK {
+                let src = &plane.px[y * w..(y + 1) * w];
+                let dst = &mut self.bits[y * w..(y + 1) * w];
+                for (bx, &t) in t_row.iter().enumerate() {
+                    let x0 = origin(bx, w);
+                    for (d, &p) in dst[x0..x0 + BLOCK].iter_mut().zip(&src[x0..x0 + BLOCK]) {
                         *d = (p <= t) as u8;
                     }
                 }

@@ -367,9 +367,104 @@ pub fn scan(frame: &LumaFrame<'_>) -> Result<Vec<Code>, FrameError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use qrcode::{Color, QrCode};
 
     fn frame(data: &[u8], width: usize, height: usize, stride: usize) -> Result<Vec<Code>, FrameError> {
         scan(&LumaFrame { data, width, height, stride })
+    }
+
+    /// `payload` as a QR code, `module` pixels per module, dark on light
+    /// (or light on dark), its top-left corner at (x0, y0) of a frame of
+    /// `h` rows `stride` apart.
+    fn render(
+        payload: &[u8],
+        module: usize,
+        inverted: bool,
+        (x0, y0): (usize, usize),
+        h: usize,
+        stride: usize,
+    ) -> Vec<u8> {
+        let code = QrCode::new(payload).expect("fits");
+        let n = code.width();
+        let colors = code.to_colors();
+        let (dark, light) = if inverted { (220, 40) } else { (30, 210) };
+        let mut px = vec![light; stride * h];
+        for y in 0..n * module {
+            for x in 0..n * module {
+                if colors[(y / module) * n + x / module] == Color::Dark {
+                    px[(y0 + y) * stride + x0 + x] = dark;
+                }
+            }
+        }
+        px
+    }
+
+    fn scanner() -> Scanner {
+        let mut s = Scanner::new();
+        s.set_time_budget(None);
+        s
+    }
+
+    #[test]
+    fn reads_a_code_with_its_corners() {
+        let text = "HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH-R6IOO6+IUKRG*I.I3BMJJ0IR3S:53KJ3T";
+        let px = render(text.as_bytes(), 3, false, (40, 30), 240, 333);
+        let codes = scanner().scan(&LumaFrame { data: &px, width: 320, height: 240, stride: 333 }).unwrap();
+        assert_eq!(codes.len(), 1);
+        assert_eq!(codes[0].text.as_deref(), Some(text));
+        let side = QrCode::new(text.as_bytes()).unwrap().width() as i32 * 3;
+        let want = [(40, 30), (40 + side, 30), (40 + side, 30 + side), (40, 30 + side)];
+        for (got, want) in codes[0].corners.iter().zip(want) {
+            assert!((got.0 - want.0).abs() <= 2 && (got.1 - want.1).abs() <= 2, "{got:?} vs {want:?}");
+        }
+    }
+
+    #[test]
+    fn binary_payloads_survive_byte_for_byte() {
+        let payload: Vec<u8> = (0..300u32).map(|i| (i * 151 % 256) as u8).collect();
+        let px = render(&payload, 3, false, (20, 20), 400, 400);
+        let codes = scanner().scan(&LumaFrame { data: &px, width: 400, height: 400, stride: 400 }).unwrap();
+        assert_eq!(codes.len(), 1);
+        assert_eq!(codes[0].bytes, payload);
+        assert_eq!(codes[0].text, None);
+    }
+
+    #[test]
+    fn reads_inverted_codes() {
+        let px = render(b"shc:/5676290952432060346029243740", 4, true, (30, 30), 200, 240);
+        let codes = scanner().scan(&LumaFrame { data: &px, width: 240, height: 200, stride: 240 }).unwrap();
+        assert_eq!(codes[0].text.as_deref(), Some("shc:/5676290952432060346029243740"));
+    }
+
+    #[test]
+    fn crops_search_part_of_the_frame_and_report_frame_corners() {
+        let px = render(b"HC1:CROPPED", 3, false, (150, 100), 240, 320);
+        let f = LumaFrame { data: &px, width: 320, height: 240, stride: 320 };
+        let mut s = scanner();
+        let inside = s.scan_in(&f, Some(Crop { x: 120, y: 80, width: 150, height: 150 })).unwrap();
+        assert_eq!(inside[0].text.as_deref(), Some("HC1:CROPPED"));
+        assert!((inside[0].corners[0].0 - 150).abs() <= 2, "{:?}", inside[0].corners);
+        assert_eq!(s.scan_in(&f, Some(Crop { x: 0, y: 0, width: 100, height: 100 })), Ok(vec![]));
+        assert_eq!(
+            s.scan_in(&f, Some(Crop { x: 300, y: 0, width: 100, height: 10 })),
+            Err(FrameError::CropOutside { width: 320, height: 240 })
+        );
+        assert!(s.scan_in(&f, Some(Crop { x: usize::MAX, y: 0, width: 2, height: 2 })).is_err());
+    }
+
+    #[test]
+    fn a_session_assembles_chunks_across_frames() {
+        let mut session = ScanSession::new();
+        session.scanner_mut().set_time_budget(None);
+        let mut submit = |payload: &str| {
+            let px = render(payload.as_bytes(), 3, false, (10, 10), 200, 200);
+            session.submit(&LumaFrame { data: &px, width: 200, height: 200, stride: 200 }).unwrap()
+        };
+        assert_eq!(submit("shc:/2/2/5678"), vec![SessionEvent::Progress { found: 1, total: 2 }]);
+        match submit("shc:/1/2/1234").as_slice() {
+            [SessionEvent::Payload(code)] => assert_eq!(code.text.as_deref(), Some("shc:/12345678")),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
@@ -378,9 +473,36 @@ mod tests {
         assert_eq!(frame(&[0; 10], 10, 1, 5), Err(FrameError::StrideTooSmall { width: 10, stride: 5 }));
         assert_eq!(frame(&[0; 10], 4, 4, 4), Err(FrameError::BufferTooShort { needed: 16, given: 10 }));
         assert!(matches!(frame(&[0; 1], 10_000, 10_000, 10_000), Err(FrameError::TooLarge { .. })));
+        // A stride that does not match the buffer (a 640-wide plane read
+        // with a 1024 stride) is too short, not a crash.
+        assert!(matches!(frame(&[0; 640 * 480], 640, 480, 1024), Err(FrameError::BufferTooShort { .. })));
         assert_eq!(frame(&[0], 1, 1, 1), Ok(vec![]));
         assert_eq!(frame(&[0; 64 * 64], 64, 64, 64), Ok(vec![]));
         // The last row may end at the width, not the stride.
         assert_eq!(frame(&[255; 8 * 3 + 4], 4, 4, 8), Ok(vec![]));
+    }
+
+    #[test]
+    fn frames_without_codes_find_nothing() {
+        let (w, h) = (640, 480);
+        let mut state = 0x2545_f491_u32;
+        let noise: Vec<u8> = (0..w * h)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                state as u8
+            })
+            .collect();
+        let mut s = scanner();
+        for data in [noise, vec![0; w * h], vec![255; w * h]] {
+            assert_eq!(s.scan(&LumaFrame { data: &data, width: w, height: h, stride: w }), Ok(vec![]));
+        }
+        // Stripes and checkerboards: runs everywhere, no symbol.
+        let stripes: Vec<u8> = (0..w * h).map(|i| if (i % w) / 3 % 2 == 0 { 0 } else { 255 }).collect();
+        let checker: Vec<u8> = (0..w * h).map(|i| if ((i % w) / 2 + (i / w) / 2) % 2 == 0 { 0 } else { 255 }).collect();
+        for data in [stripes, checker] {
+            assert_eq!(s.scan(&LumaFrame { data: &data, width: w, height: h, stride: w }), Ok(vec![]));
+        }
     }
 }
