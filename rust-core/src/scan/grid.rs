@@ -51,6 +51,9 @@ const ALIGNMENT: [&[u8]; 39] = [
     &[6, 30, 58, 86, 114, 142, 170],
 ];
 
+/// A module-grid point and the frame point it lies at.
+pub(super) type Pair = ((f32, f32), (f32, f32));
+
 /// A plane map from module coordinates (u, v) to frame pixels (x, y), fitted
 /// by least squares to any number (four or more) of point pairs.
 #[derive(Debug, Clone, Copy)]
@@ -64,7 +67,7 @@ pub(super) struct Perspective {
 
 impl Perspective {
     /// Fits the map to `pairs` of ((u, v), (x, y)); `dim` scales the grid side.
-    pub fn fit(pairs: &[((f32, f32), (f32, f32))], dim: f32) -> Option<Self> {
+    pub fn fit(pairs: &[Pair], dim: f32) -> Option<Self> {
         if pairs.len() < 4 {
             return None;
         }
@@ -114,8 +117,9 @@ fn solve(mut m: [[f64; 9]; 8]) -> Option<[f64; 8]> {
         for row in 0..8 {
             if row != col {
                 let f = m[row][col] / m[col][col];
-                for k in col..9 {
-                    m[row][k] -= f * m[col][k];
+                let pivot_row = m[col];
+                for (x, p) in m[row].iter_mut().zip(pivot_row).skip(col) {
+                    *x -= f * p;
                 }
             }
         }
@@ -141,7 +145,7 @@ pub(super) struct Source<'a> {
 
 /// Scratch buffers kept by the scanner.
 pub(super) struct Scratch {
-    pairs: Vec<((f32, f32), (f32, f32))>,
+    pairs: Vec<Pair>,
     modules: Vec<u8>,
     /// The grid as `quircs` decodes it (its bitmap fits version 40).
     code: Box<quircs::Code>,
@@ -319,8 +323,9 @@ fn read_version(src: Source<'_>, tl: Finder, tr: Finder, bl: Finder, version: us
         let mut cells: Vec<(usize, usize)> = Vec::new();
         for (i, _) in pos.iter().enumerate() {
             for (j, _) in pos.iter().enumerate() {
-                let corner = (i == 0 && j == 0) || (i == 0 && j == last) || (i == last && j == 0);
-                if !corner && !(i == last && j == last) {
+                // Three corners are finders, the fourth was searched above.
+                let corner = (i == 0 || i == last) && (j == 0 || j == last);
+                if !corner {
                     cells.push((i, j));
                 }
             }
