@@ -334,11 +334,13 @@ fn verify(
 fn scan(files: Vec<PathBuf>, json: bool) -> anyhow::Result<u8> {
     use base64::Engine as _;
     let mut found_any = false;
+    // One scanner for every file, as a camera stream keeps one.
+    let mut scanner = healthcert_core::scan::Scanner::new();
     for file in files {
         let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
         let luma = healthcert_cli::picture::luma(&bytes).with_context(|| format!("decoding {}", file.display()))?;
         let started = std::time::Instant::now();
-        let codes = healthcert_core::scan::scan(&luma.frame())?;
+        let codes = scanner.scan(&luma.frame())?;
         let decode_us = started.elapsed().as_micros();
         found_any |= !codes.is_empty();
         if json {

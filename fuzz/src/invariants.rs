@@ -329,7 +329,10 @@ pub fn scan(data: &[u8]) {
     let height = usize::from(u16::from_le_bytes([*h0, *h1]));
     let stride = width + usize::from(*extra % 8);
     let frame = LumaFrame { data: plane, width, height, stride };
-    let result = qr::scan(&frame);
+    // No time budget: the same frame must give the same codes.
+    let mut scanner = qr::Scanner::new();
+    scanner.set_time_budget(None);
+    let result = scanner.scan(&frame);
     match (&result, frame.validate()) {
         (Ok(_), Ok(())) => {}
         (Err(e), Err(v)) => assert_eq!(*e, v, "the error is the geometry's"),
@@ -358,8 +361,17 @@ pub fn scan(data: &[u8]) {
         for y in 0..height {
             copy[y * stride2..y * stride2 + width].copy_from_slice(&plane[y * stride..y * stride + width]);
         }
-        let again = qr::scan(&LumaFrame { data: &copy, width, height, stride: stride2 }).expect("valid geometry");
+        let again = scanner.scan(&LumaFrame { data: &copy, width, height, stride: stride2 }).expect("valid geometry");
         assert_eq!(again, codes, "row padding changed what was scanned");
+    }
+    // A crop chosen by the input: inside the frame it scans, outside it is
+    // an error, never a panic; its codes' corners are in frame pixels.
+    let (cx, cy) = (usize::from(*extra) % width.max(1), usize::from(*w1) % height.max(1));
+    let crop = qr::Crop { x: cx, y: cy, width: width - cx + usize::from(*h1 % 2), height: height - cy };
+    match scanner.scan_in(&frame, Some(crop)) {
+        Ok(found) => assert!(crop.x + crop.width <= width, "a crop past the edge scanned: {found:?}"),
+        Err(qr::FrameError::CropOutside { .. }) => assert!(crop.x + crop.width > width),
+        Err(e) => panic!("crop error {e:?} for a valid frame"),
     }
 }
 

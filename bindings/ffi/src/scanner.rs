@@ -39,18 +39,34 @@ pub struct ScanOutcome {
     pub verdict: Verdict,
 }
 
-/// Frames from a camera, one after another. A code that stays in view is
-/// verified once: later frames showing the same payload return nothing
-/// until another payload appears or [`ScanSession::reset`] is called.
+/// Chunks of a SMART Health Card found so far (`shc:/i/n/…` codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct ChunkProgress {
+    /// Distinct chunks found.
+    pub found: u32,
+    /// Chunks the card has.
+    pub total: u32,
+}
+
+/// Frames from a camera, one after another, through one scanner that keeps
+/// its buffers. A code that stays in view is verified once: later frames
+/// showing the same payload return nothing until another payload appears
+/// or [`ScanSession::reset`] is called. Chunked SMART Health Cards are
+/// assembled across frames ([`ScanSession::progress`] tells how far).
 #[derive(uniffi::Object)]
 pub struct ScanSession {
     verifier: Arc<Verifier>,
-    last: Mutex<Option<String>>,
+    state: Mutex<State>,
+}
+
+struct State {
+    session: scan::ScanSession,
+    last: Option<String>,
 }
 
 impl ScanSession {
     pub(crate) fn new(verifier: Arc<Verifier>) -> Self {
-        ScanSession { verifier, last: Mutex::new(None) }
+        ScanSession { verifier, state: Mutex::new(State { session: scan::ScanSession::new(), last: None }) }
     }
 }
 
@@ -65,19 +81,35 @@ impl ScanSession {
         height: u32,
         stride: u32,
     ) -> Result<Option<ScanOutcome>, HealthcertError> {
-        let codes = scan::scan(&frame_of(&luma, width, height, stride))?;
-        let Some(payload) = codes.into_iter().find_map(|c| c.text) else { return Ok(None) };
-        let mut last = self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if last.as_deref() == Some(payload.as_str()) {
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let events = state.session.submit(&frame_of(&luma, width, height, stride))?;
+        let Some(payload) = events.into_iter().find_map(|e| match e {
+            scan::SessionEvent::Payload(code) => code.text,
+            _ => None,
+        }) else {
+            return Ok(None);
+        };
+        if state.last.as_deref() == Some(payload.as_str()) {
             return Ok(None);
         }
         let verdict = self.verifier.verify_with(&payload, &SystemClock)?;
-        *last = Some(payload.clone());
+        state.last = Some(payload.clone());
         Ok(Some(ScanOutcome { payload, verdict }))
     }
 
-    /// Forgets the last payload, so that it is verified again when seen.
+    /// Chunks found and expected while a chunked SMART Health Card is
+    /// being assembled ("2 of 3"), else nothing.
+    pub fn progress(&self) -> Option<ChunkProgress> {
+        let state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (found, total) = state.session.progress()?;
+        Some(ChunkProgress { found: found as u32, total: total as u32 })
+    }
+
+    /// Forgets the last payload, so that it is verified again when seen,
+    /// and any chunks found.
     pub fn reset(&self) {
-        *self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        state.last = None;
+        state.session.reset();
     }
 }

@@ -907,14 +907,23 @@ public func FfiConverterTypeHttpTransport_lower(_ value: HttpTransport) -> UInt6
 
 
 /**
- * Frames from a camera, one after another. A code that stays in view is
- * verified once: later frames showing the same payload return nothing
- * until another payload appears or [`ScanSession::reset`] is called.
+ * Frames from a camera, one after another, through one scanner that keeps
+ * its buffers. A code that stays in view is verified once: later frames
+ * showing the same payload return nothing until another payload appears
+ * or [`ScanSession::reset`] is called. Chunked SMART Health Cards are
+ * assembled across frames ([`ScanSession::progress`] tells how far).
  */
 public protocol ScanSessionProtocol: AnyObject, Sendable {
     
     /**
-     * Forgets the last payload, so that it is verified again when seen.
+     * Chunks found and expected while a chunked SMART Health Card is
+     * being assembled ("2 of 3"), else nothing.
+     */
+    func progress()  -> ChunkProgress?
+    
+    /**
+     * Forgets the last payload, so that it is verified again when seen,
+     * and any chunks found.
      */
     func reset() 
     
@@ -926,9 +935,11 @@ public protocol ScanSessionProtocol: AnyObject, Sendable {
     
 }
 /**
- * Frames from a camera, one after another. A code that stays in view is
- * verified once: later frames showing the same payload return nothing
- * until another payload appears or [`ScanSession::reset`] is called.
+ * Frames from a camera, one after another, through one scanner that keeps
+ * its buffers. A code that stays in view is verified once: later frames
+ * showing the same payload return nothing until another payload appears
+ * or [`ScanSession::reset`] is called. Chunked SMART Health Cards are
+ * assembled across frames ([`ScanSession::progress`] tells how far).
  */
 open class ScanSession: ScanSessionProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -984,7 +995,21 @@ open class ScanSession: ScanSessionProtocol, @unchecked Sendable {
 
     
     /**
-     * Forgets the last payload, so that it is verified again when seen.
+     * Chunks found and expected while a chunked SMART Health Card is
+     * being assembled ("2 of 3"), else nothing.
+     */
+open func progress() -> ChunkProgress?  {
+    return try!  FfiConverterOptionTypeChunkProgress.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_healthcert_ffi_fn_method_scansession_progress(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Forgets the last payload, so that it is verified again when seen,
+     * and any chunks found.
      */
 open func reset()  {try! rustCall() {
         uniffiCallStatus in
@@ -1654,6 +1679,75 @@ public func FfiConverterTypeCheckResult_lift(_ buf: RustBuffer) throws -> CheckR
 #endif
 public func FfiConverterTypeCheckResult_lower(_ value: CheckResult) -> RustBuffer {
     return FfiConverterTypeCheckResult.lower(value)
+}
+
+
+/**
+ * Chunks of a SMART Health Card found so far (`shc:/i/n/…` codes).
+ */
+public struct ChunkProgress: Equatable, Hashable {
+    /**
+     * Distinct chunks found.
+     */
+    public var found: UInt32
+    /**
+     * Chunks the card has.
+     */
+    public var total: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Distinct chunks found.
+         */found: UInt32, 
+        /**
+         * Chunks the card has.
+         */total: UInt32) {
+        self.found = found
+        self.total = total
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChunkProgress: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChunkProgress: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChunkProgress {
+        return
+            try ChunkProgress(
+                found: FfiConverterUInt32.read(from: &buf), 
+                total: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChunkProgress, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.found, into: &buf)
+        FfiConverterUInt32.write(value.total, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChunkProgress_lift(_ buf: RustBuffer) throws -> ChunkProgress {
+    return try FfiConverterTypeChunkProgress.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChunkProgress_lower(_ value: ChunkProgress) -> RustBuffer {
+    return FfiConverterTypeChunkProgress.lower(value)
 }
 
 
@@ -4937,6 +5031,30 @@ fileprivate struct FfiConverterOptionTypeSyncProgress: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeSyncProgress.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeChunkProgress: FfiConverterRustBuffer {
+    typealias SwiftType = ChunkProgress?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeChunkProgress.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeChunkProgress.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

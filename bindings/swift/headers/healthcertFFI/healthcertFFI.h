@@ -284,6 +284,11 @@ uint64_t uniffi_healthcert_ffi_fn_clone_scansession(uint64_t handle, RustCallSta
 void uniffi_healthcert_ffi_fn_free_scansession(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_SCANSESSION_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_SCANSESSION_PROGRESS
+RustBuffer uniffi_healthcert_ffi_fn_method_scansession_progress(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_SCANSESSION_RESET
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_SCANSESSION_RESET
 void uniffi_healthcert_ffi_fn_method_scansession_reset(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -657,6 +662,12 @@ void ffi_healthcert_ffi_rust_future_complete_void(uint64_t handle, RustCallStatu
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_FUNC_SCAN_FRAME
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_FUNC_SCAN_FRAME
 uint16_t uniffi_healthcert_ffi_checksum_func_scan_frame(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_SCANSESSION_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_SCANSESSION_PROGRESS
+uint16_t uniffi_healthcert_ffi_checksum_method_scansession_progress(void
     
 );
 #endif

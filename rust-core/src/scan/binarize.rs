@@ -1,0 +1,215 @@
+//! Grey planes and their binarisation by local thresholds.
+//!
+//! The threshold of each 8×8 block is the mean of the 5×5 blocks around it
+//! (the "hybrid" binariser of ZXing): a shadow, a glare spot or a gradient
+//! across the code moves the threshold with it. Blocks whose range is below
+//! a minimum contrast are taken as flat ground and borrow their neighbours'
+//! level, so that flat areas do not turn into noise; the minimum is lowered
+//! on a retry for faded codes.
+
+/// Side of a threshold block, in pixels.
+pub(super) const BLOCK: usize = 8;
+
+/// A grey plane owned by the scanner (its buffer is reused across frames).
+#[derive(Default)]
+pub(super) struct Plane {
+    pub w: usize,
+    pub h: usize,
+    pub px: Vec<u8>,
+}
+
+impl Plane {
+    /// Copies `h` rows of `w` pixels, `stride` apart, from `data` at `offset`.
+    pub fn copy_from(&mut self, data: &[u8], offset: usize, stride: usize, w: usize, h: usize) {
+        self.w = w;
+        self.h = h;
+        self.px.clear();
+        self.px.reserve(w * h);
+        for y in 0..h {
+            let start = offset + y * stride;
+            self.px.extend_from_slice(&data[start..start + w]);
+        }
+    }
+
+    /// This plane at half the size, each pixel the mean of a 2×2 square.
+    pub fn halve_into(&self, out: &mut Plane) {
+        let (w, h) = (self.w / 2, self.h / 2);
+        out.w = w;
+        out.h = h;
+        out.px.clear();
+        out.px.reserve(w * h);
+        for y in 0..h {
+            let r0 = &self.px[2 * y * self.w..][..2 * w];
+            let r1 = &self.px[(2 * y + 1) * self.w..][..2 * w];
+            out.px.extend(
+                r0.chunks_exact(2)
+                    .zip(r1.chunks_exact(2))
+                    .map(|(a, b)| ((a[0] as u16 + a[1] as u16 + b[0] as u16 + b[1] as u16 + 2) / 4) as u8),
+            );
+        }
+    }
+
+    /// The value at (x, y), interpolated between the four pixels around it.
+    pub fn bilinear(&self, x: f32, y: f32) -> f32 {
+        let x = x.clamp(0.0, (self.w - 1) as f32);
+        let y = y.clamp(0.0, (self.h - 1) as f32);
+        let (x0, y0) = (x as usize, y as usize);
+        let (x1, y1) = ((x0 + 1).min(self.w - 1), (y0 + 1).min(self.h - 1));
+        let (fx, fy) = (x - x0 as f32, y - y0 as f32);
+        let p = |xx: usize, yy: usize| self.px[yy * self.w + xx] as f32;
+        let top = p(x0, y0) + (p(x1, y0) - p(x0, y0)) * fx;
+        let bottom = p(x0, y1) + (p(x1, y1) - p(x0, y1)) * fx;
+        top + (bottom - top) * fy
+    }
+}
+
+/// A binarised plane: one byte per pixel, 1 for dark, and the threshold of
+/// every block (to classify samples taken from the grey plane).
+#[derive(Default)]
+pub(super) struct Binary {
+    pub w: usize,
+    pub h: usize,
+    pub bits: Vec<u8>,
+    /// Blocks per row and per column.
+    bw: usize,
+    bh: usize,
+    /// Per block: its level (scratch), then its threshold.
+    level: Vec<u8>,
+    pub threshold: Vec<u8>,
+}
+
+impl Binary {
+    /// Binarises `plane`; blocks with a range (max − min) of `min_range` or
+    /// less count as flat.
+    pub fn compute(&mut self, plane: &Plane, min_range: u8) {
+        let (w, h) = (plane.w, plane.h);
+        self.w = w;
+        self.h = h;
+        self.bits.clear();
+        self.bits.resize(w * h, 0);
+        if w < BLOCK || h < BLOCK {
+            return;
+        }
+        let (bw, bh) = (w.div_ceil(BLOCK), h.div_ceil(BLOCK));
+        self.bw = bw;
+        self.bh = bh;
+        self.level.clear();
+        self.level.resize(bw * bh, 0);
+        self.threshold.clear();
+        self.threshold.resize(bw * bh, 0);
+        // The last block of a row or column overlaps its neighbour so that
+        // every block is whole.
+        let origin = |b: usize, limit: usize| (b * BLOCK).min(limit - BLOCK);
+        let (mut sum, mut min, mut max) = (vec![0u32; bw], vec![255u8; bw], vec![0u8; bw]);
+        for by in 0..bh {
+            let y0 = origin(by, h);
+            sum.fill(0);
+            min.fill(255);
+            max.fill(0);
+            for row in plane.px[y0 * w..(y0 + BLOCK) * w].chunks_exact(w) {
+                for bx in 0..bw {
+                    let x0 = origin(bx, w);
+                    let px: &[u8; BLOCK] = row[x0..x0 + BLOCK].try_into().expect("a block is BLOCK pixels wide");
+                    let (mut s, mut lo, mut hi) = (0u32, 255u8, 0u8);
+                    for &p in px {
+                        s += p as u32;
+                        lo = lo.min(p);
+                        hi = hi.max(p);
+                    }
+                    sum[bx] += s;
+                    min[bx] = min[bx].min(lo);
+                    max[bx] = max[bx].max(hi);
+                }
+            }
+            for bx in 0..bw {
+                let (min, max) = (min[bx], max[bx]);
+                let mut avg = (sum[bx] / (BLOCK * BLOCK) as u32) as u8;
+                if max - min <= min_range {
+                    // Flat: the ground, most likely light. Take half the
+                    // minimum unless the neighbours say the ground is darker.
+                    avg = min / 2;
+                    if by > 0 && bx > 0 {
+                        let l = &self.level;
+                        let n = (l[(by - 1) * bw + bx] as u32
+                            + 2 * l[by * bw + bx - 1] as u32
+                            + l[(by - 1) * bw + bx - 1] as u32)
+                            / 4;
+                        if (min as u32) < n {
+                            avg = n as u8;
+                        }
+                    }
+                }
+                self.level[by * bw + bx] = avg;
+            }
+        }
+        let mut t_row = vec![0u8; bw];
+        for by in 0..bh {
+            let cy = by.clamp(2, bh.saturating_sub(3).max(2));
+            for (bx, t) in t_row.iter_mut().enumerate() {
+                let cx = bx.clamp(2, bw.saturating_sub(3).max(2));
+                let (mut sum, mut n) = (0u32, 0u32);
+                for yy in cy.saturating_sub(2)..(cy + 3).min(bh) {
+                    for &l in &self.level[yy * bw + cx.saturating_sub(2)..yy * bw + (cx + 3).min(bw)] {
+                        sum += l as u32;
+                        n += 1;
+                    }
+                }
+                *t = (sum / n.max(1)) as u8;
+            }
+            self.threshold[by * bw..(by + 1) * bw].copy_from_slice(&t_row);
+            let y0 = origin(by, h);
+            for y in y0..y0 + BLOCK {
+                let src = &plane.px[y * w..(y + 1) * w];
+                let dst = &mut self.bits[y * w..(y + 1) * w];
+                for (bx, &t) in t_row.iter().enumerate() {
+                    let x0 = origin(bx, w);
+                    for (d, &p) in dst[x0..x0 + BLOCK].iter_mut().zip(&src[x0..x0 + BLOCK]) {
+                        *d = (p <= t) as u8;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The threshold that applies at (x, y).
+    pub fn threshold_at(&self, x: f32, y: f32) -> f32 {
+        if self.threshold.is_empty() {
+            return 128.0;
+        }
+        let bx = ((x.max(0.0) as usize) / BLOCK).min(self.bw - 1);
+        let by = ((y.max(0.0) as usize) / BLOCK).min(self.bh - 1);
+        self.threshold[by * self.bw + bx] as f32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gradient_does_not_swallow_the_pattern() {
+        // Dark and light columns of 4 pixels under a strong left-to-right gradient.
+        let (w, h) = (64, 32);
+        let mut plane = Plane { w, h, px: vec![0; w * h] };
+        for y in 0..h {
+            for x in 0..w {
+                let light = 60 + x as u32 * 3;
+                let v = if (x / 4) % 2 == 0 { light / 3 } else { light };
+                plane.px[y * w + x] = v as u8;
+            }
+        }
+        let mut bin = Binary::default();
+        bin.compute(&plane, 24);
+        for x in 8..56 {
+            assert_eq!(bin.bits[16 * w + x], ((x / 4) % 2 == 0) as u8, "column {x}");
+        }
+    }
+
+    #[test]
+    fn halving_averages() {
+        let plane = Plane { w: 4, h: 2, px: vec![0, 4, 8, 8, 0, 4, 8, 8] };
+        let mut half = Plane::default();
+        plane.halve_into(&mut half);
+        assert_eq!((half.w, half.h, half.px.as_slice()), (2, 1, &[2u8, 8][..]));
+    }
+}

@@ -1,0 +1,271 @@
+//! Finder patterns (the three 7×7 corner squares) and alignment patterns
+//! (the 5×5 squares of versions 2 and up) in a binarised plane.
+//!
+//! Finders are found as ZXing finds them: rows are scanned for runs of
+//! dark, light, dark, light, dark in the ratio 1:1:3:1:1, each hit is
+//! confirmed by the same ratio down the column and again along the row
+//! through the centre, and hits within a module of each other are merged.
+
+use super::binarize::Binary;
+
+/// A finder pattern candidate in detection-plane pixels.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Finder {
+    pub x: f32,
+    pub y: f32,
+    /// Estimated module size in pixels.
+    pub module: f32,
+    /// How many scan lines confirmed it.
+    pub count: u32,
+}
+
+/// Reads a binary plane with a polarity: `inverted` reads light as dark.
+#[derive(Clone, Copy)]
+pub(super) struct View<'a> {
+    pub bin: &'a Binary,
+    pub inverted: bool,
+}
+
+impl View<'_> {
+    #[inline]
+    fn dark(&self, x: usize, y: usize) -> bool {
+        (self.bin.bits[y * self.bin.w + x] ^ self.inverted as u8) == 1
+    }
+
+    /// Whether (x, y), rounded, is inside the plane and dark.
+    #[inline]
+    pub fn dark_at(&self, x: f32, y: f32) -> bool {
+        x >= 0.0
+            && y >= 0.0
+            && (x as usize) < self.bin.w
+            && (y as usize) < self.bin.h
+            && self.dark(x as usize, y as usize)
+    }
+}
+
+/// Whether five run lengths are in the ratio 1:1:3:1:1 (each within half a
+/// module, `slack` times that for the centre).
+fn is_finder(counts: &[u32; 5], slack: f32) -> bool {
+    let total: u32 = counts.iter().sum();
+    if total < 7 || counts.contains(&0) {
+        return false;
+    }
+    let module = total as f32 / 7.0;
+    let var = module * 0.5 * slack;
+    let near = |c: u32, n: f32| (module * n - c as f32).abs() < var * n;
+    near(counts[0], 1.0) && near(counts[1], 1.0) && near(counts[2], 3.0) && near(counts[3], 1.0) && near(counts[4], 1.0)
+}
+
+fn center_from_end(counts: &[u32; 5], end: usize) -> f32 {
+    end as f32 - counts[4] as f32 - counts[3] as f32 - counts[2] as f32 / 2.0
+}
+
+/// Scans `view` for finder patterns, every `step` rows, into `out`.
+pub(super) fn find_finders(view: View<'_>, step: usize, out: &mut Vec<Finder>) {
+    out.clear();
+    let (w, h) = (view.bin.w, view.bin.h);
+    let mut y = step / 2;
+    while y < h {
+        let row = &view.bin.bits[y * w..(y + 1) * w];
+        let inv = view.inverted as u8;
+        let mut counts = [0u32; 5];
+        let mut state = 0usize;
+        for (x, &b) in row.iter().enumerate() {
+            let dark = (b ^ inv) == 1;
+            if dark {
+                if state & 1 == 1 {
+                    state += 1;
+                }
+                counts[state] += 1;
+            } else if state & 1 == 0 {
+                if state == 4 {
+                    if is_finder(&counts, 1.0) {
+                        handle_candidate(view, &counts, x, y, out);
+                    }
+                    counts = [counts[2], counts[3], counts[4], 1, 0];
+                    state = 3;
+                } else {
+                    state += 1;
+                    counts[state] += 1;
+                }
+            } else {
+                counts[state] += 1;
+            }
+        }
+        if state == 4 && is_finder(&counts, 1.0) {
+            handle_candidate(view, &counts, w, y, out);
+        }
+        y += step;
+    }
+}
+
+fn handle_candidate(view: View<'_>, counts: &[u32; 5], end: usize, y: usize, out: &mut Vec<Finder>) {
+    let total: u32 = counts.iter().sum();
+    let cx = center_from_end(counts, end);
+    let Some(cy) = cross_check(view, cx as usize, y, counts[2] * 2, total, true) else { return };
+    let Some((cx, total_h)) = cross_check_len(view, cx as usize, cy as usize, counts[2] * 2, total, false) else {
+        return;
+    };
+    let module = total_h as f32 / 7.0;
+    for f in out.iter_mut() {
+        if (f.x - cx).abs() <= module && (f.y - cy).abs() <= module && (f.module - module).abs() <= f.module.max(1.0) {
+            let n = f.count as f32;
+            f.x = (f.x * n + cx) / (n + 1.0);
+            f.y = (f.y * n + cy) / (n + 1.0);
+            f.module = (f.module * n + module) / (n + 1.0);
+            f.count += 1;
+            return;
+        }
+    }
+    if out.len() < 256 {
+        out.push(Finder { x: cx, y: cy, module, count: 1 });
+    }
+}
+
+fn cross_check(view: View<'_>, x: usize, y: usize, max: u32, total: u32, vertical: bool) -> Option<f32> {
+    cross_check_len(view, x, y, max, total, vertical).map(|(c, _)| c)
+}
+
+/// Runs out from (x, y) along a column (`vertical`) or row, and when the
+/// runs read 1:1:3:1:1 with about the expected total returns the centre
+/// along that line and the total length.
+fn cross_check_len(view: View<'_>, x: usize, y: usize, max: u32, total: u32, vertical: bool) -> Option<(f32, u32)> {
+    let (len, pos) = if vertical { (view.bin.h, y) } else { (view.bin.w, x) };
+    let at = |i: usize| if vertical { view.dark(x, i) } else { view.dark(i, y) };
+    let mut c = [0u32; 5];
+    if !at(pos) {
+        return None;
+    }
+    // Backwards: centre, light, dark.
+    let mut i = pos as isize;
+    while i >= 0 && at(i as usize) {
+        c[2] += 1;
+        i -= 1;
+    }
+    while i >= 0 && !at(i as usize) && c[1] <= max {
+        c[1] += 1;
+        i -= 1;
+    }
+    if i < 0 || c[1] > max {
+        return None;
+    }
+    while i >= 0 && at(i as usize) && c[0] <= max {
+        c[0] += 1;
+        i -= 1;
+    }
+    if c[0] > max {
+        return None;
+    }
+    // Forwards.
+    let mut j = pos + 1;
+    while j < len && at(j) {
+        c[2] += 1;
+        j += 1;
+    }
+    while j < len && !at(j) && c[3] <= max {
+        c[3] += 1;
+        j += 1;
+    }
+    if j == len || c[3] > max {
+        return None;
+    }
+    while j < len && at(j) && c[4] <= max {
+        c[4] += 1;
+        j += 1;
+    }
+    if c[4] > max {
+        return None;
+    }
+    let sum: u32 = c.iter().sum();
+    if 5 * sum.abs_diff(total) >= 3 * total {
+        return None;
+    }
+    is_finder(&c, 1.2).then(|| (center_from_end(&c, j), sum))
+}
+
+/// Looks for an alignment pattern's centre (a dark module in a light ring
+/// in a dark ring) within `radius` pixels of (ex, ey), the closest first.
+pub(super) fn find_alignment(view: View<'_>, ex: f32, ey: f32, module: f32, radius: f32) -> Option<(f32, f32)> {
+    let (w, h) = (view.bin.w as isize, view.bin.h as isize);
+    let r = radius.ceil() as isize;
+    let (cx, cy) = (ex.round() as isize, ey.round() as isize);
+    let mut best: Option<(f32, f32, f32)> = None;
+    let max = (module * 2.0).ceil() as u32 + 1;
+    // Rows from the estimate outwards.
+    for k in 0..=2 * r {
+        let dy = if k % 2 == 0 { k / 2 } else { -(k / 2 + 1) };
+        let y = cy + dy;
+        if y < 0 || y >= h || dy.abs() > r {
+            continue;
+        }
+        let x0 = (cx - r).max(0);
+        let x1 = (cx + r).min(w - 1);
+        let mut x = x0;
+        while x <= x1 {
+            if !view.dark(x as usize, y as usize) {
+                x += 1;
+                continue;
+            }
+            // A dark run from x: its length and the light runs either side.
+            let start = x;
+            while x <= x1 && view.dark(x as usize, y as usize) {
+                x += 1;
+            }
+            let run = (x - start) as f32;
+            if run > module * 1.6 || run < module * 0.4 {
+                continue;
+            }
+            let mid = (start as f32 + x as f32) / 2.0;
+            if let Some(fy) = alignment_cross(view, mid as usize, y as usize, max, module, true)
+                && let Some(fx) = alignment_cross(view, mid as usize, fy as usize, max, module, false)
+            {
+                let d = (fx - ex).powi(2) + (fy - ey).powi(2);
+                if best.is_none_or(|b| d < b.2) {
+                    best = Some((fx, fy, d));
+                }
+            }
+        }
+        if best.is_some() && dy.abs() as f32 > module * 2.0 {
+            break;
+        }
+    }
+    best.map(|(x, y, _)| (x, y))
+}
+
+/// Along a column or row through a dark module: light, dark centre, light,
+/// each about one module; returns the centre along the line.
+fn alignment_cross(view: View<'_>, x: usize, y: usize, max: u32, module: f32, vertical: bool) -> Option<f32> {
+    let (len, pos) = if vertical { (view.bin.h, y) } else { (view.bin.w, x) };
+    let at = |i: usize| if vertical { view.dark(x, i) } else { view.dark(i, y) };
+    if !at(pos) {
+        return None;
+    }
+    let (mut a, mut b, mut c) = (0u32, 0u32, 0u32);
+    let mut i = pos as isize;
+    while i >= 0 && at(i as usize) && b <= max {
+        b += 1;
+        i -= 1;
+    }
+    while i >= 0 && !at(i as usize) && a <= max {
+        a += 1;
+        i -= 1;
+    }
+    // The outer dark ring must follow.
+    if i < 0 || a > max || !at(i as usize) {
+        return None;
+    }
+    let mut j = pos + 1;
+    while j < len && at(j) && b <= max {
+        b += 1;
+        j += 1;
+    }
+    while j < len && !at(j) && c <= max {
+        c += 1;
+        j += 1;
+    }
+    if j >= len || c > max || !at(j) {
+        return None;
+    }
+    let ok = |n: u32| (n as f32 - module).abs() < module * 0.7;
+    (ok(a) && ok(b) && ok(c)).then(|| j as f32 - c as f32 - b as f32 / 2.0)
+}

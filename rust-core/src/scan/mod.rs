@@ -1,0 +1,508 @@
+//! Reading QR codes from camera frames.
+//!
+//! A frame is a luma (Y) plane: one byte per pixel, rows `stride` bytes
+//! apart, as Android's `ImageAnalysis` and iOS's bi-planar YUV buffers hand
+//! it over. A [`Scanner`] keeps its buffers from frame to frame and, within
+//! a time budget, tries one strategy after another until a code reads:
+//!
+//! 1. local-threshold binarisation (8×8 blocks, each against the mean of
+//!    the 5×5 blocks around it: shadows, glare and gradients move the
+//!    threshold with them), finder patterns searched at full resolution;
+//! 2. the same, light and dark swapped (inverted codes, dark-mode screens);
+//! 3. finders searched at half resolution (large modules, blur, noise);
+//! 4. a lower contrast floor in the binarisation (faded print, dim screens),
+//!    both polarities.
+//!
+//! For each plausible trio of finder patterns the symbol's size is
+//! estimated, a perspective map from the module grid to the frame is fitted
+//! and refined on every alignment pattern found, the modules are sampled
+//! from the grey plane against the local thresholds, and `quircs` decodes
+//! the grid (format, Reed–Solomon, segments). Every code's payload is returned
+//! as raw bytes (byte-mode payloads such as DIVOC's zip survive intact) and
+//! as text when it is UTF-8, with its corners.
+
+mod binarize;
+mod finder;
+mod grid;
+mod session;
+
+pub use session::{ChunkProgress, MAX_CHUNKS, ScanSession, SessionEvent, ShcChunks};
+
+use std::time::{Duration, Instant};
+
+use std::fmt;
+
+/// Largest frame accepted, in pixels (a 48-megapixel still; camera preview
+/// frames are 1–8 megapixels).
+pub const MAX_PIXELS: usize = 48_000_000;
+
+/// A borrowed luma plane.
+#[derive(Clone, Copy)]
+pub struct LumaFrame<'a> {
+    /// The plane: `height` rows of `stride` bytes, the first `width` of each
+    /// being pixels (the last row may be exactly `width` long).
+    pub data: &'a [u8],
+    /// Pixels per row.
+    pub width: usize,
+    /// Rows.
+    pub height: usize,
+    /// Bytes from the start of one row to the next.
+    pub stride: usize,
+}
+
+impl fmt::Debug for LumaFrame<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LumaFrame {}x{} stride {} ({} bytes)", self.width, self.height, self.stride, self.data.len())
+    }
+}
+
+/// Why a frame cannot be scanned (a caller's mistake, not "no code found").
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FrameError {
+    /// Width or height is zero.
+    Empty,
+    /// The stride is smaller than the width.
+    StrideTooSmall {
+        /// Pixels per row.
+        width: usize,
+        /// Bytes per row given.
+        stride: usize,
+    },
+    /// The buffer is shorter than the geometry says.
+    BufferTooShort {
+        /// Bytes needed.
+        needed: usize,
+        /// Bytes given.
+        given: usize,
+    },
+    /// More pixels than [`MAX_PIXELS`].
+    TooLarge {
+        /// Pixels in the frame.
+        pixels: usize,
+    },
+    /// The crop rectangle reaches outside the frame.
+    CropOutside {
+        /// Frame width.
+        width: usize,
+        /// Frame height.
+        height: usize,
+    },
+}
+
+impl fmt::Display for FrameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FrameError::Empty => f.write_str("the frame has no pixels"),
+            FrameError::StrideTooSmall { width, stride } => {
+                write!(f, "row stride {stride} is smaller than the width {width}")
+            }
+            FrameError::BufferTooShort { needed, given } => {
+                write!(f, "the frame needs {needed} bytes but the buffer holds {given}")
+            }
+            FrameError::TooLarge { pixels } => write!(f, "{pixels} pixels is more than the {MAX_PIXELS} limit"),
+            FrameError::CropOutside { width, height } => {
+                write!(f, "the crop rectangle reaches outside the {width}x{height} frame")
+            }
+        }
+    }
+}
+
+impl std::error::Error for FrameError {}
+
+/// One QR code found in a frame.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Code {
+    /// The payload, byte for byte.
+    pub bytes: Vec<u8>,
+    /// The payload as text, when it is UTF-8.
+    pub text: Option<String>,
+    /// The code's corners in frame pixels (top-left, top-right,
+    /// bottom-right, bottom-left of the symbol).
+    pub corners: [(i32, i32); 4],
+}
+
+impl fmt::Debug for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The payload is a certificate: personal data.
+        write!(f, "Code {{ {} bytes, corners: {:?} }}", self.bytes.len(), self.corners)
+    }
+}
+
+impl<'a> LumaFrame<'a> {
+    /// Checks the geometry against the buffer.
+    pub fn validate(&self) -> Result<(), FrameError> {
+        if self.width == 0 || self.height == 0 {
+            return Err(FrameError::Empty);
+        }
+        if self.stride < self.width {
+            return Err(FrameError::StrideTooSmall { width: self.width, stride: self.stride });
+        }
+        let pixels = self.width.saturating_mul(self.height);
+        if pixels > MAX_PIXELS {
+            return Err(FrameError::TooLarge { pixels });
+        }
+        let needed = self.stride.saturating_mul(self.height - 1).saturating_add(self.width);
+        if self.data.len() < needed {
+            return Err(FrameError::BufferTooShort { needed, given: self.data.len() });
+        }
+        Ok(())
+    }
+}
+
+/// A rectangle of a frame, in pixels: the part to search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Crop {
+    /// Left edge.
+    pub x: usize,
+    /// Top edge.
+    pub y: usize,
+    /// Width.
+    pub width: usize,
+    /// Height.
+    pub height: usize,
+}
+
+/// Smallest side, in pixels, that can hold a QR code (version 1 has 21
+/// modules); a smaller frame or crop has no code.
+const MIN_SIDE: usize = 21;
+
+/// The time a [`Scanner`] spends on one frame by default before it stops
+/// trying further strategies (the first strategy always runs to its end).
+pub const DEFAULT_BUDGET: Duration = Duration::from_millis(150);
+
+/// Most finder-pattern trios tried per strategy.
+const MAX_TRIES: usize = 40;
+/// Most finder candidates considered per strategy (the best confirmed).
+const MAX_CANDIDATES: usize = 16;
+
+/// One way of looking at a frame.
+struct Strategy {
+    /// Finders searched at half resolution.
+    half: bool,
+    /// Light modules on a dark ground.
+    inverted: bool,
+    /// Contrast floor of the binarisation (block range at or below: flat).
+    min_range: u8,
+}
+
+const STRATEGIES: [Strategy; 6] = [
+    Strategy { half: false, inverted: false, min_range: 24 },
+    Strategy { half: false, inverted: true, min_range: 24 },
+    Strategy { half: true, inverted: false, min_range: 24 },
+    Strategy { half: true, inverted: true, min_range: 24 },
+    Strategy { half: false, inverted: false, min_range: 6 },
+    Strategy { half: false, inverted: true, min_range: 6 },
+];
+
+/// Finds and decodes QR codes in frames, keeping its buffers from one frame
+/// to the next (make one per camera stream).
+pub struct Scanner {
+    budget: Option<Duration>,
+    grey: binarize::Plane,
+    bin: binarize::Binary,
+    bin_range: Option<u8>,
+    half: binarize::Plane,
+    half_bin: binarize::Binary,
+    half_range: Option<u8>,
+    finders: Vec<finder::Finder>,
+    scratch: grid::Scratch,
+}
+
+impl Default for Scanner {
+    fn default() -> Self {
+        Scanner::new()
+    }
+}
+
+impl fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Scanner {{ budget: {:?} }}", self.budget)
+    }
+}
+
+impl Scanner {
+    /// A scanner with the [`DEFAULT_BUDGET`].
+    pub fn new() -> Self {
+        Scanner {
+            budget: Some(DEFAULT_BUDGET),
+            grey: Default::default(),
+            bin: Default::default(),
+            bin_range: None,
+            half: Default::default(),
+            half_bin: Default::default(),
+            half_range: None,
+            finders: Vec::new(),
+            scratch: Default::default(),
+        }
+    }
+
+    /// Sets the time after which no further strategy is started on a frame;
+    /// `None` tries them all.
+    pub fn set_time_budget(&mut self, budget: Option<Duration>) {
+        self.budget = budget;
+    }
+
+    /// Finds and decodes every QR code in a frame. A frame without codes
+    /// gives an empty list; only a malformed frame is an error.
+    pub fn scan(&mut self, frame: &LumaFrame<'_>) -> Result<Vec<Code>, FrameError> {
+        self.scan_in(frame, None)
+    }
+
+    /// Like [`Scanner::scan`], searching only `crop` (corners are still in
+    /// frame pixels).
+    pub fn scan_in(&mut self, frame: &LumaFrame<'_>, crop: Option<Crop>) -> Result<Vec<Code>, FrameError> {
+        frame.validate()?;
+        let crop = crop.unwrap_or(Crop { x: 0, y: 0, width: frame.width, height: frame.height });
+        let inside = crop.x.checked_add(crop.width).is_some_and(|r| r <= frame.width)
+            && crop.y.checked_add(crop.height).is_some_and(|b| b <= frame.height);
+        if !inside {
+            return Err(FrameError::CropOutside { width: frame.width, height: frame.height });
+        }
+        let mut codes = Vec::new();
+        if crop.width < MIN_SIDE || crop.height < MIN_SIDE {
+            return Ok(codes);
+        }
+        let started = Instant::now();
+        let offset = crop.y * frame.stride + crop.x;
+        self.grey.copy_from(frame.data, offset, frame.stride, crop.width, crop.height);
+        self.bin_range = None;
+        self.half_range = None;
+        for (i, s) in STRATEGIES.iter().enumerate() {
+            if i > 0 && self.budget.is_some_and(|b| started.elapsed() > b) {
+                break;
+            }
+            if self.bin_range != Some(s.min_range) {
+                self.bin.compute(&self.grey, s.min_range);
+                self.bin_range = Some(s.min_range);
+            }
+            let scale = if s.half {
+                if self.grey.w / 2 < MIN_SIDE || self.grey.h / 2 < MIN_SIDE {
+                    continue;
+                }
+                if self.half_range != Some(s.min_range) {
+                    if self.half_range.is_none() {
+                        self.grey.halve_into(&mut self.half);
+                    }
+                    self.half_bin.compute(&self.half, s.min_range);
+                    self.half_range = Some(s.min_range);
+                }
+                let view = finder::View { bin: &self.half_bin, inverted: s.inverted };
+                finder::find_finders(view, row_step(self.half.h), &mut self.finders);
+                2.0
+            } else {
+                let view = finder::View { bin: &self.bin, inverted: s.inverted };
+                finder::find_finders(view, row_step(self.grey.h), &mut self.finders);
+                1.0
+            };
+            for f in &mut self.finders {
+                f.x *= scale;
+                f.y *= scale;
+                f.module *= scale;
+            }
+            let src = grid::Source { grey: &self.grey, bin: &self.bin, inverted: s.inverted };
+            read_all(src, &self.finders, &mut self.scratch, (crop.x, crop.y), &mut codes);
+            if !codes.is_empty() {
+                break;
+            }
+        }
+        Ok(codes)
+    }
+}
+
+/// Rows between finder scan lines: every second row of a camera frame.
+fn row_step(h: usize) -> usize {
+    (h / 300).clamp(1, 3)
+}
+
+/// Tries the most plausible trios of finder candidates, best first; each
+/// finder serves one symbol at most.
+fn read_all(
+    src: grid::Source<'_>,
+    finders: &[finder::Finder],
+    scratch: &mut grid::Scratch,
+    origin: (usize, usize),
+    codes: &mut Vec<Code>,
+) {
+    let mut order: Vec<usize> = (0..finders.len()).collect();
+    order.sort_by(|&a, &b| finders[b].count.cmp(&finders[a].count));
+    let confirmed = order.iter().filter(|&&i| finders[i].count >= 2).count();
+    order.truncate(if confirmed >= 3 { confirmed.min(MAX_CANDIDATES) } else { MAX_CANDIDATES });
+    let mut trios = Vec::new();
+    for (a, &i) in order.iter().enumerate() {
+        for (b, &j) in order.iter().enumerate().skip(a + 1) {
+            for &k in &order[b + 1..] {
+                if let Some(score) = grid::triple_score([&finders[i], &finders[j], &finders[k]]) {
+                    trios.push((score, [i, j, k]));
+                }
+            }
+        }
+    }
+    trios.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut used = vec![false; finders.len()];
+    for (_, t) in trios.into_iter().take(MAX_TRIES) {
+        if t.iter().any(|&i| used[i]) {
+            continue;
+        }
+        let Some(corners) = grid::read(src, t.map(|i| finders[i]), scratch) else { continue };
+        t.iter().for_each(|&i| used[i] = true);
+        if codes.iter().any(|c: &Code| c.bytes == scratch.bytes) {
+            continue;
+        }
+        let bytes = scratch.bytes.clone();
+        let text = String::from_utf8(bytes.clone()).ok();
+        let corners =
+            corners.map(|(x, y)| ((x + origin.0 as f32).round() as i32, (y + origin.1 as f32).round() as i32));
+        codes.push(Code { bytes, text, corners });
+    }
+}
+
+/// Finds and decodes every QR code in a frame with a fresh [`Scanner`]
+/// (a camera stream should keep one). A frame without codes gives an empty
+/// list; only a malformed frame is an error.
+pub fn scan(frame: &LumaFrame<'_>) -> Result<Vec<Code>, FrameError> {
+    Scanner::new().scan(frame)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qrcode::{Color, QrCode};
+
+    fn frame(data: &[u8], width: usize, height: usize, stride: usize) -> Result<Vec<Code>, FrameError> {
+        scan(&LumaFrame { data, width, height, stride })
+    }
+
+    /// `payload` as a QR code, `module` pixels per module, dark on light
+    /// (or light on dark), its top-left corner at (x0, y0) of a frame of
+    /// `h` rows `stride` apart.
+    fn render(
+        payload: &[u8],
+        module: usize,
+        inverted: bool,
+        (x0, y0): (usize, usize),
+        h: usize,
+        stride: usize,
+    ) -> Vec<u8> {
+        let code = QrCode::new(payload).expect("fits");
+        let n = code.width();
+        let colors = code.to_colors();
+        let (dark, light) = if inverted { (220, 40) } else { (30, 210) };
+        let mut px = vec![light; stride * h];
+        for y in 0..n * module {
+            for x in 0..n * module {
+                if colors[(y / module) * n + x / module] == Color::Dark {
+                    px[(y0 + y) * stride + x0 + x] = dark;
+                }
+            }
+        }
+        px
+    }
+
+    fn scanner() -> Scanner {
+        let mut s = Scanner::new();
+        s.set_time_budget(None);
+        s
+    }
+
+    #[test]
+    fn reads_a_code_with_its_corners() {
+        let text = "HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH-R6IOO6+IUKRG*I.I3BMJJ0IR3S:53KJ3T";
+        let px = render(text.as_bytes(), 3, false, (40, 30), 240, 333);
+        let codes = scanner().scan(&LumaFrame { data: &px, width: 320, height: 240, stride: 333 }).unwrap();
+        assert_eq!(codes.len(), 1);
+        assert_eq!(codes[0].text.as_deref(), Some(text));
+        let side = QrCode::new(text.as_bytes()).unwrap().width() as i32 * 3;
+        let want = [(40, 30), (40 + side, 30), (40 + side, 30 + side), (40, 30 + side)];
+        for (got, want) in codes[0].corners.iter().zip(want) {
+            assert!((got.0 - want.0).abs() <= 2 && (got.1 - want.1).abs() <= 2, "{got:?} vs {want:?}");
+        }
+    }
+
+    #[test]
+    fn binary_payloads_survive_byte_for_byte() {
+        let payload: Vec<u8> = (0..300u32).map(|i| (i * 151 % 256) as u8).collect();
+        let px = render(&payload, 3, false, (20, 20), 400, 400);
+        let codes = scanner().scan(&LumaFrame { data: &px, width: 400, height: 400, stride: 400 }).unwrap();
+        assert_eq!(codes.len(), 1);
+        assert_eq!(codes[0].bytes, payload);
+        assert_eq!(codes[0].text, None);
+    }
+
+    #[test]
+    fn reads_inverted_codes() {
+        let px = render(b"shc:/5676290952432060346029243740", 4, true, (30, 30), 200, 240);
+        let codes = scanner().scan(&LumaFrame { data: &px, width: 240, height: 200, stride: 240 }).unwrap();
+        assert_eq!(codes[0].text.as_deref(), Some("shc:/5676290952432060346029243740"));
+    }
+
+    #[test]
+    fn crops_search_part_of_the_frame_and_report_frame_corners() {
+        let px = render(b"HC1:CROPPED", 3, false, (150, 100), 240, 320);
+        let f = LumaFrame { data: &px, width: 320, height: 240, stride: 320 };
+        let mut s = scanner();
+        let inside = s.scan_in(&f, Some(Crop { x: 120, y: 80, width: 150, height: 150 })).unwrap();
+        assert_eq!(inside[0].text.as_deref(), Some("HC1:CROPPED"));
+        assert!((inside[0].corners[0].0 - 150).abs() <= 2, "{:?}", inside[0].corners);
+        assert_eq!(s.scan_in(&f, Some(Crop { x: 0, y: 0, width: 100, height: 100 })), Ok(vec![]));
+        assert_eq!(
+            s.scan_in(&f, Some(Crop { x: 300, y: 0, width: 100, height: 10 })),
+            Err(FrameError::CropOutside { width: 320, height: 240 })
+        );
+        assert!(s.scan_in(&f, Some(Crop { x: usize::MAX, y: 0, width: 2, height: 2 })).is_err());
+    }
+
+    #[test]
+    fn a_session_assembles_chunks_across_frames() {
+        let mut session = ScanSession::new();
+        session.scanner_mut().set_time_budget(None);
+        let mut submit = |payload: &str| {
+            let px = render(payload.as_bytes(), 3, false, (10, 10), 200, 200);
+            session.submit(&LumaFrame { data: &px, width: 200, height: 200, stride: 200 }).unwrap()
+        };
+        assert_eq!(submit("shc:/2/2/5678"), vec![SessionEvent::Progress { found: 1, total: 2 }]);
+        match submit("shc:/1/2/1234").as_slice() {
+            [SessionEvent::Payload(code)] => assert_eq!(code.text.as_deref(), Some("shc:/12345678")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn malformed_frames_are_errors_not_panics() {
+        assert_eq!(frame(&[], 0, 0, 0), Err(FrameError::Empty));
+        assert_eq!(frame(&[0; 10], 10, 1, 5), Err(FrameError::StrideTooSmall { width: 10, stride: 5 }));
+        assert_eq!(frame(&[0; 10], 4, 4, 4), Err(FrameError::BufferTooShort { needed: 16, given: 10 }));
+        assert!(matches!(frame(&[0; 1], 10_000, 10_000, 10_000), Err(FrameError::TooLarge { .. })));
+        // A stride that does not match the buffer (a 640-wide plane read
+        // with a 1024 stride) is too short, not a crash.
+        assert!(matches!(frame(&[0; 640 * 480], 640, 480, 1024), Err(FrameError::BufferTooShort { .. })));
+        assert_eq!(frame(&[0], 1, 1, 1), Ok(vec![]));
+        assert_eq!(frame(&[0; 64 * 64], 64, 64, 64), Ok(vec![]));
+        // The last row may end at the width, not the stride.
+        assert_eq!(frame(&[255; 8 * 3 + 4], 4, 4, 8), Ok(vec![]));
+    }
+
+    #[test]
+    fn frames_without_codes_find_nothing() {
+        let (w, h) = (640, 480);
+        let mut state = 0x2545_f491_u32;
+        let noise: Vec<u8> = (0..w * h)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                state as u8
+            })
+            .collect();
+        let mut s = scanner();
+        for data in [noise, vec![0; w * h], vec![255; w * h]] {
+            assert_eq!(s.scan(&LumaFrame { data: &data, width: w, height: h, stride: w }), Ok(vec![]));
+        }
+        // Stripes and checkerboards: runs everywhere, no symbol.
+        let stripes: Vec<u8> = (0..w * h).map(|i| if (i % w) / 3 % 2 == 0 { 0 } else { 255 }).collect();
+        let checker: Vec<u8> = (0..w * h).map(|i| if ((i % w) / 2 + (i / w) / 2) % 2 == 0 { 0 } else { 255 }).collect();
+        for data in [stripes, checker] {
+            assert_eq!(s.scan(&LumaFrame { data: &data, width: w, height: h, stride: w }), Ok(vec![]));
+        }
+    }
+}
