@@ -31,6 +31,7 @@ pub mod error;
 pub mod formats;
 pub mod limits;
 pub mod model;
+pub mod rules;
 pub mod scan;
 pub mod time_parse;
 pub mod trust;

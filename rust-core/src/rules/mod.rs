@@ -1,0 +1,23 @@
+//! Business rules: whether a certificate is accepted by a country of
+//! arrival, at a given time.
+//!
+//! - [`certlogic`]: the CertLogic expression language (compiler, evaluator,
+//!   validator).
+//! - [`RuleSet`]: the EU rule model, the selection of the rules that apply
+//!   (country, region, certificate type, validity at the verification time,
+//!   latest version, engine) and their evaluation into [`RuleResult`]s.
+//! - [`ValueSets`]: the value sets rules refer to as `external.valueSets`.
+//!
+//! Nothing here reads the wall clock, the network or a database: rules and
+//! value sets come in as JSON bytes (as the trust store keeps them), the
+//! verification time from the caller.
+
+pub mod certlogic;
+mod engine;
+mod value_sets;
+
+pub use engine::{
+    CertificateType, Rule, RuleContext, RuleOutcome, RuleResult, RuleSet, RuleType, SUPPORTED_ENGINE_VERSION,
+    SkippedRule,
+};
+pub use value_sets::ValueSets;
