@@ -229,6 +229,32 @@ enum Suite {
         #[arg(long)]
         json: bool,
     },
+    /// The CertLogic specification's test suite and validation test suite
+    /// (ehn-dcc-development/eu-dcc-business-rules, certlogic/specification).
+    ///
+    /// JSON: {"assertions", "passed", "failed": [{file, case, assertion,
+    /// detail}], "skipped"}. Exit status 0 only when nothing failed.
+    Certlogic {
+        /// The specification directory (holding testSuite/ and
+        /// validation-testSuite/), or a parent of it.
+        dir: PathBuf,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The EU business rules and their tests
+    /// (eu-digital-green-certificates/dgc-business-rules-testdata): every
+    /// <CC>/<rule>/tests/*.json against its rule.json.
+    ///
+    /// JSON: {"tests", "passed", "failed": [{file, expected, got, detail}],
+    /// "rules", "notes"}. Exit status 0 only when nothing failed.
+    Rules {
+        /// The test data directory.
+        dir: PathBuf,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn clock(at: Option<String>) -> anyhow::Result<Box<dyn Clock + Sync>> {
@@ -402,6 +428,56 @@ fn conformance_dgc(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
     Ok(if report.mismatches.is_empty() { exit::VALID } else { exit::MISMATCHES })
 }
 
+fn conformance_certlogic(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
+    let report = conformance::certlogic::run(&dir)?;
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        for f in &report.failed {
+            let at = f.assertion.map(|a| format!(" assertion {a}")).unwrap_or_default();
+            println!("FAILED {} \"{}\"{at}: {}", f.file, f.case, f.detail);
+        }
+        let (e, v) = (&report.evaluation, &report.validation);
+        println!(
+            "evaluation: {} files, {} assertions, {} passed, {} skipped; validation: {} files, {} cases, {} passed",
+            e.files, e.assertions, e.passed, e.skipped, v.files, v.assertions, v.passed
+        );
+        println!(
+            "{} assertions, {} passed, {} failed, {} skipped",
+            report.assertions,
+            report.passed,
+            report.failed.len(),
+            report.skipped
+        );
+    }
+    Ok(if report.failed.is_empty() { exit::VALID } else { exit::MISMATCHES })
+}
+
+fn conformance_rules(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
+    if !dir.is_dir() {
+        bail!("{} is not a directory (expected dgc-business-rules-testdata)", dir.display());
+    }
+    let report = conformance::rules::run(&dir)?;
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        for n in &report.notes {
+            println!("note: {n}");
+        }
+        for f in &report.failed {
+            println!("FAILED {}: expected {}, got {} {}", f.file, f.expected, f.got, f.detail);
+        }
+        println!(
+            "{} rules, {} tests, {} passed, {} failed",
+            report.rules,
+            report.tests,
+            report.passed,
+            report.failed.len()
+        );
+    }
+    Ok(if report.failed.is_empty() { exit::VALID } else { exit::MISMATCHES })
+}
+
 fn trust_serve(dir: PathBuf, addr: SocketAddr) -> anyhow::Result<u8> {
     use std::io::Write as _;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -510,6 +586,8 @@ fn main() -> ExitCode {
         Command::Rules { command } => rules(command),
         Command::Scan { files, json } => scan(files, json),
         Command::Conformance { suite: Suite::Dgc { dir, json } } => conformance_dgc(dir, json),
+        Command::Conformance { suite: Suite::Certlogic { dir, json } } => conformance_certlogic(dir, json),
+        Command::Conformance { suite: Suite::Rules { dir, json } } => conformance_rules(dir, json),
         Command::Trust { command } => trust(command),
     };
     match result {

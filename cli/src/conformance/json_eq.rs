@@ -69,6 +69,20 @@ pub fn first_difference(a: &Value, b: &Value, path: &mut String) -> Option<Strin
     }
 }
 
+/// Whether `a` and `b` are the same JSON value: objects and arrays by
+/// content, numbers by value (`42` and `42.0` are one JavaScript number),
+/// strings exactly.
+pub fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_value(v, w)))
+        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same_value(v, w)),
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,8 @@
 //! lies (never a copy), runs the project's own pipeline on every case, and
 //! reports every disagreement with the suite's expectations.
 
+pub mod certlogic;
 pub mod dgc;
 mod json_eq;
+pub mod rules;
 mod walk;

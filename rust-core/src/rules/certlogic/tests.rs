@@ -114,7 +114,7 @@ fn validator_reports_as_the_reference() {
 
 #[test]
 fn js_number_strings() {
-    assert_eq!(js_number_to_string(2.75), "2.75");
+    assert_eq!(js_number_to_string(2.5), "2.5");
     assert_eq!(js_number_to_string(42.0), "42");
     assert_eq!(js_number_to_string(1e21), "1e+21");
     assert_eq!(js_number_to_string(-0.0), "0");
