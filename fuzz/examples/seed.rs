@@ -191,6 +191,7 @@ fn main() {
     seeds::trust_seeds().iter().for_each(|s| c.add("trust_list", s));
     seeds::time_seeds().iter().for_each(|s| c.add("time_parse", s));
     seeds::schema_seeds().iter().for_each(|s| c.add("schema", s));
+    seeds::certlogic_seeds().iter().for_each(|s| c.add("certlogic", s));
     seeds::structured_seeds().iter().for_each(|s| c.add("verify_hc1_structured", s));
     seeds::scan_seeds().iter().for_each(|s| c.add("scan", s));
     let builtin = c.written.len();

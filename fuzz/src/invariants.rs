@@ -5,6 +5,8 @@
 use healthcert_core::formats::hcert::{decode_cose, schema, transport};
 use healthcert_core::formats::{FormatId, PrefixPolicy};
 use healthcert_core::model::{Outcome, Reason, Status};
+use healthcert_core::rules::certlogic::{CertLogicLimits, EvalError, Expression, validate};
+use healthcert_core::rules::{CertificateType, RuleContext, RuleOutcome, RuleSet, ValueSets};
 use healthcert_core::scan::{self as qr, LumaFrame};
 use healthcert_core::time_parse;
 use healthcert_core::trust::file::{self, LoadReport};
@@ -418,5 +420,223 @@ pub fn trust_protocol(data: &[u8]) {
             let h = protocol::content_hash(body);
             assert!(h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
         }
+    }
+}
+
+/// The personal-data canary of the CertLogic target: the data holds it, no
+/// error message or rule result detail may.
+pub const CERTLOGIC_CANARY: &str = "QZXCANARY";
+
+/// Operators the generator picks from: every CertLogic operation, and two
+/// that are not.
+const CERTLOGIC_OPS: [&str; 21] = [
+    "var",
+    "if",
+    "===",
+    "and",
+    "<",
+    ">",
+    "<=",
+    ">=",
+    "in",
+    "+",
+    "!",
+    "after",
+    "before",
+    "not-after",
+    "not-before",
+    "plusTime",
+    "reduce",
+    "extractFromUVCI",
+    "dccDateOfBirth",
+    "all",
+    "!==",
+];
+
+/// Strings the generator picks from: date formats (valid, partial, odd),
+/// time units, var paths, value-set-like codes, the canary.
+const CERTLOGIC_STRINGS: [&str; 24] = [
+    "",
+    "2021-06-01",
+    "2021-06-01T10:20:30Z",
+    "2021-02-30T24:00:00.0001+1:30",
+    "2004",
+    "2004-02",
+    "2021-13-45",
+    "day",
+    "hour",
+    "month",
+    "year",
+    "payload.v.0.dt",
+    "external.validationClock",
+    "x.0",
+    "current",
+    "accumulator",
+    "x.",
+    "01",
+    "EU/1/20/1528",
+    "URN:UVCI:01:XT:QZXCANARY#1",
+    "QZXCANARY",
+    "a::c/#/f",
+    "1e3",
+    "-1",
+];
+
+fn arb_string(u: &mut arbitrary::Unstructured<'_>) -> String {
+    match u.int_in_range(0..=7u8).unwrap_or(0) {
+        0 => u.arbitrary::<String>().unwrap_or_default(),
+        _ => CERTLOGIC_STRINGS[u.choose_index(CERTLOGIC_STRINGS.len()).unwrap_or(0)].to_owned(),
+    }
+}
+
+fn arb_number(u: &mut arbitrary::Unstructured<'_>) -> Value {
+    match u.int_in_range(0..=5u8).unwrap_or(0) {
+        0 => Value::from(u.arbitrary::<i64>().unwrap_or(0)),
+        1 => serde_json::Number::from_f64(u.arbitrary::<f64>().unwrap_or(0.5)).map_or(Value::Null, Value::Number),
+        2 => Value::from(1e300),
+        _ => Value::from(u.int_in_range(-3..=400i64).unwrap_or(0)),
+    }
+}
+
+/// A random CertLogic-like expression: mostly well-formed operations with
+/// mostly the right operand counts, sometimes anything.
+pub fn arb_expression(u: &mut arbitrary::Unstructured<'_>, depth: usize) -> Value {
+    if depth > 70 || u.is_empty() {
+        return Value::Bool(true);
+    }
+    match u.int_in_range(0..=15u8).unwrap_or(0) {
+        0 => Value::Bool(u.arbitrary().unwrap_or(false)),
+        1 => arb_number(u),
+        2 => Value::String(arb_string(u)),
+        3 => Value::Null,
+        4 => {
+            let n = u.int_in_range(0..=3usize).unwrap_or(0);
+            Value::Array((0..n).map(|_| arb_expression(u, depth + 1)).collect())
+        }
+        5 | 6 => serde_json::json!({"var": arb_string(u)}),
+        _ => {
+            let op = CERTLOGIC_OPS[u.choose_index(CERTLOGIC_OPS.len()).unwrap_or(0)];
+            let n = match (op, u.int_in_range(0..=4u8).unwrap_or(0)) {
+                (_, 0) => u.int_in_range(0..=4usize).unwrap_or(0),
+                ("if" | "plusTime" | "reduce", _) => 3,
+                ("!" | "dccDateOfBirth", _) => 1,
+                ("and" | "<" | ">" | "<=" | ">=" | "after" | "before" | "not-after" | "not-before", k) => {
+                    2 + usize::from(k % 2)
+                }
+                _ => 2,
+            };
+            let mut operands: Vec<Value> = (0..n).map(|_| arb_expression(u, depth + 1)).collect();
+            // Literal operands where the operation wants them, mostly.
+            if op == "plusTime" && n == 3 && u.ratio(3, 4u8).unwrap_or(true) {
+                operands[1] = arb_number(u);
+                operands[2] = Value::String(arb_string(u));
+            }
+            if op == "extractFromUVCI" && n == 2 && u.ratio(3, 4u8).unwrap_or(true) {
+                operands[1] = arb_number(u);
+            }
+            serde_json::json!({ op: operands })
+        }
+    }
+}
+
+/// Random data for an expression: JSON with the interesting strings.
+pub fn arb_data(u: &mut arbitrary::Unstructured<'_>, depth: usize) -> Value {
+    if depth > 6 || u.is_empty() {
+        return Value::Null;
+    }
+    match u.int_in_range(0..=7u8).unwrap_or(0) {
+        0 => Value::Null,
+        1 => Value::Bool(u.arbitrary().unwrap_or(false)),
+        2 => arb_number(u),
+        3 | 4 => Value::String(arb_string(u)),
+        5 => {
+            let n = u.int_in_range(0..=4usize).unwrap_or(0);
+            Value::Array((0..n).map(|_| arb_data(u, depth + 1)).collect())
+        }
+        _ => {
+            let keys = ["x", "payload", "external", "v", "0", "1", "dt", "validationClock", "current", "y"];
+            let n = u.int_in_range(0..=4usize).unwrap_or(0);
+            let mut m = serde_json::Map::new();
+            for _ in 0..n {
+                m.insert(keys[u.choose_index(keys.len()).unwrap_or(0)].to_owned(), arb_data(u, depth + 1));
+            }
+            Value::Object(m)
+        }
+    }
+}
+
+/// `certlogic`: a JSON pair `[expression, data]`, or else any bytes as the
+/// choices of a random expression and random data.
+pub fn certlogic(data: &[u8]) {
+    let (expr, input) = match serde_json::from_slice::<Value>(data) {
+        Ok(Value::Array(mut pair)) if pair.len() == 2 => {
+            let d = pair.pop().unwrap_or(Value::Null);
+            (pair.pop().unwrap_or(Value::Null), d)
+        }
+        _ => {
+            let mut u = arbitrary::Unstructured::new(data);
+            let e = arb_expression(&mut u, 0);
+            (e, arb_data(&mut u, 0))
+        }
+    };
+    certlogic_pair(&expr, &input);
+}
+
+/// The CertLogic invariants for one expression and its data: compiling
+/// refuses only for the limits; evaluation is deterministic, ends within the
+/// step budget, throws only typed errors that never quote the data; an
+/// expression the validator finds nothing wrong with never throws
+/// `InvalidExpression`; as a rule's logic, every result is well-formed and
+/// quotes no data.
+pub fn certlogic_pair(expr: &Value, input: &Value) {
+    let limits = CertLogicLimits { max_steps: 20_000, ..CertLogicLimits::DEFAULT };
+    let issues = validate(expr);
+    let Ok(compiled) = Expression::compile_with(expr, &limits) else { return };
+    let first = compiled.evaluate(input);
+    assert_eq!(first, compiled.evaluate(input), "evaluation is deterministic");
+    if let Err(e) = &first {
+        assert!(!e.to_string().contains(CERTLOGIC_CANARY), "{e} quotes the data");
+        if issues.is_empty() {
+            assert!(!matches!(e, EvalError::InvalidExpression { .. }), "valid per the validator, yet {e}: {expr}");
+        }
+    }
+    // As the logic of a rule, on the data as payload (the engine's budget is
+    // the default, 50 times this one's: skip inputs that exhaust this one).
+    if matches!(first, Err(EvalError::WorkLimit { .. })) {
+        return;
+    }
+    let rule = serde_json::json!({
+        "Identifier": "VR-XT-0001", "Type": "Acceptance", "Country": "XT", "Version": "1.0.0",
+        "SchemaVersion": "1.0.0", "Engine": "CERTLOGIC", "EngineVersion": "1.0.0", "CertificateType": "General",
+        "Description": [{"lang": "en", "desc": "fuzz"}], "ValidFrom": "2021-01-01T00:00:00Z",
+        "ValidTo": "2030-01-01T00:00:00Z", "AffectedFields": [], "Logic": expr
+    });
+    let (set, _) = RuleSet::from_json_rules([serde_json::to_vec(&rule).unwrap_or_default()]);
+    let mut payload = input.clone();
+    if let Value::Object(m) = &mut payload {
+        m.insert("ver".into(), Value::from("1.3.0"));
+    }
+    let value_sets = ValueSets::from_map(&serde_json::json!({"vaccines-covid-19-names": ["EU/1/20/1528"]}));
+    let value_sets = value_sets.unwrap_or_default();
+    let ctx = RuleContext {
+        payload: &payload,
+        country_of_arrival: "XT",
+        region: None,
+        issuer_country: None,
+        certificate_type: CertificateType::Vaccination,
+        validation_clock: seeds::clock().0,
+        exp: None,
+        iat: None,
+        kid: None,
+        value_sets: &value_sets,
+    };
+    for r in set.evaluate(&ctx, "de") {
+        assert_eq!(r.description, "fuzz", "English fallback");
+        match r.outcome {
+            RuleOutcome::Passed => assert!(r.detail.is_none(), "{r:?}"),
+            RuleOutcome::Open => assert!(r.detail.is_some(), "an open result says why: {r:?}"),
+            RuleOutcome::Failed => {}
+        }
+        assert!(!r.detail.unwrap_or_default().contains(CERTLOGIC_CANARY), "a rule result quotes the data");
     }
 }

@@ -425,3 +425,21 @@ pub fn trust_protocol_seeds(fixtures: &std::path::Path) -> Vec<Vec<u8>> {
     }
     out
 }
+
+/// CertLogic seeds: `[expression, data]` pairs shaped like the EU rules.
+pub fn certlogic_seeds() -> Vec<Vec<u8>> {
+    use serde_json::json;
+    let dcc = dccs()[0].clone();
+    let data = json!({"payload": dcc, "external": {"validationClock": "2026-09-01T12:00:00Z",
+        "valueSets": {"vaccines-covid-19-names": ["EU/1/20/1528"]}}});
+    let exprs = [
+        json!({"if": [{"var": "payload.v.0"}, {">=": [{"var": "payload.v.0.dn"}, {"var": "payload.v.0.sd"}]}, true]}),
+        json!({"if": [{"var": "payload.v.0"}, {"in": [{"var": "payload.v.0.mp"}, {"var": "external.valueSets.vaccines-covid-19-names"}]}, true]}),
+        json!({"if": [{"var": "payload.v.0"}, {"not-after": [{"plusTime": [{"var": "payload.v.0.dt"}, 14, "day"]}, {"plusTime": [{"var": "external.validationClock"}, 0, "day"]}, {"plusTime": [{"var": "payload.v.0.dt"}, 365, "day"]}]}, true]}),
+        json!({"===": [{"reduce": [[{"var": "payload.r"}, {"var": "payload.t"}, {"var": "payload.v"}], {"+": [{"var": "accumulator"}, {"if": [{"var": "current.0"}, 1, 0]}]}, 0]}, 1]}),
+        json!({"and": [{"var": "payload.dob"}, {"after": [{"dccDateOfBirth": [{"var": "payload.dob"}]}, {"plusTime": [{"var": "external.validationClock"}, -18, "year"]}]}]}),
+        json!({"!": [{"===": [{"extractFromUVCI": [{"var": "payload.v.0.ci"}, 1]}, "XT"]}]}),
+        json!({"if": [{"var": "x"}, {"frobnicate": [1]}, [1.5, null]]}),
+    ];
+    exprs.iter().map(|e| serde_json::to_vec(&json!([e, data])).expect("JSON")).collect()
+}

@@ -349,6 +349,18 @@ fn schema_tree() {
 }
 
 #[test]
+fn certlogic() {
+    // `[expression, data]` pairs, then random bytes as generator choices.
+    let mut inputs = seeds::certlogic_seeds();
+    let mut rng = Rng::new(13);
+    for _ in 0..64 {
+        let n = 8 + rng.below(512);
+        inputs.push((0..n).map(|_| rng.byte()).collect());
+    }
+    run("certlogic", 14, &inputs, 3_000, invariants::certlogic);
+}
+
+#[test]
 fn mutation_loop_is_deterministic() {
     let seeds = seeds::time_seeds();
     let a: Vec<Vec<u8>> = {

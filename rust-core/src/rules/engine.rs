@@ -109,6 +109,11 @@ pub struct Rule {
     /// `AffectedFields`: payload fields the rule reads (`v.0.dn`).
     pub affected_fields: Vec<String>,
     logic: Expression,
+    /// `version`, `schema_version` as numbers; whether the engine evaluates
+    /// the rule: decided once, at parse time.
+    version_key: Option<(u64, u64, u64)>,
+    schema_key: Option<(u64, u64, u64)>,
+    engine_ok: bool,
 }
 
 #[derive(Deserialize)]
@@ -175,7 +180,12 @@ impl Rule {
         let valid_to = time_parse::lenient(&raw.valid_to).ok_or("ValidTo is not a date-time")?;
         let logic =
             Expression::compile_with(&raw.logic, &CertLogicLimits::DEFAULT).map_err(|e| format!("Logic: {e}"))?;
+        let engine_ok = raw.engine.eq_ignore_ascii_case("CERTLOGIC")
+            && semver(&raw.engine_version).is_some_and(|v| Some(v) <= semver(SUPPORTED_ENGINE_VERSION));
         Ok(Rule {
+            version_key: semver(&raw.version),
+            schema_key: semver(&raw.schema_version),
+            engine_ok,
             identifier: raw.identifier,
             rule_type,
             country: raw.country.to_ascii_uppercase(),
@@ -207,9 +217,7 @@ impl Rule {
     /// Whether this engine evaluates the rule (`Engine` CERTLOGIC, an
     /// `EngineVersion` not later than [`SUPPORTED_ENGINE_VERSION`]).
     pub fn engine_supported(&self) -> bool {
-        let supported = semver(SUPPORTED_ENGINE_VERSION);
-        self.engine.eq_ignore_ascii_case("CERTLOGIC")
-            && semver(&self.engine_version).is_some_and(|v| Some(v) <= supported)
+        self.engine_ok
     }
 
     fn valid_at(&self, t: OffsetDateTime) -> bool {
@@ -217,7 +225,7 @@ impl Rule {
     }
 
     fn version_order(&self, other: &Rule) -> Ordering {
-        semver(&self.version).cmp(&semver(&other.version))
+        self.version_key.cmp(&other.version_key)
     }
 }
 
@@ -407,8 +415,7 @@ fn outcome(rule: &Rule, hcert_version: Option<(u64, u64, u64)>, data: &RuleData<
         );
         return (RuleOutcome::Open, Some(d));
     }
-    let schema = semver(&rule.schema_version);
-    match (hcert_version, schema) {
+    match (hcert_version, rule.schema_key) {
         (Some(h), Some(s)) if h.0 == s.0 => {
             if h < s {
                 let d = format!("the certificate's schema version is older than the rule's ({})", rule.schema_version);

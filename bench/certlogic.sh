@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# CertLogic engines side by side: all rules of DE (11) and of CH (20) from
+# dgc-business-rules-testdata evaluated on one certificate (the fixture
+# vaccination DCC, the test data's value sets, clock 2026-09-01T12:00:00Z),
+# by healthcert (release build) and by certlogic-js from the npm registry
+# (installed into target/tools/certlogic-js, not committed), timed the same
+# way: ITER passes per round (default 20000), ROUNDS rounds (default 15)
+# after a warm-up, per-set time = round time / ITER, median reported. Both
+# engines must give the same result for every rule.
+#
+#   bash bench/certlogic.sh
+#   ITER=50000 ROUNDS=21 bash bench/certlogic.sh
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+testdata="${HEALTHCERT_TESTDATA:-$root/../shared/testdata}"
+iter="${ITER:-20000}"
+rounds="${ROUNDS:-15}"
+js_version="${CERTLOGIC_JS_VERSION:-1.2.2}"
+tools="$root/target/tools/certlogic-js"
+cd "$root"
+[ -d "$testdata/eu-digital-green-certificates+dgc-business-rules-testdata" ] \
+  || { echo "SKIPPED: dgc-business-rules-testdata absent under $testdata" >&2; exit 0; }
+
+mkdir -p "$tools"
+[ -f "$tools/package.json" ] || echo '{"private": true}' > "$tools/package.json"
+if [ "$(node -p "try{require('$tools/node_modules/certlogic-js/package.json').version}catch(e){''}")" != "$js_version" ]; then
+  npm install --silent --no-audit --no-fund --prefix "$tools" "certlogic-js@$js_version" >/dev/null
+fi
+
+cargo build --quiet --release -p healthcert-bench --example certlogic_timing
+bin="$root/target/release/examples/certlogic_timing"
+input="$root/target/tools/certlogic-bench-input.json"
+"$bin" prepare "$testdata" "$root/fixtures" "$input"
+
+rs="$("$bin" run "$input" "$iter" "$rounds")"
+js="$(node "$root/bench/certlogic-js.mjs" "$tools" "$input" "$iter" "$rounds")"
+
+node - "$rs" "$js" <<'NODE'
+const [rs, js] = process.argv.slice(2).map((s) => s.trim().split("\n").map((l) => JSON.parse(l)))
+const us = (ns) => (ns / 1000).toFixed(2) + " µs"
+console.log(`| country | rules | healthcert | ${js[0].engine} | speed-up | healthcert RuleSet::evaluate |`)
+console.log("|---|---:|---:|---:|---:|---:|")
+let ok = true
+for (const r of rs) {
+  const j = js.find((x) => x.country === r.country)
+  const same = JSON.stringify(r.results) === JSON.stringify(j.results)
+  ok = ok && same
+  console.log(`| ${r.country} | ${r.rules} | ${us(r.per_set_ns.median)} [${us(r.per_set_ns.min)}, ${us(r.per_set_ns.max)}] | ` +
+    `${us(j.per_set_ns.median)} [${us(j.per_set_ns.min)}, ${us(j.per_set_ns.max)}] | ` +
+    `${(j.per_set_ns.median / r.per_set_ns.median).toFixed(1)}× | ` +
+    `${us(r.ruleset_evaluate_ns.median)} (${r.ruleset_evaluate_ns.rules_selected} rules apply) |`)
+  if (!same) console.log(`results differ for ${r.country}: ${JSON.stringify(r.results)} vs ${JSON.stringify(j.results)}`)
+}
+if (!ok) process.exit(1)
+console.log(`results: identical (${rs.map((r) => r.results.filter((x) => x === true).length + "/" + r.rules + " true").join(", ")})`)
+NODE
