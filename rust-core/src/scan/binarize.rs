@@ -100,30 +100,30 @@ impl Binary {
         // The last block of a row or column overlaps its neighbour so that
         // every block is whole.
         let origin = |b: usize, limit: usize| (b * BLOCK).min(limit - BLOCK);
-        let (mut sum, mut min, mut max) = (vec![0u32; bw], vec![255u8; bw], vec![0u8; bw]);
+        // Per block row: each column's sum, minimum and maximum over the
+        // block's rows (element-wise over whole rows, which the compiler
+        // vectorises), then each block's from its columns.
+        let mut col_sum = vec![0u16; w];
+        let mut col_min = vec![255u8; w];
+        let mut col_max = vec![0u8; w];
         for by in 0..bh {
             let y0 = origin(by, h);
-            sum.fill(0);
-            min.fill(255);
-            max.fill(0);
+            col_sum.fill(0);
+            col_min.fill(255);
+            col_max.fill(0);
             for row in plane.px[y0 * w..(y0 + BLOCK) * w].chunks_exact(w) {
-                for bx in 0..bw {
-                    let x0 = origin(bx, w);
-                    let px: &[u8; BLOCK] = row[x0..x0 + BLOCK].try_into().expect("a block is BLOCK pixels wide");
-                    let (mut s, mut lo, mut hi) = (0u32, 255u8, 0u8);
-                    for &p in px {
-                        s += p as u32;
-                        lo = lo.min(p);
-                        hi = hi.max(p);
-                    }
-                    sum[bx] += s;
-                    min[bx] = min[bx].min(lo);
-                    max[bx] = max[bx].max(hi);
+                for (((s, lo), hi), &p) in col_sum.iter_mut().zip(col_min.iter_mut()).zip(col_max.iter_mut()).zip(row) {
+                    *s += p as u16;
+                    *lo = (*lo).min(p);
+                    *hi = (*hi).max(p);
                 }
             }
             for bx in 0..bw {
-                let (min, max) = (min[bx], max[bx]);
-                let mut avg = (sum[bx] / (BLOCK * BLOCK) as u32) as u8;
+                let x0 = origin(bx, w);
+                let sum: u32 = col_sum[x0..x0 + BLOCK].iter().map(|&s| s as u32).sum();
+                let min = col_min[x0..x0 + BLOCK].iter().copied().fold(255, u8::min);
+                let max = col_max[x0..x0 + BLOCK].iter().copied().fold(0, u8::max);
+                let mut avg = (sum / (BLOCK * BLOCK) as u32) as u8;
                 if max - min <= min_range {
                     // Flat: the ground, most likely light. Take half the
                     // minimum unless the neighbours say the ground is darker.
@@ -143,6 +143,9 @@ impl Binary {
             }
         }
         let mut t_row = vec![0u8; bw];
+        // The threshold of every pixel of a block row (the last block of
+        // the row, overlapping its neighbour, wins where they overlap).
+        let mut t_px = vec![0u8; w];
         for by in 0..bh {
             let cy = by.clamp(2, bh.saturating_sub(3).max(2));
             for (bx, t) in t_row.iter_mut().enumerate() {
@@ -157,15 +160,16 @@ impl Binary {
                 *t = (sum / n.max(1)) as u8;
             }
             self.threshold[by * bw..(by + 1) * bw].copy_from_slice(&t_row);
+            for (bx, &t) in t_row.iter().enumerate() {
+                let x0 = origin(bx, w);
+                t_px[x0..x0 + BLOCK].fill(t);
+            }
             let y0 = origin(by, h);
             for y in y0..y0 + BLOCK {
                 let src = &plane.px[y * w..(y + 1) * w];
                 let dst = &mut self.bits[y * w..(y + 1) * w];
-                for (bx, &t) in t_row.iter().enumerate() {
-                    let x0 = origin(bx, w);
-                    for (d, &p) in dst[x0..x0 + BLOCK].iter_mut().zip(&src[x0..x0 + BLOCK]) {
-                        *d = (p <= t) as u8;
-                    }
+                for ((d, &p), &t) in dst.iter_mut().zip(src).zip(&t_px) {
+                    *d = (p <= t) as u8;
                 }
             }
         }

@@ -64,36 +64,36 @@ fn center_from_end(counts: &[u32; 5], end: usize) -> f32 {
 pub(super) fn find_finders(view: View<'_>, step: usize, out: &mut Vec<Finder>) {
     out.clear();
     let (w, h) = (view.bin.w, view.bin.h);
+    // Where each run of a row starts (branch-free over the pixels), then
+    // every five runs starting with a dark one.
+    let mut starts = vec![0usize; w + 1];
     let mut y = step / 2;
     while y < h {
         let row = &view.bin.bits[y * w..(y + 1) * w];
         let inv = view.inverted as u8;
-        let mut counts = [0u32; 5];
-        let mut state = 0usize;
-        for (x, &b) in row.iter().enumerate() {
-            let dark = (b ^ inv) == 1;
-            if dark {
-                if state & 1 == 1 {
-                    state += 1;
-                }
-                counts[state] += 1;
-            } else if state & 1 == 0 {
-                if state == 4 {
-                    if is_finder(&counts, 1.0) {
-                        handle_candidate(view, &counts, x, y, out);
-                    }
-                    counts = [counts[2], counts[3], counts[4], 1, 0];
-                    state = 3;
-                } else {
-                    state += 1;
-                    counts[state] += 1;
-                }
-            } else {
-                counts[state] += 1;
-            }
+        let mut n = 1;
+        let mut prev = row.first().copied().unwrap_or(0);
+        for (x, &b) in row.iter().enumerate().skip(1) {
+            starts[n] = x;
+            n += (b != prev) as usize;
+            prev = b;
         }
-        if state == 4 && is_finder(&counts, 1.0) {
-            handle_candidate(view, &counts, w, y, out);
+        starts[n] = w;
+        // Runs 0..n: run i covers starts[i]..starts[i + 1].
+        let first_dark = (row.first().copied().unwrap_or(0) ^ inv) == 1;
+        let mut i = if first_dark { 0 } else { 1 };
+        while i + 5 <= n {
+            let counts = [
+                (starts[i + 1] - starts[i]) as u32,
+                (starts[i + 2] - starts[i + 1]) as u32,
+                (starts[i + 3] - starts[i + 2]) as u32,
+                (starts[i + 4] - starts[i + 3]) as u32,
+                (starts[i + 5] - starts[i + 4]) as u32,
+            ];
+            if is_finder(&counts, 1.0) {
+                handle_candidate(view, &counts, starts[i + 5], y, out);
+            }
+            i += 2;
         }
         y += step;
     }
