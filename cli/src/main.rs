@@ -275,12 +275,8 @@ struct ArrivalArgs {
 
 impl ArrivalArgs {
     fn arrival(self) -> anyhow::Result<Option<Arrival>> {
-        let Some(country) = self.country else { return Ok(None) };
-        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_alphabetic()) {
-            bail!("--country {country:?} is not an ISO 3166-1 alpha-2 code (e.g. DE)");
-        }
-        let language = self.lang.trim().to_ascii_lowercase();
-        Ok(Some(Arrival { region: self.region, language, ..Arrival::country(&country) }))
+        Arrival::parse(self.country.as_deref(), self.region.as_deref(), Some(&self.lang))
+            .map_err(|e| anyhow::anyhow!("--country: {e}"))
     }
 }
 

@@ -53,21 +53,13 @@ pub struct VerifierConfig {
 
 type CoreVerifier = healthcert_core::Verifier<Arc<SqliteStore>>;
 
-/// The core's arrival settings from the app's, checked.
+/// The core's arrival settings from the app's, checked by the core.
 fn arrival(
     country: Option<&str>,
     region: Option<&str>,
     language: Option<&str>,
 ) -> Result<Option<Arrival>, HealthcertError> {
-    let Some(country) = country.map(str::trim).filter(|c| !c.is_empty()) else { return Ok(None) };
-    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return Err(HealthcertError::InvalidArgument {
-            reason: format!("country of arrival {country:?} is not an ISO 3166-1 alpha-2 code"),
-        });
-    }
-    let language = language.map(str::trim).filter(|l| !l.is_empty()).unwrap_or("en").to_ascii_lowercase();
-    let region = region.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
-    Ok(Some(Arrival { region, language, ..Arrival::country(country) }))
+    Ok(Arrival::parse(country, region, language)?)
 }
 
 /// Verifies certificates against a trust database and keeps it current.

@@ -21,6 +21,10 @@ use crate::rules::{Rule, ValueSets};
 const MAX_DEPTH: usize = 8;
 /// Most JSON files read in one import.
 const MAX_FILES: usize = 20_000;
+/// Largest rule or value set document read (the largest EU value set is
+/// about 40 KiB, the largest rule a few KiB); larger files are skipped
+/// unread, so an import allocates at most this much per file.
+const MAX_DOCUMENT_BYTES: u64 = 4 << 20;
 
 /// What a rule import found.
 #[derive(Debug, Default)]
@@ -83,8 +87,14 @@ pub fn load(path: &Path) -> Result<RuleFiles, Error> {
     }
     let mut found = RuleFiles::default();
     for file in files {
-        let bytes = read_capped(&file)?;
-        classify(&file.display().to_string(), bytes, &mut found);
+        let origin = file.display().to_string();
+        let len = fs::metadata(&file).map_err(|source| Error::TrustIo { path: file.clone(), source })?.len();
+        if len > MAX_DOCUMENT_BYTES {
+            let reason = format!("{len} bytes is more than the {MAX_DOCUMENT_BYTES}-byte limit");
+            found.skipped.push(SkippedEntry { position: origin, reason });
+            continue;
+        }
+        classify(&origin, read_capped(&file)?, &mut found);
     }
     Ok(found)
 }

@@ -10,6 +10,7 @@
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use crate::Error;
 use crate::formats::{Decoded, b64};
 use crate::model::{CertificateType, Check, CheckKind, Reason};
 use crate::rules::{self, RuleContext, RuleOutcome, RuleResult};
@@ -31,6 +32,22 @@ impl Arrival {
     /// Arrival in `country` (upper-cased), no region, English descriptions.
     pub fn country(country: &str) -> Self {
         Arrival { country: country.trim().to_ascii_uppercase(), region: None, language: "en".into() }
+    }
+
+    /// Arrival settings as callers hold them (a settings screen, command
+    /// line flags): no country (or a blank one) means no rules check; a
+    /// country must be an ISO 3166-1 alpha-2 code; blank region and language
+    /// mean none and English.
+    pub fn parse(country: Option<&str>, region: Option<&str>, language: Option<&str>) -> Result<Option<Self>, Error> {
+        let Some(country) = country.map(str::trim).filter(|c| !c.is_empty()) else { return Ok(None) };
+        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(Error::InvalidArgument(format!(
+                "country of arrival {country:?} is not an ISO 3166-1 alpha-2 code (e.g. DE)"
+            )));
+        }
+        let language = language.map(str::trim).filter(|l| !l.is_empty()).unwrap_or("en").to_ascii_lowercase();
+        let region = region.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+        Ok(Some(Arrival { region, language, ..Arrival::country(country) }))
     }
 }
 
