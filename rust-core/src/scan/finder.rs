@@ -24,6 +24,8 @@ pub(super) struct Finder {
 pub(super) struct View<'a> {
     pub bin: &'a Binary,
     pub inverted: bool,
+    /// Finder runs may also match edge to edge (see [`is_finder`]).
+    pub edges: bool,
 }
 
 impl View<'_> {
@@ -45,7 +47,7 @@ impl View<'_> {
 
 /// Whether five run lengths are in the ratio 1:1:3:1:1 (each within half a
 /// module, `slack` times that for the centre).
-fn is_finder(counts: &[u32; 5], slack: f32) -> bool {
+fn is_finder(counts: &[u32; 5], slack: f32, edges: bool) -> bool {
     let total: u32 = counts.iter().sum();
     if total < 7 || counts.contains(&0) {
         return false;
@@ -53,7 +55,26 @@ fn is_finder(counts: &[u32; 5], slack: f32) -> bool {
     let module = total as f32 / 7.0;
     let var = module * 0.5 * slack;
     let near = |c: u32, n: f32| (module * n - c as f32).abs() < var * n;
-    near(counts[0], 1.0) && near(counts[1], 1.0) && near(counts[2], 3.0) && near(counts[3], 1.0) && near(counts[4], 1.0)
+    if near(counts[0], 1.0)
+        && near(counts[1], 1.0)
+        && near(counts[2], 3.0)
+        && near(counts[3], 1.0)
+        && near(counts[4], 1.0)
+    {
+        return true;
+    }
+    if !edges {
+        return false;
+    }
+    // Edge to edge: a blurred or over-exposed small symbol thickens its
+    // dark modules at the expense of the light ones (or the reverse), which
+    // leaves the distances between like edges alone: 2, 4, 4, 2 modules.
+    let [a, b, c, d, e] = counts.map(|n| n as f32);
+    let pairs = [a + b, b + c, c + d, d + e];
+    let module = pairs.iter().sum::<f32>() / 12.0;
+    let var = module * 0.5 * slack;
+    let fits = |p: f32, n: f32| (p - module * n).abs() < var * if n > 2.0 { 1.5 } else { 1.0 };
+    c >= a.max(e) && fits(pairs[0], 2.0) && fits(pairs[1], 4.0) && fits(pairs[2], 4.0) && fits(pairs[3], 2.0)
 }
 
 fn center_from_end(counts: &[u32; 5], end: usize) -> f32 {
@@ -90,7 +111,7 @@ pub(super) fn find_finders(view: View<'_>, step: usize, out: &mut Vec<Finder>) {
                 (starts[i + 4] - starts[i + 3]) as u32,
                 (starts[i + 5] - starts[i + 4]) as u32,
             ];
-            if is_finder(&counts, 1.0) {
+            if is_finder(&counts, 1.0, view.edges) {
                 handle_candidate(view, &counts, starts[i + 5], y, out);
             }
             i += 2;
@@ -180,12 +201,24 @@ fn cross_check_len(view: View<'_>, x: usize, y: usize, max: u32, total: u32, ver
     if 5 * sum.abs_diff(total) >= 3 * total {
         return None;
     }
-    is_finder(&c, 1.2).then(|| (center_from_end(&c, j), sum))
+    is_finder(&c, 1.2, view.edges).then(|| (center_from_end(&c, j), sum))
 }
 
 /// Looks for an alignment pattern's centre (a dark module in a light ring
 /// in a dark ring) within `radius` pixels of (ex, ey), the closest first.
-pub(super) fn find_alignment(view: View<'_>, ex: f32, ey: f32, module: f32, radius: f32) -> Option<(f32, f32)> {
+///
+/// `axes` are the frame vectors of one module step along the symbol's rows
+/// and columns there: every candidate must show the whole 5×5 pattern
+/// (dark centre, light ring, dark ring) along them, which the many
+/// light-dark-light crossings of a dense data area do not.
+pub(super) fn find_alignment(
+    view: View<'_>,
+    ex: f32,
+    ey: f32,
+    axes: [(f32, f32); 2],
+    module: f32,
+    radius: f32,
+) -> Option<(f32, f32)> {
     let (w, h) = (view.bin.w as isize, view.bin.h as isize);
     let r = radius.ceil() as isize;
     let (cx, cy) = (ex.round() as isize, ey.round() as isize);
@@ -219,7 +252,11 @@ pub(super) fn find_alignment(view: View<'_>, ex: f32, ey: f32, module: f32, radi
             if let Some(fy) = alignment_cross(view, mid as usize, y as usize, max, module, true)
                 && let Some(fx) = alignment_cross(view, mid as usize, fy as usize, max, module, false)
             {
-                let d = (fx - ex).powi(2) + (fy - ey).powi(2);
+                let wrong = pattern_mismatches(view, fx, fy, axes);
+                if wrong > 3 {
+                    continue;
+                }
+                let d = (fx - ex).powi(2) + (fy - ey).powi(2) + wrong as f32 * module * module;
                 if best.is_none_or(|b| d < b.2) {
                     best = Some((fx, fy, d));
                 }
@@ -230,6 +267,21 @@ pub(super) fn find_alignment(view: View<'_>, ex: f32, ey: f32, module: f32, radi
         }
     }
     best.map(|(x, y, _)| (x, y))
+}
+
+/// How many of the 25 modules of an alignment pattern centred at (x, y),
+/// module steps `axes`, read wrong (outside the plane reads light).
+fn pattern_mismatches(view: View<'_>, x: f32, y: f32, [(ux, uy), (vx, vy)]: [(f32, f32); 2]) -> u32 {
+    let mut wrong = 0;
+    for j in -2i32..=2 {
+        for i in -2i32..=2 {
+            let want = i.abs().max(j.abs()) != 1;
+            let (fi, fj) = (i as f32, j as f32);
+            let dark = view.dark_at(x + fi * ux + fj * vx + 0.5, y + fi * uy + fj * vy + 0.5);
+            wrong += (dark != want) as u32;
+        }
+    }
+    wrong
 }
 
 /// Along a column or row through a dark module: light, dark centre, light,
@@ -268,4 +320,53 @@ fn alignment_cross(view: View<'_>, x: usize, y: usize, max: u32, module: f32, ve
     }
     let ok = |n: u32| (n as f32 - module).abs() < module * 0.7;
     (ok(a) && ok(b) && ok(c)).then(|| j as f32 - c as f32 - b as f32 / 2.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thickened_finders_match_edge_to_edge_only() {
+        // A 2.3-pixel-module finder whose dark modules grew by a pixel and
+        // light ones shrank by one (blur, small modules): 3 1 7 2 3.
+        let thick = [3, 1, 7, 2, 3];
+        assert!(!is_finder(&thick, 1.0, false));
+        assert!(is_finder(&thick, 1.0, true));
+        assert!(is_finder(&[2, 2, 7, 2, 2], 1.0, false));
+        // Not a finder either way: the centre no wider than the ring, or
+        // the ratios wrong edge to edge as well.
+        assert!(!is_finder(&[4, 1, 4, 1, 4], 1.0, true));
+        assert!(!is_finder(&[2, 6, 2, 6, 2], 1.0, true));
+    }
+
+    #[test]
+    fn alignment_patterns_are_checked_whole() {
+        // A 5×5 alignment pattern at 3 pixels per module, and beside it a
+        // lone dark module in a light ring but no dark ring around that.
+        let (w, h) = (60, 30);
+        let mut bin = Binary::default();
+        (bin.w, bin.h, bin.bits) = (w, h, vec![0; w * h]);
+        let mut put = |x0: usize, y0: usize, rings: bool| {
+            for j in 0..5 {
+                for i in 0..5 {
+                    let dark = if rings { i32::max((i - 2i32).abs(), (j - 2i32).abs()) != 1 } else { i == 2 && j == 2 };
+                    for y in 0..3 {
+                        for x in 0..3 {
+                            bin.bits[(y0 + j as usize * 3 + y) * w + x0 + i as usize * 3 + x] = dark as u8;
+                        }
+                    }
+                }
+            }
+        };
+        put(5, 5, true);
+        put(35, 5, false);
+        let view = View { bin: &bin, inverted: false, edges: false };
+        let axes = [(3.0, 0.0), (0.0, 3.0)];
+        assert_eq!(pattern_mismatches(view, 12.0, 12.0, axes), 0);
+        assert!(pattern_mismatches(view, 42.0, 12.0, axes) > 3);
+        let (x, y) = find_alignment(view, 14.0, 12.0, axes, 3.0, 9.0).expect("the whole pattern");
+        assert!((x - 12.5).abs() <= 1.0 && (y - 12.5).abs() <= 1.0, "{x},{y}");
+        assert_eq!(find_alignment(view, 42.0, 12.0, axes, 3.0, 6.0), None);
+    }
 }

@@ -95,6 +95,14 @@ impl Perspective {
         Some(Perspective { h, scale, cx, cy, s })
     }
 
+    /// The frame vectors of one module step along u and along v at (u, v).
+    pub fn axes(&self, u: f32, v: f32) -> [(f32, f32); 2] {
+        let (x, y) = self.map(u, v);
+        let (xu, yu) = self.map(u + 1.0, v);
+        let (xv, yv) = self.map(u, v + 1.0);
+        [(xu - x, yu - y), (xv - x, yv - y)]
+    }
+
     /// The frame point of module coordinates (u, v).
     pub fn map(&self, u: f32, v: f32) -> (f32, f32) {
         let (u, v) = (u as f64 * self.scale, v as f64 * self.scale);
@@ -209,7 +217,7 @@ pub(super) fn read(src: Source<'_>, f: [Finder; 3], scratch: &mut Scratch) -> Op
         std::mem::swap(&mut a, &mut b);
     }
     let (tr, bl) = (a, b);
-    let view = View { bin: src.bin, inverted: src.inverted };
+    let view = View { bin: src.bin, inverted: src.inverted, edges: false };
     // Module size along the symbol's own axes (the finders' row runs are
     // longer than 7 modules in a rotated symbol).
     let along = |p: &Finder, q: &Finder| {
@@ -218,8 +226,9 @@ pub(super) fn read(src: Source<'_>, f: [Finder; 3], scratch: &mut Scratch) -> Op
         dist(p, q) / ((m1 + m2) / 2.0)
     };
     let estimate = (along(&tl, &tr) + along(&tl, &bl)) / 2.0 + 7.0;
-    // Candidate versions, nearest to the estimate first; a version read
-    // from the symbol's version blocks is tried next in their place.
+    // Candidate versions: those the timing patterns count, then the
+    // nearest to the estimate; a version read from the symbol's version
+    // blocks is tried next in their place.
     let v0 = ((estimate - 17.0) / 4.0).round() as i32;
     let mut tried = [false; 41];
     let mut queue: Vec<usize> = [0, -1, 1, -2, 2]
@@ -228,6 +237,16 @@ pub(super) fn read(src: Source<'_>, f: [Finder; 3], scratch: &mut Scratch) -> Op
         .filter(|v| (1..=40).contains(v) && ((17 + 4 * v) as f32 - estimate).abs() <= 7.0 + estimate * 0.06)
         .map(|v| v as usize)
         .collect();
+    let mut counted = [0u8; 41];
+    timing_versions(src, &tl, &tr, &bl, &mut counted);
+    timing_versions(src, &tl, &bl, &tr, &mut counted);
+    let mut by_count: Vec<usize> = (1..=40)
+        .filter(|&v| counted[v] > 0 && ((17 + 4 * v) as f32 - estimate).abs() <= 8.0 + estimate * 0.25)
+        .collect();
+    by_count.sort_by_key(|&v| std::cmp::Reverse(counted[v]));
+    by_count.truncate(2);
+    queue.retain(|v| !by_count.contains(v));
+    queue.splice(0..0, by_count);
     queue.reverse();
     while let Some(v) = queue.pop() {
         if std::mem::replace(&mut tried[v], true) {
@@ -240,6 +259,62 @@ pub(super) fn read(src: Source<'_>, f: [Finder; 3], scratch: &mut Scratch) -> Op
         }
     }
     None
+}
+
+/// Counts the timing pattern between finders `p` and `q` (row or column 6
+/// of the symbol, three modules from their centres towards `r`'s side) on
+/// a few parallel lines, and tallies in `counted` the versions the counts
+/// give. The line crosses `p`'s ring (dark), the alternating timing
+/// modules (light first and last) and `q`'s ring: `runs` dark runs in all
+/// mean a side of `2 runs + 11` modules. Runs shorter than a third of a
+/// module (noise) are merged into their neighbours.
+fn timing_versions(src: Source<'_>, p: &Finder, q: &Finder, r: &Finder, counted: &mut [u8; 41]) {
+    let len = dist(p, q);
+    let (ex, ey) = ((q.x - p.x) / len, (q.y - p.y) / len);
+    // The unit normal towards r's side.
+    let (mut nx, mut ny) = (-ey, ex);
+    if nx * (r.x - p.x) + ny * (r.y - p.y) < 0.0 {
+        nx = -nx;
+        ny = -ny;
+    }
+    let module = (p.module + q.module) / 2.0;
+    let steps = (len / 0.5) as usize;
+    if steps < 8 || steps > 8192 {
+        return;
+    }
+    let min_run = (module / 3.0 / 0.5).max(1.0) as usize;
+    for k in [2.75f32, 3.0, 3.25] {
+        let (sx, sy) = (p.x + nx * k * p.module, p.y + ny * k * p.module);
+        let (tx, ty) = (q.x + nx * k * q.module, q.y + ny * k * q.module);
+        // Run lengths of dark and light along the line, in samples.
+        let mut runs: Vec<(bool, usize)> = Vec::new();
+        for i in 0..=steps {
+            let t = i as f32 / steps as f32;
+            let (x, y) = (sx + t * (tx - sx), sy + t * (ty - sy));
+            let dark = (src.grey.bilinear(x - 0.5, y - 0.5) <= src.bin.threshold_at(x, y)) ^ src.inverted;
+            match runs.last_mut() {
+                Some((d, n)) if *d == dark => *n += 1,
+                _ => runs.push((dark, 1)),
+            }
+        }
+        // Merge runs too short to be a module into the run before them.
+        let mut merged: Vec<(bool, usize)> = Vec::with_capacity(runs.len());
+        for (dark, n) in runs {
+            match merged.last_mut() {
+                Some(last) if last.0 == dark => last.1 += n,
+                Some(last) if n < min_run => last.1 += n,
+                _ => merged.push((dark, n)),
+            }
+        }
+        let dark_runs = merged.iter().filter(|r| r.0).count();
+        // An even count is off by one somewhere: no version.
+        if dark_runs % 2 == 1 {
+            let dim = 2 * dark_runs + 11;
+            if (21..=177).contains(&dim) {
+                counted[(dim - 17) / 4] += 1;
+            }
+        }
+    }
 }
 
 /// The module size near finder `p`, measured along the line to `q`: from
@@ -285,7 +360,7 @@ fn read_version(src: Source<'_>, tl: Finder, tr: Finder, bl: Finder, version: us
     let dim = 17 + 4 * version;
     let d = dim as f32;
     let module = (tl.module + tr.module + bl.module) / 3.0;
-    let view = View { bin: src.bin, inverted: src.inverted };
+    let view = View { bin: src.bin, inverted: src.inverted, edges: false };
     let pairs = &mut scratch.pairs;
     pairs.clear();
     pairs.push(((3.5, 3.5), (tl.x, tl.y)));
@@ -300,8 +375,12 @@ fn read_version(src: Source<'_>, tl: Finder, tr: Finder, bl: Finder, version: us
     let mut found_br = false;
     if version >= 2 {
         let (ex, ey) = affine(d - 6.5, d - 6.5);
+        let axes = [
+            ((tr.x - tl.x) / (d - 7.0), (tr.y - tl.y) / (d - 7.0)),
+            ((bl.x - tl.x) / (d - 7.0), (bl.y - tl.y) / (d - 7.0)),
+        ];
         for radius in [4.0, 10.0] {
-            if let Some((x, y)) = finder::find_alignment(view, ex, ey, module, module * radius) {
+            if let Some((x, y)) = finder::find_alignment(view, ex, ey, axes, module, module * radius) {
                 pairs.push(((d - 6.5, d - 6.5), (x, y)));
                 found_br = true;
                 break;
@@ -335,7 +414,8 @@ fn read_version(src: Source<'_>, tl: Finder, tr: Finder, bl: Finder, version: us
         for (i, j) in cells {
             let (u, v) = (pos[i] as f32 + 0.5, pos[j] as f32 + 0.5);
             let (ex, ey) = map.map(u, v);
-            if let Some(p) = finder::find_alignment(view, ex, ey, module, module * 2.0) {
+            let axes = map.axes(u, v);
+            if let Some(p) = finder::find_alignment(view, ex, ey, axes, module, module * 2.0) {
                 pairs.push(((u, v), p));
                 found += 1;
                 if let Some(m) = Perspective::fit(pairs, d) {
@@ -495,6 +575,37 @@ mod tests {
             let (mx, my) = p.map(u, v);
             assert!((mx - x).abs() < 1e-3 && (my - y).abs() < 1e-3, "{mx},{my} vs {x},{y}");
         }
+    }
+
+    #[test]
+    fn timing_patterns_count_the_version() {
+        use qrcode::{Color, QrCode, Version};
+        // Version 12 (65 modules) at 3 pixels a module, 12 pixels of quiet zone.
+        let code = QrCode::with_version(b"HC1:TIMING", Version::Normal(12), qrcode::EcLevel::L).unwrap();
+        let n = code.width();
+        assert_eq!(n, 65);
+        let colors = code.to_colors();
+        let (m, q) = (3usize, 12usize);
+        let side = n * m + 2 * q;
+        let px = (0..side * side)
+            .map(|i| {
+                let (x, y) = (i % side, i / side);
+                let inside = (q..q + n * m).contains(&x) && (q..q + n * m).contains(&y);
+                if inside && colors[(y - q) / m * n + (x - q) / m] == Color::Dark { 30 } else { 220 }
+            })
+            .collect();
+        let grey = Plane { w: side, h: side, px };
+        let mut bin = Binary::default();
+        bin.compute(&grey, 24);
+        let src = Source { grey: &grey, bin: &bin, inverted: false };
+        let at =
+            |u: f32, v: f32| Finder { x: q as f32 + u * m as f32, y: q as f32 + v * m as f32, module: 3.0, count: 1 };
+        let (tl, tr, bl) = (at(3.5, 3.5), at(n as f32 - 3.5, 3.5), at(3.5, n as f32 - 3.5));
+        let mut counted = [0u8; 41];
+        timing_versions(src, &tl, &tr, &bl, &mut counted);
+        timing_versions(src, &tl, &bl, &tr, &mut counted);
+        assert_eq!(counted[12], 6, "{counted:?}");
+        assert_eq!(counted.iter().map(|&c| c as u32).sum::<u32>(), 6);
     }
 
     #[test]

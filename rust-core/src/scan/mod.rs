@@ -7,15 +7,19 @@
 //!
 //! 1. local-threshold binarisation (8×8 blocks, each against the mean of
 //!    the 5×5 blocks around it: shadows, glare and gradients move the
-//!    threshold with them), finder patterns searched at full resolution;
+//!    threshold with them), finder patterns searched at full resolution
+//!    (runs in the ratio 1:1:3:1:1, or 2:4:4:2 edge to edge where blur
+//!    has thickened the dark modules of a small symbol);
 //! 2. the same, light and dark swapped (inverted codes, dark-mode screens);
 //! 3. finders searched at half resolution (large modules, blur, noise);
 //! 4. a lower contrast floor in the binarisation (faded print, dim screens),
 //!    both polarities.
 //!
 //! For each plausible trio of finder patterns the symbol's size is
-//! estimated, a perspective map from the module grid to the frame is fitted
-//! and refined on every alignment pattern found, the modules are sampled
+//! counted on its timing patterns and estimated from the finders' spacing,
+//! a perspective map from the module grid to the frame is fitted and
+//! refined on every alignment pattern found (each checked as a whole 5×5
+//! pattern along the grid's axes), the modules are sampled
 //! from the grey plane against the local thresholds, and `quircs` decodes
 //! the grid (format, Reed–Solomon, segments). Every code's payload is returned
 //! as raw bytes (byte-mode payloads such as DIVOC's zip survive intact) and
@@ -184,15 +188,17 @@ struct Strategy {
     inverted: bool,
     /// Contrast floor of the binarisation (block range at or below: flat).
     min_range: u8,
+    /// Finder runs may match edge to edge (thickened or thinned modules).
+    edges: bool,
 }
 
 const STRATEGIES: [Strategy; 6] = [
-    Strategy { half: false, inverted: false, min_range: 24 },
-    Strategy { half: false, inverted: true, min_range: 24 },
-    Strategy { half: true, inverted: false, min_range: 24 },
-    Strategy { half: true, inverted: true, min_range: 24 },
-    Strategy { half: false, inverted: false, min_range: 6 },
-    Strategy { half: false, inverted: true, min_range: 6 },
+    Strategy { half: false, inverted: false, min_range: 24, edges: true },
+    Strategy { half: false, inverted: true, min_range: 24, edges: true },
+    Strategy { half: true, inverted: false, min_range: 24, edges: true },
+    Strategy { half: true, inverted: true, min_range: 24, edges: true },
+    Strategy { half: false, inverted: false, min_range: 6, edges: true },
+    Strategy { half: false, inverted: true, min_range: 6, edges: true },
 ];
 
 /// Finds and decodes QR codes in frames, keeping its buffers from one frame
@@ -287,11 +293,11 @@ impl Scanner {
                     self.half_bin.compute(&self.half, s.min_range);
                     self.half_range = Some(s.min_range);
                 }
-                let view = finder::View { bin: &self.half_bin, inverted: s.inverted };
+                let view = finder::View { bin: &self.half_bin, inverted: s.inverted, edges: s.edges };
                 finder::find_finders(view, row_step(self.half.h), &mut self.finders);
                 2.0
             } else {
-                let view = finder::View { bin: &self.bin, inverted: s.inverted };
+                let view = finder::View { bin: &self.bin, inverted: s.inverted, edges: s.edges };
                 finder::find_finders(view, row_step(self.grey.h), &mut self.finders);
                 1.0
             };
