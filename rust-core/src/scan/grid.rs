@@ -279,7 +279,7 @@ fn timing_versions(src: Source<'_>, p: &Finder, q: &Finder, r: &Finder, counted:
     }
     let module = (p.module + q.module) / 2.0;
     let steps = (len / 0.5) as usize;
-    if steps < 8 || steps > 8192 {
+    if !(8..=8192).contains(&steps) {
         return;
     }
     let min_run = (module / 3.0 / 0.5).max(1.0) as usize;
