@@ -256,6 +256,11 @@ pub(super) fn find_alignment(
                 if wrong > 3 {
                     continue;
                 }
+                // Rows are searched from the estimate outwards: a clean
+                // pattern this close is the one.
+                if wrong <= 1 && (fx - ex).hypot(fy - ey) <= module * 1.5 {
+                    return Some((fx, fy));
+                }
                 let d = (fx - ex).powi(2) + (fy - ey).powi(2) + wrong as f32 * module * module;
                 if best.is_none_or(|b| d < b.2) {
                     best = Some((fx, fy, d));
