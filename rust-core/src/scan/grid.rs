@@ -379,7 +379,7 @@ fn read_version(src: Source<'_>, tl: Finder, tr: Finder, bl: Finder, version: us
             ((tr.x - tl.x) / (d - 7.0), (tr.y - tl.y) / (d - 7.0)),
             ((bl.x - tl.x) / (d - 7.0), (bl.y - tl.y) / (d - 7.0)),
         ];
-        for radius in [4.0, 10.0] {
+        for radius in [4.0] {
             if let Some((x, y)) = finder::find_alignment(view, ex, ey, axes, module, module * radius) {
                 pairs.push(((d - 6.5, d - 6.5), (x, y)));
                 found_br = true;
