@@ -411,7 +411,13 @@ fn read_version(src: Source<'_>, tl: Finder, tr: Finder, bl: Finder, version: us
         }
         cells.sort_by_key(|&(i, j)| i.max(j) * 8 + i.min(j));
         let mut found = 0;
-        for (i, j) in cells {
+        for (searched, (i, j)) in cells.into_iter().enumerate() {
+            // The patterns nearest the finders are the easiest to find: when
+            // none of the first six is there, neither trio nor size is
+            // right (or the symbol is too damaged to map this way).
+            if searched == 6 && found == 0 && !found_br {
+                break;
+            }
             let (u, v) = (pos[i] as f32 + 0.5, pos[j] as f32 + 0.5);
             let (ex, ey) = map.map(u, v);
             let axes = map.axes(u, v);
