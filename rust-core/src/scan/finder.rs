@@ -24,8 +24,6 @@ pub(super) struct Finder {
 pub(super) struct View<'a> {
     pub bin: &'a Binary,
     pub inverted: bool,
-    /// Finder runs may also match edge to edge (see [`is_finder`]).
-    pub edges: bool,
 }
 
 impl View<'_> {
@@ -47,7 +45,7 @@ impl View<'_> {
 
 /// Whether five run lengths are in the ratio 1:1:3:1:1 (each within half a
 /// module, `slack` times that for the centre).
-fn is_finder(counts: &[u32; 5], slack: f32, edges: bool) -> bool {
+fn is_finder(counts: &[u32; 5], slack: f32) -> bool {
     let total: u32 = counts.iter().sum();
     if total < 7 || counts.contains(&0) {
         return false;
@@ -62,9 +60,6 @@ fn is_finder(counts: &[u32; 5], slack: f32, edges: bool) -> bool {
         && near(counts[4], 1.0)
     {
         return true;
-    }
-    if !edges {
-        return false;
     }
     // Edge to edge: a blurred or over-exposed small symbol thickens its
     // dark modules at the expense of the light ones (or the reverse), which
@@ -111,7 +106,7 @@ pub(super) fn find_finders(view: View<'_>, step: usize, out: &mut Vec<Finder>) {
                 (starts[i + 4] - starts[i + 3]) as u32,
                 (starts[i + 5] - starts[i + 4]) as u32,
             ];
-            if is_finder(&counts, 1.0, view.edges) {
+            if is_finder(&counts, 1.0) {
                 handle_candidate(view, &counts, starts[i + 5], y, out);
             }
             i += 2;
@@ -201,7 +196,7 @@ fn cross_check_len(view: View<'_>, x: usize, y: usize, max: u32, total: u32, ver
     if 5 * sum.abs_diff(total) >= 3 * total {
         return None;
     }
-    is_finder(&c, 1.2, view.edges).then(|| (center_from_end(&c, j), sum))
+    is_finder(&c, 1.2).then(|| (center_from_end(&c, j), sum))
 }
 
 /// Looks for an alignment pattern's centre (a dark module in a light ring
@@ -332,17 +327,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn thickened_finders_match_edge_to_edge_only() {
+    fn thickened_finders_match_edge_to_edge() {
         // A 2.3-pixel-module finder whose dark modules grew by a pixel and
         // light ones shrank by one (blur, small modules): 3 1 7 2 3.
-        let thick = [3, 1, 7, 2, 3];
-        assert!(!is_finder(&thick, 1.0, false));
-        assert!(is_finder(&thick, 1.0, true));
-        assert!(is_finder(&[2, 2, 7, 2, 2], 1.0, false));
+        assert!(is_finder(&[3, 1, 7, 2, 3], 1.0));
+        assert!(is_finder(&[2, 2, 7, 2, 2], 1.0));
         // Not a finder either way: the centre no wider than the ring, or
         // the ratios wrong edge to edge as well.
-        assert!(!is_finder(&[4, 1, 4, 1, 4], 1.0, true));
-        assert!(!is_finder(&[2, 6, 2, 6, 2], 1.0, true));
+        assert!(!is_finder(&[4, 1, 4, 1, 4], 1.0));
+        assert!(!is_finder(&[2, 6, 2, 6, 2], 1.0));
     }
 
     #[test]
@@ -366,7 +359,7 @@ mod tests {
         };
         put(5, 5, true);
         put(35, 5, false);
-        let view = View { bin: &bin, inverted: false, edges: false };
+        let view = View { bin: &bin, inverted: false };
         let axes = [(3.0, 0.0), (0.0, 3.0)];
         assert_eq!(pattern_mismatches(view, 12.0, 12.0, axes), 0);
         assert!(pattern_mismatches(view, 42.0, 12.0, axes) > 3);

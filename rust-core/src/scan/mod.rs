@@ -188,17 +188,15 @@ struct Strategy {
     inverted: bool,
     /// Contrast floor of the binarisation (block range at or below: flat).
     min_range: u8,
-    /// Finder runs may match edge to edge (thickened or thinned modules).
-    edges: bool,
 }
 
 const STRATEGIES: [Strategy; 6] = [
-    Strategy { half: false, inverted: false, min_range: 24, edges: true },
-    Strategy { half: false, inverted: true, min_range: 24, edges: true },
-    Strategy { half: true, inverted: false, min_range: 24, edges: true },
-    Strategy { half: true, inverted: true, min_range: 24, edges: true },
-    Strategy { half: false, inverted: false, min_range: 6, edges: true },
-    Strategy { half: false, inverted: true, min_range: 6, edges: true },
+    Strategy { half: false, inverted: false, min_range: 24 },
+    Strategy { half: false, inverted: true, min_range: 24 },
+    Strategy { half: true, inverted: false, min_range: 24 },
+    Strategy { half: true, inverted: true, min_range: 24 },
+    Strategy { half: false, inverted: false, min_range: 6 },
+    Strategy { half: false, inverted: true, min_range: 6 },
 ];
 
 /// Finds and decodes QR codes in frames, keeping its buffers from one frame
@@ -293,11 +291,11 @@ impl Scanner {
                     self.half_bin.compute(&self.half, s.min_range);
                     self.half_range = Some(s.min_range);
                 }
-                let view = finder::View { bin: &self.half_bin, inverted: s.inverted, edges: s.edges };
+                let view = finder::View { bin: &self.half_bin, inverted: s.inverted };
                 finder::find_finders(view, row_step(self.half.h), &mut self.finders);
                 2.0
             } else {
-                let view = finder::View { bin: &self.bin, inverted: s.inverted, edges: s.edges };
+                let view = finder::View { bin: &self.bin, inverted: s.inverted };
                 finder::find_finders(view, row_step(self.grey.h), &mut self.finders);
                 1.0
             };
