@@ -3,8 +3,10 @@
 //!
 //! Finders are found as ZXing finds them: rows are scanned for runs of
 //! dark, light, dark, light, dark in the ratio 1:1:3:1:1, each hit is
-//! confirmed by the same ratio down the column and again along the row
-//! through the centre, and hits within a module of each other are merged.
+//! confirmed by the same ratio down the column, again along the row
+//! through the centre and along a diagonal (which the 1:1:3:1:1 crosses of
+//! a dense data area rarely pass), and hits within a module of each other
+//! are merged.
 
 use super::binarize::Binary;
 
@@ -122,6 +124,9 @@ fn handle_candidate(view: View<'_>, counts: &[u32; 5], end: usize, y: usize, out
     let Some((cx, total_h)) = cross_check_len(view, cx as usize, cy as usize, counts[2] * 2, total, false) else {
         return;
     };
+    if !diagonal_check(view, cx as usize, cy as usize, counts[2] * 2) {
+        return;
+    }
     let module = total_h as f32 / 7.0;
     for f in out.iter_mut() {
         if (f.x - cx).abs() <= module && (f.y - cy).abs() <= module && (f.module - module).abs() <= f.module.max(1.0) {
@@ -197,6 +202,46 @@ fn cross_check_len(view: View<'_>, x: usize, y: usize, max: u32, total: u32, ver
         return None;
     }
     is_finder(&c, 1.2).then(|| (center_from_end(&c, j), sum))
+}
+
+/// Whether the runs through (x, y) along either diagonal read 1:1:3:1:1:
+/// every line through a finder's centre crosses its nested squares in that
+/// ratio, while a 1:1:3:1:1 cross in a dense data area rarely keeps it off
+/// the axes. (Either: noise or blur can break one diagonal of a real
+/// finder, at its corners.)
+fn diagonal_check(view: View<'_>, x: usize, y: usize, max: u32) -> bool {
+    [1isize, -1].into_iter().any(|sx| line_runs(view, x, y, (sx, 1), max).is_some_and(|c| is_finder(&c, 1.5)))
+}
+
+/// The five runs dark, light, dark (centre), light, dark through (x, y)
+/// along `dir`, each at most `max` long (the centre excepted).
+fn line_runs(view: View<'_>, x: usize, y: usize, (dx, dy): (isize, isize), max: u32) -> Option<[u32; 5]> {
+    let (w, h) = (view.bin.w as isize, view.bin.h as isize);
+    let (x, y) = (x as isize, y as isize);
+    let at = |k: isize| {
+        let (px, py) = (x + k * dx, y + k * dy);
+        (px >= 0 && py >= 0 && px < w && py < h).then(|| view.dark(px as usize, py as usize))
+    };
+    if at(0) != Some(true) {
+        return None;
+    }
+    let mut c = [0u32; 5];
+    for (sign, runs) in [(-1isize, [2usize, 1, 0]), (1, [2, 3, 4])] {
+        let mut k = if sign < 0 { 0 } else { 1 };
+        for (n, &run) in runs.iter().enumerate() {
+            let dark = n != 1;
+            while at(sign * k) == Some(dark) && (run == 2 || c[run] <= max) {
+                c[run] += 1;
+                k += 1;
+            }
+            // The light ring and the ring beyond it must end inside the
+            // plane; the outer dark ring may reach the edge.
+            if (run != 2 && c[run] > max) || (n < 2 && at(sign * k).is_none()) {
+                return None;
+            }
+        }
+    }
+    Some(c)
 }
 
 /// Looks for an alignment pattern's centre (a dark module in a light ring
@@ -336,6 +381,33 @@ mod tests {
         // the ratios wrong edge to edge as well.
         assert!(!is_finder(&[4, 1, 4, 1, 4], 1.0));
         assert!(!is_finder(&[2, 6, 2, 6, 2], 1.0));
+    }
+
+    #[test]
+    fn finders_hold_their_ratio_on_the_diagonals() {
+        // At 5 pixels per module: a finder (nested squares) and a diamond
+        // whose rows and columns through the centre read 1:1:3:1:1 as well
+        // (as crosses in a dense data area do) but whose diagonals do not.
+        let (w, h) = (140, 60);
+        let mut bin = Binary::default();
+        (bin.w, bin.h, bin.bits) = (w, h, vec![0; w * h]);
+        for (cx, square) in [(30, true), (100, false)] {
+            for y in 0..h {
+                for x in 0..w {
+                    // Module offsets from the centre module (pixels
+                    // c - 2 ..= c + 2 on both axes).
+                    let i = (x as i32 - cx + 2).div_euclid(5).abs();
+                    let j = (y as i32 - 30 + 2).div_euclid(5).abs();
+                    let ring = if square { i.max(j) } else { i + j };
+                    bin.bits[y * w + x] |= [0, 1, 3].contains(&ring) as u8;
+                }
+            }
+        }
+        let mut found = Vec::new();
+        find_finders(View { bin: &bin, inverted: false }, 1, &mut found);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!((found[0].x - 30.0).abs() <= 3.0 && (found[0].y - 30.0).abs() <= 3.0, "{found:?}");
+        assert!((found[0].module - 5.0).abs() <= 0.5, "{found:?}");
     }
 
     #[test]
