@@ -9,7 +9,8 @@
 //!    the 5×5 blocks around it: shadows, glare and gradients move the
 //!    threshold with them), finder patterns searched at full resolution
 //!    (runs in the ratio 1:1:3:1:1, or 2:4:4:2 edge to edge where blur
-//!    has thickened the dark modules of a small symbol);
+//!    has thickened the dark modules of a small symbol, along the row,
+//!    the column and a diagonal);
 //! 2. the same, light and dark swapped (inverted codes, dark-mode screens);
 //! 3. finders searched at half resolution (large modules, blur, noise);
 //! 4. a lower contrast floor in the binarisation (faded print, dim screens),
@@ -350,6 +351,13 @@ fn read_all(
         }
         let Some(corners) = grid::read(src, t.map(|i| finders[i]), scratch) else { continue };
         t.iter().for_each(|&i| used[i] = true);
+        // Candidates inside a decoded symbol are its data, not the finders
+        // of another code.
+        for (i, f) in finders.iter().enumerate() {
+            if inside(&corners, (f.x, f.y)) {
+                used[i] = true;
+            }
+        }
         if codes.iter().any(|c: &Code| c.bytes == scratch.bytes) {
             continue;
         }
@@ -359,6 +367,22 @@ fn read_all(
             corners.map(|(x, y)| ((x + origin.0 as f32).round() as i32, (y + origin.1 as f32).round() as i32));
         codes.push(Code { bytes, text, corners });
     }
+}
+
+/// Whether `p` lies inside the convex quadrilateral `q` (either winding).
+fn inside(q: &[(f32, f32); 4], p: (f32, f32)) -> bool {
+    let mut sign = 0.0f32;
+    for k in 0..4 {
+        let (a, b) = (q[k], q[(k + 1) % 4]);
+        let cross = (b.0 - a.0) * (p.1 - a.1) - (b.1 - a.1) * (p.0 - a.0);
+        if cross * sign < 0.0 {
+            return false;
+        }
+        if cross != 0.0 {
+            sign = cross;
+        }
+    }
+    true
 }
 
 /// Finds and decodes every QR code in a frame with a fresh [`Scanner`]
@@ -431,6 +455,18 @@ mod tests {
         assert_eq!(codes.len(), 1);
         assert_eq!(codes[0].bytes, payload);
         assert_eq!(codes[0].text, None);
+    }
+
+    #[test]
+    fn reads_every_code_in_a_frame() {
+        let (w, h) = (520, 240);
+        let a = render(b"HC1:FIRST-CODE-IN-THE-FRAME", 4, false, (20, 30), h, w);
+        let b = render(b"shc:/56762909524320603460292437404460", 4, false, (300, 60), h, w);
+        let px: Vec<u8> = a.iter().zip(&b).map(|(&x, &y)| x.min(y)).collect();
+        let codes = scanner().scan(&LumaFrame { data: &px, width: w, height: h, stride: w }).unwrap();
+        let mut texts: Vec<_> = codes.iter().filter_map(|c| c.text.as_deref()).collect();
+        texts.sort();
+        assert_eq!(texts, ["HC1:FIRST-CODE-IN-THE-FRAME", "shc:/56762909524320603460292437404460"]);
     }
 
     #[test]
