@@ -90,11 +90,24 @@ pub(super) fn find_finders(view: View<'_>, step: usize, out: &mut Vec<Finder>) {
         let row = &view.bin.bits[y * w..(y + 1) * w];
         let inv = view.inverted as u8;
         let mut n = 1;
-        let mut prev = row.first().copied().unwrap_or(0);
-        for (x, &b) in row.iter().enumerate().skip(1) {
+        // Eight pixels at a time against the eight after them: most of a
+        // frame is flat ground without a single edge.
+        let mut x = 1;
+        while x + 8 <= w {
+            let here = u64::from_ne_bytes(row[x..x + 8].try_into().unwrap_or([0; 8]));
+            let before = u64::from_ne_bytes(row[x - 1..x + 7].try_into().unwrap_or([0; 8]));
+            if here != before {
+                for (i, (&b, &a)) in row[x..x + 8].iter().zip(&row[x - 1..x + 7]).enumerate() {
+                    starts[n] = x + i;
+                    n += (b != a) as usize;
+                }
+            }
+            x += 8;
+        }
+        while x < w {
             starts[n] = x;
-            n += (b != prev) as usize;
-            prev = b;
+            n += (row[x] != row[x - 1]) as usize;
+            x += 1;
         }
         starts[n] = w;
         // Runs 0..n: run i covers starts[i]..starts[i + 1].
@@ -108,7 +121,10 @@ pub(super) fn find_finders(view: View<'_>, step: usize, out: &mut Vec<Finder>) {
                 (starts[i + 4] - starts[i + 3]) as u32,
                 (starts[i + 5] - starts[i + 4]) as u32,
             ];
-            if is_finder(&counts, 1.0) {
+            // A finder's centre run is its widest (blur or not): most
+            // windows fail this before any arithmetic.
+            let c = counts[2];
+            if c >= counts[0] && c >= counts[1] && c >= counts[3] && c >= counts[4] && is_finder(&counts, 1.0) {
                 handle_candidate(view, &counts, starts[i + 5], y, out);
             }
             i += 2;
