@@ -299,27 +299,31 @@ fn timing_versions(src: Source<'_>, p: &Finder, q: &Finder, r: &Finder, counted:
     for k in [2.75f32, 3.0, 3.25] {
         let (sx, sy) = (p.x + nx * k * p.module, p.y + ny * k * p.module);
         let (tx, ty) = (q.x + nx * k * q.module, q.y + ny * k * q.module);
-        // Run lengths of dark and light along the line, in samples.
-        let mut runs: Vec<(bool, usize)> = Vec::new();
+        // Runs of dark and light along the line, in samples, counted as
+        // they end; a run too short to be a module is merged into the run
+        // before it.
+        let mut last: Option<bool> = None;
+        let mut dark_runs = 0usize;
+        let mut end_run = |dark: bool, n: usize| {
+            if last == Some(dark) || (last.is_some() && n < min_run) {
+                return;
+            }
+            last = Some(dark);
+            dark_runs += dark as usize;
+        };
+        let (mut run_dark, mut run) = (false, 0usize);
         for i in 0..=steps {
             let t = i as f32 / steps as f32;
             let (x, y) = (sx + t * (tx - sx), sy + t * (ty - sy));
             let dark = (src.grey.bilinear(x - 0.5, y - 0.5) <= src.bin.threshold_at(x, y)) ^ src.inverted;
-            match runs.last_mut() {
-                Some((d, n)) if *d == dark => *n += 1,
-                _ => runs.push((dark, 1)),
+            if run > 0 && dark != run_dark {
+                end_run(run_dark, run);
+                run = 0;
             }
+            run_dark = dark;
+            run += 1;
         }
-        // Merge runs too short to be a module into the run before them.
-        let mut merged: Vec<(bool, usize)> = Vec::with_capacity(runs.len());
-        for (dark, n) in runs {
-            match merged.last_mut() {
-                Some(last) if last.0 == dark => last.1 += n,
-                Some(last) if n < min_run => last.1 += n,
-                _ => merged.push((dark, n)),
-            }
-        }
-        let dark_runs = merged.iter().filter(|r| r.0).count();
+        end_run(run_dark, run);
         // An even count is off by one somewhere: no version.
         if dark_runs % 2 == 1 {
             let dim = 2 * dark_runs + 11;
