@@ -3,9 +3,38 @@
 //! The threshold of each 8×8 block is the mean of the 5×5 blocks around it
 //! (the "hybrid" binariser of ZXing): a shadow, a glare spot or a gradient
 //! across the code moves the threshold with it. Blocks whose range is below
-//! a minimum contrast are taken as flat ground and borrow their neighbours'
-//! level, so that flat areas do not turn into noise; the minimum is lowered
-//! on a retry for faded codes.
+//! a minimum contrast are flat: either taken as light ground borrowing
+//! their neighbours' level ([`Binarisation::Ground`], ZXing's rule, so that
+//! flat areas do not turn into noise), or left out of the thresholds
+//! altogether ([`Binarisation::Edges`]: a block's threshold is the mean of
+//! the textured blocks around it). The second reads faded codes: inside a
+//! large module of a low-contrast code the blocks are flat, and "half the
+//! minimum" (ZXing's ground level) is darker than its dark modules.
+
+/// How flat blocks enter the thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Binarisation {
+    /// A block with a range (max − min) of 24 or less is light ground: its
+    /// level is half its minimum unless the blocks above and to the left
+    /// are darker (ZXing's rule).
+    Ground,
+    /// A block with a range of 20 or less adds nothing: thresholds are the
+    /// mean level of the textured blocks around; with none around,
+    /// everything is light. 20 is above the spread that sensor noise gives
+    /// an 8×8 block of even ground (about 15 at a noise of 3 grey levels)
+    /// and below the edges of a faded code.
+    Edges,
+}
+
+impl Binarisation {
+    /// The block range at or below which a block is flat.
+    fn min_range(self) -> u8 {
+        match self {
+            Binarisation::Ground => 24,
+            Binarisation::Edges => 20,
+        }
+    }
+}
 
 /// Side of a threshold block, in pixels.
 pub(super) const BLOCK: usize = 8;
@@ -73,15 +102,16 @@ pub(super) struct Binary {
     /// Blocks per row and per column.
     bw: usize,
     bh: usize,
-    /// Per block: its level (scratch), then its threshold.
+    /// Per block: its level and whether it is flat (scratch), then its
+    /// threshold.
     level: Vec<u8>,
+    flat: Vec<bool>,
     pub threshold: Vec<u8>,
 }
 
 impl Binary {
-    /// Binarises `plane`; blocks with a range (max − min) of `min_range` or
-    /// less count as flat.
-    pub fn compute(&mut self, plane: &Plane, min_range: u8) {
+    /// Binarises `plane`, flat blocks treated as `mode` says.
+    pub fn compute(&mut self, plane: &Plane, mode: Binarisation) {
         let (w, h) = (plane.w, plane.h);
         self.w = w;
         self.h = h;
@@ -97,6 +127,8 @@ impl Binary {
         self.level.resize(bw * bh, 0);
         self.threshold.clear();
         self.threshold.resize(bw * bh, 0);
+        self.flat.clear();
+        self.flat.resize(bw * bh, false);
         // The last block of a row or column overlaps its neighbour so that
         // every block is whole.
         let origin = |b: usize, limit: usize| (b * BLOCK).min(limit - BLOCK);
@@ -124,7 +156,9 @@ impl Binary {
                 let min = col_min[x0..x0 + BLOCK].iter().copied().fold(255, u8::min);
                 let max = col_max[x0..x0 + BLOCK].iter().copied().fold(0, u8::max);
                 let mut avg = (sum / (BLOCK * BLOCK) as u32) as u8;
-                if max - min <= min_range {
+                let flat = max - min <= mode.min_range();
+                self.flat[by * bw + bx] = flat;
+                if flat && mode == Binarisation::Ground {
                     // Flat: the ground, most likely light. Take half the
                     // minimum unless the neighbours say the ground is darker.
                     avg = min / 2;
@@ -152,7 +186,11 @@ impl Binary {
                 let cx = bx.clamp(2, bw.saturating_sub(3).max(2));
                 let (mut sum, mut n) = (0u32, 0u32);
                 for yy in cy.saturating_sub(2)..(cy + 3).min(bh) {
-                    for &l in &self.level[yy * bw + cx.saturating_sub(2)..yy * bw + (cx + 3).min(bw)] {
+                    let r = yy * bw + cx.saturating_sub(2)..yy * bw + (cx + 3).min(bw);
+                    for (&l, &f) in self.level[r.clone()].iter().zip(&self.flat[r]) {
+                        if f && mode == Binarisation::Edges {
+                            continue;
+                        }
                         sum += l as u32;
                         n += 1;
                     }
@@ -203,10 +241,33 @@ mod tests {
             }
         }
         let mut bin = Binary::default();
-        bin.compute(&plane, 24);
+        bin.compute(&plane, Binarisation::Ground);
         for x in 8..56 {
             assert_eq!(bin.bits[16 * w + x], ((x / 4) % 2 == 0) as u8, "column {x}");
         }
+    }
+
+    #[test]
+    fn faded_large_modules_read_on_their_edges() {
+        // A faded checkerboard of 24-pixel modules (grey 100 and 130),
+        // offset so that some blocks straddle edges and some lie inside a
+        // module, flat.
+        let (w, h) = (96, 96);
+        let dark_at = |x: usize, y: usize| ((x + 20) / 24 + (y + 20) / 24) % 2 == 0;
+        let mut plane = Plane { w, h, px: vec![0; w * h] };
+        for y in 0..h {
+            for x in 0..w {
+                plane.px[y * w + x] = if dark_at(x, y) { 100 } else { 130 };
+            }
+        }
+        let mut bin = Binary::default();
+        let wrong = |bin: &Binary| (0..w * h).filter(|&i| (bin.bits[i] == 1) != dark_at(i % w, i / w)).count();
+        bin.compute(&plane, Binarisation::Edges);
+        assert_eq!(wrong(&bin), 0);
+        // As light ground, the flat insides of the dark modules (half their
+        // minimum is 50) come out light.
+        bin.compute(&plane, Binarisation::Ground);
+        assert!(wrong(&bin) > w * h / 10, "{}", wrong(&bin));
     }
 
     #[test]

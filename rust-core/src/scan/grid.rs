@@ -618,7 +618,7 @@ mod tests {
             .collect();
         let grey = Plane { w: side, h: side, px };
         let mut bin = Binary::default();
-        bin.compute(&grey, 24);
+        bin.compute(&grey, crate::scan::binarize::Binarisation::Ground);
         let src = Source { grey: &grey, bin: &bin, inverted: false };
         let at =
             |u: f32, v: f32| Finder { x: q as f32 + u * m as f32, y: q as f32 + v * m as f32, module: 3.0, count: 1 };

@@ -13,8 +13,10 @@
 //!    the column and a diagonal);
 //! 2. the same, light and dark swapped (inverted codes, dark-mode screens);
 //! 3. finders searched at half resolution (large modules, blur, noise);
-//! 4. a lower contrast floor in the binarisation (faded print, dim screens),
-//!    both polarities.
+//! 4. thresholds from the textured blocks alone, flat blocks left out
+//!    instead of taken as light ground (faded print, dim screens: the flat
+//!    inside of a large dark module is lighter than half the ground), both
+//!    polarities.
 //!
 //! For each plausible trio of finder patterns the symbol's size is
 //! counted on its timing patterns and estimated from the finders' spacing,
@@ -187,18 +189,21 @@ struct Strategy {
     half: bool,
     /// Light modules on a dark ground.
     inverted: bool,
-    /// Contrast floor of the binarisation (block range at or below: flat).
-    min_range: u8,
+    /// How flat blocks enter the local thresholds.
+    binarisation: binarize::Binarisation,
 }
 
-const STRATEGIES: [Strategy; 6] = [
-    Strategy { half: false, inverted: false, min_range: 24 },
-    Strategy { half: false, inverted: true, min_range: 24 },
-    Strategy { half: true, inverted: false, min_range: 24 },
-    Strategy { half: true, inverted: true, min_range: 24 },
-    Strategy { half: false, inverted: false, min_range: 6 },
-    Strategy { half: false, inverted: true, min_range: 6 },
-];
+const STRATEGIES: [Strategy; 6] = {
+    use binarize::Binarisation::{Edges, Ground};
+    [
+        Strategy { half: false, inverted: false, binarisation: Ground },
+        Strategy { half: false, inverted: true, binarisation: Ground },
+        Strategy { half: true, inverted: false, binarisation: Ground },
+        Strategy { half: true, inverted: true, binarisation: Ground },
+        Strategy { half: false, inverted: false, binarisation: Edges },
+        Strategy { half: false, inverted: true, binarisation: Edges },
+    ]
+};
 
 /// Finds and decodes QR codes in frames, keeping its buffers from one frame
 /// to the next (make one per camera stream).
@@ -206,10 +211,10 @@ pub struct Scanner {
     budget: Option<Duration>,
     grey: binarize::Plane,
     bin: binarize::Binary,
-    bin_range: Option<u8>,
+    bin_mode: Option<binarize::Binarisation>,
     half: binarize::Plane,
     half_bin: binarize::Binary,
-    half_range: Option<u8>,
+    half_mode: Option<binarize::Binarisation>,
     finders: Vec<finder::Finder>,
     scratch: grid::Scratch,
 }
@@ -233,10 +238,10 @@ impl Scanner {
             budget: Some(DEFAULT_BUDGET),
             grey: Default::default(),
             bin: Default::default(),
-            bin_range: None,
+            bin_mode: None,
             half: Default::default(),
             half_bin: Default::default(),
-            half_range: None,
+            half_mode: None,
             finders: Vec::new(),
             scratch: Default::default(),
         }
@@ -271,26 +276,26 @@ impl Scanner {
         let started = Instant::now();
         let offset = crop.y * frame.stride + crop.x;
         self.grey.copy_from(frame.data, offset, frame.stride, crop.width, crop.height);
-        self.bin_range = None;
-        self.half_range = None;
+        self.bin_mode = None;
+        self.half_mode = None;
         for (i, s) in STRATEGIES.iter().enumerate() {
             if i > 0 && self.budget.is_some_and(|b| started.elapsed() > b) {
                 break;
             }
-            if self.bin_range != Some(s.min_range) {
-                self.bin.compute(&self.grey, s.min_range);
-                self.bin_range = Some(s.min_range);
+            if self.bin_mode != Some(s.binarisation) {
+                self.bin.compute(&self.grey, s.binarisation);
+                self.bin_mode = Some(s.binarisation);
             }
             let scale = if s.half {
                 if self.grey.w / 2 < MIN_SIDE || self.grey.h / 2 < MIN_SIDE {
                     continue;
                 }
-                if self.half_range != Some(s.min_range) {
-                    if self.half_range.is_none() {
+                if self.half_mode != Some(s.binarisation) {
+                    if self.half_mode.is_none() {
                         self.grey.halve_into(&mut self.half);
                     }
-                    self.half_bin.compute(&self.half, s.min_range);
-                    self.half_range = Some(s.min_range);
+                    self.half_bin.compute(&self.half, s.binarisation);
+                    self.half_mode = Some(s.binarisation);
                 }
                 let view = finder::View { bin: &self.half_bin, inverted: s.inverted };
                 finder::find_finders(view, row_step(self.half.h), &mut self.finders);
