@@ -26,7 +26,7 @@ pub use model::{
     CertificateType, CheckKind, CheckOutcome, CheckResult, Event, Holder, NormalizedCertificate, ReasonClass, Recovery,
     RuleOutcome, RuleResult, SignerData, TestEvent, TrustData, Vaccination, Verdict, VerdictStatus,
 };
-pub use scanner::{ScanOutcome, ScanSession, ScannedCode, scan_frame};
+pub use scanner::{FrameCrop, ScanOutcome, ScanSession, ScannedCode, scan_frame, scan_frame_in};
 pub use transport::{HttpHeader, HttpRequest, HttpResponse, HttpTransport, TransportError};
 pub use trust::{SourceStatus, SyncEvent, SyncProgress, SyncResult, TrustSourceConfig, TrustSourceKind};
 pub use verifier::{Verifier, VerifierConfig};

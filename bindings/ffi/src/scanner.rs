@@ -19,15 +19,51 @@ pub struct ScannedCode {
     pub bytes: Vec<u8>,
 }
 
+/// A rectangle of a frame, in pixels: the part to search (the viewfinder).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct FrameCrop {
+    /// Left edge.
+    pub x: u32,
+    /// Top edge.
+    pub y: u32,
+    /// Width.
+    pub width: u32,
+    /// Height.
+    pub height: u32,
+}
+
+impl From<FrameCrop> for scan::Crop {
+    fn from(c: FrameCrop) -> Self {
+        scan::Crop { x: c.x as usize, y: c.y as usize, width: c.width as usize, height: c.height as usize }
+    }
+}
+
 fn frame_of(luma: &[u8], width: u32, height: u32, stride: u32) -> LumaFrame<'_> {
     LumaFrame { data: luma, width: width as usize, height: height as usize, stride: stride as usize }
+}
+
+fn codes_of(codes: Vec<scan::Code>) -> Vec<ScannedCode> {
+    codes.into_iter().map(|c| ScannedCode { text: c.text, bytes: c.bytes }).collect()
 }
 
 /// Finds the QR codes in one luma frame.
 #[uniffi::export]
 pub fn scan_frame(luma: Vec<u8>, width: u32, height: u32, stride: u32) -> Result<Vec<ScannedCode>, HealthcertError> {
-    let codes = scan::scan(&frame_of(&luma, width, height, stride))?;
-    Ok(codes.into_iter().map(|c| ScannedCode { text: c.text, bytes: c.bytes }).collect())
+    Ok(codes_of(scan::scan(&frame_of(&luma, width, height, stride))?))
+}
+
+/// Finds the QR codes in `crop` of one luma frame; a crop reaching outside
+/// the frame is an invalid argument.
+#[uniffi::export]
+pub fn scan_frame_in(
+    luma: Vec<u8>,
+    width: u32,
+    height: u32,
+    stride: u32,
+    crop: FrameCrop,
+) -> Result<Vec<ScannedCode>, HealthcertError> {
+    let codes = scan::Scanner::new().scan_in(&frame_of(&luma, width, height, stride), Some(crop.into()))?;
+    Ok(codes_of(codes))
 }
 
 /// A payload found in a frame and its verdict.
@@ -95,6 +131,14 @@ impl ScanSession {
         let verdict = self.verifier.verify_with(&payload, &SystemClock)?;
         state.last = Some(payload.clone());
         Ok(Some(ScanOutcome { payload, verdict }))
+    }
+
+    /// Searches only `crop` of the frames submitted from now on (the
+    /// viewfinder's rectangle); `None` searches whole frames. A crop
+    /// reaching outside a frame makes `submit_frame` fail.
+    pub fn set_crop(&self, crop: Option<FrameCrop>) {
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        state.session.set_crop(crop.map(Into::into));
     }
 
     /// Chunks found and expected while a chunked SMART Health Card is

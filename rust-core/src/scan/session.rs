@@ -6,7 +6,7 @@
 //! whose digit strings concatenated in order give the single-code
 //! `shc:/<digits>`.
 
-use super::{Code, FrameError, LumaFrame, Scanner};
+use super::{Code, Crop, FrameError, LumaFrame, Scanner};
 
 /// Most chunks accepted for one card (the framework's chunks are few; this
 /// bounds what a hostile code can make the session hold).
@@ -118,6 +118,7 @@ pub enum SessionEvent {
 pub struct ScanSession {
     scanner: Scanner,
     chunks: ShcChunks,
+    crop: Option<Crop>,
 }
 
 impl ScanSession {
@@ -131,11 +132,18 @@ impl ScanSession {
         &mut self.scanner
     }
 
+    /// Searches only `crop` of the frames submitted from now on (the
+    /// viewfinder's rectangle; `None`: whole frames). A crop reaching
+    /// outside a frame makes [`ScanSession::submit`] fail.
+    pub fn set_crop(&mut self, crop: Option<Crop>) {
+        self.crop = crop;
+    }
+
     /// Scans one frame: every complete payload first, else the chunk
     /// progress, else nothing. When a frame holds several complete
     /// payloads they are all returned.
     pub fn submit(&mut self, frame: &LumaFrame<'_>) -> Result<Vec<SessionEvent>, FrameError> {
-        let codes = self.scanner.scan(frame)?;
+        let codes = self.scanner.scan_in(frame, self.crop)?;
         let mut events = Vec::new();
         let mut progress = None;
         for code in codes {

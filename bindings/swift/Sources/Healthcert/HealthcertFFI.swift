@@ -928,6 +928,13 @@ public protocol ScanSessionProtocol: AnyObject, Sendable {
     func reset() 
     
     /**
+     * Searches only `crop` of the frames submitted from now on (the
+     * viewfinder's rectangle); `None` searches whole frames. A crop
+     * reaching outside a frame makes `submit_frame` fail.
+     */
+    func setCrop(crop: FrameCrop?) 
+    
+    /**
      * Scans one frame; returns the verdict of a payload not reported just
      * before, or nothing.
      */
@@ -1015,6 +1022,20 @@ open func reset()  {try! rustCall() {
         uniffiCallStatus in
     uniffi_healthcert_ffi_fn_method_scansession_reset(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Searches only `crop` of the frames submitted from now on (the
+     * viewfinder's rectangle); `None` searches whole frames. A crop
+     * reaching outside a frame makes `submit_frame` fail.
+     */
+open func setCrop(crop: FrameCrop?)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_healthcert_ffi_fn_method_scansession_set_crop(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeFrameCrop.lower(crop),uniffiCallStatus
     )
 }
 }
@@ -1748,6 +1769,95 @@ public func FfiConverterTypeChunkProgress_lift(_ buf: RustBuffer) throws -> Chun
 #endif
 public func FfiConverterTypeChunkProgress_lower(_ value: ChunkProgress) -> RustBuffer {
     return FfiConverterTypeChunkProgress.lower(value)
+}
+
+
+/**
+ * A rectangle of a frame, in pixels: the part to search (the viewfinder).
+ */
+public struct FrameCrop: Equatable, Hashable {
+    /**
+     * Left edge.
+     */
+    public var x: UInt32
+    /**
+     * Top edge.
+     */
+    public var y: UInt32
+    /**
+     * Width.
+     */
+    public var width: UInt32
+    /**
+     * Height.
+     */
+    public var height: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Left edge.
+         */x: UInt32, 
+        /**
+         * Top edge.
+         */y: UInt32, 
+        /**
+         * Width.
+         */width: UInt32, 
+        /**
+         * Height.
+         */height: UInt32) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FrameCrop: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFrameCrop: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FrameCrop {
+        return
+            try FrameCrop(
+                x: FfiConverterUInt32.read(from: &buf), 
+                y: FfiConverterUInt32.read(from: &buf), 
+                width: FfiConverterUInt32.read(from: &buf), 
+                height: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FrameCrop, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.x, into: &buf)
+        FfiConverterUInt32.write(value.y, into: &buf)
+        FfiConverterUInt32.write(value.width, into: &buf)
+        FfiConverterUInt32.write(value.height, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrameCrop_lift(_ buf: RustBuffer) throws -> FrameCrop {
+    return try FfiConverterTypeFrameCrop.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrameCrop_lower(_ value: FrameCrop) -> RustBuffer {
+    return FfiConverterTypeFrameCrop.lower(value)
 }
 
 
@@ -5063,6 +5173,30 @@ fileprivate struct FfiConverterOptionTypeChunkProgress: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeFrameCrop: FfiConverterRustBuffer {
+    typealias SwiftType = FrameCrop?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeFrameCrop.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeFrameCrop.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeNormalizedCertificate: FfiConverterRustBuffer {
     typealias SwiftType = NormalizedCertificate?
 
@@ -5529,6 +5663,22 @@ public func scanFrame(luma: Data, width: UInt32, height: UInt32, stride: UInt32)
         FfiConverterUInt32.lower(width),
         FfiConverterUInt32.lower(height),
         FfiConverterUInt32.lower(stride),uniffiCallStatus
+    )
+})
+}
+/**
+ * Finds the QR codes in `crop` of one luma frame; a crop reaching outside
+ * the frame is an invalid argument.
+ */
+public func scanFrameIn(luma: Data, width: UInt32, height: UInt32, stride: UInt32, crop: FrameCrop)throws  -> [ScannedCode]  {
+    return try  FfiConverterSequenceTypeScannedCode.lift(try rustCallWithError(FfiConverterTypeHealthcertError_lift) {
+        uniffiCallStatus in
+    uniffi_healthcert_ffi_fn_func_scan_frame_in(
+        FfiConverterData.lower(luma),
+        FfiConverterUInt32.lower(width),
+        FfiConverterUInt32.lower(height),
+        FfiConverterUInt32.lower(stride),
+        FfiConverterTypeFrameCrop_lower(crop),uniffiCallStatus
     )
 })
 }

@@ -294,6 +294,11 @@ RustBuffer uniffi_healthcert_ffi_fn_method_scansession_progress(uint64_t ptr, Ru
 void uniffi_healthcert_ffi_fn_method_scansession_reset(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_SCANSESSION_SET_CROP
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_SCANSESSION_SET_CROP
+void uniffi_healthcert_ffi_fn_method_scansession_set_crop(uint64_t ptr, RustBuffer crop, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_SCANSESSION_SUBMIT_FRAME
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_SCANSESSION_SUBMIT_FRAME
 RustBuffer uniffi_healthcert_ffi_fn_method_scansession_submit_frame(uint64_t ptr, RustBuffer luma, uint32_t width, uint32_t height, uint32_t stride, RustCallStatus *_Nonnull out_status
@@ -397,6 +402,11 @@ RustBuffer uniffi_healthcert_ffi_fn_method_verifier_verify_payload(uint64_t ptr,
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FUNC_SCAN_FRAME
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FUNC_SCAN_FRAME
 RustBuffer uniffi_healthcert_ffi_fn_func_scan_frame(RustBuffer luma, uint32_t width, uint32_t height, uint32_t stride, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FUNC_SCAN_FRAME_IN
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FUNC_SCAN_FRAME_IN
+RustBuffer uniffi_healthcert_ffi_fn_func_scan_frame_in(RustBuffer luma, uint32_t width, uint32_t height, uint32_t stride, RustBuffer crop, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_HEALTHCERT_FFI_RUSTBUFFER_ALLOC
@@ -665,6 +675,12 @@ uint16_t uniffi_healthcert_ffi_checksum_func_scan_frame(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_FUNC_SCAN_FRAME_IN
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_FUNC_SCAN_FRAME_IN
+uint16_t uniffi_healthcert_ffi_checksum_func_scan_frame_in(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_SCANSESSION_PROGRESS
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_SCANSESSION_PROGRESS
 uint16_t uniffi_healthcert_ffi_checksum_method_scansession_progress(void
@@ -674,6 +690,12 @@ uint16_t uniffi_healthcert_ffi_checksum_method_scansession_progress(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_SCANSESSION_RESET
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_SCANSESSION_RESET
 uint16_t uniffi_healthcert_ffi_checksum_method_scansession_reset(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_SCANSESSION_SET_CROP
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_SCANSESSION_SET_CROP
+uint16_t uniffi_healthcert_ffi_checksum_method_scansession_set_crop(void
     
 );
 #endif

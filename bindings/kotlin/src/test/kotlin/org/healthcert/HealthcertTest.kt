@@ -100,6 +100,14 @@ fun scansAFixtureFrame() {
     val height = plane.size / stride
     val codes = scanFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt())
     assertEquals(payload("valid-vaccination"), codes.single().text)
+    // The viewfinder: a crop around the code finds it, a corner of the
+    // frame finds nothing, a crop reaching outside the frame is misuse.
+    val whole = FrameCrop(0u, 0u, width.toUInt(), height.toUInt())
+    assertEquals(payload("valid-vaccination"), scanFrameIn(plane, width.toUInt(), height.toUInt(), stride.toUInt(), whole).single().text)
+    assertTrue(scanFrameIn(plane, width.toUInt(), height.toUInt(), stride.toUInt(), FrameCrop(0u, 0u, 24u, 24u)).isEmpty())
+    assertFailsWith<HealthcertException.InvalidArgument> {
+        scanFrameIn(plane, width.toUInt(), height.toUInt(), stride.toUInt(), FrameCrop(1u, 0u, width.toUInt(), 10u))
+    }
 
     Verifier(config()).use { verifier ->
         verifier.scanSession().use { session ->
@@ -113,6 +121,12 @@ fun scansAFixtureFrame() {
             assertNotNull(session.submitFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt()))
             // An empty frame holds nothing.
             assertNull(session.submitFrame(ByteArray(64 * 64) { 0x7f }, 64u, 64u, 64u))
+            // A viewfinder crop away from the code: nothing; cleared: found again.
+            session.reset()
+            session.setCrop(FrameCrop(0u, 0u, 24u, 24u))
+            assertNull(session.submitFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt()))
+            session.setCrop(null)
+            assertNotNull(session.submitFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt()))
         }
     }
     // A frame whose buffer is smaller than its dimensions is misuse: a typed exception.
