@@ -180,22 +180,34 @@ impl Binary {
         // The threshold of every pixel of a block row (the last block of
         // the row, overlapping its neighbour, wins where they overlap).
         let mut t_px = vec![0u8; w];
+        // Per block column: the sum and count of the levels that count
+        // over the five block rows of the window (separable 5×5 means).
+        let mut v_sum = vec![0u32; bw];
+        let mut v_n = vec![0u32; bw];
+        let counts = |f: bool| !(f && mode == Binarisation::Edges);
         for by in 0..bh {
             let cy = by.clamp(2, bh.saturating_sub(3).max(2));
-            for (bx, t) in t_row.iter_mut().enumerate() {
-                let cx = bx.clamp(2, bw.saturating_sub(3).max(2));
-                let (mut sum, mut n) = (0u32, 0u32);
+            if by == 0 || cy != by.saturating_sub(1).clamp(2, bh.saturating_sub(3).max(2)) {
+                v_sum.fill(0);
+                v_n.fill(0);
                 for yy in cy.saturating_sub(2)..(cy + 3).min(bh) {
-                    let r = yy * bw + cx.saturating_sub(2)..yy * bw + (cx + 3).min(bw);
-                    for (&l, &f) in self.level[r.clone()].iter().zip(&self.flat[r]) {
-                        if f && mode == Binarisation::Edges {
-                            continue;
-                        }
-                        sum += l as u32;
-                        n += 1;
+                    let r = yy * bw..(yy + 1) * bw;
+                    for (((s, n), &l), &f) in
+                        v_sum.iter_mut().zip(v_n.iter_mut()).zip(&self.level[r.clone()]).zip(&self.flat[r])
+                    {
+                        let c = counts(f) as u32;
+                        *s += l as u32 * c;
+                        *n += c;
                     }
                 }
-                *t = (sum / n.max(1)) as u8;
+            }
+            for (bx, t) in t_row.iter_mut().enumerate() {
+                let cx = bx.clamp(2, bw.saturating_sub(3).max(2));
+                let r = cx.saturating_sub(2)..(cx + 3).min(bw);
+                let sum: u32 = v_sum[r.clone()].iter().sum();
+                let n: u32 = v_n[r].iter().sum();
+                // Dividing by the constant compiles to a multiplication.
+                *t = if n == 25 { sum / 25 } else { sum / n.max(1) } as u8;
             }
             self.threshold[by * bw..(by + 1) * bw].copy_from_slice(&t_row);
             for (bx, &t) in t_row.iter().enumerate() {
