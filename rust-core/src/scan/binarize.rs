@@ -184,6 +184,7 @@ impl Binary {
         // over the five block rows of the window (separable 5×5 means).
         let mut v_sum = vec![0u32; bw];
         let mut v_n = vec![0u32; bw];
+        let (mut p_sum, mut p_n) = (vec![0u32; bw + 1], vec![0u32; bw + 1]);
         let counts = |f: bool| !(f && mode == Binarisation::Edges);
         for by in 0..bh {
             let cy = by.clamp(2, bh.saturating_sub(3).max(2));
@@ -201,11 +202,19 @@ impl Binary {
                     }
                 }
             }
+            // Prefix sums along the row: each window is one subtraction.
+            let (mut s, mut n) = (0u32, 0u32);
+            for bx in 0..bw {
+                (p_sum[bx], p_n[bx]) = (s, n);
+                s += v_sum[bx];
+                n += v_n[bx];
+            }
+            (p_sum[bw], p_n[bw]) = (s, n);
             for (bx, t) in t_row.iter_mut().enumerate() {
                 let cx = bx.clamp(2, bw.saturating_sub(3).max(2));
-                let r = cx.saturating_sub(2)..(cx + 3).min(bw);
-                let sum: u32 = v_sum[r.clone()].iter().sum();
-                let n: u32 = v_n[r].iter().sum();
+                let (lo, hi) = (cx.saturating_sub(2), (cx + 3).min(bw));
+                let sum = p_sum[hi] - p_sum[lo];
+                let n = p_n[hi] - p_n[lo];
                 // Dividing by the constant compiles to a multiplication.
                 *t = if n == 25 { sum / 25 } else { sum / n.max(1) } as u8;
             }
