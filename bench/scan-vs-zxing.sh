@@ -5,7 +5,7 @@
 # bench/scan_frames.py into target/scan-frames (deterministic; kept between
 # runs), builds the release CLI and prints the per-category table.
 #
-#   bash bench/scan-vs-zxing.sh [--misses]
+#   bash bench/scan-vs-zxing.sh [--misses] [--repeat N]   (default 3 runs per frame, median)
 #
 # FRAMES=DIR and SEED=N override the corpus directory and its seed.
 set -euo pipefail
