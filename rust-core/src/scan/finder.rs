@@ -78,9 +78,34 @@ fn center_from_end(counts: &[u32; 5], end: usize) -> f32 {
     end as f32 - counts[4] as f32 - counts[3] as f32 - counts[2] as f32 / 2.0
 }
 
-/// Scans `view` for finder patterns, every `step` rows, into `out`.
-pub(super) fn find_finders(view: View<'_>, step: usize, out: &mut Vec<Finder>) {
+/// A row hit of the other polarity, to be confirmed if that polarity is
+/// searched: its row, where its runs end, and the runs.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Hit {
+    y: u32,
+    end: u32,
+    counts: [u32; 5],
+}
+
+/// Most row hits of the other polarity kept by one scan (noise gives tens
+/// of thousands); past it [`find_finders`] reports them incomplete.
+const MAX_HITS: usize = 16_384;
+
+/// Scans `view` for finder patterns, every `step` rows, into `out`; with
+/// `other`, also keeps the row hits of the other polarity (the same runs
+/// starting on a light one), unconfirmed, and returns whether they are all
+/// there.
+pub(super) fn find_finders(
+    view: View<'_>,
+    step: usize,
+    out: &mut Vec<Finder>,
+    mut other: Option<&mut Vec<Hit>>,
+) -> bool {
     out.clear();
+    if let Some(o) = other.as_deref_mut() {
+        o.clear();
+    }
+    let mut complete = true;
     let (w, h) = (view.bin.w, view.bin.h);
     // Where each run of a row starts (branch-free over the pixels), then
     // every five runs starting with a dark one.
@@ -112,7 +137,13 @@ pub(super) fn find_finders(view: View<'_>, step: usize, out: &mut Vec<Finder>) {
         starts[n] = w;
         // Runs 0..n: run i covers starts[i]..starts[i + 1].
         let first_dark = (row.first().copied().unwrap_or(0) ^ inv) == 1;
-        let mut i = if first_dark { 0 } else { 1 };
+        // Windows starting on a dark run; with `other`, also those starting
+        // on a light one (the finders of the other polarity, same runs).
+        let (mut i, stride) = match (&other, first_dark) {
+            (Some(_), _) => (0, 1),
+            (None, true) => (0, 2),
+            (None, false) => (1, 2),
+        };
         while i + 5 <= n {
             let counts = [
                 (starts[i + 1] - starts[i]) as u32,
@@ -125,11 +156,30 @@ pub(super) fn find_finders(view: View<'_>, step: usize, out: &mut Vec<Finder>) {
             // windows fail this before any arithmetic.
             let c = counts[2];
             if c >= counts[0] && c >= counts[1] && c >= counts[3] && c >= counts[4] && is_finder(&counts, 1.0) {
-                handle_candidate(view, &counts, starts[i + 5], y, out);
+                if (i % 2 == 0) == first_dark {
+                    handle_candidate(view, &counts, starts[i + 5], y, out);
+                } else if let Some(o) = other.as_deref_mut() {
+                    if o.len() < MAX_HITS {
+                        o.push(Hit { y: y as u32, end: starts[i + 5] as u32, counts });
+                    } else {
+                        complete = false;
+                    }
+                }
             }
-            i += 2;
+            i += stride;
         }
         y += step;
+    }
+    complete
+}
+
+/// Confirms the row hits kept by [`find_finders`] for the other polarity
+/// (`view` reading that polarity), into `out`: the same finders a scan of
+/// that polarity finds.
+pub(super) fn confirm_hits(view: View<'_>, hits: &[Hit], out: &mut Vec<Finder>) {
+    out.clear();
+    for h in hits {
+        handle_candidate(view, &h.counts, h.end as usize, h.y as usize, out);
     }
 }
 
@@ -420,10 +470,42 @@ mod tests {
             }
         }
         let mut found = Vec::new();
-        find_finders(View { bin: &bin, inverted: false }, 1, &mut found);
+        assert!(find_finders(View { bin: &bin, inverted: false }, 1, &mut found, None));
         assert_eq!(found.len(), 1, "{found:?}");
         assert!((found[0].x - 30.0).abs() <= 3.0 && (found[0].y - 30.0).abs() <= 3.0, "{found:?}");
         assert!((found[0].module - 5.0).abs() <= 0.5, "{found:?}");
+    }
+
+    #[test]
+    fn one_scan_keeps_the_other_polaritys_hits() {
+        // A finder dark on light at x = 30 and one light on dark (inside a
+        // dark square) at x = 110, 5 pixels per module.
+        let (w, h) = (160, 70);
+        let mut bin = Binary::default();
+        (bin.w, bin.h, bin.bits) = (w, h, vec![0; w * h]);
+        for y in 0..h {
+            for x in 0..w {
+                let ring = |cx: i32| {
+                    let i = (x as i32 - cx + 2).div_euclid(5).abs();
+                    let j = (y as i32 - 35 + 2).div_euclid(5).abs();
+                    i.max(j)
+                };
+                let dark = [0, 1, 3].contains(&ring(30)) || [2, 4, 5].contains(&ring(110));
+                bin.bits[y * w + x] = dark as u8;
+            }
+        }
+        let key = |f: &Finder| (f.x as i32, f.y as i32, (f.module * 10.0) as i32, f.count);
+        let normal = View { bin: &bin, inverted: false };
+        let inverted = View { bin: &bin, inverted: true };
+        let (mut dark, mut hits, mut light, mut scanned) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        assert!(find_finders(normal, 1, &mut dark, Some(&mut hits)));
+        confirm_hits(inverted, &hits, &mut light);
+        assert!(find_finders(inverted, 1, &mut scanned, None));
+        assert_eq!(dark.len(), 1, "{dark:?}");
+        assert!((dark[0].x - 30.0).abs() <= 3.0, "{dark:?}");
+        assert_eq!(scanned.len(), 1, "{scanned:?}");
+        assert!((scanned[0].x - 110.0).abs() <= 3.0, "{scanned:?}");
+        assert_eq!(light.iter().map(key).collect::<Vec<_>>(), scanned.iter().map(key).collect::<Vec<_>>());
     }
 
     #[test]

@@ -11,7 +11,9 @@
 //!    (runs in the ratio 1:1:3:1:1, or 2:4:4:2 edge to edge where blur
 //!    has thickened the dark modules of a small symbol, along the row,
 //!    the column and a diagonal);
-//! 2. the same, light and dark swapped (inverted codes, dark-mode screens);
+//! 2. the same, light and dark swapped (inverted codes, dark-mode screens;
+//!    the first scan keeps the row hits of this polarity, which only need
+//!    confirming);
 //! 3. finders searched at half resolution (large modules, blur, noise);
 //! 4. thresholds from the textured blocks alone, flat blocks left out
 //!    instead of taken as light ground (faded print, dim screens: the flat
@@ -216,6 +218,10 @@ pub struct Scanner {
     half_bin: binarize::Binary,
     half_mode: Option<binarize::Binarisation>,
     finders: Vec<finder::Finder>,
+    /// Row hits of the other polarity kept by the last scan, and the
+    /// strategy (resolution, binarisation) they belong to.
+    hits_other: Vec<finder::Hit>,
+    other_for: Option<(bool, binarize::Binarisation)>,
     scratch: grid::Scratch,
 }
 
@@ -243,6 +249,8 @@ impl Scanner {
             half_bin: Default::default(),
             half_mode: None,
             finders: Vec::new(),
+            hits_other: Vec::new(),
+            other_for: None,
             scratch: Default::default(),
         }
     }
@@ -278,6 +286,7 @@ impl Scanner {
         self.grey.copy_from(frame.data, offset, frame.stride, crop.width, crop.height);
         self.bin_mode = None;
         self.half_mode = None;
+        self.other_for = None;
         for (i, s) in STRATEGIES.iter().enumerate() {
             if i > 0 && self.budget.is_some_and(|b| started.elapsed() > b) {
                 break;
@@ -297,14 +306,22 @@ impl Scanner {
                     self.half_bin.compute(&self.half, s.binarisation);
                     self.half_mode = Some(s.binarisation);
                 }
-                let view = finder::View { bin: &self.half_bin, inverted: s.inverted };
-                finder::find_finders(view, row_step(self.half.h), &mut self.finders);
                 2.0
             } else {
-                let view = finder::View { bin: &self.bin, inverted: s.inverted };
-                finder::find_finders(view, row_step(self.grey.h), &mut self.finders);
                 1.0
             };
+            // The scan for one polarity finds the other's finders in the
+            // same runs: kept for the inverted strategy that follows.
+            let key = (s.half, s.binarisation);
+            let (bin, h) = if s.half { (&self.half_bin, self.half.h) } else { (&self.bin, self.grey.h) };
+            let view = finder::View { bin, inverted: s.inverted };
+            if s.inverted && self.other_for == Some(key) {
+                finder::confirm_hits(view, &self.hits_other, &mut self.finders);
+            } else {
+                let other = (!s.inverted).then_some(&mut self.hits_other);
+                let complete = finder::find_finders(view, row_step(h), &mut self.finders, other);
+                self.other_for = (!s.inverted && complete).then_some(key);
+            }
             for f in &mut self.finders {
                 f.x *= scale;
                 f.y *= scale;
