@@ -186,9 +186,12 @@ impl Binary {
         let mut v_n = vec![0u32; bw];
         let (mut p_sum, mut p_n) = (vec![0u32; bw + 1], vec![0u32; bw + 1]);
         let counts = |f: bool| !(f && mode == Binarisation::Edges);
+        let mut last_cy = None;
         for by in 0..bh {
             let cy = by.clamp(2, bh.saturating_sub(3).max(2));
-            if by == 0 || cy != by.saturating_sub(1).clamp(2, bh.saturating_sub(3).max(2)) {
+            // Edge rows share their window with their neighbour.
+            if last_cy != Some(cy) {
+                last_cy = Some(cy);
                 v_sum.fill(0);
                 v_n.fill(0);
                 for yy in cy.saturating_sub(2)..(cy + 3).min(bh) {

@@ -295,7 +295,7 @@ impl Scanner {
                 self.bin.compute(&self.grey, s.binarisation);
                 self.bin_mode = Some(s.binarisation);
             }
-            let scale = if s.half {
+            if s.half {
                 if self.grey.w / 2 < MIN_SIDE || self.grey.h / 2 < MIN_SIDE {
                     continue;
                 }
@@ -306,14 +306,12 @@ impl Scanner {
                     self.half_bin.compute(&self.half, s.binarisation);
                     self.half_mode = Some(s.binarisation);
                 }
-                2.0
-            } else {
-                1.0
-            };
+            }
+            let (bin, h, scale) =
+                if s.half { (&self.half_bin, self.half.h, 2.0) } else { (&self.bin, self.grey.h, 1.0) };
             // The scan for one polarity finds the other's finders in the
             // same runs: kept for the inverted strategy that follows.
             let key = (s.half, s.binarisation);
-            let (bin, h) = if s.half { (&self.half_bin, self.half.h) } else { (&self.bin, self.grey.h) };
             let view = finder::View { bin, inverted: s.inverted };
             if s.inverted && self.other_for == Some(key) {
                 finder::confirm_hits(view, &self.hits_other, &mut self.finders);
