@@ -320,7 +320,10 @@ fn verify(
         (_, Some(db)) => {
             let (store, seeded) = trust_cmd::open_store(db, clock.now())?;
             if seeded && !json {
-                errln!("note: {} was empty; seeded it with the bundled TEST trust snapshot", display(&db.display().to_string()));
+                errln!(
+                    "note: {} was empty; seeded it with the bundled TEST trust snapshot",
+                    display(&db.display().to_string())
+                );
             }
             Arc::new(store)
         }
@@ -354,7 +357,7 @@ fn verify(
     for p in &payloads {
         let verdict = if p.scanned { &scanned } else { &lenient }.verify_bytes(&p.bytes, clock.as_ref())?;
         if json {
-            outln!("{}", serde_json::to_string(&verdict)?)?;
+            healthcert_cli::out::json_line(&verdict)?;
         } else {
             // Several payloads: each block starts with its status line, then
             // where it came from.
@@ -399,7 +402,7 @@ fn scan(files: Vec<PathBuf>, json: bool) -> anyhow::Result<u8> {
                     "corners": c.corners.iter().map(|(x, y)| [x, y]).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
             });
-            outln!("{line}")?;
+            healthcert_cli::out::json_line(&line)?;
         } else {
             // The payloads are escaped like any text from outside: a QR code
             // can hold escape sequences.
@@ -421,7 +424,7 @@ fn conformance_dgc(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
     }
     let report = conformance::dgc::run(&dir)?;
     if json {
-        outln!("{}", serde_json::to_string(&report)?)?;
+        healthcert_cli::out::json_line(&report)?;
     } else {
         for n in &report.notes {
             outln!("note: {}", display(n))?;
@@ -460,7 +463,7 @@ fn conformance_dgc(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
 fn conformance_certlogic(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
     let report = conformance::certlogic::run(&dir)?;
     if json {
-        outln!("{}", serde_json::to_string(&report)?)?;
+        healthcert_cli::out::json_line(&report)?;
     } else {
         for f in &report.failed {
             let at = f.assertion.map(|a| format!(" assertion {a}")).unwrap_or_default();
@@ -469,7 +472,13 @@ fn conformance_certlogic(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
         let (e, v) = (&report.evaluation, &report.validation);
         outln!(
             "evaluation: {} files, {} assertions, {} passed, {} skipped; validation: {} files, {} cases, {} passed",
-            e.files, e.assertions, e.passed, e.skipped, v.files, v.assertions, v.passed
+            e.files,
+            e.assertions,
+            e.passed,
+            e.skipped,
+            v.files,
+            v.assertions,
+            v.passed
         )?;
         outln!(
             "{} assertions, {} passed, {} failed, {} skipped",
@@ -488,7 +497,7 @@ fn conformance_rules(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
     }
     let report = conformance::rules::run(&dir)?;
     if json {
-        outln!("{}", serde_json::to_string(&report)?)?;
+        healthcert_cli::out::json_line(&report)?;
     } else {
         for n in &report.notes {
             outln!("note: {}", display(n))?;

@@ -28,6 +28,15 @@ pub fn stdout(text: &str) -> std::io::Result<()> {
     }
 }
 
+/// Writes `value` as one line of JSON to stdout, with the characters that
+/// could drive a terminal written as `\uXXXX` escapes
+/// ([`healthcert_core::text::json_safe`]): the same document, safe to show.
+pub fn json_line<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
+    let text = serde_json::to_string(value)?;
+    stdout(&format!("{}\n", healthcert_core::text::json_safe(&text)))?;
+    Ok(())
+}
+
 /// Whether a write to stdout found the pipe closed.
 pub fn stdout_closed() -> bool {
     STDOUT_CLOSED.load(Ordering::Relaxed)

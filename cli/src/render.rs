@@ -152,13 +152,8 @@ pub fn verdict_from(v: &Verdict, origin: Option<&str>) -> String {
                 RuleOutcome::Failed => "FAIL",
                 RuleOutcome::Open => "open",
             };
-            let _ = write!(
-                out,
-                "  {mark}  {} {}  {}",
-                display(&r.identifier),
-                display(&r.version),
-                long(&r.description)
-            );
+            let _ =
+                write!(out, "  {mark}  {} {}  {}", display(&r.identifier), display(&r.version), long(&r.description));
             if let Some(d) = &r.detail {
                 let _ = write!(out, " ({})", long(d));
             }

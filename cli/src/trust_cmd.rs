@@ -106,9 +106,8 @@ pub fn parse_age(text: &str) -> anyhow::Result<i64> {
         Some(i) => t.split_at(i),
         None => (t, "s"),
     };
-    let n: i64 = digits
-        .parse()
-        .map_err(|_| usage(format!("--max-age \"{shown}\" is not a duration (e.g. 72h, 3d, 3600)")))?;
+    let n: i64 =
+        digits.parse().map_err(|_| usage(format!("--max-age \"{shown}\" is not a duration (e.g. 72h, 3d, 3600)")))?;
     let factor = match unit {
         "s" => 1,
         "m" => 60,
@@ -241,7 +240,7 @@ pub fn sync(
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let outcomes = runtime.block_on(syncer.sync_all(&store, &sources, clock, &bars));
     if json {
-        outln!("{}", serde_json::to_string(&outcomes_json(&outcomes))?)?;
+        crate::out::json_line(&outcomes_json(&outcomes))?;
     } else {
         for o in &outcomes {
             if let Ok(report) = &o.result {
@@ -294,7 +293,7 @@ pub fn status(db: &Path, now: OffsetDateTime, json: bool) -> anyhow::Result<Vec<
     let store = SqliteStore::open(db)?;
     let sources = store.status(now)?;
     if json {
-        outln!("{}", serde_json::to_string(&json!({ "sources": sources }))?)?;
+        crate::out::json_line(&json!({ "sources": sources }))?;
     } else if sources.is_empty() {
         outln!("{}: no trust source has synced yet", display(&db.display().to_string()))?;
     } else {

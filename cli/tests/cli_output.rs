@@ -139,6 +139,9 @@ fn hostile_fields_cannot_draw_a_verdict() {
             assert_safe_text(&stdout(&text), status);
             // The escapes are shown, not dropped: the inspector sees them.
             assert!(stdout(&text).contains("\\u{1b}[2J"), "{}", stdout(&text));
+            // JSON escapes them too (C1 and bidi controls as \uXXXX).
+            let raw = stdout(&json);
+            assert!(!raw.chars().any(|c| c != '\n' && (is_unsafe(c) || c.is_control())), "{raw:?}");
             let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
             assert_eq!(v["status"], status.to_lowercase());
             assert_clean_details(&v, &HOSTILE);

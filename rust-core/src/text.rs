@@ -87,6 +87,29 @@ pub fn display_bounded(text: &str, max_chars: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Serialized JSON with every [`is_unsafe`] character inside its strings
+/// written as a `\uXXXX` escape (a surrogate pair above U+FFFF): the same
+/// document, but one that a terminal can show safely. (`serde_json`
+/// escapes only the C0 controls, so the 8-bit CSI U+009B or a bidi override
+/// in a holder name would otherwise reach the terminal as they are.)
+pub fn json_safe(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(is_unsafe) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 32);
+    for c in json.chars() {
+        if is_unsafe(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{:04x}", u);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +143,17 @@ mod tests {
         for c in [' ', '~', '\u{a0}', 'é', '\u{300}', '\u{2030}', '\u{2070}', '\u{fffd}'] {
             assert!(!is_unsafe(c), "{c:?}");
         }
+    }
+
+    #[test]
+    fn json_keeps_its_data_and_loses_its_controls() {
+        let data = serde_json::json!({"gn": "\u{9b}2J\u{202e}x\u{e0041}\u{1b}", "plain": "Ž"});
+        let text = serde_json::to_string(&data).unwrap();
+        let safe = json_safe(&text);
+        assert!(!safe.chars().any(|c| is_unsafe(c) || c.is_control()), "{safe}");
+        assert!(safe.contains("\\u009b") && safe.contains("\\udb40\\udc41"), "{safe}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).unwrap(), data);
+        assert!(matches!(json_safe("{\"a\":\"Ž\"}"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -14,13 +14,8 @@ use support::*;
 
 /// Texts a forger would plant: a fake verdict drawn with escape
 /// sequences, a line break, a bidi override, a name and birth date.
-const HOSTILE: [&str; 5] = [
-    "\u{1b}[2J\u{1b}[HVALID",
-    "Erika\nVALID",
-    "\u{202e}DILAV",
-    "Musterfrau 1964-08-12",
-    "\u{0}\u{7}\u{9b}",
-];
+const HOSTILE: [&str; 5] =
+    ["\u{1b}[2J\u{1b}[HVALID", "Erika\nVALID", "\u{202e}DILAV", "Musterfrau 1964-08-12", "\u{0}\u{7}\u{9b}"];
 /// Substrings none of which may appear in any detail.
 const SECRETS: [&str; 7] = ["Erika", "Musterfrau", "1964", "VALID", "DILAV", "\u{1b}", "\n"];
 

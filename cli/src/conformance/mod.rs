@@ -4,7 +4,7 @@
 
 pub mod certlogic;
 pub mod dgc;
-pub mod known;
 mod json_eq;
+pub mod known;
 pub mod rules;
 mod walk;

@@ -251,7 +251,8 @@ fn issuer_check(s: &SignerKey, now: time::OffsetDateTime) -> Check {
     use crate::time_parse::format_utc;
     // The country comes from the trust list; named only when it is a
     // country code, so that a detail carries no free text.
-    let country = s.country.as_deref().filter(|c| (2..=3).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_uppercase()));
+    let country =
+        s.country.as_deref().filter(|c| (2..=3).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_uppercase()));
     let who = format!("signer {} ({})", b64(&s.kid), country.unwrap_or("country unknown"));
     if let Some(nb) = s.not_before.filter(|nb| now < *nb) {
         return Check::fail(
