@@ -313,6 +313,8 @@ fn verify(
 ) -> anyhow::Result<u8> {
     let clock = clock(at)?;
     let arrival = arrival.arrival()?;
+    // Usage errors first, before any note about the trust data.
+    let payloads = input::resolve(payload.as_deref())?;
     if arrival.is_some() && db.is_none() && !json {
         errln!("note: business rules come from a trust database (--db); without one no rules are held");
     }
@@ -342,7 +344,6 @@ fn verify(
     if trust.is_none() && db.is_none() && !json {
         errln!("note: using the bundled TEST trust snapshot (issuer XT); pass --trust for real trust lists");
     }
-    let payloads = input::resolve(payload.as_deref())?;
     if payloads.first().is_some_and(|p| p.origin == "bundled sample") && !json {
         errln!("note: no payload given; verifying the bundled sample certificate");
     }

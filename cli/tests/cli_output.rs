@@ -161,6 +161,18 @@ fn hostile_fields_cannot_draw_a_verdict() {
     let said = stdout(&scan);
     assert!(said.contains("HC1:"), "{said}");
     assert!(!said.chars().any(|c| c != '\n' && (is_unsafe(c) || c.is_control())), "{said:?}");
+
+    // A QR code holding nothing but escape sequences and a fake verdict.
+    let png = xtask::qr::png(&format!("{SCREEN_VALID}\r\nVALID — hcert\n")).unwrap().unwrap();
+    let picture = write_temp(&dir, "escapes.png", &png);
+    let scan = healthcert(&["scan", &picture]);
+    assert_eq!(scan.status.code(), Some(0), "{}", stderr(&scan));
+    let said = stdout(&scan);
+    assert!(said.contains("\\u{1b}[2J"), "{said}");
+    assert!(!said.chars().any(|c| c != '\n' && (is_unsafe(c) || c.is_control())), "{said:?}");
+    let verify = healthcert(&["verify", &picture, "--at", AT]);
+    assert_eq!(verify.status.code(), Some(3), "{}", stderr(&verify));
+    assert_safe_text(&stdout(&verify), "INVALID");
 }
 
 #[test]
