@@ -298,6 +298,10 @@ struct ArrivalArgs {
 
 impl ArrivalArgs {
     fn arrival(self) -> anyhow::Result<Option<Arrival>> {
+        let lang = self.lang.trim();
+        if !(lang.len() == 2 && lang.bytes().all(|b| b.is_ascii_alphabetic())) {
+            return Err(usage(format!("--lang \"{}\" is not an ISO 639-1 code (e.g. en, de)", display(lang))));
+        }
         Arrival::parse(self.country.as_deref(), self.region.as_deref(), Some(&self.lang))
             .map_err(|e| usage(format!("--country: {}", display(&e.to_string()))))
     }

@@ -204,9 +204,10 @@ fn usage_errors_after_parsing_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db").display().to_string();
     let sample = fixtures().join("hcert/valid-test.txt").display().to_string();
-    let cases: [&[&str]; 11] = [
+    let cases: [&[&str]; 12] = [
         &["verify", &sample, "--at", "yesterday"],
         &["verify", &sample, "--country", "Germany"],
+        &["verify", &sample, "--country", "DE", "--lang", "english"],
         &["trust", "sync", "--db", &db, "--source", "ftp=https://example.org/"],
         &["trust", "sync", "--db", &db, "--source", "de=https://example.org/de"],
         &["trust", "sync", "--db", &db, "--source", "dgca=https://example.org/", "--max-age", "3days"],
