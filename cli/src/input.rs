@@ -7,6 +7,8 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 
 use crate::picture;
+use crate::usage::usage;
+use healthcert_core::text::display;
 
 /// Largest input read from a file or stdin: beyond the verifier's own limit
 /// so that an oversized payload gets a verdict, not an I/O error, and enough
@@ -54,20 +56,113 @@ fn from_bytes(bytes: Vec<u8>, origin: &str) -> anyhow::Result<Vec<Payload>> {
         .collect())
 }
 
-/// Resolves the `verify` argument: `None` is the bundled sample, `-` is
-/// stdin, an existing path is a file, anything else is the payload itself.
+/// Shortest argument read as a bare base45 payload (without `HC1:`): far
+/// below any certificate (an ES256 signature alone is 96 base45
+/// characters), far above most file names.
+pub const MIN_BARE_PAYLOAD_LEN: usize = 32;
+
+/// The base45 alphabet (RFC 9285).
+fn is_base45(c: char) -> bool {
+    matches!(c, '0'..='9' | 'A'..='Z' | ' ' | '$' | '%' | '*' | '+' | '-' | '.' | '/' | ':')
+}
+
+/// `XYZ:`: two to eight ASCII letters and digits, starting with a letter,
+/// then a colon (`HC1:`, `HC2:`, `shc:`), the way payloads name their
+/// format. One letter is a drive (`C:`), not a context identifier.
+fn has_context_identifier(text: &str) -> bool {
+    let id: String = text.chars().take_while(char::is_ascii_alphanumeric).take(9).collect();
+    (2..=8).contains(&id.len())
+        && id.starts_with(|c: char| c.is_ascii_alphabetic())
+        && text[id.len()..].starts_with(':')
+}
+
+/// Resolves the `verify` argument (the rule `verify --help` states):
+///
+/// - none: the bundled sample; `-`: stdin;
+/// - text starting with `HC1:`: the payload itself, never a file name;
+/// - an existing file: its content (text, or a picture of QR codes); a
+///   directory is a usage error;
+/// - text starting with another context identifier (`HC2:`, `shc:`): the
+///   payload itself (its verdict says the format is not supported);
+/// - at least [`MIN_BARE_PAYLOAD_LEN`] characters, all of the base45
+///   alphabet (`A`–`Z`, `0`–`9`, space, `$%*+-./:`): a bare base45 payload;
+/// - anything else (a mistyped file name, `qr.png`, `cert.txt`, an empty
+///   argument) is a usage error, not a payload: a typo must not look like
+///   an invalid certificate.
+///
+/// Usage errors are [`UsageError`](crate::usage::UsageError)s.
 pub fn resolve(arg: Option<&str>) -> anyhow::Result<Vec<Payload>> {
-    match arg {
-        None => Ok(vec![Payload {
-            bytes: crate::bundled::SAMPLE_PAYLOAD.as_bytes().to_vec(),
-            origin: "bundled sample".into(),
-            scanned: false,
-        }]),
-        Some("-") => from_bytes(read_capped(std::io::stdin().lock(), "stdin")?, "stdin"),
-        Some(a) if !a.starts_with("HC1:") && Path::new(a).is_file() => {
-            let f = std::fs::File::open(a).with_context(|| format!("opening {a}"))?;
-            from_bytes(read_capped(f, a)?, a)
+    let a = match arg {
+        None => {
+            return Ok(vec![Payload {
+                bytes: crate::bundled::SAMPLE_PAYLOAD.as_bytes().to_vec(),
+                origin: "bundled sample".into(),
+                scanned: false,
+            }]);
         }
-        Some(a) => Ok(vec![Payload { bytes: a.as_bytes().to_vec(), origin: "argument".into(), scanned: false }]),
+        Some("-") => return from_bytes(read_capped(std::io::stdin().lock(), "stdin")?, "stdin"),
+        Some(a) => a,
+    };
+    let argument = || Ok(vec![Payload { bytes: a.as_bytes().to_vec(), origin: "argument".into(), scanned: false }]);
+    let trimmed = a.trim_matches(|c: char| c.is_ascii_whitespace());
+    if trimmed.starts_with("HC1:") {
+        return argument();
+    }
+    let path = Path::new(a);
+    if path.is_dir() {
+        return Err(usage(format!(
+            "{} is a directory; give a file holding a payload, a picture of a QR code, a payload, or - for stdin",
+            display(a)
+        )));
+    }
+    if path.is_file() {
+        let f = std::fs::File::open(path).with_context(|| format!("opening {}", display(a)))?;
+        return from_bytes(read_capped(f, a)?, a);
+    }
+    if has_context_identifier(trimmed)
+        || (trimmed.chars().count() >= MIN_BARE_PAYLOAD_LEN && trimmed.chars().all(is_base45))
+    {
+        return argument();
+    }
+    if trimmed.is_empty() {
+        return Err(usage("the payload argument is empty; give a payload, a file, or - for stdin"));
+    }
+    Err(usage(format!(
+        "{}: no such file, and not a payload (a payload starts with HC1:, or is bare base45: at least \
+         {MIN_BARE_PAYLOAD_LEN} characters of A-Z 0-9 space $%*+-./:)",
+        display(a)
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::usage::is_usage;
+
+    #[test]
+    fn context_identifiers() {
+        for yes in ["HC1:6BF", "HC2:x", "shc:/567", "NZCP:/1/", "https://x"] {
+            assert!(has_context_identifier(yes), "{yes}");
+        }
+        for no in ["C:\\cert.txt", "1HC:x", "qr.png", "HC1", ":x", "ABCDEFGHI:x", "cert"] {
+            assert!(!has_context_identifier(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn missing_files_directories_and_payloads() {
+        let dir = std::env::temp_dir();
+        let e = resolve(Some(dir.to_str().unwrap())).unwrap_err();
+        assert!(is_usage(&e) && e.to_string().contains("is a directory"), "{e:#}");
+        for typo in ["qr.png", "/no/such/cert.txt", "cert", "QR.PNG", "", "  ", "hello world"] {
+            let e = resolve(Some(typo)).unwrap_err();
+            assert!(is_usage(&e), "{typo:?}: {e:#}");
+        }
+        // Payloads, prefixed or bare base45, are taken as they are.
+        let bare = "NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH-R6IOOK.IR9B+9D-6";
+        for payload in ["HC1:NCF", "HC1:/etc/passwd", "shc:/1234", bare] {
+            let p = resolve(Some(payload)).unwrap();
+            assert_eq!((p.len(), p[0].bytes.as_slice(), p[0].origin.as_str()), (1, payload.as_bytes(), "argument"));
+        }
     }
 }

@@ -4,7 +4,9 @@
 pub mod bundled;
 pub mod conformance;
 pub mod input;
+pub mod out;
 pub mod picture;
 pub mod render;
 pub mod serve;
 pub mod trust_cmd;
+pub mod usage;

@@ -8,13 +8,17 @@ use std::sync::Arc;
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 
-use healthcert_cli::{bundled, conformance, input, render, trust_cmd};
+use healthcert_cli::usage::{is_usage, usage};
+use healthcert_cli::{bundled, conformance, errln, input, outln, render, trust_cmd};
 use healthcert_core::formats::PrefixPolicy;
 use healthcert_core::model::Status;
+use healthcert_core::text::{display, display_bounded};
 use healthcert_core::trust::{TrustStore, file};
 use healthcert_core::{Arrival, Clock, FixedClock, SystemClock, Verifier, VerifyOptions, time_parse};
 
-/// Exit status of `verify`: the verdict, for scripts.
+/// Exit status: the verdict of `verify`, for scripts; 1 for operational
+/// faults, 2 for usage errors (clap's, and [`healthcert_cli::usage`]), 5
+/// when a conformance suite disagrees with the pipeline.
 mod exit {
     #![allow(dead_code)]
     pub const VALID: u8 = 0;
@@ -39,10 +43,25 @@ enum Command {
     ///
     /// With no PAYLOAD, verifies the bundled sample certificate. With several
     /// QR codes in one picture, verifies each (one JSON object per line).
-    /// Exit status: 0 valid, 3 invalid, 4 cannot tell, 1 error, 2 usage.
+    ///
+    /// PAYLOAD is read as: `-`, stdin; text starting with `HC1:`, the
+    /// payload; an existing file, its content (a directory is a usage
+    /// error); text starting with another context identifier (`shc:`), the
+    /// payload (not supported: invalid); at least 32 characters of the
+    /// base45 alphabet (A-Z 0-9 space $%*+-./:), a bare base45 payload.
+    /// Anything else (a mistyped file name) is a usage error, never a
+    /// verdict. Files and stdin may hold bare base45 too.
+    ///
+    /// Text output escapes every control, bidi and invisible character
+    /// from the certificate, the trust data or a file name (as `\u{1b}`)
+    /// and bounds long fields; its first line is the status.
+    ///
+    /// Exit status: 0 valid, 3 invalid, 4 cannot tell, 1 operational error,
+    /// 2 usage error. A closed stdout (`| head`) is not an error: the exit
+    /// status is still the verdict's.
     Verify {
-        /// `HC1:…` text, a file containing it or a picture of its QR code, or
-        /// `-` for stdin.
+        /// `HC1:…` text (or bare base45), a file containing it or a picture
+        /// of its QR code, or `-` for stdin.
         payload: Option<String>,
         /// Trust list: DGCA trust-list JSON, PEM/DER certificate(s), or a
         /// directory of them. Default: the bundled TEST snapshot.
@@ -221,7 +240,11 @@ enum RulesCommand {
 enum Suite {
     /// The EU DCC test data (eu-digital-green-certificates/dgc-testdata).
     ///
-    /// Exit status 0 only when no flag disagrees with the suite.
+    /// Text output lists every new mismatch, and counts the known ones per
+    /// row of the "Known mismatches" table of docs/conformance.md (upstream
+    /// defects of the suite). Exit status 0 when no flag disagrees with the
+    /// suite, 5 when some do (known or new; the last line says which), 1
+    /// on an operational error, 2 on a usage error.
     Dgc {
         /// The suite's directory.
         dir: PathBuf,
@@ -260,9 +283,9 @@ enum Suite {
 fn clock(at: Option<String>) -> anyhow::Result<Box<dyn Clock + Sync>> {
     Ok(match at {
         None => Box::new(SystemClock),
-        Some(s) => Box::new(FixedClock(
-            time_parse::lenient(&s).with_context(|| format!("--at {s:?} is not an RFC 3339 date-time"))?,
-        )),
+        Some(s) => Box::new(FixedClock(time_parse::lenient(&s).ok_or_else(|| {
+            usage(format!("--at \"{}\" is not an RFC 3339 date-time (e.g. 2026-09-01T12:00:00Z)", display(&s)))
+        })?)),
     })
 }
 
@@ -275,8 +298,12 @@ struct ArrivalArgs {
 
 impl ArrivalArgs {
     fn arrival(self) -> anyhow::Result<Option<Arrival>> {
+        let lang = self.lang.trim();
+        if !(lang.len() == 2 && lang.bytes().all(|b| b.is_ascii_alphabetic())) {
+            return Err(usage(format!("--lang \"{}\" is not an ISO 639-1 code (e.g. en, de)", display(lang))));
+        }
         Arrival::parse(self.country.as_deref(), self.region.as_deref(), Some(&self.lang))
-            .map_err(|e| anyhow::anyhow!("--country: {e}"))
+            .map_err(|e| usage(format!("--country: {}", display(&e.to_string()))))
     }
 }
 
@@ -290,14 +317,19 @@ fn verify(
 ) -> anyhow::Result<u8> {
     let clock = clock(at)?;
     let arrival = arrival.arrival()?;
+    // Usage errors first, before any note about the trust data.
+    let payloads = input::resolve(payload.as_deref())?;
     if arrival.is_some() && db.is_none() && !json {
-        eprintln!("note: business rules come from a trust database (--db); without one no rules are held");
+        errln!("note: business rules come from a trust database (--db); without one no rules are held");
     }
     let store: Arc<dyn TrustStore + Send + Sync> = match (&trust, &db) {
         (_, Some(db)) => {
             let (store, seeded) = trust_cmd::open_store(db, clock.now())?;
             if seeded && !json {
-                eprintln!("note: {} was empty; seeded it with the bundled TEST trust snapshot", db.display());
+                errln!(
+                    "note: {} was empty; seeded it with the bundled TEST trust snapshot",
+                    display(&db.display().to_string())
+                );
             }
             Arc::new(store)
         }
@@ -305,20 +337,19 @@ fn verify(
         (Some(path), None) => {
             let (store, report) = file::load(path)?;
             for s in &report.skipped {
-                eprintln!("warning: trust list entry skipped: {}: {}", s.position, s.reason);
+                errln!("warning: trust list entry skipped: {}: {}", display(&s.position), display(&s.reason));
             }
             if store.is_empty() {
-                bail!("{} holds no usable signer certificates", path.display());
+                bail!("{} holds no usable signer certificates", display(&path.display().to_string()));
             }
             Arc::new(store)
         }
     };
     if trust.is_none() && db.is_none() && !json {
-        eprintln!("note: using the bundled TEST trust snapshot (issuer XT); pass --trust for real trust lists");
+        errln!("note: using the bundled TEST trust snapshot (issuer XT); pass --trust for real trust lists");
     }
-    let payloads = input::resolve(payload.as_deref())?;
     if payloads.first().is_some_and(|p| p.origin == "bundled sample") && !json {
-        eprintln!("note: no payload given; verifying the bundled sample certificate");
+        errln!("note: no payload given; verifying the bundled sample certificate");
     }
     // Text from files, stdin or the command line may lack the HC1: prefix;
     // a QR code always carries it.
@@ -331,12 +362,12 @@ fn verify(
     for p in &payloads {
         let verdict = if p.scanned { &scanned } else { &lenient }.verify_bytes(&p.bytes, clock.as_ref())?;
         if json {
-            println!("{}", serde_json::to_string(&verdict)?);
+            healthcert_cli::out::json_line(&verdict)?;
         } else {
-            if payloads.len() > 1 {
-                println!("== {}", p.origin);
-            }
-            print!("{}", render::verdict(&verdict));
+            // Several payloads: each block starts with its status line, then
+            // where it came from.
+            let origin = (payloads.len() > 1).then_some(p.origin.as_str());
+            healthcert_cli::out::stdout(&render::verdict_from(&verdict, origin))?;
         }
         let code = match verdict.status {
             Status::Valid => exit::VALID,
@@ -376,13 +407,15 @@ fn scan(files: Vec<PathBuf>, json: bool) -> anyhow::Result<u8> {
                     "corners": c.corners.iter().map(|(x, y)| [x, y]).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
             });
-            println!("{line}");
+            healthcert_cli::out::json_line(&line)?;
         } else {
-            println!("{}: {} code(s) in {decode_us} µs", file.display(), codes.len());
+            // The payloads are escaped like any text from outside: a QR code
+            // can hold escape sequences.
+            outln!("{}: {} code(s) in {decode_us} µs", display(&file.display().to_string()), codes.len())?;
             for c in &codes {
                 match &c.text {
-                    Some(t) => println!("{t}"),
-                    None => println!("(binary, {} bytes)", c.bytes.len()),
+                    Some(t) => outln!("{}", display_bounded(t, 8192))?,
+                    None => outln!("(binary, {} bytes)", c.bytes.len())?,
                 }
             }
         }
@@ -396,30 +429,38 @@ fn conformance_dgc(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
     }
     let report = conformance::dgc::run(&dir)?;
     if json {
-        println!("{}", serde_json::to_string(&report)?);
+        healthcert_cli::out::json_line(&report)?;
     } else {
         for n in &report.notes {
-            println!("note: {n}");
+            outln!("note: {}", display(n))?;
         }
         for (flag, nc) in &report.flags_not_checked {
-            println!("not checked: {flag} ×{}: {}", nc.count, nc.reason);
+            outln!("not checked: {} ×{}: {}", display(flag), nc.count, display(&nc.reason))?;
         }
-        for m in &report.mismatches {
-            println!(
-                "MISMATCH {} {}: expected {}, got {} — {}",
-                m.file,
-                m.flag,
+        let sorted = conformance::known::sort(&report.mismatches);
+        for (row, seen) in sorted.known.iter().filter(|(_, seen)| *seen > 0) {
+            let stated = if *seen == row.count { String::new() } else { format!(" (the table states {})", row.count) };
+            outln!("known upstream defect: {} ×{seen}{stated}", display(&row.describe()))?;
+        }
+        for m in &sorted.new {
+            outln!(
+                "NEW MISMATCH {} {}: expected {}, got {} — {}",
+                display(&m.file),
+                display(&m.flag),
                 if m.expected { "pass" } else { "fail" },
                 if m.got { "pass" } else { "fail" },
-                m.detail
-            );
+                display_bounded(&m.detail, 600)
+            )?;
         }
-        println!(
-            "{} cases, {} flags checked, {} mismatches",
+        let known = report.mismatches.len() - sorted.new.len();
+        outln!(
+            "{} cases, {} flags checked, {} mismatches: {known} known upstream defects (listed in \
+             docs/conformance.md, \"Known mismatches\"), {} new",
             report.cases,
             report.flags_checked,
-            report.mismatches.len()
-        );
+            report.mismatches.len(),
+            sorted.new.len()
+        )?;
     }
     Ok(if report.mismatches.is_empty() { exit::VALID } else { exit::MISMATCHES })
 }
@@ -427,24 +468,30 @@ fn conformance_dgc(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
 fn conformance_certlogic(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
     let report = conformance::certlogic::run(&dir)?;
     if json {
-        println!("{}", serde_json::to_string(&report)?);
+        healthcert_cli::out::json_line(&report)?;
     } else {
         for f in &report.failed {
             let at = f.assertion.map(|a| format!(" assertion {a}")).unwrap_or_default();
-            println!("FAILED {} \"{}\"{at}: {}", f.file, f.case, f.detail);
+            outln!("FAILED {} \"{}\"{at}: {}", display(&f.file), display(&f.case), display_bounded(&f.detail, 600))?;
         }
         let (e, v) = (&report.evaluation, &report.validation);
-        println!(
+        outln!(
             "evaluation: {} files, {} assertions, {} passed, {} skipped; validation: {} files, {} cases, {} passed",
-            e.files, e.assertions, e.passed, e.skipped, v.files, v.assertions, v.passed
-        );
-        println!(
+            e.files,
+            e.assertions,
+            e.passed,
+            e.skipped,
+            v.files,
+            v.assertions,
+            v.passed
+        )?;
+        outln!(
             "{} assertions, {} passed, {} failed, {} skipped",
             report.assertions,
             report.passed,
             report.failed.len(),
             report.skipped
-        );
+        )?;
     }
     Ok(if report.failed.is_empty() { exit::VALID } else { exit::MISMATCHES })
 }
@@ -455,21 +502,27 @@ fn conformance_rules(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
     }
     let report = conformance::rules::run(&dir)?;
     if json {
-        println!("{}", serde_json::to_string(&report)?);
+        healthcert_cli::out::json_line(&report)?;
     } else {
         for n in &report.notes {
-            println!("note: {n}");
+            outln!("note: {}", display(n))?;
         }
         for f in &report.failed {
-            println!("FAILED {}: expected {}, got {} {}", f.file, f.expected, f.got, f.detail);
+            outln!(
+                "FAILED {}: expected {}, got {} {}",
+                display(&f.file),
+                display(&f.expected.to_string()),
+                display(&f.got.to_string()),
+                display_bounded(&f.detail, 600)
+            )?;
         }
-        println!(
+        outln!(
             "{} rules, {} tests, {} passed, {} failed",
             report.rules,
             report.tests,
             report.passed,
             report.failed.len()
-        );
+        )?;
     }
     Ok(if report.failed.is_empty() { exit::VALID } else { exit::MISMATCHES })
 }
@@ -479,7 +532,7 @@ fn trust_serve(dir: PathBuf, addr: SocketAddr) -> anyhow::Result<u8> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         let server = healthcert_cli::serve::TrustServer::start(&dir, addr).await?;
-        println!("serving {} at {} (Ctrl-C stops)", dir.display(), server.url());
+        outln!("serving {} at {} (Ctrl-C stops)", display(&dir.display().to_string()), server.url())?;
         std::io::stdout().flush()?;
         server.wait().await
     })?;
@@ -502,7 +555,9 @@ fn trust(command: TrustCommand) -> anyhow::Result<u8> {
             json,
         } => {
             let timeout = match timeout {
-                Some(t) if !(t.is_finite() && t > 0.0 && t < 86_400.0) => bail!("--timeout {t}: give seconds, > 0"),
+                Some(t) if !(t.is_finite() && t > 0.0 && t < 86_400.0) => {
+                    return Err(usage(format!("--timeout {t}: give seconds, > 0 and < 86400")));
+                }
                 t => t.map(std::time::Duration::from_secs_f64),
             };
             let options = trust_cmd::SyncOptions {
@@ -525,16 +580,16 @@ fn trust(command: TrustCommand) -> anyhow::Result<u8> {
             let key = de_key.as_deref().map(trust_cmd::read_key).transpose()?;
             let report = trust_cmd::import(&db, &file, key.as_ref(), clock(at)?.now())?;
             for s in &report.skipped {
-                eprintln!("warning: entry skipped: {}: {}", s.position, s.reason);
+                errln!("warning: entry skipped: {}: {}", display(&s.position), display(&s.reason));
             }
-            println!(
+            outln!(
                 "imported {}: {} signers ({} new, {} removed, {} skipped)",
-                file.display(),
+                display(&file.display().to_string()),
                 report.total,
                 report.added,
                 report.removed,
                 report.skipped.len()
-            );
+            )?;
             Ok(exit::VALID)
         }
         TrustCommand::Serve { dir, addr } => trust_serve(dir, addr),
@@ -548,19 +603,22 @@ fn rules(command: RulesCommand) -> anyhow::Result<u8> {
             for path in paths {
                 let report = trust_cmd::import_rules(&db, &path, now)?;
                 if report.seeded {
-                    eprintln!("note: {} was empty; seeded it with the bundled TEST trust snapshot", db.display());
+                    errln!(
+                        "note: {} was empty; seeded it with the bundled TEST trust snapshot",
+                        display(&db.display().to_string())
+                    );
                 }
                 for s in &report.skipped {
-                    eprintln!("warning: skipped {}: {}", s.position, s.reason);
+                    errln!("warning: skipped {}: {}", display(&s.position), display(&s.reason));
                 }
-                println!(
+                outln!(
                     "imported {}: {} rules, {} value sets ({} skipped, {} other JSON files ignored)",
-                    path.display(),
+                    display(&path.display().to_string()),
                     report.rules,
                     report.value_sets,
                     report.skipped.len(),
                     report.ignored
-                );
+                )?;
             }
             Ok(exit::VALID)
         }
@@ -589,8 +647,10 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(exit::ERROR)
+            // File names, server messages and argument values end up in
+            // errors: shown escaped, like every text from outside.
+            errln!("error: {}", display_bounded(&format!("{e:#}"), 2000));
+            ExitCode::from(if is_usage(&e) { exit::USAGE } else { exit::ERROR })
         }
     }
 }

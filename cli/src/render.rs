@@ -1,10 +1,20 @@
 //! Human-readable rendering of a verdict for the terminal.
+//!
+//! An inspector acts on what this prints, and most of it was written by
+//! someone else: the holder's name, the issuer, the certificate id (the
+//! certificate's maker), rule descriptions (the rule publisher), the trust
+//! source and file names. Every such field goes through
+//! [`healthcert_core::text::display`], which escapes control, bidi and
+//! invisible characters and bounds the length, so no field can move the
+//! cursor, recolour or clear the screen, or start a line of its own. The
+//! status line is the first line, made from the verdict's status alone.
 
 use std::fmt::Write as _;
 
 use healthcert_core::ClockSource;
 use healthcert_core::model::{Certificate, Event, Outcome, Status, Verdict};
 use healthcert_core::rules::RuleOutcome;
+use healthcert_core::text::display;
 use healthcert_core::time_parse::format_utc;
 
 fn status_line(v: &Verdict) -> &'static str {
@@ -15,8 +25,21 @@ fn status_line(v: &Verdict) -> &'static str {
     }
 }
 
+/// Longest check detail or rule description shown (the core's own details
+/// are shorter; rule descriptions are the rule publisher's text).
+const MAX_DETAIL_CHARS: usize = 600;
+
+/// A check detail or rule text, shown safely.
+fn long(text: &str) -> std::borrow::Cow<'_, str> {
+    healthcert_core::text::display_bounded(text, MAX_DETAIL_CHARS)
+}
+
+/// An optional field, shown safely, `?` when absent.
+fn opt(o: &Option<String>) -> String {
+    o.as_deref().map_or_else(|| "?".into(), |s| display(s).into_owned())
+}
+
 fn event_line(e: &Event) -> String {
-    let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "?".into());
     match e {
         Event::Vaccination(v) => format!(
             "vaccination: dose {}/{} on {} in {} (product {})",
@@ -45,18 +68,16 @@ fn event_line(e: &Event) -> String {
 
 fn certificate_lines(c: &Certificate, out: &mut String) {
     let kind = c.kind.map_or("certificate of unclear type", |k| k.name());
-    let _ = writeln!(out, "  {kind} issued by {}", c.issuer_country.as_deref().unwrap_or("an unnamed issuer"));
-    let _ = writeln!(
-        out,
-        "  holder: {} (born {})",
-        if c.holder.name.is_empty() { "?" } else { &c.holder.name },
-        c.holder.date_of_birth.as_deref().filter(|d| !d.is_empty()).unwrap_or("?")
-    );
+    let issuer = c.issuer_country.as_deref().map_or_else(|| "an unnamed issuer".into(), display);
+    let _ = writeln!(out, "  {kind} issued by {issuer}");
+    let name = if c.holder.name.is_empty() { "?".into() } else { display(&c.holder.name) };
+    let born = c.holder.date_of_birth.as_deref().filter(|d| !d.is_empty()).map_or_else(|| "?".into(), display);
+    let _ = writeln!(out, "  holder: {name} (born {born})");
     for e in &c.events {
         let _ = writeln!(out, "  {}", event_line(e));
     }
     if let Some(id) = &c.certificate_id {
-        let _ = writeln!(out, "  certificate id: {id}");
+        let _ = writeln!(out, "  certificate id: {}", display(id));
     }
     let _ = writeln!(
         out,
@@ -66,13 +87,50 @@ fn certificate_lines(c: &Certificate, out: &mut String) {
     );
 }
 
-/// The verdict as text for people: status first, then the certificate, then
-/// every check with its reason code.
+/// An age in words: `45 s`, `12 min`, `5 h`, `3 days`.
+pub fn age(seconds: i64) -> String {
+    let s = seconds.unsigned_abs();
+    let text = match s {
+        0..120 => format!("{s} s"),
+        120..7200 => format!("{} min", s / 60),
+        7200..172_800 => format!("{} h", s / 3600),
+        _ => format!("{} days", s / 86_400),
+    };
+    if seconds < 0 { format!("{text} in the future") } else { text }
+}
+
+/// How old the trust data is, when the store can tell.
+fn trust_age(v: &Verdict) -> String {
+    match (v.trust.updated_at, v.trust.age_seconds) {
+        (Some(at), Some(secs)) => format!(", updated {}, {} ago", format_utc(at), age(secs)),
+        _ => String::new(),
+    }
+}
+
+/// The verdict as text for people: status first (from the status alone),
+/// a stale-trust warning, why it failed, then the certificate, every check
+/// with its reason code, the rules, the clock and the trust data.
 pub fn verdict(v: &Verdict) -> String {
+    verdict_from(v, None)
+}
+
+/// [`verdict`], with the payload's origin on the second line (several
+/// payloads from one picture).
+pub fn verdict_from(v: &Verdict, origin: Option<&str>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {}", status_line(v), v.format.name());
+    if let Some(o) = origin {
+        let _ = writeln!(out, "  from {}", display(o));
+    }
+    if v.trust.stale {
+        let _ = writeln!(
+            out,
+            "  WARNING: the trust data is STALE{}: signer keys may have been withdrawn since (sync it)",
+            trust_age(v)
+        );
+    }
     for c in v.failures() {
-        let _ = writeln!(out, "  because {}: {} ({})", c.check.name(), c.detail, c.reason.code());
+        let _ = writeln!(out, "  because {}: {} ({})", c.check.name(), long(&c.detail), c.reason.code());
     }
     if let Some(c) = &v.certificate {
         certificate_lines(c, &mut out);
@@ -84,7 +142,7 @@ pub fn verdict(v: &Verdict) -> String {
             Outcome::Fail => "FAIL",
             Outcome::Skipped => "skip",
         };
-        let _ = writeln!(out, "  {mark}  {:<10} {:<26} {}", c.check.name(), c.reason.code(), c.detail);
+        let _ = writeln!(out, "  {mark}  {:<10} {:<26} {}", c.check.name(), c.reason.code(), long(&c.detail));
     }
     if !v.rules.is_empty() {
         let _ = writeln!(out, "rules:");
@@ -94,9 +152,10 @@ pub fn verdict(v: &Verdict) -> String {
                 RuleOutcome::Failed => "FAIL",
                 RuleOutcome::Open => "open",
             };
-            let _ = write!(out, "  {mark}  {} {}  {}", r.identifier, r.version, r.description);
+            let _ =
+                write!(out, "  {mark}  {} {}  {}", display(&r.identifier), display(&r.version), long(&r.description));
             if let Some(d) = &r.detail {
-                let _ = write!(out, " ({d})");
+                let _ = write!(out, " ({})", long(d));
             }
             out.push('\n');
         }
@@ -106,6 +165,7 @@ pub fn verdict(v: &Verdict) -> String {
         ClockSource::Fixed => "fixed by --at",
     };
     let _ = writeln!(out, "clock: {} ({source})", format_utc(v.clock));
-    let _ = writeln!(out, "trust: {} ({} keys)", v.trust.source, v.trust.entries);
+    let stale = if v.trust.stale { ", STALE" } else { "" };
+    let _ = writeln!(out, "trust: {} ({} keys{}{stale})", display(&v.trust.source), v.trust.entries, trust_age(v));
     out
 }

@@ -20,7 +20,12 @@ use healthcert_core::trust::update::{SignerChange, SignerRecord, SourceMeta};
 use healthcert_core::trust::{SourceId, SourceKind, Update, file};
 use healthcert_core::{Clock, time_parse};
 
+use healthcert_core::text::display;
+
 use crate::bundled;
+use crate::render::age;
+use crate::usage::usage;
+use crate::{errln, outln};
 
 /// Opens (creating when missing) the trust database at `db`; an empty one
 /// is seeded with the bundled, signed snapshot so the first verification
@@ -56,47 +61,61 @@ pub fn read_key(path: &Path) -> anyhow::Result<PublicKey> {
     public_key_from_pem(&pem).map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.0))
 }
 
-/// A `KIND=URL` argument as a source.
+/// A `KIND=URL` argument as a source; every problem with it is a usage
+/// error.
 pub fn parse_source(spec: &str, options: &SyncOptions) -> anyhow::Result<Box<dyn TrustSource>> {
+    let shown = display(spec);
     let Some((kind, url)) = spec.split_once('=') else {
-        bail!("--source {spec:?}: expected KIND=URL (kinds: dgca, de, rules)");
+        return Err(usage(format!("--source \"{shown}\": expected KIND=URL (kinds: dgca, de, rules)")));
     };
     let lower = url.to_ascii_lowercase();
     if !(lower.starts_with("https://") || lower.starts_with("http://")) {
-        bail!("--source {spec:?}: the URL must start with https:// (or http:// for loopback)");
+        return Err(usage(format!("--source \"{shown}\": the URL must start with https:// (or http:// for loopback)")));
     }
     if lower.starts_with("http://") && !options.allow_http && !is_loopback_http(&lower) {
-        bail!("--source {spec:?}: plain http:// is only allowed for loopback addresses (or with --allow-http)");
+        return Err(usage(format!(
+            "--source \"{shown}\": plain http:// is only allowed for loopback addresses (or with --allow-http)"
+        )));
     }
     Ok(match SourceKind::from_name(kind) {
         Some(SourceKind::Dgca) => Box::new(DgcaSource::new(url)),
         Some(SourceKind::De) => {
             let Some(key) = options.de_key.clone() else {
-                bail!("--source {spec:?}: a de list is verified before use; give its signing key with --de-key PEM");
+                return Err(usage(format!(
+                    "--source \"{shown}\": a de list is verified before use; give its signing key with --de-key PEM"
+                )));
             };
             Box::new(SignedListSource::new(url, key))
         }
         Some(SourceKind::Rules) => Box::new(RuleServiceSource::new(url, options.rules_key.clone())),
-        _ => bail!("--source {spec:?}: unknown kind {kind:?} (kinds: dgca, de, rules)"),
+        _ => {
+            return Err(usage(format!(
+                "--source \"{shown}\": unknown kind \"{}\" (kinds: dgca, de, rules)",
+                display(kind)
+            )));
+        }
     })
 }
 
-/// `72h`, `3d`, `90m`, `45s` or plain seconds.
+/// `72h`, `3d`, `90m`, `45s` or plain seconds (`--max-age`); anything else
+/// is a usage error.
 pub fn parse_age(text: &str) -> anyhow::Result<i64> {
+    let shown = display(text);
     let t = text.trim();
     let (digits, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
         Some(i) => t.split_at(i),
         None => (t, "s"),
     };
-    let n: i64 = digits.parse().with_context(|| format!("{text:?} is not a duration (e.g. 72h, 3d, 3600)"))?;
+    let n: i64 =
+        digits.parse().map_err(|_| usage(format!("--max-age \"{shown}\" is not a duration (e.g. 72h, 3d, 3600)")))?;
     let factor = match unit {
         "s" => 1,
         "m" => 60,
         "h" => 3600,
         "d" => 86_400,
-        _ => bail!("{text:?}: unknown unit {unit:?} (s, m, h, d)"),
+        _ => return Err(usage(format!("--max-age \"{shown}\": unknown unit \"{}\" (s, m, h, d)", display(unit)))),
     };
-    n.checked_mul(factor).with_context(|| format!("{text:?} is too long"))
+    n.checked_mul(factor).ok_or_else(|| usage(format!("--max-age \"{shown}\" is too long")))
 }
 
 /// Progress bars on stderr, one per source (hidden when stderr is not a
@@ -123,7 +142,7 @@ impl Bars {
             ProgressStyle::with_template("{spinner} {prefix}: {pos} items {msg} [{elapsed}]")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
-        bar.set_prefix(source.to_string());
+        bar.set_prefix(display(&source.to_string()).into_owned());
         bar.enable_steady_tick(Duration::from_millis(120));
         bars.push((source.clone(), bar.clone()));
         bar
@@ -134,7 +153,7 @@ impl Bars {
             // Through the multi-bar so a visible bar is not torn; when
             // stderr is not a terminal this prints nothing, so write it.
             if self.multi.is_hidden() {
-                eprintln!("{line}");
+                errln!("{line}");
             } else {
                 let _ = self.multi.println(line);
             }
@@ -159,7 +178,7 @@ impl Progress for Bars {
                 let bar = self.bar(&source);
                 bar.set_message(format!("verified; committing {signers} signer records"));
                 if self.multi.is_hidden() && self.lines {
-                    eprintln!("…    {source}: verified, committing {signers} signer records");
+                    errln!("…    {}: verified, committing {signers} signer records", display(&source.to_string()));
                 }
             }
             SyncEvent::Applied { source, entries, skipped, changed } => {
@@ -167,11 +186,14 @@ impl Progress for Bars {
                 bar.finish_and_clear();
                 let what = if changed { "updated" } else { "unchanged" };
                 let skipped = if skipped > 0 { format!(", {skipped} skipped") } else { String::new() };
+                let source = display(&source.to_string()).into_owned();
                 self.println(format!("ok   {source}: {what}, {entries} entries{skipped}"));
             }
             SyncEvent::Failed { source, code, reason } => {
                 let bar = self.bar(&source);
                 bar.finish_and_clear();
+                // The reason can quote a server: escaped like all outside text.
+                let (source, reason) = (display(&source.to_string()).into_owned(), display(&reason).into_owned());
                 self.println(format!("FAIL {source}: [{code}] {reason} (previous data kept)"));
             }
             _ => {}
@@ -189,7 +211,7 @@ pub fn sync(
     json: bool,
 ) -> anyhow::Result<bool> {
     if specs.is_empty() {
-        bail!("nothing to sync: give at least one --source KIND=URL");
+        return Err(usage("nothing to sync: give at least one --source KIND=URL"));
     }
     let sources: Vec<Box<dyn TrustSource>> =
         specs.iter().map(|s| parse_source(s, options)).collect::<anyhow::Result<_>>()?;
@@ -218,12 +240,17 @@ pub fn sync(
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let outcomes = runtime.block_on(syncer.sync_all(&store, &sources, clock, &bars));
     if json {
-        println!("{}", serde_json::to_string(&outcomes_json(&outcomes))?);
+        crate::out::json_line(&outcomes_json(&outcomes))?;
     } else {
         for o in &outcomes {
             if let Ok(report) = &o.result {
                 for s in &report.skipped {
-                    eprintln!("warning: {}: entry skipped: {}: {}", o.source, s.position, s.reason);
+                    errln!(
+                        "warning: {}: entry skipped: {}: {}",
+                        display(&o.source.to_string()),
+                        display(&s.position),
+                        display(&s.reason)
+                    );
                 }
             }
         }
@@ -258,35 +285,29 @@ fn outcomes_json(outcomes: &[SourceOutcome]) -> serde_json::Value {
 /// `trust status`.
 pub fn status(db: &Path, now: OffsetDateTime, json: bool) -> anyhow::Result<Vec<SourceStatus>> {
     if !db.exists() {
-        bail!("{} does not exist (create it with `trust sync`, `trust import` or `verify --db`)", db.display());
+        bail!(
+            "{} does not exist (create it with `trust sync`, `trust import` or `verify --db`)",
+            display(&db.display().to_string())
+        );
     }
     let store = SqliteStore::open(db)?;
     let sources = store.status(now)?;
     if json {
-        println!("{}", serde_json::to_string(&json!({ "sources": sources }))?);
+        crate::out::json_line(&json!({ "sources": sources }))?;
     } else if sources.is_empty() {
-        println!("{}: no trust source has synced yet", db.display());
+        outln!("{}: no trust source has synced yet", display(&db.display().to_string()))?;
     } else {
         for s in &sources {
-            println!("{}", render_status(s));
+            outln!("{}", render_status(s))?;
         }
     }
     Ok(sources)
 }
 
-fn age(seconds: i64) -> String {
-    let s = seconds.unsigned_abs();
-    let text = match s {
-        0..120 => format!("{s} s"),
-        120..7200 => format!("{} min", s / 60),
-        7200..172_800 => format!("{} h", s / 3600),
-        _ => format!("{} days", s / 86_400),
-    };
-    if seconds < 0 { format!("{text} in the future") } else { text }
-}
-
+/// One source of `trust status` as text; the location and the failure
+/// reason (which can quote a server) are escaped.
 fn render_status(s: &SourceStatus) -> String {
-    let mut out = format!("{} {}\n", s.kind, s.location);
+    let mut out = format!("{} {}\n", display(&s.kind.to_string()), display(&s.location));
     out.push_str(&format!("  entries       {}", s.entries));
     if s.skipped > 0 {
         out.push_str(&format!(" ({} skipped)", s.skipped));
@@ -298,7 +319,9 @@ fn render_status(s: &SourceStatus) -> String {
         out.push_str(&format!("  list issued   {}\n", time_parse::format_utc(issued)));
     }
     match (s.last_failure, &s.failure_reason) {
-        (Some(t), Some(r)) => out.push_str(&format!("  last failure  {} — {r}\n", time_parse::format_utc(t))),
+        (Some(t), Some(r)) => {
+            out.push_str(&format!("  last failure  {} — {}\n", time_parse::format_utc(t), display(r)));
+        }
         (Some(t), None) => out.push_str(&format!("  last failure  {}\n", time_parse::format_utc(t))),
         _ => out.push_str("  last failure  none\n"),
     }

@@ -161,7 +161,7 @@ fn a_failing_source_fails_the_command_and_is_reported_while_the_others_apply() {
 
     // Bad arguments are refused before anything is fetched.
     let out = healthcert(&["trust", "sync", "--db", &db, "--source", "de=http://127.0.0.1:9/x"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a usage error");
     assert!(stderr(&out).contains("--de-key"), "{}", stderr(&out));
     let out = healthcert(&["trust", "sync", "--db", &db, "--source", "dgca=http://example.org/"]);
     assert!(stderr(&out).contains("loopback"), "{}", stderr(&out));

@@ -118,7 +118,7 @@ fn trust_forms_and_operational_errors() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/trust.json"));
     let bad_at = healthcert(&["verify", "--at", "yesterday"], None);
-    assert_eq!(bad_at.status.code(), Some(1));
+    assert_eq!(bad_at.status.code(), Some(2), "a bad --at is a usage error");
     assert!(String::from_utf8_lossy(&bad_at.stderr).contains("--at"));
     let usage = healthcert(&["verify", "--no-such-flag"], None);
     assert_eq!(usage.status.code(), Some(2));
@@ -194,7 +194,7 @@ fn rules_imported_from_files_decide_for_the_country_of_arrival() {
     assert_eq!(v["checks"][6]["reason"], "NO_RULES");
 
     let bad = healthcert(&["verify", "--db", db, "--country", "Germany", &fixture("valid-test")], None);
-    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(bad.status.code(), Some(2), "a bad --country is a usage error");
     assert!(String::from_utf8_lossy(&bad.stderr).contains("ISO 3166-1"));
 
     let nothing = healthcert(&["rules", "import", "--db", db, fixtures().join("hcert").to_str().unwrap()], None);

@@ -132,3 +132,39 @@ fn tempdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn text_output_tells_known_upstream_defects_from_new_mismatches() {
+    let Some(dir) = suite() else { return };
+    let bin = env!("CARGO_BIN_EXE_healthcert");
+    let cases = tempdir("text");
+    // A documented upstream defect (2 mismatches) …
+    let fr = cases.join("FR/2DCode/raw");
+    std::fs::create_dir_all(&fr).unwrap();
+    std::fs::copy(dir.join("FR/2DCode/raw/test_pcr_ok.json"), fr.join("test_pcr_ok.json")).unwrap();
+    // … and a case whose expectation is turned around: a new mismatch.
+    let mut co1: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("common/2DCode/raw/CO1.json")).unwrap()).unwrap();
+    co1["EXPECTEDRESULTS"]["EXPECTEDVERIFY"] = false.into();
+    std::fs::write(cases.join("CO1.json"), serde_json::to_vec(&co1).unwrap()).unwrap();
+
+    let out = Command::new(bin).args(["conformance", "dgc"]).arg(&cases).output().unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("known upstream defect: FR/2DCode/raw/test_pcr_ok.json"), "{text}");
+    assert!(!text.contains("MISMATCH FR/"), "known mismatches are counted, not listed: {text}");
+    let new: Vec<&str> = text.lines().filter(|l| l.starts_with("NEW MISMATCH")).collect();
+    assert_eq!(new.len(), 1, "{text}");
+    assert!(new[0].starts_with("NEW MISMATCH CO1.json EXPECTEDVERIFY: expected fail, got pass"), "{text}");
+    assert!(
+        text.trim_end().ends_with(
+            "3 mismatches: 2 known upstream defects (listed in docs/conformance.md, \"Known mismatches\"), 1 new"
+        ),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&cases).ok();
+
+    // The exit status is documented where people look.
+    let help = Command::new(bin).args(["conformance", "dgc", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("5 when some do"));
+}

@@ -33,6 +33,7 @@ pub mod limits;
 pub mod model;
 pub mod rules;
 pub mod scan;
+pub mod text;
 pub mod time_parse;
 pub mod trust;
 pub mod verify;

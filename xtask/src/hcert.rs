@@ -7,7 +7,7 @@
 use std::io::Write as _;
 
 use anyhow::{Context as _, Result};
-use ciborium::Value;
+pub use ciborium::Value;
 use coset::{CborSerializable as _, CoseSign1, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable as _, iana};
 use sha2::{Digest as _, Sha256};
 

@@ -10,11 +10,11 @@
 
 pub mod bulk;
 mod cases;
-mod dates;
-mod hcert;
+pub mod dates;
+pub mod hcert;
 mod manifest;
-mod pki;
-mod qr;
+pub mod pki;
+pub mod qr;
 mod rules;
 mod trustlists;
 

@@ -5,5 +5,6 @@
 pub mod certlogic;
 pub mod dgc;
 mod json_eq;
+pub mod known;
 pub mod rules;
 mod walk;

@@ -219,12 +219,23 @@ impl<S: TrustStore> Verifier<S> {
     }
 }
 
+/// Context identifiers of other health certificate formats, named in the
+/// detail when a payload carries one. Any other identifier is the payload's
+/// own text and is not repeated.
+const OTHER_SCHEMES: [&str; 4] = ["shc", "NZCP", "http", "https"];
+
 fn unknown_format(payload: &str) -> Failure {
-    // Name the scheme when there is one, so people see "shc:/ is not
-    // supported yet" rather than a generic refusal; never echo the content.
+    // Name a known scheme, so people see "shc: is not supported" rather
+    // than a generic refusal; never echo the content.
     let scheme: String = payload.chars().take_while(|c| c.is_ascii_alphanumeric()).take(8).collect();
     let detail = match payload[scheme.len()..].chars().next() {
-        Some(':') if !scheme.is_empty() => format!("payloads with the context identifier {scheme}: are not supported"),
+        Some(':') if !scheme.is_empty() => match OTHER_SCHEMES.iter().find(|s| s.eq_ignore_ascii_case(&scheme)) {
+            Some(known) => format!("payloads with the context identifier {known}: are not supported"),
+            None => format!(
+                "payloads with a context identifier of {} characters other than HC1: are not supported",
+                scheme.len()
+            ),
+        },
         _ => "the payload is not in a supported format (an EU DCC starts with HC1:)".to_owned(),
     };
     let reason =
@@ -238,7 +249,11 @@ fn unknown_format(payload: &str) -> Failure {
 /// its validity period.
 fn issuer_check(s: &SignerKey, now: time::OffsetDateTime) -> Check {
     use crate::time_parse::format_utc;
-    let who = format!("signer {} ({})", b64(&s.kid), s.country.as_deref().unwrap_or("country unknown"));
+    // The country comes from the trust list; named only when it is a
+    // country code, so that a detail carries no free text.
+    let country =
+        s.country.as_deref().filter(|c| (2..=3).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_uppercase()));
+    let who = format!("signer {} ({})", b64(&s.kid), country.unwrap_or("country unknown"));
     if let Some(nb) = s.not_before.filter(|nb| now < *nb) {
         return Check::fail(
             CheckKind::Issuer,

@@ -12,6 +12,10 @@ use serde_json::Value;
 use crate::formats::Failure;
 use crate::model::Reason;
 
+/// What a JSON pointer in a message shows for a map key the DCC schema
+/// does not name.
+pub const UNKNOWN_KEY: &str = "<unknown key>";
+
 /// Why reading stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CborError {
@@ -229,7 +233,9 @@ impl<'b> Reader<'b> {
     /// Tags are unwrapped (tag 1, epoch time, becomes an RFC 3339 string);
     /// byte strings, non-text map keys, duplicate keys, non-finite floats and
     /// `undefined` have no JSON meaning and are refused. `path` is the JSON
-    /// pointer of the item, used in messages.
+    /// pointer of the item, used in messages: its segments are array
+    /// indices, keys the DCC schema names, and [`UNKNOWN_KEY`] for any other
+    /// key (a key is payload text, as a value is).
     pub fn json(&mut self, path: &mut String) -> Result<Value, CborError> {
         self.json_at(path, 0)
     }
@@ -292,7 +298,10 @@ impl<'b> Reader<'b> {
                     };
                     let at = path.len();
                     path.push('/');
-                    path.push_str(&key);
+                    // The pointer names keys the schema knows; any other key
+                    // is the payload's own text (a name, a birth date) and
+                    // must not reach a detail.
+                    path.push_str(if super::schema::is_known_key(&key) { &key } else { UNKNOWN_KEY });
                     let value = r.json_at(path, inner)?;
                     if out.insert(key, value).is_some() {
                         return Err(CborError::Invalid(format!("{path}: duplicate key")));

@@ -85,7 +85,11 @@ fn header(r: &mut Reader<'_>, which: &str) -> Result<Header, CborError> {
         match label {
             Some(LABEL_ALG) => {
                 h.alg = Some(match r.peek()? {
-                    Type::String | Type::StringIndef => DeclaredAlgorithm::Unsupported(format!("{:?}", r.text()?)),
+                    // A text label is the payload's own text: named by its
+                    // size, never repeated (it reaches the check's detail).
+                    Type::String | Type::StringIndef => {
+                        DeclaredAlgorithm::Unsupported(format!("given as a text string of {} bytes", r.text()?.len()))
+                    }
                     _ => {
                         let id = r.int()?;
                         i64::try_from(id).ok().and_then(SignatureAlgorithm::from_cose).map_or_else(

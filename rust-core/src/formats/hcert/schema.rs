@@ -486,6 +486,15 @@ const RECOVERY: &[Field] = &[
 
 const GROUPS: [(&str, &[Field]); 3] = [("v", VACCINATION), ("t", TEST), ("r", RECOVERY)];
 
+/// Whether `key` is a property name of the DCC schema (any release): `ver`,
+/// `nam`, `dob`, the groups and their fields. Messages may name these keys;
+/// any other key is payload text, which they never repeat.
+pub fn is_known_key(key: &str) -> bool {
+    matches!(key, "ver" | "nam" | "dob")
+        || GROUPS.iter().any(|(group, fields)| *group == key || fields.iter().any(|f| f.name == key))
+        || PERSON_NAME.iter().any(|f| f.name == key)
+}
+
 /// Whether a JSON number is an integer in the JSON Schema sense (`1.0` is).
 fn as_integer(n: &serde_json::Number) -> Option<f64> {
     if n.is_i64() || n.is_u64() {
