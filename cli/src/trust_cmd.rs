@@ -74,7 +74,7 @@ pub fn parse_source(spec: &str, options: &SyncOptions) -> anyhow::Result<Box<dyn
     // The same policy the sync applies to every request and redirect hop.
     if check_url(url, options.allow_http).is_err() {
         bail!(
-            "--source {spec:?}: plain http:// is only allowed to 127.0.0.1, [::1] or localhost written as such (or with --allow-http)"
+            "--source {spec:?}: plain http:// is only allowed to a loopback host written as such (127.0.0.1, [::1], localhost), or with --allow-http"
         );
     }
     Ok(match SourceKind::from_name(kind) {

@@ -102,7 +102,9 @@ fn data(db: &Path) -> String {
         let n = stmt.column_count();
         let rows = stmt
             .query_map([], |r| {
-                (0..n).map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}"))).collect::<Result<Vec<_>, _>>()
+                (0..n)
+                    .map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}")))
+                    .collect::<Result<Vec<_>, _>>()
             })
             .unwrap();
         for row in rows {
@@ -219,7 +221,10 @@ async fn looping_or_growing_resume_tokens_end_the_paging() {
     let err = fails_intact(&path, &store, &dgca(&server), capped, "request_budget").await;
     assert!(matches!(err, SyncError::RequestBudget { limit: 50 }), "{err}");
     assert_eq!(sent.load(Ordering::SeqCst), 50);
-    assert_eq!(sync(&store, &dgca(&server), SyncConfig { max_pages: 20, ..config() }).await.unwrap_err().code(), "too_many_pages");
+    assert_eq!(
+        sync(&store, &dgca(&server), SyncConfig { max_pages: 20, ..config() }).await.unwrap_err().code(),
+        "too_many_pages"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -355,4 +360,85 @@ async fn redirects_are_checked_hop_by_hop() {
     assert_eq!(sync(&store, &de(&server), config()).await.unwrap(), 9);
     let paths: Vec<_> = server.requests().iter().map(|r| (r.path.clone(), r.status)).collect();
     assert_eq!(paths, [(DE.to_owned(), 302), (format!("{DE}/"), 304)]);
+}
+
+fn healthcert(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_healthcert")).args(args).output().unwrap()
+}
+
+/// `trust sync` decides plain http per URL: a loopback source no longer
+/// opens it for a redirect of another; the budgets have flags; skipped
+/// rules are counted in the output.
+#[test]
+fn the_command_line_applies_the_limits_per_source() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let served = served_copy();
+    let server = runtime.block_on(TrustServer::start(served.path(), "127.0.0.1:0".parse().unwrap())).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("trust.db").display().to_string();
+    let (url, port) = (server.url(), server.addr().port());
+    let de_key = fixtures().join("trust/de/list-signing-key.pem").display().to_string();
+    server.faults().inject(DE, redirect(&format!("http://0.0.0.0:{port}{DE}/")));
+    let (dgca, de) = (format!("dgca={url}/"), format!("de={url}{DE}"));
+    let out = healthcert(&["trust", "sync", "--db", &db, "--source", &dgca, "--source", &de, "--de-key", &de_key]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("ok   dgca=") && err.contains("FAIL de=") && err.contains("[insecure_url]"), "{err}");
+
+    // The byte budget: the DGCA list is larger than 1 000 bytes.
+    let other = format!("dgca={}/", url.replace("127.0.0.1", "localhost"));
+    let out = healthcert(&["trust", "sync", "--db", &db, "--source", &other, "--max-total-bytes", "1000", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["sources"][0]["error"]["code"], "byte_budget", "{report}");
+    let out = healthcert(&["trust", "sync", "--db", &db, "--source", &other, "--max-requests", "3", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["sources"][0]["error"]["code"], "request_budget", "{report}");
+    let out = healthcert(&["trust", "sync", "--db", &db, "--source", &other, "--deadline", "0.000001", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["sources"][0]["error"]["code"], "deadline", "{report}");
+
+    // A rule that does not compile: skipped, counted, the rest applied.
+    let mut listed = rule_list(served.path());
+    let body = b"{\"Identifier\": ".to_vec();
+    let hash = healthcert_core::trust::protocol::content_hash(&body);
+    let cc = listed[0]["country"].as_str().unwrap().to_owned();
+    fs::write(served.path().join(format!("rules/rule/{cc}/{hash}.json")), &body).unwrap();
+    listed[0]["hash"] = hash.into();
+    fs::write(served.path().join("rules/rules.json"), serde_json::to_vec(&listed).unwrap()).unwrap();
+    let out = healthcert(&["trust", "sync", "--db", &db, "--source", &format!("rules={url}")]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("1 skipped") && err.contains("does not compile"), "{err}");
+}
+
+/// Measures what a flood of distinct 190 kB pages costs `trust sync` with
+/// the default limits (issue 13: 9.7 GB within 60 s). A measurement, not a
+/// check: `cargo test -p healthcert-cli --test hostile -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn measure_a_page_flood_with_the_default_limits() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let server =
+        runtime.block_on(TrustServer::start(&fixtures().join("trust"), "127.0.0.1:0".parse().unwrap())).unwrap();
+    let (flood, sent) = endless_pages(|n| {
+        let mut body = vec![0x30u8; 142 * 1024];
+        body[..8].copy_from_slice(&(n as u64).to_be_bytes());
+        (body, format!("{}", n + 10))
+    });
+    server.faults().inject(UPDATE, flood);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("trust.db").display().to_string();
+    let started = Instant::now();
+    let out = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "max RSS %M kB"])
+        .arg(env!("CARGO_BIN_EXE_healthcert"))
+        .args(["trust", "sync", "--db", &db, "--source", &format!("dgca={}/", server.url()), "--json"])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let rss = stderr.lines().find(|l| l.starts_with("max RSS")).unwrap_or_default().to_owned();
+    println!("flood: {} pages, {rss}, {took:?}, {}", sent.load(Ordering::SeqCst), report["sources"][0]["error"]);
+    assert_eq!(report["sources"][0]["error"]["code"], "byte_budget");
 }

@@ -93,7 +93,10 @@ struct Budget {
 
 impl Budget {
     fn new(config: &SyncConfig) -> Self {
-        Budget { bytes_left: AtomicU64::new(config.max_sync_bytes), requests_left: AtomicUsize::new(config.max_requests) }
+        Budget {
+            bytes_left: AtomicU64::new(config.max_sync_bytes),
+            requests_left: AtomicUsize::new(config.max_requests),
+        }
     }
 }
 
@@ -142,7 +145,11 @@ impl HttpClient {
 
     /// The same transport and configuration with full budgets (one sync).
     pub(super) fn fresh(&self) -> Self {
-        HttpClient { transport: Arc::clone(&self.transport), config: self.config.clone(), budget: Arc::new(Budget::new(&self.config)) }
+        HttpClient {
+            transport: Arc::clone(&self.transport),
+            config: self.config.clone(),
+            budget: Arc::new(Budget::new(&self.config)),
+        }
     }
 
     /// GET `url`, following redirects (each hop checked against the URL
@@ -175,7 +182,12 @@ impl HttpClient {
     }
 
     /// One attempt: the request and its redirect hops.
-    async fn follow(&self, url: &str, headers: &[(String, String)], cap: usize) -> Result<(Fetched, String), SyncError> {
+    async fn follow(
+        &self,
+        url: &str,
+        headers: &[(String, String)],
+        cap: usize,
+    ) -> Result<(Fetched, String), SyncError> {
         let mut current = url.to_owned();
         let mut hops = 0u32;
         loop {
@@ -335,8 +347,7 @@ mod tests {
 
     #[test]
     fn redirects_are_followed_hop_by_hop_under_the_url_policy() {
-        let (http, transport) =
-            client(vec![redirect("/v2/x"), redirect("http://localhost:9/y"), ok(200, b"list")]);
+        let (http, transport) = client(vec![redirect("/v2/x"), redirect("http://localhost:9/y"), ok(200, b"list")]);
         let got = run(http.get("http://127.0.0.1:9/x", &[("X-RESUME-TOKEN", "7".into())], 10)).unwrap();
         assert_eq!(got.body, b"list");
         assert_eq!(urls(&transport), ["http://127.0.0.1:9/x", "http://127.0.0.1:9/v2/x", "http://localhost:9/y"]);

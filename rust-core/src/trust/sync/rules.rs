@@ -233,7 +233,8 @@ async fn fetch_rules(
     // held of it (every held version the new list does not hold already).
     for (country, identifier) in broken {
         for r in held.iter().filter(|r| r.country == country && r.identifier == identifier) {
-            let taken = out.iter().any(|o| o.country == r.country && o.identifier == r.identifier && o.version == r.version);
+            let taken =
+                out.iter().any(|o| o.country == r.country && o.identifier == r.identifier && o.version == r.version);
             if !taken && hashes.insert(r.hash.to_ascii_lowercase()) {
                 out.push(r.clone());
             }
@@ -264,7 +265,8 @@ async fn fetch_value_sets(
     for (i, e) in entries.into_iter().enumerate() {
         let position = format!("{sets_url} entry {i} ({})", e.id);
         if !hashes.insert(e.hash.to_ascii_lowercase()) {
-            skipped.push(SkippedEntry { position, reason: "a hash listed before (each value set is used once)".into() });
+            skipped
+                .push(SkippedEntry { position, reason: "a hash listed before (each value set is used once)".into() });
             continue;
         }
         let json = match known.remove(&e.hash) {
@@ -272,7 +274,10 @@ async fn fetch_value_sets(
             None => {
                 let json = item(http, config, &endpoint(sets_url, &e.hash), &e.hash, key).await?;
                 if let Some(bad) = ValueSets::from_json([&json]).1.first() {
-                    skipped.push(SkippedEntry { position, reason: format!("the value set cannot be read: {}", bad.reason) });
+                    skipped.push(SkippedEntry {
+                        position,
+                        reason: format!("the value set cannot be read: {}", bad.reason),
+                    });
                     broken.push(e.id);
                     continue;
                 }
