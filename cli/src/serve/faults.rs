@@ -71,7 +71,11 @@ pub enum Fault {
 /// [`Fault::Generate`]. Two generators are equal only when they are the
 /// same one.
 #[derive(Clone)]
-pub struct Generator(pub Arc<dyn Fn(Option<&str>) -> Replacement + Send + Sync>);
+pub struct Generator(pub Arc<GenerateFn>);
+
+/// What a [`Generator`] calls: the request's `X-RESUME-TOKEN` in, the
+/// response out.
+pub type GenerateFn = dyn Fn(Option<&str>) -> Replacement + Send + Sync;
 
 impl Generator {
     /// A generator calling `f` for every request.
