@@ -159,7 +159,19 @@ enum TrustCommand {
         /// Largest list body accepted, in bytes (default 64 MiB).
         #[arg(long, value_name = "BYTES")]
         max_bytes: Option<usize>,
-        /// Allow plain http:// to hosts other than loopback.
+        /// Bytes one source's sync may download in all (default 128 MiB).
+        #[arg(long, value_name = "BYTES")]
+        max_total_bytes: Option<u64>,
+        /// Requests one source's sync may send in all, retries and
+        /// redirects included (default 60000).
+        #[arg(long, value_name = "N")]
+        max_requests: Option<usize>,
+        /// Time one source's sync may take in all, in seconds (default 900).
+        #[arg(long, value_name = "SECONDS")]
+        deadline: Option<f64>,
+        /// Allow plain http:// to any host (without it, plain http only to
+        /// 127.0.0.1, [::1] or localhost, written as such; a redirect from
+        /// https to http is never followed).
         #[arg(long)]
         allow_http: bool,
         /// Record the sync as of this instant instead of now (tests).
@@ -550,6 +562,9 @@ fn trust(command: TrustCommand) -> anyhow::Result<u8> {
             timeout,
             retries,
             max_bytes,
+            max_total_bytes,
+            max_requests,
+            deadline,
             allow_http,
             at,
             json,
@@ -560,6 +575,12 @@ fn trust(command: TrustCommand) -> anyhow::Result<u8> {
                 }
                 t => t.map(std::time::Duration::from_secs_f64),
             };
+            let deadline = match deadline {
+                Some(t) if !(t.is_finite() && t > 0.0 && t < 86_400.0) => {
+                    return Err(usage(format!("--deadline {t}: give seconds, > 0 and < 86400")));
+                }
+                t => t.map(std::time::Duration::from_secs_f64),
+            };
             let options = trust_cmd::SyncOptions {
                 de_key: de_key.as_deref().map(trust_cmd::read_key).transpose()?,
                 rules_key: rules_key.as_deref().map(trust_cmd::read_key).transpose()?,
@@ -567,6 +588,9 @@ fn trust(command: TrustCommand) -> anyhow::Result<u8> {
                 timeout,
                 retries,
                 max_list_bytes: max_bytes,
+                max_total_bytes,
+                max_requests,
+                deadline,
                 max_age_seconds: max_age.as_deref().map(trust_cmd::parse_age).transpose()?,
             };
             let ok = trust_cmd::sync(&db, &sources, &options, clock(at)?.as_ref(), json)?;

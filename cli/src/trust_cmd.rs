@@ -14,7 +14,7 @@ use healthcert_core::trust::signed_list::{self, SignedList};
 use healthcert_core::trust::store::{SourceStatus, SqliteStore};
 use healthcert_core::trust::sync::{
     DgcaSource, Progress, RuleServiceSource, SignedListSource, SourceOutcome, SyncConfig, SyncEvent, Syncer,
-    TrustSource, is_loopback_http,
+    TrustSource, check_url,
 };
 use healthcert_core::trust::update::{SignerChange, SignerRecord, SourceMeta};
 use healthcert_core::trust::{SourceId, SourceKind, Update, file};
@@ -43,7 +43,7 @@ pub struct SyncOptions {
     pub de_key: Option<PublicKey>,
     /// The key every rule-service body must verify with (`X-SIGNATURE`).
     pub rules_key: Option<PublicKey>,
-    /// Allow `http://` URLs that are not loopback.
+    /// Allow `http://` URLs to hosts that are not loopback literals.
     pub allow_http: bool,
     /// Per-request timeout.
     pub timeout: Option<Duration>,
@@ -51,6 +51,12 @@ pub struct SyncOptions {
     pub retries: Option<u32>,
     /// Largest list body.
     pub max_list_bytes: Option<usize>,
+    /// Bytes one source's sync may download in all.
+    pub max_total_bytes: Option<u64>,
+    /// Requests one source's sync may send in all.
+    pub max_requests: Option<usize>,
+    /// Wall-clock time one source's sync may take.
+    pub deadline: Option<Duration>,
     /// The offline policy to set on every synced source, in seconds.
     pub max_age_seconds: Option<i64>,
 }
@@ -72,9 +78,10 @@ pub fn parse_source(spec: &str, options: &SyncOptions) -> anyhow::Result<Box<dyn
     if !(lower.starts_with("https://") || lower.starts_with("http://")) {
         return Err(usage(format!("--source \"{shown}\": the URL must start with https:// (or http:// for loopback)")));
     }
-    if lower.starts_with("http://") && !options.allow_http && !is_loopback_http(&lower) {
+    // The same policy the sync applies to every request and redirect hop.
+    if check_url(url, options.allow_http).is_err() {
         return Err(usage(format!(
-            "--source \"{shown}\": plain http:// is only allowed for loopback addresses (or with --allow-http)"
+            "--source \"{shown}\": plain http:// is only allowed to a loopback host written as such (127.0.0.1, [::1], localhost), or with --allow-http"
         )));
     }
     Ok(match SourceKind::from_name(kind) {
@@ -215,10 +222,9 @@ pub fn sync(
     }
     let sources: Vec<Box<dyn TrustSource>> =
         specs.iter().map(|s| parse_source(s, options)).collect::<anyhow::Result<_>>()?;
-    let mut config = SyncConfig {
-        allow_http: options.allow_http || sources.iter().any(|s| is_loopback_http(&s.id().location)),
-        ..SyncConfig::default()
-    };
+    // Plain http is decided per URL by the sync itself (loopback literals
+    // only), never for the whole run because one source is on loopback.
+    let mut config = SyncConfig { allow_http: options.allow_http, ..SyncConfig::default() };
     if let Some(t) = options.timeout {
         config.request_timeout = t;
         config.connect_timeout = config.connect_timeout.min(t);
@@ -228,6 +234,15 @@ pub fn sync(
     }
     if let Some(m) = options.max_list_bytes {
         config.max_list_bytes = m;
+    }
+    if let Some(m) = options.max_total_bytes {
+        config.max_sync_bytes = m;
+    }
+    if let Some(m) = options.max_requests {
+        config.max_requests = m;
+    }
+    if let Some(d) = options.deadline {
+        config.sync_deadline = d;
     }
     let store = SqliteStore::open(db)?;
     if let Some(max) = options.max_age_seconds {

@@ -1,7 +1,8 @@
 //! The app's HTTP stack as the sync transport: Kotlin (`HttpURLConnection`,
-//! OkHttp) or Swift (`URLSession`) carries each GET; the core keeps the
-//! scheme policy, timeouts, body caps, retries, signature checks and the
-//! atomic commit. Mobile builds use this and leave the built-in reqwest
+//! OkHttp) or Swift (`URLSession`) carries each GET and follows no redirect
+//! (the 3xx comes back as it is); the core keeps the URL policy, checked on
+//! every redirect hop it follows, timeouts, body caps, the per-sync budgets,
+//! retries, signature checks and the atomic commit. Mobile builds use this and leave the built-in reqwest
 //! transport out (feature `native-http`), which keeps the library small and
 //! follows the platform's certificate store and proxy settings.
 
@@ -38,7 +39,8 @@ pub struct HttpHeader {
 /// A complete response.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct HttpResponse {
-    /// The final HTTP status (any status; the core decides).
+    /// The HTTP status (any status; the core decides). A redirect is
+    /// returned as it is, with its `Location` header, never followed.
     pub status: u16,
     /// Response headers.
     pub headers: Vec<HttpHeader>,

@@ -35,8 +35,7 @@ pub struct TrustSourceConfig {
 
 impl TrustSourceConfig {
     pub(crate) fn build(&self) -> Result<Box<dyn TrustSource>, HealthcertError> {
-        let lower = self.url.to_ascii_lowercase();
-        if !(lower.starts_with("https://") || core_sync::is_loopback_http(&self.url)) {
+        if core_sync::check_url(&self.url, false).is_err() {
             return Err(HealthcertError::InvalidArgument {
                 reason: format!("{}: a trust source must be https:// (plain http only on loopback)", self.url),
             });

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use healthcert_core::crypto::public_key_from_pem;
 use healthcert_core::trust::signed_list;
 use healthcert_core::trust::store::SqliteStore;
-use healthcert_core::trust::sync::{SyncConfig, Syncer, Transport, TrustSource, is_loopback_http};
+use healthcert_core::trust::sync::{SyncConfig, Syncer, Transport, TrustSource};
 use healthcert_core::trust::{SourceId, SourceKind};
 use healthcert_core::{Arrival, Clock, FixedClock, SystemClock, VerifyOptions};
 use time::OffsetDateTime;
@@ -79,8 +79,9 @@ impl Verifier {
             config.sources.iter().map(TrustSourceConfig::build).collect::<Result<_, _>>()?;
         let arrival =
             arrival(config.country_of_arrival.as_deref(), config.region.as_deref(), config.language.as_deref())?;
-        let allow_http = sources.iter().any(|s| is_loopback_http(&s.id().location));
-        let sync_config = SyncConfig { allow_http, ..SyncConfig::default() };
+        // Plain http is decided per URL (and per redirect hop) by the sync:
+        // loopback literals only, never https down to http.
+        let sync_config = SyncConfig::default();
         let syncer = match transport {
             Some(transport) => Some(Syncer::with_transport(sync_config, transport)),
             None => built_in_syncer(sync_config, !sources.is_empty())?,

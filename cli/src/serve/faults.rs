@@ -5,7 +5,8 @@
 //! A fault applies to one request path (`/signercertificateUpdate`,
 //! `/de/trustList/DSC`, …; the query is ignored) or to every path ([`ANY`]).
 //! Several faults may be active at once: an [`Fault::ErrorAfter`] is checked
-//! first, then a [`Fault::Replace`] decides the response, then one body
+//! first, then a [`Fault::Replace`] (else a [`Fault::Generate`]) decides the
+//! response, then one body
 //! fault ([`Fault::Reset`], [`Fault::Truncate`], [`Fault::Endless`],
 //! [`Fault::Slow`]; the one injected last) shapes how it is sent. A 304 is
 //! sent plainly (after the delay of a slow fault).
@@ -60,7 +61,42 @@ pub enum Fault {
     },
     /// Answer with this response instead of the real one.
     Replace(Replacement),
+    /// Answer with what the generator makes of the request's
+    /// `X-RESUME-TOKEN` (hostile servers: a flood of distinct pages, resume
+    /// tokens that loop or grow). Checked after [`Fault::Replace`].
+    Generate(Generator),
 }
+
+/// Makes a response from the request's `X-RESUME-TOKEN`, for
+/// [`Fault::Generate`]. Two generators are equal only when they are the
+/// same one.
+#[derive(Clone)]
+pub struct Generator(pub Arc<GenerateFn>);
+
+/// What a [`Generator`] calls: the request's `X-RESUME-TOKEN` in, the
+/// response out.
+pub type GenerateFn = dyn Fn(Option<&str>) -> Replacement + Send + Sync;
+
+impl Generator {
+    /// A generator calling `f` for every request.
+    pub fn new(f: impl Fn(Option<&str>) -> Replacement + Send + Sync + 'static) -> Self {
+        Generator(Arc::new(f))
+    }
+}
+
+impl std::fmt::Debug for Generator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Generator")
+    }
+}
+
+impl PartialEq for Generator {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Generator {}
 
 /// A response served in place of the real one. A 200 still gets an ETag
 /// (unless it sets one) and still honours `If-None-Match`.
@@ -116,6 +152,8 @@ pub(super) struct Plan {
     pub fail: bool,
     /// Answer this instead of the real response.
     pub replacement: Option<Replacement>,
+    /// Answer what this makes of the request instead of the real response.
+    pub generate: Option<Generator>,
     /// Send the body this way.
     pub body: Option<Fault>,
 }
@@ -141,11 +179,12 @@ impl Faults {
     }
 
     pub(super) fn plan(&self, path: &str) -> Plan {
-        let mut plan = Plan { fail: false, replacement: None, body: None };
+        let mut plan = Plan { fail: false, replacement: None, generate: None, body: None };
         for i in self.lock().iter().filter(|i| i.path == path || i.path == ANY) {
             match &i.fault {
                 Fault::ErrorAfter { ok } => plan.fail |= i.ok_served >= *ok,
                 Fault::Replace(r) => plan.replacement = Some(r.clone()),
+                Fault::Generate(g) => plan.generate = Some(g.clone()),
                 other => plan.body = Some(other.clone()),
             }
         }
@@ -238,7 +277,7 @@ pub(super) fn send(
                 }
             }))
         }
-        Fault::ErrorAfter { .. } | Fault::Replace(_) => Body::from(body),
+        Fault::ErrorAfter { .. } | Fault::Replace(_) | Fault::Generate(_) => Body::from(body),
     };
     http::response(status, headers, stream_body)
 }

@@ -40,7 +40,7 @@ use axum::routing::get;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use faults::{ANY, Fault, Faults, Replacement};
+pub use faults::{ANY, Fault, Faults, Generator, Replacement};
 
 use conn::{Conn, Conns};
 use files::{Derived, Files};
@@ -135,6 +135,8 @@ async fn finish(
         into_parts(r).await
     } else if let Some(r) = &plan.replacement {
         r.parts()
+    } else if let Some(g) = &plan.generate {
+        (g.0)(resume_token.as_deref()).parts()
     } else {
         into_parts(next.run(req).await).await
     };

@@ -3,8 +3,9 @@
 // Security. The Rust library then needs no HTTP or TLS code of its own (its
 // mobile build leaves them out).
 //
-// One GET, nothing else: the core enforces https, retries, overall timeouts,
-// body caps again, signatures and the atomic commit.
+// One GET, nothing else, and no redirects followed: the core enforces the URL
+// policy on every redirect hop, retries, overall timeouts and budgets, body
+// caps again, signatures and the atomic commit.
 import Foundation
 
 /// Performs the core's GET requests with `URLSession`.
@@ -14,7 +15,7 @@ public final class URLSessionTransport: HttpTransport {
     /// A transport over an ephemeral session (no cookies, no disk cache).
     public init(configuration: URLSessionConfiguration = .ephemeral) {
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: configuration, delegate: NoDowngrade(), delegateQueue: nil)
+        session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
     }
 
     public func get(request: HttpRequest) async throws -> HttpResponse {
@@ -28,7 +29,9 @@ public final class URLSessionTransport: HttpTransport {
         }
         let cap = request.maxBodyBytes
         do {
-            let (bytes, response) = try await session.bytes(for: urlRequest)
+            // The task delegate too: the session's alone is not consulted by
+            // every OS version for the async API.
+            let (bytes, response) = try await session.bytes(for: urlRequest, delegate: NoRedirects())
             guard let http = response as? HTTPURLResponse else {
                 throw TransportError.Network(reason: "not an HTTP response")
             }
@@ -60,8 +63,11 @@ public final class URLSessionTransport: HttpTransport {
     }
 }
 
-/// Refuses a redirect from https to anything else.
-private final class NoDowngrade: NSObject, URLSessionTaskDelegate {
+/// Refuses every redirect: completing with `nil` delivers the 3xx response
+/// (with its `Location`) to the core, which follows it itself after checking
+/// the hop against its URL policy (https only; plain http only to loopback
+/// literals; never https to http).
+private final class NoRedirects: NSObject, URLSessionTaskDelegate {
     func urlSession(
         _ session: URLSession,
         task: URLSessionTask,
@@ -69,8 +75,6 @@ private final class NoDowngrade: NSObject, URLSessionTaskDelegate {
         newRequest request: URLRequest,
         completionHandler: @escaping (URLRequest?) -> Void
     ) {
-        let fromHttps = task.originalRequest?.url?.scheme?.lowercased() == "https"
-        let toHttps = request.url?.scheme?.lowercased() == "https"
-        completionHandler(fromHttps && !toHttps ? nil : request)
+        completionHandler(nil)
     }
 }

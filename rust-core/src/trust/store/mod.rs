@@ -19,6 +19,7 @@ mod apply;
 mod cache;
 mod content;
 mod schema;
+mod source_rules;
 mod status;
 
 use std::path::Path;

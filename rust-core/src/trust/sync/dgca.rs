@@ -6,7 +6,19 @@
 //!
 //! A first sync downloads everything; later syncs resume from the token of
 //! the last committed sync, so only new certificates travel. All pages are
-//! collected and verified before anything is applied.
+//! collected and verified before anything is applied; what they can hold is
+//! bounded by the sync's byte budget ([`SyncConfig::max_sync_bytes`]), their
+//! number by [`SyncConfig::max_pages`] and the request budget.
+//!
+//! A hostile server cannot keep the paging going: a resume token seen
+//! before in this sync (A, B, A, B, …, not only the previous one) or longer
+//! than [`SyncConfig::max_resume_token_bytes`] ends it with
+//! [`SyncError::ResumeToken`], and the sync's deadline ends a server that
+//! sends each page just in time.
+//!
+//! [`SyncConfig::max_sync_bytes`]: super::SyncConfig::max_sync_bytes
+//! [`SyncConfig::max_pages`]: super::SyncConfig::max_pages
+//! [`SyncConfig::max_resume_token_bytes`]: super::SyncConfig::max_resume_token_bytes
 
 use std::collections::HashSet;
 
@@ -46,6 +58,10 @@ async fn fetch(ctx: &FetchContext<'_>, source: SourceId, base: &str) -> Result<U
     let mut added: Vec<SignerRecord> = Vec::new();
     let mut skipped: Vec<SkippedEntry> = Vec::new();
     let mut page = 0usize;
+    // Every token of this sync, the one it resumed from included: the
+    // paging loops as soon as one comes back. Bounded by the page count
+    // times the token length cap.
+    let mut seen: HashSet<String> = token.iter().cloned().collect();
     loop {
         if page >= config.max_pages {
             return Err(SyncError::TooManyPages { max_pages: config.max_pages });
@@ -62,11 +78,17 @@ async fn fetch(ctx: &FetchContext<'_>, source: SourceId, base: &str) -> Result<U
             url: update_url.clone(),
             reason: "a certificate page without X-RESUME-TOKEN".into(),
         })?;
-        if token.as_deref() == Some(next.as_str()) {
-            // The same token again would page forever.
-            return Err(SyncError::Malformed {
+        if next.len() > config.max_resume_token_bytes {
+            return Err(SyncError::ResumeToken {
                 url: update_url,
-                reason: "the server repeated the resume token".into(),
+                reason: format!("a resume token longer than {} bytes", config.max_resume_token_bytes),
+            });
+        }
+        if !seen.insert(next.clone()) {
+            // A token seen before would page for ever.
+            return Err(SyncError::ResumeToken {
+                url: update_url,
+                reason: format!("page {page} repeats a resume token of this sync (the paging loops)"),
             });
         }
         token = Some(next);
@@ -85,7 +107,9 @@ async fn fetch(ctx: &FetchContext<'_>, source: SourceId, base: &str) -> Result<U
         meta.etag.iter().filter(|_| incremental).map(|e| ("If-None-Match", e.clone())).collect();
     let response = http.get(&status_url, &conditional, config.max_list_bytes).await?;
     let (keep_only, etag) = match response.status {
-        304 => (None, meta.etag.clone()),
+        // Only a conditional request may be answered "unchanged"; a first
+        // sync always gets the list and filters its pages with it.
+        304 if incremental => (None, meta.etag.clone()),
         200 => {
             let kids = protocol::dgca_status(&response.body)
                 .map_err(|reason| SyncError::Malformed { url: status_url.clone(), reason })?;

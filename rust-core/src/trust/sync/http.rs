@@ -1,6 +1,8 @@
-//! HTTP for trust sources: the scheme policy, an overall timeout, a hard cap
-//! on every response body, and retries with exponential backoff for
-//! transient faults only — all here, whatever carries the bytes.
+//! HTTP for trust sources: the URL policy (checked again on every redirect
+//! hop, which this client follows itself), an overall timeout, a hard cap
+//! on every response body, the per-sync byte and request budgets, and
+//! retries with exponential backoff for transient faults only — all here,
+//! whatever carries the bytes.
 //!
 //! The bytes travel through a [`Transport`]: one GET, nothing else. The
 //! `https` feature brings the built-in one (reqwest, rustls with ring and the
@@ -12,6 +14,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use super::{SyncConfig, SyncError};
@@ -58,11 +61,12 @@ pub enum TransportError {
 /// A boxed future of one transport request.
 pub type TransportFuture<'a> = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
 
-/// Carries one GET. Retries, the overall timeout, the body cap and the
-/// scheme policy are enforced around it by [`HttpClient`]; a transport
-/// must still stop reading at the cap (so a hostile server cannot make it
-/// allocate without bound) and must never follow a redirect from `https`
-/// to plain `http`.
+/// Carries one GET. Retries, the overall timeout, the body cap, the
+/// budgets, redirects and the URL policy are handled around it by
+/// [`HttpClient`]; a transport must still stop reading at the cap (so a
+/// hostile server cannot make it allocate without bound) and must **not**
+/// follow redirects: it returns the 3xx response with its `Location` as it
+/// is, so that the client checks every hop against the URL policy.
 pub trait Transport: Send + Sync + fmt::Debug {
     /// Performs `request` once.
     fn get<'a>(&'a self, request: &'a HttpRequest) -> TransportFuture<'a>;
@@ -78,13 +82,34 @@ impl HttpResponse {
     }
 }
 
-/// The HTTP client every source fetches through: scheme policy, timeouts,
-/// a cap on every body, retries with exponential backoff for transient
-/// faults only.
+/// What one sync of one source may still spend: body bytes and requests
+/// (every attempt and every redirect hop counts). Shared by the clones of
+/// the [`HttpClient`] that serves that sync.
+#[derive(Debug)]
+struct Budget {
+    bytes_left: AtomicU64,
+    requests_left: AtomicUsize,
+}
+
+impl Budget {
+    fn new(config: &SyncConfig) -> Self {
+        Budget {
+            bytes_left: AtomicU64::new(config.max_sync_bytes),
+            requests_left: AtomicUsize::new(config.max_requests),
+        }
+    }
+}
+
+/// The HTTP client every source fetches through: the URL policy on every
+/// request and every redirect hop (redirects are followed here, never by
+/// the transport), timeouts, a cap on every body, the per-sync byte and
+/// request budgets, retries with exponential backoff for transient faults
+/// only.
 #[derive(Debug, Clone)]
 pub struct HttpClient {
     transport: Arc<dyn Transport>,
     config: SyncConfig,
+    budget: Arc<Budget>,
 }
 
 /// Whether trying again could help.
@@ -96,42 +121,52 @@ fn transient(e: &SyncError) -> bool {
     }
 }
 
+/// Whether `status` is a redirect the client follows (with a `Location`).
+fn is_redirect(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
 impl HttpClient {
     /// A client over the built-in transport (reqwest with rustls) with the
-    /// timeouts, scheme policy and retries of `config`.
+    /// timeouts, URL policy, budgets and retries of `config`.
     #[cfg(feature = "https")]
     pub fn new(config: &SyncConfig) -> Result<Self, SyncError> {
         let transport = super::reqwest_transport::ReqwestTransport::new(config)?;
         Ok(Self::with_transport(config, Arc::new(transport)))
     }
 
-    /// A client over `transport` with the timeouts, scheme policy and
-    /// retries of `config`.
+    /// A client over `transport` with the timeouts, URL policy, budgets
+    /// and retries of `config`. The byte and request budgets are spent by
+    /// every request of this client and its clones; a [`Syncer`](super::Syncer)
+    /// gives each source's sync a fresh one.
     pub fn with_transport(config: &SyncConfig, transport: Arc<dyn Transport>) -> Self {
-        HttpClient { transport, config: config.clone() }
+        HttpClient { transport, config: config.clone(), budget: Arc::new(Budget::new(config)) }
     }
 
-    /// GET `url`, retrying transient faults; any final status is returned
-    /// (callers decide which they accept), bodies larger than `cap` fail.
-    pub async fn get(&self, url: &str, headers: &[(&str, String)], cap: usize) -> Result<Fetched, SyncError> {
-        if !url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://")) && !self.config.allow_http {
-            return Err(SyncError::InsecureUrl { url: url.to_owned() });
+    /// The same transport and configuration with full budgets (one sync).
+    pub(super) fn fresh(&self) -> Self {
+        HttpClient {
+            transport: Arc::clone(&self.transport),
+            config: self.config.clone(),
+            budget: Arc::new(Budget::new(&self.config)),
         }
-        let request = HttpRequest {
-            url: url.to_owned(),
-            headers: headers.iter().map(|(n, v)| ((*n).to_owned(), v.clone())).collect(),
-            max_body_bytes: cap,
-            connect_timeout: self.config.connect_timeout,
-            timeout: self.config.request_timeout,
-        };
+    }
+
+    /// GET `url`, following redirects (each hop checked against the URL
+    /// policy) and retrying transient faults; any other final status is
+    /// returned (callers decide which they accept), bodies larger than `cap`
+    /// fail, and so does a request past the sync's budgets.
+    pub async fn get(&self, url: &str, headers: &[(&str, String)], cap: usize) -> Result<Fetched, SyncError> {
+        super::url::check_url(url, self.config.allow_http)?;
+        let headers: Vec<(String, String)> = headers.iter().map(|(n, v)| ((*n).to_owned(), v.clone())).collect();
         let mut delay = self.config.retry_backoff;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let result = self.get_once(&request).await.and_then(|f| {
+            let result = self.follow(url, &headers, cap).await.and_then(|(f, final_url)| {
                 // A server error is worth another try; surface it as one.
                 if f.status >= 500 || f.status == 429 {
-                    Err(SyncError::Status { url: url.to_owned(), status: f.status })
+                    Err(SyncError::Status { url: final_url, status: f.status })
                 } else {
                     Ok(f)
                 }
@@ -146,19 +181,76 @@ impl HttpClient {
         }
     }
 
-    async fn get_once(&self, request: &HttpRequest) -> Result<Fetched, SyncError> {
-        let url = || request.url.clone();
+    /// One attempt: the request and its redirect hops.
+    async fn follow(
+        &self,
+        url: &str,
+        headers: &[(String, String)],
+        cap: usize,
+    ) -> Result<(Fetched, String), SyncError> {
+        let mut current = url.to_owned();
+        let mut hops = 0u32;
+        loop {
+            let response = self.get_once(&current, headers, cap).await?;
+            if !is_redirect(response.status) {
+                return Ok((response, current));
+            }
+            if hops >= self.config.max_redirects {
+                return Err(SyncError::Redirect {
+                    url: url.to_owned(),
+                    reason: format!("more than {} redirects", self.config.max_redirects),
+                });
+            }
+            hops += 1;
+            let location = response.header("Location").ok_or_else(|| SyncError::Redirect {
+                url: current.clone(),
+                reason: format!("HTTP {} without a Location", response.status),
+            })?;
+            current = super::url::redirect_target(&current, &location, self.config.allow_http)?;
+        }
+    }
+
+    async fn get_once(&self, url: &str, headers: &[(String, String)], cap: usize) -> Result<Fetched, SyncError> {
+        let budget = &self.budget;
+        if budget.requests_left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_err() {
+            return Err(SyncError::RequestBudget { limit: self.config.max_requests });
+        }
+        let bytes_left = budget.bytes_left.load(Ordering::SeqCst);
+        // The transport stops reading at whichever comes first: this body's
+        // cap or what is left of the sync's byte budget.
+        let by_budget = bytes_left < cap as u64;
+        let limit = if by_budget { bytes_left as usize } else { cap };
+        let request = HttpRequest {
+            url: url.to_owned(),
+            headers: headers.to_vec(),
+            max_body_bytes: limit,
+            connect_timeout: self.config.connect_timeout,
+            timeout: self.config.request_timeout,
+        };
+        let over = || {
+            if by_budget {
+                budget.bytes_left.store(0, Ordering::SeqCst);
+                SyncError::ByteBudget { limit: self.config.max_sync_bytes }
+            } else {
+                SyncError::TooLarge { url: url.to_owned(), cap }
+            }
+        };
         // The transport has the timeout too; this one holds whatever it does.
-        let outcome = tokio::time::timeout(request.timeout, self.transport.get(request))
+        let outcome = tokio::time::timeout(request.timeout, self.transport.get(&request))
             .await
-            .map_err(|_| SyncError::Timeout { url: url() })?;
+            .map_err(|_| SyncError::Timeout { url: url.to_owned() })?;
         let response = outcome.map_err(|e| match e {
-            TransportError::Network(reason) => SyncError::Network { url: url(), reason },
-            TransportError::Timeout => SyncError::Timeout { url: url() },
-            TransportError::TooLarge => SyncError::TooLarge { url: url(), cap: request.max_body_bytes },
+            TransportError::Network(reason) => SyncError::Network { url: url.to_owned(), reason },
+            TransportError::Timeout => SyncError::Timeout { url: url.to_owned() },
+            TransportError::TooLarge => over(),
         })?;
-        if response.body.len() > request.max_body_bytes {
-            return Err(SyncError::TooLarge { url: url(), cap: request.max_body_bytes });
+        if response.body.len() > limit {
+            return Err(over());
+        }
+        let spent = response.body.len() as u64;
+        if budget.bytes_left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(spent)).is_err() {
+            // Another request of the same sync spent the rest meanwhile.
+            return Err(SyncError::ByteBudget { limit: self.config.max_sync_bytes });
         }
         Ok(response)
     }
@@ -243,6 +335,91 @@ mod tests {
         let err = run(http.get("http://example.org/x", &[], 10)).unwrap_err();
         assert_eq!(err.code(), "insecure_url");
         assert!(transport.asked.lock().unwrap().is_empty());
+    }
+
+    fn redirect(to: &str) -> Result<HttpResponse, TransportError> {
+        Ok(HttpResponse { status: 302, headers: vec![("Location".into(), to.into())], body: b"moved".to_vec() })
+    }
+
+    fn urls(transport: &Scripted) -> Vec<String> {
+        transport.asked.lock().unwrap().iter().map(|r| r.url.clone()).collect()
+    }
+
+    #[test]
+    fn redirects_are_followed_hop_by_hop_under_the_url_policy() {
+        let (http, transport) = client(vec![redirect("/v2/x"), redirect("http://localhost:9/y"), ok(200, b"list")]);
+        let got = run(http.get("http://127.0.0.1:9/x", &[("X-RESUME-TOKEN", "7".into())], 10)).unwrap();
+        assert_eq!(got.body, b"list");
+        assert_eq!(urls(&transport), ["http://127.0.0.1:9/x", "http://127.0.0.1:9/v2/x", "http://localhost:9/y"]);
+        assert!(transport.asked.lock().unwrap().iter().all(|r| r.headers.len() == 1), "headers go along");
+
+        // A redirect off loopback, or to a host that only reaches it, is
+        // refused before the transport is asked; so is https down to http.
+        for (from, to) in [
+            ("http://127.0.0.1:9/x", "http://0.0.0.0:9/x"),
+            ("http://127.0.0.1:9/x", "http://[::ffff:127.0.0.1]:9/x"),
+            ("http://127.0.0.1:9/x", "http://trust.example/x"),
+            ("https://trust.example/x", "http://127.0.0.1:9/x"),
+            ("https://trust.example/x", "http://trust.example/x"),
+        ] {
+            let (http, transport) = client(vec![redirect(to), ok(200, b"list")]);
+            let err = run(http.get(from, &[], 10)).unwrap_err();
+            assert_eq!(err.code(), "insecure_url", "{from} -> {to}: {err}");
+            assert_eq!(urls(&transport), [from], "{to} was requested");
+        }
+    }
+
+    #[test]
+    fn https_is_not_redirected_to_http_even_when_http_is_allowed() {
+        let transport =
+            Arc::new(Scripted { answers: Mutex::new(vec![redirect("http://trust.example/x")]), ..Scripted::default() });
+        let config = SyncConfig { allow_http: true, ..SyncConfig::default() };
+        let http = HttpClient::with_transport(&config, transport.clone());
+        assert_eq!(run(http.get("https://trust.example/x", &[], 10)).unwrap_err().code(), "insecure_url");
+        assert_eq!(transport.asked.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn redirect_chains_end() {
+        let config = SyncConfig::default();
+        let (http, _) = client((0..=config.max_redirects).map(|i| redirect(&format!("/r{i}"))).collect());
+        assert_eq!(run(http.get("https://h/x", &[], 10)).unwrap_err().code(), "redirect");
+        let (http, _) = client(vec![Ok(HttpResponse { status: 301, ..HttpResponse::default() })]);
+        assert_eq!(run(http.get("https://h/x", &[], 10)).unwrap_err().code(), "redirect");
+    }
+
+    #[test]
+    fn the_request_budget_counts_retries_and_hops() {
+        let transport = Arc::new(Scripted {
+            answers: Mutex::new(vec![ok(503, b""), redirect("/y"), ok(200, b"a"), ok(200, b"b")]),
+            ..Scripted::default()
+        });
+        let config = SyncConfig { max_requests: 3, retry_backoff: Duration::from_millis(1), ..SyncConfig::default() };
+        let http = HttpClient::with_transport(&config, transport.clone());
+        assert_eq!(run(http.get("https://h/x", &[], 10)).unwrap().body, b"a");
+        let err = run(http.get("https://h/z", &[], 10)).unwrap_err();
+        assert!(matches!(err, SyncError::RequestBudget { limit: 3 }), "{err}");
+        assert_eq!(transport.asked.lock().unwrap().len(), 3);
+        // A fresh client (the next source's sync) starts with a full budget.
+        assert_eq!(run(http.fresh().get("https://h/z", &[], 10)).unwrap().body, b"b");
+    }
+
+    #[test]
+    fn the_byte_budget_caps_the_transport_and_the_sync() {
+        let transport = Arc::new(Scripted {
+            answers: Mutex::new(vec![ok(200, b"123456"), ok(200, b"123456"), Err(TransportError::TooLarge)]),
+            ..Scripted::default()
+        });
+        let config = SyncConfig { max_sync_bytes: 10, ..SyncConfig::default() };
+        let http = HttpClient::with_transport(&config, transport.clone());
+        assert!(run(http.get("https://h/a", &[], 8)).is_ok());
+        // 4 bytes left: the transport is told to stop there.
+        let err = run(http.get("https://h/b", &[], 8)).unwrap_err();
+        assert!(matches!(err, SyncError::ByteBudget { limit: 10 }), "{err}");
+        let err = run(http.get("https://h/c", &[], 8)).unwrap_err();
+        assert_eq!(err.code(), "byte_budget");
+        let asked = transport.asked.lock().unwrap();
+        assert_eq!(asked.iter().map(|r| r.max_body_bytes).collect::<Vec<_>>(), [8, 4, 0]);
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod http;
 #[cfg(feature = "https")]
 mod reqwest_transport;
 mod rules;
+mod url;
 
 use std::fmt;
 use std::future::Future;
@@ -33,12 +34,15 @@ pub use http::{Fetched, HttpClient, HttpRequest, HttpResponse, Transport, Transp
 #[cfg(feature = "https")]
 pub use reqwest_transport::ReqwestTransport;
 pub use rules::RuleServiceSource;
+pub use url::{check_url, is_loopback_http};
 
 use super::store::{ApplyReport, SqliteStore};
 use super::update::{SignerChange, SourceId, SourceMeta, Update};
 use crate::clock::Clock;
 
-/// Limits and timing of sync requests.
+/// Limits and timing of sync requests. Every limit holds per source and per
+/// sync: a source that reaches one fails with a typed [`SyncError`], and the
+/// store keeps its previous data (docs/trust.md, "Limits").
 #[derive(Debug, Clone)]
 pub struct SyncConfig {
     /// Time to establish a connection.
@@ -55,8 +59,29 @@ pub struct SyncConfig {
     pub retries: u32,
     /// First retry delay; doubled each time, at most 30 s.
     pub retry_backoff: Duration,
-    /// Allow plain `http://` URLs (loopback tests and demos only).
+    /// Allow plain `http://` URLs to any host. Without it, plain http is
+    /// allowed only to hosts written as loopback literals ([`check_url`]);
+    /// `https` is never redirected down to `http` either way.
     pub allow_http: bool,
+    /// Body bytes one source's sync may download in all (every page, list,
+    /// rule, redirect and retry): a bound on what a hostile server can make
+    /// the sync hold before it commits ([`SyncError::ByteBudget`]).
+    pub max_sync_bytes: u64,
+    /// Requests one source's sync may send in all, retries and redirect
+    /// hops included ([`SyncError::RequestBudget`]).
+    pub max_requests: usize,
+    /// Wall-clock time one source's download and verification may take, in
+    /// all ([`SyncError::Deadline`]): a server that answers each request
+    /// just within the request timeout cannot hold a sync for ever.
+    pub sync_deadline: Duration,
+    /// Longest DGCA resume token accepted, in bytes
+    /// ([`SyncError::ResumeToken`]).
+    pub max_resume_token_bytes: usize,
+    /// Redirect hops followed for one request ([`SyncError::Redirect`]).
+    pub max_redirects: u32,
+    /// Most rules, and most value sets, one rule-service list may announce
+    /// ([`SyncError::TooManyItems`]).
+    pub max_rules: usize,
 }
 
 impl Default for SyncConfig {
@@ -66,10 +91,16 @@ impl Default for SyncConfig {
             request_timeout: Duration::from_secs(60),
             max_list_bytes: 64 * 1024 * 1024,
             max_item_bytes: 256 * 1024,
-            max_pages: 100_000,
+            max_pages: 50_000,
             retries: 3,
             retry_backoff: Duration::from_millis(500),
             allow_http: false,
+            max_sync_bytes: 128 * 1024 * 1024,
+            max_requests: 60_000,
+            sync_deadline: Duration::from_secs(15 * 60),
+            max_resume_token_bytes: 256,
+            max_redirects: 5,
+            max_rules: 20_000,
         }
     }
 }
@@ -123,10 +154,54 @@ pub enum SyncError {
     },
     /// The HTTP client could not be set up (TLS roots, configuration).
     Client(String),
-    /// A plain `http://` URL where only `https://` is allowed.
+    /// A URL the policy refuses ([`check_url`]): plain `http://` to a host
+    /// that is not written as a loopback literal (without
+    /// [`SyncConfig::allow_http`]), a redirect from `https` down to `http`,
+    /// another scheme, or a URL with whitespace or control characters.
     InsecureUrl {
         /// The URL.
         url: String,
+    },
+    /// A redirect that cannot be followed: too many hops, or no `Location`.
+    /// (A hop to a URL the policy refuses is [`SyncError::InsecureUrl`].)
+    Redirect {
+        /// The URL requested.
+        url: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// The source's sync downloaded [`SyncConfig::max_sync_bytes`] and
+    /// wanted more.
+    ByteBudget {
+        /// The budget in bytes.
+        limit: u64,
+    },
+    /// The source's sync sent [`SyncConfig::max_requests`] requests and
+    /// needed more.
+    RequestBudget {
+        /// The budget.
+        limit: usize,
+    },
+    /// The source's sync did not finish within [`SyncConfig::sync_deadline`].
+    Deadline {
+        /// The deadline.
+        limit: Duration,
+    },
+    /// A DGCA resume token that was seen before in this sync (the paging
+    /// would loop) or is longer than [`SyncConfig::max_resume_token_bytes`].
+    ResumeToken {
+        /// The URL.
+        url: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// A list announces more entries than the configured cap
+    /// ([`SyncConfig::max_rules`]).
+    TooManyItems {
+        /// The URL.
+        url: String,
+        /// The cap.
+        cap: usize,
     },
     /// The store refused or failed to apply the update (a rollback to an
     /// older list is refused here).
@@ -147,6 +222,12 @@ impl SyncError {
             SyncError::TooManyPages { .. } => "too_many_pages",
             SyncError::Client(_) => "client",
             SyncError::InsecureUrl { .. } => "insecure_url",
+            SyncError::Redirect { .. } => "redirect",
+            SyncError::ByteBudget { .. } => "byte_budget",
+            SyncError::RequestBudget { .. } => "request_budget",
+            SyncError::Deadline { .. } => "deadline",
+            SyncError::ResumeToken { .. } => "resume_token",
+            SyncError::TooManyItems { .. } => "too_many_items",
             SyncError::Store(crate::Error::TrustRollback { .. }) => "rollback",
             SyncError::Store(_) => "store",
         }
@@ -166,7 +247,18 @@ impl fmt::Display for SyncError {
                 write!(f, "certificate paging did not end within {max_pages} pages")
             }
             SyncError::Client(reason) => write!(f, "cannot set up the HTTP client: {reason}"),
-            SyncError::InsecureUrl { url } => write!(f, "{url}: plain http is not allowed (https only)"),
+            SyncError::InsecureUrl { url } => write!(
+                f,
+                "{url}: refused by the URL policy (https only; plain http only to a loopback literal or with allow-http; never https to http)"
+            ),
+            SyncError::Redirect { url, reason } => write!(f, "{url}: redirect not followed: {reason}"),
+            SyncError::ByteBudget { limit } => write!(f, "the sync would download more than {limit} bytes"),
+            SyncError::RequestBudget { limit } => write!(f, "the sync would send more than {limit} requests"),
+            SyncError::Deadline { limit } => {
+                write!(f, "the sync did not finish within {} s", limit.as_secs_f64())
+            }
+            SyncError::ResumeToken { url, reason } => write!(f, "{url}: {reason}"),
+            SyncError::TooManyItems { url, cap } => write!(f, "{url}: more than {cap} entries"),
             SyncError::Store(e) => write!(f, "{e}"),
         }
     }
@@ -362,8 +454,13 @@ impl Syncer {
         progress: &dyn Progress,
     ) -> Result<(ApplyReport, bool), SyncError> {
         let meta = store.source_meta(id).map_err(SyncError::Store)?;
-        let ctx = FetchContext { http: &self.http, config: &self.config, store, meta, progress };
-        let update = source.fetch(&ctx).await?;
+        // Each source's sync has its own byte and request budgets…
+        let http = self.http.fresh();
+        let ctx = FetchContext { http: &http, config: &self.config, store, meta, progress };
+        // …and its own deadline: whatever the server does, the fetch ends.
+        let update = tokio::time::timeout(self.config.sync_deadline, source.fetch(&ctx))
+            .await
+            .map_err(|_| SyncError::Deadline { limit: self.config.sync_deadline })??;
         if update.source != *id {
             return Err(SyncError::Malformed {
                 url: id.location.clone(),
@@ -384,20 +481,6 @@ impl Syncer {
     }
 }
 
-/// Whether `url` is plain `http://` to a loopback host (`localhost`,
-/// `127.0.0.0/8`, `[::1]`): the only plain-HTTP sources a caller should allow
-/// without asking (tests, demos against `healthcert trust serve`).
-pub fn is_loopback_http(url: &str) -> bool {
-    let lower = url.to_ascii_lowercase();
-    let Some(rest) = lower.strip_prefix("http://") else { return false };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
-    };
-    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
 /// `base` joined with `path`, with exactly one slash between them.
 fn endpoint(base: &str, path: &str) -> String {
     format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches('/'))
@@ -406,16 +489,6 @@ fn endpoint(base: &str, path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn loopback_urls() {
-        for yes in ["http://127.0.0.1:8080/", "http://localhost/x", "http://[::1]:9/", "HTTP://127.1.2.3"] {
-            assert!(is_loopback_http(yes), "{yes}");
-        }
-        for no in ["https://127.0.0.1/", "http://example.org/", "http://127.0.0.1.example.org/", "http://[::2]/"] {
-            assert!(!is_loopback_http(no), "{no}");
-        }
-    }
 
     #[test]
     fn endpoints_join_cleanly() {

@@ -4,22 +4,25 @@
 use super::http::{HttpRequest, HttpResponse, Transport, TransportError, TransportFuture};
 use super::{SyncConfig, SyncError};
 
-/// GETs with reqwest: connect and request timeouts, `https` only unless
-/// the configuration allows plain `http` (redirects included), the body
-/// read in chunks and abandoned at its cap.
+/// GETs with reqwest: connect and request timeouts, redirects never
+/// followed (the 3xx goes back to the [`HttpClient`](super::HttpClient),
+/// which checks every hop against the URL policy), the body read in chunks
+/// and abandoned at its cap.
 #[derive(Debug)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
 }
 
 impl ReqwestTransport {
-    /// A transport with the timeouts and scheme policy of `config`.
+    /// A transport with the timeouts of `config`.
     pub fn new(config: &SyncConfig) -> Result<Self, SyncError> {
         let client = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .user_agent(concat!("healthcert/", env!("CARGO_PKG_VERSION")))
-            .https_only(!config.allow_http)
+            // The client follows redirects itself, hop by hop, under the
+            // URL policy; reqwest's own policy would check only the scheme.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| SyncError::Client(error_chain(&e)))?;
         Ok(ReqwestTransport { client })

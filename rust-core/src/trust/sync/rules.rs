@@ -10,11 +10,15 @@
 //! it, an ECDSA P-256 / SHA-256 signature (DER, base64) over the UTF-8 text
 //! of the body's lowercase hex SHA-256.
 
+use std::collections::{HashMap, HashSet};
+
 use base64::Engine as _;
 
 use super::http::{Fetched, HttpClient};
 use super::{FetchContext, FetchFuture, SyncConfig, SyncError, SyncEvent, TrustSource, endpoint};
 use crate::crypto::{self, PublicKey};
+use crate::rules::{Rule, ValueSets};
+use crate::trust::file::SkippedEntry;
 use crate::trust::protocol;
 use crate::trust::update::{RuleRecord, SignerChange, SourceId, SourceKind, SourceMeta, Update, ValueSetRecord};
 
@@ -112,7 +116,7 @@ async fn fetch(
     base: &str,
     key: Option<&PublicKey>,
 ) -> Result<Update, SyncError> {
-    let (http, config, store, progress) = (ctx.http, ctx.config, ctx.store, ctx.progress);
+    let (http, config, store) = (ctx.http, ctx.config, ctx.store);
     let [rules_etag, sets_etag, countries_etag] = etags(&ctx.meta);
     let rules_url = endpoint(base, "rules");
     let sets_url = endpoint(base, "valuesets");
@@ -122,50 +126,31 @@ async fn fetch(
     let sets_list = list(http, config, &sets_url, sets_etag.as_deref(), key).await?;
     let countries_list = list(http, config, &countries_url, countries_etag.as_deref(), key).await?;
 
+    let mut skipped = Vec::new();
+    let (held_rules, held_sets) = if rules_list.is_some() || sets_list.is_some() {
+        store.source_rules(&source).map_err(SyncError::Store)?
+    } else {
+        Default::default()
+    };
     let mut done = 0usize;
     let rules = match &rules_list {
         None => None,
         Some(response) => {
             let entries = protocol::rule_list(&response.body).map_err(|reason| malformed(&rules_url, reason))?;
-            let mut out = Vec::with_capacity(entries.len());
-            // Held rules by hash, read once per country (not once per rule).
-            let mut held: std::collections::HashMap<String, std::collections::HashMap<String, Vec<u8>>> =
-                std::collections::HashMap::new();
-            for e in entries {
-                let (country, hash) = (e.country, e.hash);
-                if !held.contains_key(&country) {
-                    let rules = store.rules(&country).map_err(SyncError::Store)?;
-                    held.insert(country.clone(), rules.into_iter().map(|r| (r.hash, r.json)).collect());
-                }
-                let known = held.get_mut(&country).and_then(|by_hash| by_hash.remove(&hash));
-                let json = match known {
-                    Some(json) => json,
-                    None => item(http, config, &endpoint(&rules_url, &format!("{country}/{hash}")), &hash, key).await?,
-                };
-                out.push(RuleRecord { country, identifier: e.identifier, version: e.version, hash, json });
-                done += 1;
-                progress.event(SyncEvent::Progress { source: source.clone(), done, total: None });
+            if entries.len() > config.max_rules {
+                return Err(SyncError::TooManyItems { url: rules_url, cap: config.max_rules });
             }
-            Some(out)
+            Some(fetch_rules(ctx, &source, &rules_url, entries, held_rules, key, &mut done, &mut skipped).await?)
         }
     };
     let value_sets = match &sets_list {
         None => None,
         Some(response) => {
             let entries = protocol::value_set_list(&response.body).map_err(|reason| malformed(&sets_url, reason))?;
-            let held = store.value_sets().map_err(SyncError::Store)?;
-            let mut out = Vec::with_capacity(entries.len());
-            for e in entries {
-                let hash = e.hash;
-                let json = match held.iter().find(|v| v.hash == hash) {
-                    Some(v) => v.json.clone(),
-                    None => item(http, config, &endpoint(&sets_url, &hash), &hash, key).await?,
-                };
-                out.push(ValueSetRecord { id: e.id, hash, json });
-                done += 1;
-                progress.event(SyncEvent::Progress { source: source.clone(), done, total: None });
+            if entries.len() > config.max_rules {
+                return Err(SyncError::TooManyItems { url: sets_url, cap: config.max_rules });
             }
-            Some(out)
+            Some(fetch_value_sets(ctx, &source, &sets_url, entries, held_sets, key, &mut done, &mut skipped).await?)
         }
     };
     let countries = match &countries_list {
@@ -189,6 +174,126 @@ async fn fetch(
         value_sets,
         countries,
         meta: SourceMeta { etag: Some(etag), resume_token: None, list_issued_at: None },
-        skipped: Vec::new(),
+        skipped,
     })
+}
+
+/// Every rule the list announces, each hash once: held ones reused,
+/// others downloaded, all compiled; one that does not compile is skipped
+/// and the source's held version of it kept.
+#[allow(clippy::too_many_arguments)]
+async fn fetch_rules(
+    ctx: &FetchContext<'_>,
+    source: &SourceId,
+    rules_url: &str,
+    entries: Vec<protocol::RuleEntry>,
+    held: Vec<RuleRecord>,
+    key: Option<&PublicKey>,
+    done: &mut usize,
+    skipped: &mut Vec<SkippedEntry>,
+) -> Result<Vec<RuleRecord>, SyncError> {
+    let (http, config, store, progress) = (ctx.http, ctx.config, ctx.store, ctx.progress);
+    let mut out: Vec<RuleRecord> = Vec::with_capacity(entries.len());
+    let mut hashes: HashSet<String> = HashSet::with_capacity(entries.len());
+    // Rules already held (from any source) by country, then hash: read once
+    // per country, not once per rule. Held rules compiled when they were
+    // stored; they are reused without a download.
+    let mut known: HashMap<String, HashMap<String, Vec<u8>>> = HashMap::new();
+    let mut broken: Vec<(String, String)> = Vec::new();
+    for (i, e) in entries.into_iter().enumerate() {
+        let (country, hash) = (e.country, e.hash);
+        let position = format!("{rules_url} entry {i} ({country} {})", e.identifier);
+        if !hashes.insert(hash.to_ascii_lowercase()) {
+            skipped.push(SkippedEntry { position, reason: "a hash listed before (each rule is used once)".into() });
+            continue;
+        }
+        if !known.contains_key(&country) {
+            let rules = store.rules(&country).map_err(SyncError::Store)?;
+            known.insert(country.clone(), rules.into_iter().map(|r| (r.hash, r.json)).collect());
+        }
+        let reused = known.get_mut(&country).and_then(|by_hash| by_hash.remove(&hash));
+        let json = match reused {
+            Some(json) => json,
+            None => {
+                let url = endpoint(rules_url, &format!("{country}/{hash}"));
+                let json = item(http, config, &url, &hash, key).await?;
+                if let Err(reason) = Rule::from_json(&json) {
+                    skipped.push(SkippedEntry { position, reason: format!("the rule does not compile: {reason}") });
+                    broken.push((country, e.identifier));
+                    continue;
+                }
+                json
+            }
+        };
+        out.push(RuleRecord { country, identifier: e.identifier, version: e.version, hash, json });
+        *done += 1;
+        progress.event(SyncEvent::Progress { source: source.clone(), done: *done, total: None });
+    }
+    // A broken update never removes a working rule: keep what this source
+    // held of it (every held version the new list does not hold already).
+    for (country, identifier) in broken {
+        for r in held.iter().filter(|r| r.country == country && r.identifier == identifier) {
+            let taken =
+                out.iter().any(|o| o.country == r.country && o.identifier == r.identifier && o.version == r.version);
+            if !taken && hashes.insert(r.hash.to_ascii_lowercase()) {
+                out.push(r.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every value set the list announces, each hash once; one that cannot be
+/// read is skipped and the source's held value set of that id kept.
+#[allow(clippy::too_many_arguments)]
+async fn fetch_value_sets(
+    ctx: &FetchContext<'_>,
+    source: &SourceId,
+    sets_url: &str,
+    entries: Vec<protocol::ValueSetEntry>,
+    held: Vec<ValueSetRecord>,
+    key: Option<&PublicKey>,
+    done: &mut usize,
+    skipped: &mut Vec<SkippedEntry>,
+) -> Result<Vec<ValueSetRecord>, SyncError> {
+    let (http, config, store, progress) = (ctx.http, ctx.config, ctx.store, ctx.progress);
+    let mut known: HashMap<String, Vec<u8>> =
+        store.value_sets().map_err(SyncError::Store)?.into_iter().map(|v| (v.hash, v.json)).collect();
+    let mut out: Vec<ValueSetRecord> = Vec::with_capacity(entries.len());
+    let mut hashes: HashSet<String> = HashSet::with_capacity(entries.len());
+    let mut broken: Vec<String> = Vec::new();
+    for (i, e) in entries.into_iter().enumerate() {
+        let position = format!("{sets_url} entry {i} ({})", e.id);
+        if !hashes.insert(e.hash.to_ascii_lowercase()) {
+            skipped
+                .push(SkippedEntry { position, reason: "a hash listed before (each value set is used once)".into() });
+            continue;
+        }
+        let json = match known.remove(&e.hash) {
+            Some(json) => json,
+            None => {
+                let json = item(http, config, &endpoint(sets_url, &e.hash), &e.hash, key).await?;
+                if let Some(bad) = ValueSets::from_json([&json]).1.first() {
+                    skipped.push(SkippedEntry {
+                        position,
+                        reason: format!("the value set cannot be read: {}", bad.reason),
+                    });
+                    broken.push(e.id);
+                    continue;
+                }
+                json
+            }
+        };
+        out.push(ValueSetRecord { id: e.id, hash: e.hash, json });
+        *done += 1;
+        progress.event(SyncEvent::Progress { source: source.clone(), done: *done, total: None });
+    }
+    for id in broken {
+        if let Some(v) = held.iter().find(|v| v.id == id) {
+            if !out.iter().any(|o| o.id == id) && hashes.insert(v.hash.to_ascii_lowercase()) {
+                out.push(v.clone());
+            }
+        }
+    }
+    Ok(out)
 }

@@ -3,8 +3,9 @@
 // system's certificate store and proxy settings; the Rust library then needs
 // no HTTP or TLS code of its own (its mobile build leaves them out).
 //
-// One GET, nothing else: the core enforces https, retries, overall timeouts,
-// body caps again, signatures and the atomic commit.
+// One GET, nothing else, and no redirects followed: the core enforces the URL
+// policy on every redirect hop, retries, overall timeouts and budgets, body
+// caps again, signatures and the atomic commit.
 package org.healthcert
 
 import java.io.IOException
@@ -30,9 +31,10 @@ class HttpUrlConnectionTransport : HttpTransport {
         try {
             connection.connectTimeout = millis(request.connectTimeoutMs)
             connection.readTimeout = millis(request.timeoutMs)
-            // HttpURLConnection never follows a redirect to another protocol,
-            // so https can never be downgraded to http here.
-            connection.instanceFollowRedirects = true
+            // The core follows redirects itself, checking every hop against
+            // its URL policy (https only; http only to loopback literals;
+            // never https to http): the 3xx and its Location go back as is.
+            connection.instanceFollowRedirects = false
             connection.useCaches = false
             for (header in request.headers) connection.setRequestProperty(header.name, header.value)
             val status = connection.responseCode

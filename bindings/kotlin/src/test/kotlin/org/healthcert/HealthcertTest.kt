@@ -266,6 +266,17 @@ fun syncsThroughTheAppsHttpStack() {
         override suspend fun get(request: HttpRequest) = HttpResponse(404u, emptyList(), ByteArray(0))
     }
     assertEquals("http_status", failureOf(missing))
+    // The core follows redirects itself, each hop under its URL policy: a
+    // hop down to plain http (here to 0.0.0.0) is refused, a hop within
+    // https is followed (to a 404 here).
+    fun redirectingTo(location: String) = object : HttpTransport {
+        override suspend fun get(request: HttpRequest) =
+            if (request.url.contains("/moved")) HttpResponse(404u, emptyList(), ByteArray(0))
+            else HttpResponse(302u, listOf(HttpHeader("Location", location)), ByteArray(0))
+    }
+    assertEquals("insecure_url", failureOf(redirectingTo("http://0.0.0.0:9/moved")))
+    assertEquals("insecure_url", failureOf(redirectingTo("http://127.0.0.1:9/moved")))
+    assertEquals("http_status", failureOf(redirectingTo("https://mirror.example/moved")))
 }
 
 fun countryOfArrivalFromTheConfig() {
