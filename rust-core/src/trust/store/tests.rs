@@ -69,7 +69,8 @@ fn update(signers: SignerChange, issued: OffsetDateTime) -> Update {
 /// Every row of every table (and the header fields), through the writing
 /// connection, which must hold no open transaction.
 fn dump(store: &SqliteStore) -> Vec<String> {
-    let guard = lock(store.write.as_ref().unwrap());
+    let Writer::Own(writer) = &store.write else { panic!("not a file store") };
+    let guard = lock(writer);
     let conn = &*guard;
     assert!(conn.is_autocommit(), "a transaction was left open");
     let mut out = vec![format!(
@@ -102,7 +103,8 @@ fn dump(store: &SqliteStore) -> Vec<String> {
 }
 
 fn checkpoint(store: &SqliteStore) {
-    lock(store.write.as_ref().unwrap()).query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    let Writer::Own(writer) = &store.write else { panic!("not a file store") };
+    lock(writer).query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
 }
 
 #[test]
@@ -227,6 +229,11 @@ fn every_earlier_version_opens_upgraded_with_its_data() {
             schema::migrate_with(&mut conn, "t", schema::MIGRATIONS, version).unwrap();
             populate(&conn, version, der, now.unix_timestamp());
         }
+        // A reader does not upgrade: it says the file needs a write.
+        let before = std::fs::read(&path).unwrap();
+        let expected = if version == 0 { NeedsWrite::Empty } else { NeedsWrite::OlderSchema { found: version } };
+        assert_eq!(SqliteStore::open_read_only(&path).unwrap().err(), Some(expected), "v{version}");
+        assert_eq!(std::fs::read(&path).unwrap(), before, "v{version} read-only");
         let store = SqliteStore::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), CURRENT_VERSION, "from v{version}");
         assert!(store.integrity_check().unwrap());
