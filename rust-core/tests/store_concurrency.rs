@@ -32,14 +32,22 @@ fn verification(store: &SqliteStore, kid: &[u8], now: time::OffsetDateTime) -> u
     found
 }
 
-/// Worst and median latency of the verifications `verify` runs in a loop
-/// while `stop` is false, and how many failed.
-fn verify_loop(
-    stop: &AtomicBool,
-    mut verify: impl FnMut() -> Result<(), String>,
-) -> (StdDuration, StdDuration, usize, usize) {
+/// What [`verify_loop`] measured.
+struct Latencies {
+    worst: StdDuration,
+    /// When the worst one started.
+    worst_at: Instant,
+    median: StdDuration,
+    count: usize,
+    over_10ms: usize,
+    failures: usize,
+}
+
+/// Runs `verify` in a loop while `stop` is false and measures each run.
+fn verify_loop(stop: &AtomicBool, mut verify: impl FnMut() -> Result<(), String>) -> Latencies {
     let mut times = Vec::new();
     let mut failures = 0;
+    let (mut worst, mut worst_at) = (StdDuration::ZERO, Instant::now());
     while !stop.load(Ordering::SeqCst) {
         let t = Instant::now();
         if let Err(e) = verify() {
@@ -48,12 +56,21 @@ fn verify_loop(
             }
             failures += 1;
         }
-        times.push(t.elapsed());
+        let took = t.elapsed();
+        if took > worst {
+            (worst, worst_at) = (took, t);
+        }
+        times.push(took);
     }
     times.sort();
-    let worst = times.last().copied().unwrap_or_default();
-    let median = times.get(times.len() / 2).copied().unwrap_or_default();
-    (worst, median, times.len(), failures)
+    Latencies {
+        worst,
+        worst_at,
+        median: times.get(times.len() / 2).copied().unwrap_or_default(),
+        count: times.len(),
+        over_10ms: times.iter().filter(|t| **t > StdDuration::from_millis(10)).count(),
+        failures,
+    }
 }
 
 /// Commits `N` new signers (a Replace of `N` old ones) while verifications
@@ -73,12 +90,13 @@ fn verification_latency_during_a_large_commit() {
         let path = dir.path().join("trust.db");
         let store = Arc::new(SqliteStore::open(&path).unwrap());
         store.apply(&replace(dgca(), &old, now), now).unwrap();
-        let stop = Arc::new(AtomicBool::new(false));
+        let (idle, stop) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
         let reader = {
-            let (store, stop, path, probe) = (store.clone(), stop.clone(), path.clone(), probe.clone());
+            let (store, idle, stop, path, probe) =
+                (store.clone(), idle.clone(), stop.clone(), path.clone(), probe.clone());
             let per_verification = scenario.starts_with("a store");
             std::thread::spawn(move || {
-                verify_loop(&stop, || {
+                let mut verify = || {
                     if per_verification {
                         let own = open_for_verification(&path)?;
                         verification(&own, &probe, now);
@@ -86,21 +104,33 @@ fn verification_latency_during_a_large_commit() {
                         verification(&store, &probe, now);
                     }
                     Ok(())
-                })
+                };
+                (verify_loop(&idle, &mut verify), verify_loop(&stop, &mut verify))
             })
         };
-        std::thread::sleep(StdDuration::from_millis(200));
+        // The same loop without a writer first: what the machine's load
+        // alone costs.
+        let idle_for = StdDuration::from_secs(5);
+        std::thread::sleep(idle_for);
+        idle.store(true, Ordering::SeqCst);
         let later = now + Duration::hours(1);
         let t = Instant::now();
         store.apply(&replace(dgca(), &new, later), later).unwrap();
         let apply = t.elapsed();
         std::thread::sleep(StdDuration::from_millis(200));
         stop.store(true, Ordering::SeqCst);
-        let (worst, median, count, failures) = reader.join().unwrap();
+        let (alone, l) = reader.join().unwrap();
         let mode = if cfg!(debug_assertions) { "debug" } else { "release" };
         eprintln!(
-            "{mode}, {scenario}: commit of {n} signers {apply:.2?}; {count} verifications, \
-             worst {worst:.2?}, median {median:.2?}, {failures} failed"
+            "{mode}, {scenario}: no writer, {idle_for:?}: {} verifications, worst {:.2?}, median {:.2?}, {} over \
+             10 ms, {} failed",
+            alone.count, alone.worst, alone.median, alone.over_10ms, alone.failures
+        );
+        let at = l.worst_at.saturating_duration_since(t);
+        eprintln!(
+            "{mode}, {scenario}: apply of {n} signers {apply:.2?}; {} verifications, worst {:.2?} (started \
+             {at:.2?} into the apply), median {:.2?}, {} over 10 ms, {} failed",
+            l.count, l.worst, l.median, l.over_10ms, l.failures
         );
     }
 }
