@@ -70,6 +70,48 @@ fn verify_reads_the_last_commit_while_a_sync_holds_the_write_lock() {
     assert!(!matches!(out.status.code(), Some(0 | 1)), "a verdict without the signer: {}", stderr(&out));
 }
 
+/// Two first writers started at once on a new database, as two processes
+/// (`trust import`, and `rules import`, which seeds an empty one): the second waits
+/// for the first and both commit (one of them failed at once with "database
+/// is locked" when the switch to WAL raced). Repeated: the race is narrow.
+#[test]
+fn two_first_imports_on_a_new_database_both_commit() {
+    let list = fixture("trust/trustlist.json");
+    let rules = fixture("trust/rules");
+    for round in 0..10 {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("trust.db").display().to_string();
+        let spawn = |args: &[&str]| {
+            Command::new(env!("CARGO_BIN_EXE_healthcert"))
+                .args(args)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let children = [
+            spawn(&["trust", "import", "--db", &db, &list, "--at", AT]),
+            spawn(&["rules", "import", "--db", &db, &rules, "--at", AT]),
+        ];
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(out.status.code(), Some(0), "round {round}: {}", stderr(&out));
+        }
+        let out = healthcert(&["trust", "status", "--db", &db, "--at", AT, "--json"]);
+        let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut kinds: Vec<_> = status["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["kind"].as_str().unwrap().to_owned())
+            .filter(|k| k != "bundled") // seeded only when `rules import` came first
+            .collect();
+        kinds.sort();
+        assert_eq!(kinds, ["import", "rules"], "round {round}");
+    }
+}
+
 /// Whether this test process can run a command as another, unprivileged
 /// user: root with `setpriv`. Permissions do not stop root; they do stop
 /// `nobody`.

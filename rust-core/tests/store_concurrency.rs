@@ -135,6 +135,27 @@ fn verification_latency_during_a_large_commit() {
     }
 }
 
+/// The race above made deterministic: another connection holds the write
+/// lock of a new file (still in rollback-journal mode) while a store opens
+/// it. The switch to WAL inside the open upgrades a read lock, which SQLite
+/// refuses at once instead of calling the busy handler; the open must wait
+/// for the lock instead.
+#[test]
+fn opening_a_new_file_waits_for_another_connection_s_write_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trust.db");
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let p = path.clone();
+    let opening = std::thread::spawn(move || SqliteStore::open(&p).map(drop));
+    std::thread::sleep(StdDuration::from_millis(300));
+    assert!(!opening.is_finished(), "the open did not wait: {:?}", opening.join().unwrap());
+    other.execute_batch("COMMIT").unwrap();
+    let p = path.clone();
+    within_a_minute(move || opening.join().unwrap()).unwrap();
+    assert!(matches!(SqliteStore::open_read_only(&p), Ok(Err(_))), "migrated, no data yet");
+}
+
 /// How `verify --db` opens a database that holds data.
 fn open_for_verification(path: &Path) -> Result<SqliteStore, String> {
     match SqliteStore::open_read_only(path) {
