@@ -15,8 +15,8 @@
 //! sync writes; the reading connection is opened read-only and never waits
 //! for a writer. [`SqliteStore::open_read_only`] opens a store with the
 //! reading connection alone (a verifier that must not write: `verify
-//! --db`); see [`open`] for what it needs of the file system. Lookups are
-//! served from an in-memory cache of parsed keys that every commit
+//! --db`); `store/open.rs` says what it needs of the file system. Lookups
+//! are served from an in-memory cache of parsed keys that every commit
 //! invalidates (see [`cache`]).
 
 mod apply;
@@ -111,9 +111,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl SqliteStore {
     /// Opens the trust database at `path` for reading and writing, creating
     /// it when missing, and brings its schema up to date; waits up to
-    /// [`WRITE_BUSY_TIMEOUT`] for another writer (see [`open`]). A file that
-    /// is not a database, is corrupt, belongs to another program, or was
-    /// written by a newer version is an [`Error`], and is left untouched.
+    /// [`WRITE_BUSY_TIMEOUT`] for another writer (`store/open.rs`). A file
+    /// that is not a database, is corrupt, belongs to another program, or
+    /// was written by a newer version is an [`Error`], and is left untouched.
     pub fn open(path: &Path) -> Result<Self, Error> {
         let label = path.display().to_string();
         let writer = open::writer(path, &label)?;
@@ -128,8 +128,8 @@ impl SqliteStore {
     /// Opens the trust database at `path` for reading only: no creation, no
     /// migration, no journal-mode change, no seeding, no lock a writer
     /// holds; it reads the last commit while another process writes, and
-    /// works where the file cannot be written (see [`open`]). Every write
-    /// through the store is refused.
+    /// works where the file cannot be written (`store/open.rs`). Every
+    /// write through the store is refused.
     ///
     /// `Ok(Err(_))` says why the file must be written before it can serve
     /// (missing, empty, an older schema); a newer, foreign or corrupt file,
