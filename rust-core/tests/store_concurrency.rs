@@ -348,3 +348,72 @@ fn two_first_syncs_on_a_new_database_both_commit() {
         assert_eq!(store.status(now).unwrap().len(), 2);
     }
 }
+
+/// Signer lookups of other verifications while the first verification
+/// after a commit of `N` rules compiles them (`business_rules`).
+#[test]
+#[ignore = "bench: run with --ignored --nocapture"]
+fn lookup_latency_while_rules_compile() {
+    use healthcert_core::trust::SourceKind;
+    use healthcert_core::trust::update::{RuleRecord, SourceMeta};
+    let n: usize = std::env::var("HEALTHCERT_BENCH_RULES").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
+    let now = reference_time();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(&dir.path().join("trust.db")).unwrap());
+    let certs = synthetic(7, 100);
+    store.apply(&replace(dgca(), &certs, now), now).unwrap();
+    let rule_dir = fixtures().join("trust/rules/rule/XT");
+    let templates: Vec<String> = std::fs::read_dir(&rule_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let rules: Vec<RuleRecord> = (0..n)
+        .map(|i| {
+            let doc: serde_json::Value = serde_json::from_str(&templates[i % templates.len()]).unwrap();
+            let mut doc = doc.as_object().unwrap().clone();
+            let identifier = format!("VR-XT-{i:05}");
+            doc.insert("Identifier".into(), identifier.clone().into());
+            RuleRecord {
+                country: "XT".into(),
+                identifier,
+                version: "1.0.0".into(),
+                hash: format!("{i:064x}"),
+                json: serde_json::to_vec(&doc).unwrap(),
+            }
+        })
+        .collect();
+    let update = healthcert_core::trust::Update {
+        rules: Some(rules),
+        ..healthcert_core::trust::Update::unchanged(
+            source(SourceKind::Rules, "https://rules.example/"),
+            SourceMeta::default(),
+        )
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let probe = kid_of(&certs[0]);
+    let reader = {
+        let (store, stop) = (store.clone(), stop.clone());
+        std::thread::spawn(move || {
+            verify_loop(&stop, || {
+                verification(&store, &probe, now);
+                Ok(())
+            })
+        })
+    };
+    std::thread::sleep(StdDuration::from_millis(500));
+    store.apply(&update, now).unwrap();
+    let t = Instant::now();
+    let held = store.business_rules().unwrap().unwrap();
+    let compile = t.elapsed();
+    std::thread::sleep(StdDuration::from_millis(500));
+    stop.store(true, Ordering::SeqCst);
+    let l = reader.join().unwrap();
+    assert_eq!((held.rules.rules().len(), held.skipped_rules), (n, 0));
+    let mode = if cfg!(debug_assertions) { "debug" } else { "release" };
+    eprintln!(
+        "{mode}: compiling {n} rules {compile:.2?}; signer lookups meanwhile: {}, worst {:.2?}, median {:.2?}, {} over 10 ms",
+        l.count, l.worst, l.median, l.over_10ms
+    );
+}

@@ -65,6 +65,9 @@ pub struct SqliteStore {
     label: String,
     read: Mutex<Reader>,
     write: Writer,
+    /// Held while business rules compile (outside `read`), so that one
+    /// verification compiles them and the others wait for its result.
+    compiling: Mutex<()>,
 }
 
 /// Why [`SqliteStore::open_read_only`] could not serve a file as it is: it
@@ -121,6 +124,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             read: Mutex::new(Reader { conn: reader, cache: Cache::default() }),
             write: Writer::Own(Mutex::new(writer)),
+            compiling: Mutex::default(),
             label,
         })
     }
@@ -149,7 +153,12 @@ impl SqliteStore {
         if apply::is_empty(&conn).map_err(|e| db_error(&label, e))? {
             return Ok(Err(NeedsWrite::Empty));
         }
-        Ok(Ok(SqliteStore { read: Mutex::new(Reader { conn, cache: Cache::default() }), write: Writer::None, label }))
+        Ok(Ok(SqliteStore {
+            read: Mutex::new(Reader { conn, cache: Cache::default() }),
+            write: Writer::None,
+            compiling: Mutex::default(),
+            label,
+        }))
     }
 
     /// A new, empty store in memory (tests, one-off verifications).
@@ -158,7 +167,12 @@ impl SqliteStore {
         let mut conn = Connection::open_in_memory().map_err(|e| db_error(&label, e))?;
         configure(&conn, &label)?;
         schema::migrate(&mut conn, &label)?;
-        Ok(SqliteStore { read: Mutex::new(Reader { conn, cache: Cache::default() }), write: Writer::Reader, label })
+        Ok(SqliteStore {
+            read: Mutex::new(Reader { conn, cache: Cache::default() }),
+            write: Writer::Reader,
+            compiling: Mutex::default(),
+            label,
+        })
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction and commits it, or
@@ -413,18 +427,30 @@ impl TrustStore for SqliteStore {
 
     /// Every rule and value set of every source, compiled once per commit
     /// (the first verification with a country of arrival after a change
-    /// compiles them; the others share the result).
+    /// compiles them; the others share the result). The documents are read
+    /// under the reader's lock and compiled without it, so other
+    /// verifications' signer lookups go on meanwhile (thousands of rules
+    /// take a few hundred milliseconds to compile); verifications that need
+    /// the rules wait for the one compiling them.
     fn business_rules(&self) -> Result<Option<Arc<HeldRules>>, Error> {
-        let mut guard = self.reader()?;
-        let r = &mut *guard;
-        if let Some(held) = r.cache.rules() {
+        if let Some(held) = self.reader()?.cache.rules() {
             return Ok(Some(held));
         }
-        let db = |e| db_error(&self.label, e);
-        let rules = content::all_rule_documents(&r.conn).map_err(db)?;
-        let value_sets = content::value_sets(&r.conn).map_err(db)?;
+        let _compiling = lock(&self.compiling);
+        let (generation, rules, value_sets) = {
+            let guard = self.reader()?;
+            if let Some(held) = guard.cache.rules() {
+                return Ok(Some(held));
+            }
+            let db = |e| db_error(&self.label, e);
+            let rules = content::all_rule_documents(&guard.conn).map_err(db)?;
+            let value_sets = content::value_sets(&guard.conn).map_err(db)?;
+            (guard.cache.generation(), rules, value_sets)
+        };
+        #[cfg(test)]
+        tests::while_compiling();
         let held = Arc::new(HeldRules::from_json(&rules, value_sets.iter().map(|v| &v.json)));
-        r.cache.set_rules(Arc::clone(&held));
+        lock(&self.read).cache.set_rules(generation, Arc::clone(&held));
         Ok(Some(held))
     }
 }

@@ -262,3 +262,53 @@ fn every_earlier_version_opens_upgraded_with_its_data() {
         assert_eq!(store.len(), usize::from(version > 0));
     }
 }
+
+thread_local!(static WHILE_COMPILING: std::cell::RefCell<Option<Box<dyn FnOnce()>>> = const { std::cell::RefCell::new(None) });
+
+/// Runs the hook a test set on this thread, between reading the rule
+/// documents and compiling them.
+pub(super) fn while_compiling() {
+    if let Some(hook) = WHILE_COMPILING.with(|h| h.borrow_mut().take()) {
+        hook();
+    }
+}
+
+/// Runs `f` on another thread; a hang guard, not a timing assertion.
+fn on_another_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(30)).expect("blocked behind the rules compilation")
+}
+
+/// While one verification compiles the business rules (a few hundred
+/// milliseconds for thousands of rules), another one's signer lookup and a
+/// commit go on: the compilation holds no lock of the reader. Rules
+/// compiled from what was read before that commit serve the verification
+/// that read them, and are not kept.
+#[test]
+fn lookups_and_commits_go_on_while_rules_compile() {
+    let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+    let now = reference_time();
+    let certs = dscs();
+    store.apply(&update(SignerChange::Replace(vec![record(&certs[0])]), now), now).unwrap();
+    let kid0 = kid_of(&certs[0]);
+    let (s, k) = (Arc::clone(&store), kid0.clone());
+    WHILE_COMPILING.with(|h| {
+        *h.borrow_mut() = Some(Box::new(move || {
+            let lookup = Arc::clone(&s);
+            assert_eq!(on_another_thread(move || lookup.dcc_signers(&k).unwrap().len()), 1);
+            let mut two = update(SignerChange::Unchanged, now);
+            let mut second = two.rules.as_ref().unwrap()[0].clone();
+            second.identifier = "GR-XT-0002".into();
+            second.json = b"[]".to_vec();
+            two.rules.as_mut().unwrap().push(second);
+            on_another_thread(move || s.apply(&two, now).map(drop)).unwrap();
+        }));
+    });
+    // The documents of the test updates (`{}`, `[]`) are not rules: counted.
+    let held = store.business_rules().unwrap().unwrap();
+    assert_eq!(held.skipped_rules, 1, "what this verification read");
+    assert_eq!(store.business_rules().unwrap().unwrap().skipped_rules, 2, "recompiled after the commit");
+}
