@@ -4,10 +4,11 @@
 //! The latency measurement is a bench, not a test (no timed assertion):
 //!
 //! ```sh
-//! cargo test --release -p healthcert-core --test store_concurrency -- --ignored --nocapture
+//! cargo test [--release] -p healthcert-core --test store_concurrency -- --ignored --nocapture
 //! ```
 //!
-//! (`HEALTHCERT_BENCH_SIGNERS` sets the size of the commit; default 100 000.)
+//! (`HEALTHCERT_BENCH_SIGNERS` sets the size of the commit, default 100 000;
+//! `HEALTHCERT_BENCH_RULES` the number of rules compiled, default 5 000.)
 
 #![cfg(feature = "store")]
 
@@ -78,7 +79,7 @@ fn verify_loop(stop: &AtomicBool, mut verify: impl FnMut() -> Result<(), String>
 /// verification in one process), and through a store opened for each
 /// verification the way `healthcert verify --db` opens it (another process).
 #[test]
-#[ignore = "bench: run with --release --ignored --nocapture"]
+#[ignore = "bench: run with --ignored --nocapture"]
 fn verification_latency_during_a_large_commit() {
     let n: u32 = std::env::var("HEALTHCERT_BENCH_SIGNERS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let now = reference_time();
