@@ -33,7 +33,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use time::OffsetDateTime;
 
 pub use apply::ApplyReport;
-pub use open::WRITE_BUSY_TIMEOUT;
+pub use open::{NeedsWrite, WRITE_BUSY_TIMEOUT};
 pub use schema::{APPLICATION_ID, CURRENT_VERSION};
 pub use status::SourceStatus;
 
@@ -68,35 +68,6 @@ pub struct SqliteStore {
     /// Held while business rules compile (outside `read`), so that one
     /// verification compiles them and the others wait for its result.
     compiling: Mutex<()>,
-}
-
-/// Why [`SqliteStore::open_read_only`] could not serve a file as it is: it
-/// must be written first (created, seeded or upgraded), which a reader
-/// never does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NeedsWrite {
-    /// There is no file.
-    Missing,
-    /// A new file (schema version 0), or one that holds no trust data yet
-    /// (no signer, no source that ever synced).
-    Empty,
-    /// A file of an older schema version: opening it for writing upgrades it.
-    OlderSchema {
-        /// Its schema version.
-        found: u32,
-    },
-}
-
-impl std::fmt::Display for NeedsWrite {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            NeedsWrite::Missing => f.write_str("the trust database does not exist"),
-            NeedsWrite::Empty => f.write_str("the trust database holds no trust data yet"),
-            NeedsWrite::OlderSchema { found } => {
-                write!(f, "the trust database has schema version {found}; this program reads {CURRENT_VERSION}")
-            }
-        }
-    }
 }
 
 impl std::fmt::Debug for SqliteStore {

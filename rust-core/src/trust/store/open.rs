@@ -48,6 +48,39 @@ pub const WRITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// waits only while a crashed writer's WAL index is being rebuilt.
 pub(super) const READ_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Why [`SqliteStore::open_read_only`](super::SqliteStore::open_read_only)
+/// could not serve a file as it is: it must be written first (created,
+/// seeded or upgraded), which a reader never does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NeedsWrite {
+    /// There is no file.
+    Missing,
+    /// A new file (schema version 0), or one that holds no trust data yet
+    /// (no signer, no source that ever synced).
+    Empty,
+    /// A file of an older schema version: opening it for writing upgrades it.
+    OlderSchema {
+        /// Its schema version.
+        found: u32,
+    },
+}
+
+impl std::fmt::Display for NeedsWrite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NeedsWrite::Missing => f.write_str("the trust database does not exist"),
+            NeedsWrite::Empty => f.write_str("the trust database holds no trust data yet"),
+            NeedsWrite::OlderSchema { found } => {
+                write!(
+                    f,
+                    "the trust database has schema version {found}; this program reads {}",
+                    schema::CURRENT_VERSION
+                )
+            }
+        }
+    }
+}
+
 /// Opens (creating when missing) the database at `path` for writing,
 /// switched to WAL and migrated to the current schema. A newer, foreign or
 /// corrupt file is refused before anything is written.
