@@ -4,7 +4,7 @@
 //! The latency measurement is a bench, not a test (no timed assertion):
 //!
 //! ```sh
-//! cargo test [--release] -p healthcert-core --test store_concurrency -- --ignored --nocapture
+//! cargo test [--release] -p healthcert-core --test store_concurrency -- --ignored --nocapture --test-threads=1
 //! ```
 //!
 //! (`HEALTHCERT_BENCH_SIGNERS` sets the size of the commit, default 100 000;
