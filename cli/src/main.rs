@@ -336,7 +336,7 @@ fn verify(
     }
     let store: Arc<dyn TrustStore + Send + Sync> = match (&trust, &db) {
         (_, Some(db)) => {
-            let (store, seeded) = trust_cmd::open_store(db, clock.now())?;
+            let (store, seeded) = trust_cmd::open_for_verify(db, clock.now())?;
             if seeded && !json {
                 errln!(
                     "note: {} was empty; seeded it with the bundled TEST trust snapshot",

@@ -36,6 +36,20 @@ pub fn open_store(db: &Path, now: OffsetDateTime) -> anyhow::Result<(SqliteStore
     Ok((store, seeded))
 }
 
+/// The trust database behind `verify --db`: opened read-only whenever it
+/// holds trust data, so a verification never waits for a sync (it reads the
+/// last commit) and works on a file it cannot write. Only a missing or empty
+/// database (seeded) or one of an older schema (upgraded) is opened for
+/// writing first, which waits for another writer.
+pub fn open_for_verify(db: &Path, now: OffsetDateTime) -> anyhow::Result<(SqliteStore, bool)> {
+    match SqliteStore::open_read_only(db)? {
+        Ok(store) => Ok((store, false)),
+        Err(needs) => {
+            open_store(db, now).with_context(|| format!("{}: {needs}; it must be written first", db.display()))
+        }
+    }
+}
+
 /// Keys and limits for `trust sync`.
 #[derive(Debug, Default)]
 pub struct SyncOptions {
@@ -305,7 +319,11 @@ pub fn status(db: &Path, now: OffsetDateTime, json: bool) -> anyhow::Result<Vec<
             display(&db.display().to_string())
         );
     }
-    let store = SqliteStore::open(db)?;
+    // Read-only unless the file must be written before it can be read.
+    let store = match SqliteStore::open_read_only(db)? {
+        Ok(store) => store,
+        Err(_) => SqliteStore::open(db)?,
+    };
     let sources = store.status(now)?;
     if json {
         crate::out::json_line(&json!({ "sources": sources }))?;

@@ -238,8 +238,8 @@ pub(super) fn apply_in(
 
 /// Whether the store holds nothing yet: no signer, and no source that ever
 /// synced successfully.
-pub(super) fn is_empty(tx: &Transaction<'_>) -> rusqlite::Result<bool> {
-    tx.query_row(
+pub(super) fn is_empty(conn: &rusqlite::Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
         "SELECT NOT EXISTS (SELECT 1 FROM signers) AND NOT EXISTS (SELECT 1 FROM sources WHERE last_success IS NOT NULL)",
         [],
         |r| r.get(0),

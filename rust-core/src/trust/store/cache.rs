@@ -37,6 +37,9 @@ pub(super) struct Cache {
     /// The reader's `data_version` the contents belong to; `None` when they
     /// must be reloaded.
     version: Option<i64>,
+    /// Changes whenever the contents are dropped (invalidated or reset), so
+    /// rules compiled from what was read before are not kept after.
+    generation: u64,
     keys: HashMap<Vec<u8>, Vec<Arc<SignerKey>>>,
     len: usize,
     ages: Vec<SignerAge>,
@@ -58,6 +61,7 @@ impl Cache {
 
     /// Forgets everything (after a commit of this store).
     pub fn invalidate(&mut self) {
+        self.generation += 1;
         self.version = None;
         self.keys.clear();
         self.rules = None;
@@ -65,6 +69,7 @@ impl Cache {
 
     /// Starts over for `data_version` with freshly read totals.
     pub fn reset(&mut self, data_version: i64, len: usize, ages: Vec<SignerAge>) {
+        self.generation += 1;
         self.keys.clear();
         self.rules = None;
         self.version = Some(data_version);
@@ -93,9 +98,17 @@ impl Cache {
         self.rules.clone()
     }
 
-    /// Keeps the compiled business rules of this data version.
-    pub fn set_rules(&mut self, rules: Arc<HeldRules>) {
-        self.rules = Some(rules);
+    /// Which contents these are (see `generation`).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Keeps the compiled business rules, when they were read from the
+    /// contents of `generation` (no commit was seen since).
+    pub fn set_rules(&mut self, generation: u64, rules: Arc<HeldRules>) {
+        if generation == self.generation {
+            self.rules = Some(rules);
+        }
     }
 
     /// Distinct signer certificates in the store (as last loaded).

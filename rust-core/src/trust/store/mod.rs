@@ -12,24 +12,29 @@
 //!
 //! Reads and writes use separate connections on a file database, so a
 //! verifier keeps reading the last committed data (a WAL snapshot) while a
-//! sync writes. Lookups are served from an in-memory cache of parsed keys
-//! that every commit invalidates (see [`cache`]).
+//! sync writes; the reading connection is opened read-only and never waits
+//! for a writer. [`SqliteStore::open_read_only`] opens a store with the
+//! reading connection alone (a verifier that must not write: `verify
+//! --db`); `store/open.rs` says what it needs of the file system. Lookups
+//! are served from an in-memory cache of parsed keys that every commit
+//! invalidates (see [`cache`]).
 
 mod apply;
 mod cache;
 mod content;
+mod open;
 mod schema;
 mod source_rules;
 mod status;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use time::OffsetDateTime;
 
 pub use apply::ApplyReport;
+pub use open::{NeedsWrite, WRITE_BUSY_TIMEOUT};
 pub use schema::{APPLICATION_ID, CURRENT_VERSION};
 pub use status::SourceStatus;
 
@@ -39,13 +44,20 @@ use super::update::{KeyScheme, RuleRecord, SourceId, SourceKind, SourceMeta, Upd
 use super::{Freshness, HeldRules, SignerKey, TrustStore};
 use crate::Error;
 
-/// How long a connection waits for another one's write lock before failing.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
 /// The reading connection and the cache it fills.
 struct Reader {
     conn: Connection,
     cache: Cache,
+}
+
+/// Which connection writes.
+enum Writer {
+    /// A file database's own writing connection.
+    Own(Mutex<Connection>),
+    /// An in-memory database: the reader's connection writes too.
+    Reader,
+    /// Opened with [`SqliteStore::open_read_only`]: every write is refused.
+    None,
 }
 
 /// The SQLite trust store. Cheap to share (`Arc`); every method takes `&self`.
@@ -53,9 +65,10 @@ pub struct SqliteStore {
     /// The file path, or `:memory:`.
     label: String,
     read: Mutex<Reader>,
-    /// The writing connection of a file database; an in-memory database has
-    /// only the reader's.
-    write: Option<Mutex<Connection>>,
+    write: Writer,
+    /// Held while business rules compile (outside `read`), so that one
+    /// verification compiles them and the others wait for its result.
+    compiling: Mutex<()>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -71,37 +84,53 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl SqliteStore {
-    /// Opens the trust database at `path`, creating it when missing, and
-    /// brings its schema up to date. A file that is not a database, is
-    /// corrupt, belongs to another program, or was written by a newer
-    /// version is an [`Error`], and is left untouched.
+    /// Opens the trust database at `path` for reading and writing, creating
+    /// it when missing, and brings its schema up to date; waits up to
+    /// [`WRITE_BUSY_TIMEOUT`] for another writer (`store/open.rs`). A file
+    /// that is not a database, is corrupt, belongs to another program, or
+    /// was written by a newer version is an [`Error`], and is left untouched.
     pub fn open(path: &Path) -> Result<Self, Error> {
         let label = path.display().to_string();
-        let db = |e| db_error(&label, e);
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut writer = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_CREATE).map_err(db)?;
-        writer.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
-        // Refuse before writing anything (journal mode included).
-        schema::check_compatible(&writer, &label, CURRENT_VERSION)?;
-        let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(db)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::TrustDatabase {
-                path: label,
-                reason: format!("cannot use write-ahead logging (journal mode stays {mode})"),
-            });
-        }
-        configure(&writer, &label)?;
-        schema::migrate(&mut writer, &label)?;
-
-        let reader = Connection::open_with_flags(path, flags).map_err(db)?;
-        reader.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
-        configure(&reader, &label)?;
-        reader.pragma_update(None, "query_only", true).map_err(db)?;
+        let writer = open::writer(path, &label)?;
+        let (reader, _) = open::reader(path, &label)?;
         Ok(SqliteStore {
             read: Mutex::new(Reader { conn: reader, cache: Cache::default() }),
-            write: Some(Mutex::new(writer)),
+            write: Writer::Own(Mutex::new(writer)),
+            compiling: Mutex::default(),
             label,
         })
+    }
+
+    /// Opens the trust database at `path` for reading only: no creation, no
+    /// migration, no journal-mode change, no seeding, no lock a writer
+    /// holds; it reads the last commit while another process writes, and
+    /// works where the file cannot be written (`store/open.rs`). Every
+    /// write through the store is refused.
+    ///
+    /// `Ok(Err(_))` says why the file must be written before it can serve
+    /// (missing, empty, an older schema); a newer, foreign or corrupt file,
+    /// or one SQLite cannot read here, is an [`Error`].
+    pub fn open_read_only(path: &Path) -> Result<Result<Self, NeedsWrite>, Error> {
+        let label = path.display().to_string();
+        if !path.exists() {
+            return Ok(Err(NeedsWrite::Missing));
+        }
+        let (conn, version) = open::reader(path, &label)?;
+        if version == 0 {
+            return Ok(Err(NeedsWrite::Empty));
+        }
+        if version < CURRENT_VERSION {
+            return Ok(Err(NeedsWrite::OlderSchema { found: version }));
+        }
+        if apply::is_empty(&conn).map_err(|e| db_error(&label, e))? {
+            return Ok(Err(NeedsWrite::Empty));
+        }
+        Ok(Ok(SqliteStore {
+            read: Mutex::new(Reader { conn, cache: Cache::default() }),
+            write: Writer::None,
+            compiling: Mutex::default(),
+            label,
+        }))
     }
 
     /// A new, empty store in memory (tests, one-off verifications).
@@ -110,7 +139,12 @@ impl SqliteStore {
         let mut conn = Connection::open_in_memory().map_err(|e| db_error(&label, e))?;
         configure(&conn, &label)?;
         schema::migrate(&mut conn, &label)?;
-        Ok(SqliteStore { read: Mutex::new(Reader { conn, cache: Cache::default() }), write: None, label })
+        Ok(SqliteStore {
+            read: Mutex::new(Reader { conn, cache: Cache::default() }),
+            write: Writer::Reader,
+            compiling: Mutex::default(),
+            label,
+        })
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction and commits it, or
@@ -124,17 +158,21 @@ impl SqliteStore {
             Ok(out)
         };
         match &self.write {
-            Some(writer) => {
+            Writer::Own(writer) => {
                 let out = run(&mut lock(writer));
                 lock(&self.read).cache.invalidate();
                 out
             }
-            None => {
+            Writer::Reader => {
                 let mut reader = lock(&self.read);
                 let out = run(&mut reader.conn);
                 reader.cache.invalidate();
                 out
             }
+            Writer::None => Err(Error::TrustDatabase {
+                path: self.label.clone(),
+                reason: "opened read-only: a write needs the database opened for writing".to_owned(),
+            }),
         }
     }
 
@@ -361,18 +399,30 @@ impl TrustStore for SqliteStore {
 
     /// Every rule and value set of every source, compiled once per commit
     /// (the first verification with a country of arrival after a change
-    /// compiles them; the others share the result).
+    /// compiles them; the others share the result). The documents are read
+    /// under the reader's lock and compiled without it, so other
+    /// verifications' signer lookups go on meanwhile (thousands of rules
+    /// take a few hundred milliseconds to compile); verifications that need
+    /// the rules wait for the one compiling them.
     fn business_rules(&self) -> Result<Option<Arc<HeldRules>>, Error> {
-        let mut guard = self.reader()?;
-        let r = &mut *guard;
-        if let Some(held) = r.cache.rules() {
+        if let Some(held) = self.reader()?.cache.rules() {
             return Ok(Some(held));
         }
-        let db = |e| db_error(&self.label, e);
-        let rules = content::all_rule_documents(&r.conn).map_err(db)?;
-        let value_sets = content::value_sets(&r.conn).map_err(db)?;
+        let _compiling = lock(&self.compiling);
+        let (generation, rules, value_sets) = {
+            let guard = self.reader()?;
+            if let Some(held) = guard.cache.rules() {
+                return Ok(Some(held));
+            }
+            let db = |e| db_error(&self.label, e);
+            let rules = content::all_rule_documents(&guard.conn).map_err(db)?;
+            let value_sets = content::value_sets(&guard.conn).map_err(db)?;
+            (guard.cache.generation(), rules, value_sets)
+        };
+        #[cfg(test)]
+        tests::while_compiling();
         let held = Arc::new(HeldRules::from_json(&rules, value_sets.iter().map(|v| &v.json)));
-        r.cache.set_rules(Arc::clone(&held));
+        lock(&self.read).cache.set_rules(generation, Arc::clone(&held));
         Ok(Some(held))
     }
 }

@@ -111,22 +111,25 @@ pub(super) fn user_version(conn: &Connection) -> rusqlite::Result<u32> {
 }
 
 /// Refuses a file this code must not touch: a newer schema, or another
-/// program's database. Reads only.
+/// program's database. Reads only, in one statement: one snapshot, even
+/// outside a transaction (read in several, a new file could be seen at
+/// version 0 and then with the tables another connection's first migration
+/// just committed, and be taken for another program's).
 pub(super) fn check_compatible(conn: &Connection, label: &str, known: u32) -> Result<u32, Error> {
     let db = |e| db_error(label, e);
-    let version = user_version(conn).map_err(db)?;
+    let (version, app_id, objects): (i64, i32, i64) = conn
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version), (SELECT application_id FROM pragma_application_id),
+                    (SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .map_err(db)?;
+    let version = u32::try_from(version).unwrap_or(u32::MAX);
     if version > known {
         return Err(Error::TrustSchemaTooNew { path: label.to_owned(), found: version, supported: known });
     }
-    let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(db)?;
-    let foreign = if version == 0 {
-        let objects: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'", [], |r| r.get(0))
-            .map_err(db)?;
-        objects > 0 || app_id != 0
-    } else {
-        app_id != APPLICATION_ID
-    };
+    let foreign = if version == 0 { objects > 0 || app_id != 0 } else { app_id != APPLICATION_ID };
     if foreign {
         return Err(Error::TrustDatabase {
             path: label.to_owned(),

@@ -69,7 +69,8 @@ fn update(signers: SignerChange, issued: OffsetDateTime) -> Update {
 /// Every row of every table (and the header fields), through the writing
 /// connection, which must hold no open transaction.
 fn dump(store: &SqliteStore) -> Vec<String> {
-    let guard = lock(store.write.as_ref().unwrap());
+    let Writer::Own(writer) = &store.write else { panic!("not a file store") };
+    let guard = lock(writer);
     let conn = &*guard;
     assert!(conn.is_autocommit(), "a transaction was left open");
     let mut out = vec![format!(
@@ -102,7 +103,8 @@ fn dump(store: &SqliteStore) -> Vec<String> {
 }
 
 fn checkpoint(store: &SqliteStore) {
-    lock(store.write.as_ref().unwrap()).query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    let Writer::Own(writer) = &store.write else { panic!("not a file store") };
+    lock(writer).query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
 }
 
 #[test]
@@ -227,6 +229,11 @@ fn every_earlier_version_opens_upgraded_with_its_data() {
             schema::migrate_with(&mut conn, "t", schema::MIGRATIONS, version).unwrap();
             populate(&conn, version, der, now.unix_timestamp());
         }
+        // A reader does not upgrade: it says the file needs a write.
+        let before = std::fs::read(&path).unwrap();
+        let expected = if version == 0 { NeedsWrite::Empty } else { NeedsWrite::OlderSchema { found: version } };
+        assert_eq!(SqliteStore::open_read_only(&path).unwrap().err(), Some(expected), "v{version}");
+        assert_eq!(std::fs::read(&path).unwrap(), before, "v{version} read-only");
         let store = SqliteStore::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), CURRENT_VERSION, "from v{version}");
         assert!(store.integrity_check().unwrap());
@@ -254,4 +261,54 @@ fn every_earlier_version_opens_upgraded_with_its_data() {
         assert_eq!(store.status(now).unwrap()[0].max_age_seconds, Some(60));
         assert_eq!(store.len(), usize::from(version > 0));
     }
+}
+
+thread_local!(static WHILE_COMPILING: std::cell::RefCell<Option<Box<dyn FnOnce()>>> = const { std::cell::RefCell::new(None) });
+
+/// Runs the hook a test set on this thread, between reading the rule
+/// documents and compiling them.
+pub(super) fn while_compiling() {
+    if let Some(hook) = WHILE_COMPILING.with(|h| h.borrow_mut().take()) {
+        hook();
+    }
+}
+
+/// Runs `f` on another thread; a hang guard, not a timing assertion.
+fn on_another_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(30)).expect("blocked behind the rules compilation")
+}
+
+/// While one verification compiles the business rules (a few hundred
+/// milliseconds for thousands of rules), another one's signer lookup and a
+/// commit go on: the compilation holds no lock of the reader. Rules
+/// compiled from what was read before that commit serve the verification
+/// that read them, and are not kept.
+#[test]
+fn lookups_and_commits_go_on_while_rules_compile() {
+    let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+    let now = reference_time();
+    let certs = dscs();
+    store.apply(&update(SignerChange::Replace(vec![record(&certs[0])]), now), now).unwrap();
+    let kid0 = kid_of(&certs[0]);
+    let (s, k) = (Arc::clone(&store), kid0.clone());
+    WHILE_COMPILING.with(|h| {
+        *h.borrow_mut() = Some(Box::new(move || {
+            let lookup = Arc::clone(&s);
+            assert_eq!(on_another_thread(move || lookup.dcc_signers(&k).unwrap().len()), 1);
+            let mut two = update(SignerChange::Unchanged, now);
+            let mut second = two.rules.as_ref().unwrap()[0].clone();
+            second.identifier = "GR-XT-0002".into();
+            second.json = b"[]".to_vec();
+            two.rules.as_mut().unwrap().push(second);
+            on_another_thread(move || s.apply(&two, now).map(drop)).unwrap();
+        }));
+    });
+    // The documents of the test updates (`{}`, `[]`) are not rules: counted.
+    let held = store.business_rules().unwrap().unwrap();
+    assert_eq!(held.skipped_rules, 1, "what this verification read");
+    assert_eq!(store.business_rules().unwrap().unwrap().skipped_rules, 2, "recompiled after the commit");
 }
