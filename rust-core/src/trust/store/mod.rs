@@ -13,7 +13,7 @@
 //! Reads and writes use separate connections on a file database, so a
 //! verifier keeps reading the last committed data (a WAL snapshot) while a
 //! sync writes. Lookups are served from an in-memory cache of parsed keys
-//! that every commit invalidates (see [`cache`]).
+//! that every commit invalidates (see the private module `cache`).
 
 mod apply;
 mod cache;
