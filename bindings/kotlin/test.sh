@@ -61,14 +61,18 @@ if [ -f "$out/tests.jar" ] && [ "$(cat "$out/tests.jar.inputs" 2>/dev/null)" = "
 else
   step "compiling the bindings and the tests with kotlinc (a few minutes; a line every 30 s)"
   rm -f "$out/tests.jar" "$out/tests.jar.inputs"
-  ( while sleep 30; do echo "kotlin: kotlinc still compiling ($((SECONDS - start)) s)"; done ) &
-  ticker=$!
-  status=0
   "$kotlin_home/bin/kotlinc" -nowarn -jvm-target 17 -cp "$cp" -d "$out/tests.jar" \
     "$out/generated" "$root/bindings/kotlin/src/main/kotlin" "$root/bindings/kotlin/src/test/kotlin" \
-    >"$out/kotlinc.log" 2>&1 || status=$?
-  kill "$ticker" 2>/dev/null || true
-  wait "$ticker" 2>/dev/null || true
+    >"$out/kotlinc.log" 2>&1 &
+  kotlinc_pid=$!
+  waited=0
+  while kill -0 "$kotlinc_pid" 2>/dev/null; do
+    sleep 1
+    waited=$((waited + 1))
+    if [ $((waited % 30)) = 0 ]; then echo "kotlin: kotlinc still compiling ($((SECONDS - start)) s)"; fi
+  done
+  status=0
+  wait "$kotlinc_pid" || status=$?
   grep -v "^warning:" "$out/kotlinc.log" >&2 || true
   if [ "$status" != 0 ] || [ ! -f "$out/tests.jar" ]; then
     echo "kotlin: kotlinc failed (exit $status)" >&2
