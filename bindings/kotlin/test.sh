@@ -1,48 +1,89 @@
 #!/usr/bin/env bash
 # JVM tests of the Kotlin bindings: builds the native library (healthcert-ffi)
-# and the CLI (its trust server), generates the JVM flavour of the Kotlin
-# bindings with the workspace's uniffi-bindgen, compiles them with
-# src/test/kotlin, and runs the tests on the JVM through JNA.
+# and the CLI (its trust server) with the test command's shared build
+# (scripts/build.sh: nothing to do after `cargo test` has run), generates the
+# JVM flavour of the Kotlin bindings with the workspace's uniffi-bindgen,
+# compiles them with src/main/kotlin and src/test/kotlin (only when one of
+# them changed: kotlinc takes minutes), and runs the tests on the JVM through
+# JNA.
 #
 # Installs what it needs when missing: kotlinc (and kotlinx-coroutines, which
-# ships with it) from the npm registry's `kotlin-compiler` into target/tools,
-# JNA from Debian's `libjna-java`. Needs a JDK (java 17+) and npm.
+# ships with it) from the npm registry's `kotlin-compiler` into
+# $CARGO_TARGET_DIR/tools, JNA from Debian's `libjna-java`. Needs a JDK
+# (java 17+) and npm. Honours CARGO_TARGET_DIR (default: target/).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
+target="${CARGO_TARGET_DIR:-target}"
+case "$target" in /*) ;; *) target="$root/$target" ;; esac
+start=$SECONDS
+step() { echo "kotlin: $* ($((SECONDS - start)) s)"; }
+
 kotlin_version=2.4.20
-tools="$root/target/tools/kotlin-$kotlin_version"
+tools="$target/tools/kotlin-$kotlin_version"
 kotlin_home="$tools/node_modules/kotlin-compiler"
 if [ ! -x "$kotlin_home/bin/kotlinc" ]; then
-  echo "installing kotlin-compiler@$kotlin_version (npm) into $tools" >&2
+  step "installing kotlin-compiler@$kotlin_version (npm) into $tools"
   mkdir -p "$tools"
   npm install --prefix "$tools" --no-audit --no-fund --no-save "kotlin-compiler@$kotlin_version" >&2
 fi
 jna=/usr/share/java/jna.jar
 if [ ! -f "$jna" ]; then
-  echo "installing libjna-java (apt)" >&2
+  step "installing libjna-java (apt)"
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get install -y -qq libjna-java >&2 || { $sudo apt-get update -qq >&2 && $sudo apt-get install -y -qq libjna-java >&2; }
 fi
 command -v java >/dev/null || { echo "bindings/kotlin/test.sh needs a JDK (java 17+)" >&2; exit 1; }
 
-# Built as two commands: the library with the bindgen exactly as
-# bindings/swift/check.sh builds them (features unify per command, so one
-# shared command keeps their artifacts shared), then the CLI for its server.
-cargo build --quiet --locked -p healthcert-ffi -p uniffi-bindgen
-cargo build --quiet --locked -p healthcert-cli
-lib="$root/target/debug/libhealthcert_ffi.so"
-out="$root/target/kotlin"
-rm -rf "$out"
+step "building the native library, uniffi-bindgen and the CLI (scripts/build.sh)"
+bash "$root/scripts/build.sh"
+lib="$target/debug/libhealthcert_ffi.so"
+out="$target/kotlin"
 mkdir -p "$out"
-"$root/target/debug/uniffi-bindgen" generate --library "$lib" --language kotlin --no-format --out-dir "$out/generated" >/dev/null
+step "generating the Kotlin bindings"
+rm -rf "$out/generated"
+"$target/debug/uniffi-bindgen" generate --library "$lib" --language kotlin --no-format --out-dir "$out/generated" >/dev/null
 
 libs="$kotlin_home/lib"
 cp="$jna:$libs/kotlinx-coroutines-core-jvm.jar:$libs/kotlin-test.jar"
-"$kotlin_home/bin/kotlinc" -nowarn -jvm-target 17 -cp "$cp" -d "$out/tests.jar" \
-  "$out/generated" "$root/bindings/kotlin/src/main/kotlin" "$root/bindings/kotlin/src/test/kotlin" 2>&1 | grep -v "^warning:" >&2 || true
-[ -f "$out/tests.jar" ] || { echo "kotlinc failed" >&2; exit 1; }
-java -Djna.library.path="$root/target/debug" \
+# tests.jar is compiled from exactly these inputs; the fingerprint beside it
+# says which. Any change to the bindings, the hand-written Kotlin, the
+# compiler or the class path compiles it anew.
+fingerprint="$(
+  {
+    echo "kotlinc $kotlin_version cp $cp"
+    find "$out/generated" "$root/bindings/kotlin/src/main/kotlin" "$root/bindings/kotlin/src/test/kotlin" \
+      -type f -name '*.kt' -print0 | sort -z | xargs -0 sha256sum
+  } | sha256sum | cut -d' ' -f1
+)"
+if [ -f "$out/tests.jar" ] && [ "$(cat "$out/tests.jar.inputs" 2>/dev/null)" = "$fingerprint" ]; then
+  step "bindings and Kotlin sources unchanged: reusing $out/tests.jar"
+else
+  step "compiling the bindings and the tests with kotlinc (a few minutes; a line every 30 s)"
+  rm -f "$out/tests.jar" "$out/tests.jar.inputs"
+  "$kotlin_home/bin/kotlinc" -nowarn -jvm-target 17 -cp "$cp" -d "$out/tests.jar" \
+    "$out/generated" "$root/bindings/kotlin/src/main/kotlin" "$root/bindings/kotlin/src/test/kotlin" \
+    >"$out/kotlinc.log" 2>&1 &
+  kotlinc_pid=$!
+  waited=0
+  while kill -0 "$kotlinc_pid" 2>/dev/null; do
+    sleep 1
+    waited=$((waited + 1))
+    if [ $((waited % 30)) = 0 ]; then echo "kotlin: kotlinc still compiling ($((SECONDS - start)) s)"; fi
+  done
+  status=0
+  wait "$kotlinc_pid" || status=$?
+  grep -v "^warning:" "$out/kotlinc.log" >&2 || true
+  if [ "$status" != 0 ] || [ ! -f "$out/tests.jar" ]; then
+    echo "kotlin: kotlinc failed (exit $status)" >&2
+    exit 1
+  fi
+  echo "$fingerprint" >"$out/tests.jar.inputs"
+fi
+
+step "running the tests on the JVM"
+java -Djna.library.path="$target/debug" \
   -Dhealthcert.fixtures="$root/fixtures" \
-  -Dhealthcert.cli="$root/target/debug/healthcert" \
+  -Dhealthcert.cli="$target/debug/healthcert" \
   -cp "$out/tests.jar:$cp:$libs/kotlin-stdlib.jar" org.healthcert.HealthcertTestKt
+step "passed"

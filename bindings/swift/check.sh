@@ -2,13 +2,15 @@
 # Linux check of the Swift bindings and the iOS app sources (no Swift compiler
 # runs here). From the repo root: `bash bindings/swift/check.sh`.
 #
-# 1. Builds healthcert-ffi and uniffi-bindgen, regenerates the Swift bindings
-#    and fails when the committed ones differ (`--update` rewrites them):
+# 1. Builds healthcert-ffi and uniffi-bindgen with the test command's shared
+#    build (scripts/build.sh: nothing to do after `cargo test` has run),
+#    regenerates the Swift bindings and fails when the committed ones differ
+#    (`--update` rewrites them):
 #      Sources/Healthcert/HealthcertFFI.swift       <- HealthcertFFI.swift
 #      headers/healthcertFFI/healthcertFFI.h        <- healthcertFFI.h
 #      headers/healthcertFFI/module.modulemap       <- healthcertFFI.modulemap
-# 2. Parses the generated Swift, Package.swift and ios/**/*.swift with
-#    and the package's hand-written Swift with tree-sitter-swift (PyPI, installed into a venv under
+# 2. Parses the generated Swift, Package.swift, ios/**/*.swift and the
+#    package's hand-written Swift with tree-sitter-swift (PyPI, installed into a venv under
 #    $CARGO_TARGET_DIR/tools when missing); see tools/swift_syntax.py.
 # 3. Compiles c-check/main.c against the committed header with -Wall -Werror
 #    (C11, AddressSanitizer where available) and runs it on the cdylib: the
@@ -29,7 +31,8 @@ swift="$root/bindings/swift"
 start=$SECONDS
 
 # 1. Bindings up to date.
-cargo build --quiet --locked -p healthcert-ffi -p uniffi-bindgen
+echo "swift check: building the native library and uniffi-bindgen (scripts/build.sh)"
+bash "$root/scripts/build.sh"
 case "$(uname -s)" in
   Darwin) lib="$target/debug/libhealthcert_ffi.dylib"; libpath_var=DYLD_LIBRARY_PATH ;;
   *) lib="$target/debug/libhealthcert_ffi.so"; libpath_var=LD_LIBRARY_PATH ;;
@@ -66,6 +69,7 @@ fi
 [ "$update" = 1 ] && echo "swift check: bindings updated in bindings/swift"
 
 # 2. Swift syntax.
+echo "swift check: bindings up to date; parsing the Swift sources ($((SECONDS - start)) s)"
 ts_version=0.26.1
 ts_swift_version=0.7.4
 venv="$target/tools/tree-sitter-$ts_version-swift-$ts_swift_version"
@@ -84,6 +88,7 @@ while IFS= read -r -d '' f; do swift_files+=("$f"); done < <(find "$root/ios" -n
 echo "swift check: ${#swift_files[@]} Swift files parse (generated bindings, Package.swift, URLSessionTransport, ios app)"
 
 # 3. The C header against the library.
+echo "swift check: compiling and running the C check of the header ($((SECONDS - start)) s)"
 contract="$(sed -n 's/^ *let bindings_contract_version = \([0-9][0-9]*\)$/\1/p' "$gen/HealthcertFFI.swift")"
 [ -n "$contract" ] || { echo "swift check: no bindings_contract_version in the generated Swift" >&2; exit 1; }
 cc="${CC:-gcc}"

@@ -98,7 +98,7 @@ enum Command {
     /// Find and decode the QR codes in pictures (PNG, JPEG).
     ///
     /// Prints each file's payloads; with --json, one object per file:
-    /// {"file", "payloads": [text], "decode_us", "codes": [{"text",
+    /// {"file", "payloads": [text, …], "decode_us", "codes": [{"text",
     /// "bytes_base64", "corners"}]}, where decode_us is the time from luma
     /// plane to payloads (image file decoding excluded).
     Scan {
@@ -279,7 +279,7 @@ enum Suite {
     },
     /// The EU business rules and their tests
     /// (eu-digital-green-certificates/dgc-business-rules-testdata): every
-    /// <CC>/<rule>/tests/*.json against its rule.json.
+    /// `<CC>/<rule>/tests/*.json` against its `rule.json`.
     ///
     /// JSON: {"tests", "passed", "failed": [{file, expected, got, detail}],
     /// "rules", "notes"}. Exit status 0 only when nothing failed.

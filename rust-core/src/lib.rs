@@ -1,7 +1,7 @@
 //! # healthcert-core
 //!
 //! One verifier for digital health certificates. A payload (the text of a QR
-//! code, or its bytes) goes in; one [`Verdict`](model::Verdict) comes out,
+//! code, or its bytes) goes in; one [`Verdict`] comes out,
 //! listing every check with its outcome and a stable reason code, the
 //! normalized certificate, and the clock the verification used.
 //!
@@ -15,7 +15,7 @@
 //! ```
 //!
 //! Principles, enforced throughout:
-//! - A failed verification is a [`Verdict`](model::Verdict), never an error;
+//! - A failed verification is a [`Verdict`], never an error;
 //!   [`Error`] is for operational faults only (an unreadable trust list).
 //! - Verification never touches the network and always takes a [`Clock`].
 //! - Untrusted input never panics and never allocates without bound

@@ -1,7 +1,7 @@
 //! UniFFI bindings of `healthcert-core`, for the Android and iOS apps and any
 //! JVM or Swift program. Thin wrappers only: every decision is the core's;
 //! this crate converts types (records and enums the generated Kotlin and
-//! Swift can hold) and maps the core's errors, in one place ([`error`]).
+//! Swift can hold) and maps the core's errors into [`HealthcertError`], in one place (`src/error.rs`).
 //!
 //! The API: a [`Verifier`] opened with a [`VerifierConfig`] verifies
 //! payloads (now, or at an instant), scans camera frames through a

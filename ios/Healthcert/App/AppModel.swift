@@ -47,21 +47,22 @@ final class AppModel: ObservableObject {
             openError = nil
             await refreshTrustStatus()
         } catch {
-            log.error("opening the verifier failed: \(error.localizedDescription, privacy: .public)")
-            openError = error.localizedDescription
+            log.error("opening the verifier failed: \(String(describing: error), privacy: .public)")
+            openError = UserMessage.of(error)
         }
     }
 
     /// Applies the settings' country of arrival and language: the business
-    /// rules later verdicts check.
-    func applyArrival(country: String, language: String) async {
+    /// rules later verdicts check (`nil`: none, the rules check does not
+    /// apply).
+    func applyArrival(country: String?, language: String) async {
         guard let verifier else { return }
         do {
             try await Task.detached(priority: .userInitiated) {
                 try verifier.setArrival(countryOfArrival: country, region: nil, language: language)
             }.value
         } catch {
-            log.error("country of arrival not applied: \(error.localizedDescription, privacy: .public)")
+            log.error("country of arrival not applied: \(String(describing: error), privacy: .public)")
         }
     }
 
@@ -73,7 +74,7 @@ final class AppModel: ObservableObject {
             }.value
             trustStatusError = nil
         } catch {
-            trustStatusError = error.localizedDescription
+            trustStatusError = UserMessage.of(error)
         }
     }
 
@@ -94,8 +95,8 @@ final class AppModel: ObservableObject {
         do {
             sync.results = try await verifier.syncTrust(progress: reporter)
         } catch {
-            log.error("sync failed: \(error.localizedDescription, privacy: .public)")
-            sync.error = error.localizedDescription
+            log.error("sync failed: \(String(describing: error), privacy: .public)")
+            sync.error = UserMessage.of(error)
         }
         continuation.finish()
         await consumer.value

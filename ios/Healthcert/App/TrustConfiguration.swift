@@ -62,8 +62,11 @@ enum TrustConfiguration {
             snapshotKeyPem: key,
             sources: sources,
             maxTrustAgeSeconds: maxAge,
-            // The settings' country of arrival: its business rules are checked.
-            countryOfArrival: UserDefaults.standard.string(forKey: SettingsKeys.arrivalCountry) ?? "DE",
+            // The settings' country of arrival: its business rules are
+            // checked. None on a fresh install (no rules are held before the
+            // first sync, and a country without rules makes every verdict
+            // unknown): the rules check does not apply until one is chosen.
+            countryOfArrival: UserDefaults.standard.string(forKey: SettingsKeys.arrivalCountry),
             region: nil,
             language: UserDefaults.standard.string(forKey: SettingsKeys.language) ?? "en"
         )

@@ -13,10 +13,19 @@ import os
 /// frames that arrive meanwhile (`alwaysDiscardsLateVideoFrames`), so a slow
 /// frame never queues up others.
 final class CameraScanner: NSObject, AVCaptureVideoDataOutputSampleBufferDelegate, @unchecked Sendable {
-    enum SetupError: Error {
+    enum SetupError: LocalizedError {
         case noCamera
         case cannotAddInput
         case cannotAddOutput
+
+        var errorDescription: String? {
+            switch self {
+            case .noCamera:
+                return "This device has no back camera."
+            case .cannotAddInput, .cannotAddOutput:
+                return "The camera is in use by another app or cannot be configured. Close other camera apps and try again."
+            }
+        }
     }
 
     let captureSession = AVCaptureSession()

@@ -36,7 +36,7 @@ final class ScanController: ObservableObject {
         scanner.start(scanning: session) { [weak self] error in
             Task { @MainActor in
                 if let error {
-                    self?.camera = .failed(String(describing: error))
+                    self?.camera = .failed(UserMessage.of(error))
                 } else {
                     self?.camera = .running
                 }

@@ -6,21 +6,31 @@ import SwiftUI
 /// now" with its progress, and the trust status of every source.
 struct SettingsView: View {
     @EnvironmentObject private var model: AppModel
-    @AppStorage(SettingsKeys.arrivalCountry) private var arrivalCountry = "DE"
+    /// `nil` (a fresh install): no country, the rules check does not apply.
+    @AppStorage(SettingsKeys.arrivalCountry) private var arrivalCountry: String?
     @AppStorage(SettingsKeys.language) private var language = "en"
 
     var body: some View {
         Form {
-            Section("Travel") {
+            Section {
                 Picker("Country of arrival", selection: $arrivalCountry) {
+                    Text("None").tag(String?.none)
                     ForEach(SettingsKeys.countries, id: \.self) { code in
-                        Text(Self.countryName(code)).tag(code)
+                        Text(Self.countryName(code)).tag(String?.some(code))
                     }
                 }
                 Picker("Language", selection: $language) {
                     ForEach(SettingsKeys.languages, id: \.self) { code in
                         Text(Locale.current.localizedString(forLanguageCode: code) ?? code).tag(code)
                     }
+                }
+            } header: {
+                Text("Travel")
+            } footer: {
+                if let arrivalCountry {
+                    Text("Verdicts check the business rules of \(arrivalCountry), synced with \"Sync now\" and described in the language chosen. Until rules for \(arrivalCountry) are held, verdicts say unknown (NO_RULES).")
+                } else {
+                    Text("No country of arrival chosen: verdicts check the certificate and its signer, not a country's business rules. Choose a country to check its rules.")
                 }
             }
 

@@ -277,7 +277,7 @@ mod tests {
         // offset so that some blocks straddle edges and some lie inside a
         // module, flat.
         let (w, h) = (96, 96);
-        let dark_at = |x: usize, y: usize| ((x + 20) / 24 + (y + 20) / 24) % 2 == 0;
+        let dark_at = |x: usize, y: usize| ((x + 20) / 24 + (y + 20) / 24).is_multiple_of(2);
         let mut plane = Plane { w, h, px: vec![0; w * h] };
         for y in 0..h {
             for x in 0..w {

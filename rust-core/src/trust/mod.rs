@@ -1,7 +1,7 @@
 //! Trust: the signer keys a verifier accepts, and where they come from.
 //!
 //! The verification pipeline sees only the [`TrustStore`] trait: an in-memory
-//! store loaded from files ([`MemoryStore`], [`file`]), or the SQLite cache
+//! store loaded from files ([`MemoryStore`], [`mod@file`]), or the SQLite cache
 //! (`store`) that signed, atomic syncs (`sync`) keep current. Sources deliver
 //! [`Update`]s; stores apply them in one transaction or not at all.
 

@@ -77,10 +77,10 @@ fn header(r: &mut Reader<'_>, which: &str) -> Result<Header, CborError> {
             }
             _ => Some(r.int()?),
         };
-        if let Some(l) = label {
-            if !seen.insert(l) {
-                return Err(CborError::Invalid(format!("label {l} appears twice in the {which} header")));
-            }
+        if let Some(l) = label
+            && !seen.insert(l)
+        {
+            return Err(CborError::Invalid(format!("label {l} appears twice in the {which} header")));
         }
         match label {
             Some(LABEL_ALG) => {

@@ -17,7 +17,7 @@
 //! reading connection alone (a verifier that must not write: `verify
 //! --db`); `store/open.rs` says what it needs of the file system. Lookups
 //! are served from an in-memory cache of parsed keys that every commit
-//! invalidates (see [`cache`]).
+//! invalidates (see the private module `cache`).
 
 mod apply;
 mod cache;

@@ -304,6 +304,34 @@ fun operationalFaultsAreTypedExceptions() {
     assertFailsWith<HealthcertException.InvalidArgument> { Verifier(config(sources = plainHttp)) }
 }
 
+fun operationalFaultsReadAsSentences() {
+    // What the apps show: a sentence per kind of fault with the library's
+    // reason, never the generated debug form (`reason=…`).
+    val notADatabase = Files.createTempFile("healthcert-kt", ".db").toFile()
+    notADatabase.writeText("not a database")
+    val database = assertFailsWith<HealthcertException.Database> { Verifier(config(db = notADatabase.path)) }
+    assertTrue(database.message.orEmpty().startsWith("reason="), database.message)
+    val shown = database.userMessage()
+    assertTrue(shown.startsWith("The trust database on this device cannot be used."), shown)
+    assertTrue(shown.endsWith(" Details: ${database.reason.trimEnd('.')}."), shown)
+    val country = assertFailsWith<HealthcertException.InvalidArgument> { Verifier(config().copy(countryOfArrival = "D")) }
+    assertTrue(country.userMessage().startsWith("The verifier refused a setting"), country.userMessage())
+    assertTrue(country.userMessage().contains("ISO 3166-1 alpha-2"), country.userMessage())
+    val every = listOf(
+        database,
+        HealthcertException.Trust("snapshot signature does not verify"),
+        HealthcertException.Sync("http_client", "cannot build the HTTP client"),
+        country,
+        HealthcertException.InvalidArgument(""),
+    )
+    for (e in every) {
+        val text = e.userMessage()
+        assertTrue(!text.contains("reason=") && !text.contains("code="), text)
+        assertTrue(text.first().isUpperCase() && text.endsWith("."), text)
+    }
+    assertEquals("The verifier refused a setting or a camera frame.", HealthcertException.InvalidArgument(" ").userMessage())
+}
+
 fun main() {
     val tests = listOf(
         "verifies fixture certificates" to ::verifiesFixtures,
@@ -312,6 +340,7 @@ fun main() {
         "syncs through the app's HTTP stack" to ::syncsThroughTheAppsHttpStack,
         "country of arrival from the config" to ::countryOfArrivalFromTheConfig,
         "operational faults are typed exceptions" to ::operationalFaultsAreTypedExceptions,
+        "operational faults read as sentences" to ::operationalFaultsReadAsSentences,
     )
     var failed = 0
     for ((name, test) in tests) {

@@ -27,6 +27,7 @@ import org.healthcert.TrustSourceKind
 import org.healthcert.Verdict
 import org.healthcert.Verifier
 import org.healthcert.VerifierConfig
+import org.healthcert.userMessage
 
 private const val TAG = "healthcert"
 
@@ -37,8 +38,8 @@ private const val MAX_TRUST_AGE_SECONDS = 3L * 24 * 60 * 60
 sealed interface Engine {
     data object Opening : Engine
     data object Ready : Engine
-    /** The verifier could not be opened: [reason] holds no personal data. */
-    data class Failed(val reason: String) : Engine
+    /** The verifier could not be opened: [message] is for the user and holds no personal data. */
+    data class Failed(val message: String) : Engine
 }
 
 sealed interface SyncState {
@@ -46,7 +47,8 @@ sealed interface SyncState {
     /** The last event of the sync in progress, when one arrived. */
     data class Running(val event: SyncEvent?) : SyncState
     data class Done(val results: List<SyncResult>) : SyncState
-    data class Failed(val reason: String) : SyncState
+    /** Syncing could not start: [message] is for the user. */
+    data class Failed(val message: String) : SyncState
 }
 
 /**
@@ -77,8 +79,9 @@ class HealthcertViewModel(app: Application) : AndroidViewModel(app) {
     private val _trust = MutableStateFlow<List<SourceStatus>>(emptyList())
     val trust: StateFlow<List<SourceStatus>> = _trust.asStateFlow()
 
-    val countryOfArrival: StateFlow<String> =
-        preferences.countryOfArrival.stateIn(viewModelScope, SharingStarted.Eagerly, Preferences.DEFAULT_COUNTRY)
+    /** Null until the inspector chooses a country: the rules check does not apply. */
+    val countryOfArrival: StateFlow<String?> =
+        preferences.countryOfArrival.stateIn(viewModelScope, SharingStarted.Eagerly, null)
     val language: StateFlow<String> =
         preferences.language.stateIn(viewModelScope, SharingStarted.Eagerly, Preferences.DEFAULT_LANGUAGE)
 
@@ -93,10 +96,10 @@ class HealthcertViewModel(app: Application) : AndroidViewModel(app) {
                 Engine.Ready
             } catch (e: HealthcertException) {
                 Log.e(TAG, "cannot open the verifier: ${e.message}")
-                Engine.Failed(e.message ?: e.javaClass.simpleName)
+                Engine.Failed(e.userMessage())
             } catch (e: IOException) {
                 Log.e(TAG, "cannot read the bundled trust snapshot: ${e.message}")
-                Engine.Failed(e.message ?: e.javaClass.simpleName)
+                Engine.Failed(getApplication<Application>().getString(R.string.snapshot_unreadable))
             }
             // The country of arrival and language of the settings decide
             // which business rules the verdicts check, now and on change.
@@ -131,10 +134,23 @@ class HealthcertViewModel(app: Application) : AndroidViewModel(app) {
     /** Forgets the verdict shown, so that the same code is verified again. */
     fun scanAgain() {
         _verdict.value = null
-        session?.reset()
+        val session = session ?: return
+        // reset() waits for the session's lock, which the analysis thread
+        // holds for as long as a frame is decoded and verified: never on the
+        // main thread. A frame finishing first reports nothing new (the same
+        // code) or a new code's verdict; after the reset the code in view is
+        // verified again.
+        viewModelScope.launch(Dispatchers.IO) {
+            try {
+                session.reset()
+            } catch (e: IllegalStateException) {
+                // The session was closed (onCleared) meanwhile.
+            }
+        }
     }
 
-    fun setCountryOfArrival(code: String) {
+    /** Null: no country of arrival, the rules check does not apply. */
+    fun setCountryOfArrival(code: String?) {
         viewModelScope.launch { preferences.setCountryOfArrival(code) }
     }
 
@@ -158,7 +174,7 @@ class HealthcertViewModel(app: Application) : AndroidViewModel(app) {
                 SyncState.Done(verifier.syncTrust(progress))
             } catch (e: HealthcertException) {
                 Log.w(TAG, "sync failed: ${e.message}")
-                SyncState.Failed(e.message ?: e.javaClass.simpleName)
+                SyncState.Failed(e.userMessage())
             }
             refreshTrust()
         }

@@ -60,7 +60,7 @@ fun ScanScreen(model: HealthcertViewModel, onResult: () -> Unit, onSettings: () 
     LaunchedEffect(Unit) { if (!granted) request.launch(Manifest.permission.CAMERA) }
 
     val engine by model.engine.collectAsStateWithLifecycle()
-    val failure = (engine as? Engine.Failed)?.reason
+    val failure = (engine as? Engine.Failed)?.message
     val verdict by model.verdict.collectAsStateWithLifecycle()
     val status = verdict?.status
 

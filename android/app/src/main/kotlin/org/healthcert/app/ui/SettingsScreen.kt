@@ -55,10 +55,21 @@ fun SettingsScreen(model: HealthcertViewModel, onBack: () -> Unit) {
         ) {
             TextButton(onClick = onBack) { Text(stringResource(R.string.back)) }
             Text(stringResource(R.string.settings), style = MaterialTheme.typography.headlineSmall)
-            // Stored now, used by the business rules later.
-            Choice(stringResource(R.string.country_of_arrival), country, Preferences.COUNTRIES, model::setCountryOfArrival)
-            Choice(stringResource(R.string.language), language, Preferences.LANGUAGES, model::setLanguage)
-            Text(stringResource(R.string.rules_later), style = MaterialTheme.typography.bodySmall)
+            // Applied to the verifier at once (setArrival): later verdicts
+            // check that country's business rules; none, no rules check.
+            val none = stringResource(R.string.country_none)
+            Choice(
+                stringResource(R.string.country_of_arrival), country, listOf<String?>(null) + Preferences.COUNTRIES,
+                label = { it ?: none }, onChoose = model::setCountryOfArrival,
+            )
+            Choice(
+                stringResource(R.string.language), language, Preferences.LANGUAGES,
+                label = { it.orEmpty() }, onChoose = { it?.let(model::setLanguage) },
+            )
+            Text(
+                country?.let { stringResource(R.string.rules_on, it) } ?: stringResource(R.string.rules_off),
+                style = MaterialTheme.typography.bodySmall,
+            )
 
             Text(stringResource(R.string.trust), style = MaterialTheme.typography.titleMedium)
             Text(stringResource(R.string.test_material), color = InvalidRed, style = MaterialTheme.typography.bodySmall)
@@ -73,16 +84,23 @@ fun SettingsScreen(model: HealthcertViewModel, onBack: () -> Unit) {
     }
 }
 
+/** A setting with a dropdown of [options] ([label] names each, null included). */
 @Composable
-private fun Choice(label: String, value: String, options: List<String>, onChoose: (String) -> Unit) {
+private fun Choice(
+    title: String,
+    value: String?,
+    options: List<String?>,
+    label: (String?) -> String,
+    onChoose: (String?) -> Unit,
+) {
     var open by remember { mutableStateOf(false) }
     Row(verticalAlignment = Alignment.CenterVertically) {
-        Text(label, Modifier.weight(1f))
+        Text(title, Modifier.weight(1f))
         Box {
-            OutlinedButton(onClick = { open = true }) { Text(value) }
+            OutlinedButton(onClick = { open = true }) { Text(label(value)) }
             DropdownMenu(expanded = open, onDismissRequest = { open = false }) {
                 options.forEach { option ->
-                    DropdownMenuItem(text = { Text(option) }, onClick = {
+                    DropdownMenuItem(text = { Text(label(option)) }, onClick = {
                         onChoose(option)
                         open = false
                     })
@@ -117,7 +135,7 @@ private fun SyncProgressView(sync: SyncState) {
             }
             Text(line, color = if (result.ok) ValidGreen else InvalidRed, style = MaterialTheme.typography.bodySmall)
         }
-        is SyncState.Failed -> Text(sync.reason, color = InvalidRed)
+        is SyncState.Failed -> Text(sync.message, color = InvalidRed)
     }
 }
 
