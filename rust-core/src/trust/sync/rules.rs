@@ -289,10 +289,11 @@ async fn fetch_value_sets(
         progress.event(SyncEvent::Progress { source: source.clone(), done: *done, total: None });
     }
     for id in broken {
-        if let Some(v) = held.iter().find(|v| v.id == id) {
-            if !out.iter().any(|o| o.id == id) && hashes.insert(v.hash.to_ascii_lowercase()) {
-                out.push(v.clone());
-            }
+        if let Some(v) = held.iter().find(|v| v.id == id)
+            && !out.iter().any(|o| o.id == id)
+            && hashes.insert(v.hash.to_ascii_lowercase())
+        {
+            out.push(v.clone());
         }
     }
     Ok(out)
