@@ -170,7 +170,7 @@ enum TrustCommand {
         #[arg(long, value_name = "SECONDS")]
         deadline: Option<f64>,
         /// Allow plain http:// to any host (without it, plain http only to
-        /// 127.0.0.1, [::1] or localhost, written as such; a redirect from
+        /// 127.0.0.1, ::1 (IPv6) or localhost, written as such; a redirect from
         /// https to http is never followed).
         #[arg(long)]
         allow_http: bool,
