@@ -2145,7 +2145,8 @@ public func FfiConverterTypeHttpRequest_lower(_ value: HttpRequest) -> RustBuffe
  */
 public struct HttpResponse: Equatable, Hashable {
     /**
-     * The final HTTP status (any status; the core decides).
+     * The HTTP status (any status; the core decides). A redirect is
+     * returned as it is, with its `Location` header, never followed.
      */
     public var status: UInt16
     /**
@@ -2161,7 +2162,8 @@ public struct HttpResponse: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The final HTTP status (any status; the core decides).
+         * The HTTP status (any status; the core decides). A redirect is
+         * returned as it is, with its `Location` header, never followed.
          */status: UInt16, 
         /**
          * Response headers.
