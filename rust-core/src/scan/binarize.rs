@@ -62,6 +62,25 @@ impl Plane {
         }
     }
 
+    /// Like [`Plane::copy_from`] at half the size, each pixel the mean of
+    /// a 2×2 square.
+    pub fn copy_halved_from(&mut self, data: &[u8], offset: usize, stride: usize, w: usize, h: usize) {
+        let (hw, hh) = (w / 2, h / 2);
+        self.w = hw;
+        self.h = hh;
+        self.px.clear();
+        self.px.reserve(hw * hh);
+        for y in 0..hh {
+            let r0 = &data[offset + 2 * y * stride..][..2 * hw];
+            let r1 = &data[offset + (2 * y + 1) * stride..][..2 * hw];
+            self.px.extend(
+                r0.chunks_exact(2)
+                    .zip(r1.chunks_exact(2))
+                    .map(|(a, b)| ((a[0] as u16 + a[1] as u16 + b[0] as u16 + b[1] as u16 + 2) / 4) as u8),
+            );
+        }
+    }
+
     /// This plane at half the size, each pixel the mean of a 2×2 square.
     pub fn halve_into(&self, out: &mut Plane) {
         let (w, h) = (self.w / 2, self.h / 2);

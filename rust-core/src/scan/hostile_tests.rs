@@ -122,3 +122,21 @@ fn a_frame_of_finder_like_stripes_stops_at_its_budget() {
         assert!(took < Duration::from_secs(10), "{name}: {took:?}");
     }
 }
+
+#[test]
+fn a_frame_over_12_mip_reads_at_half_resolution_with_frame_corners() {
+    // 4 200 × 3 100 (13 megapixels): scanned halved first.
+    let (w, h) = (4_200, 3_100);
+    assert!(w * h > HALVE_ABOVE);
+    let mut px = vec![215; w * h];
+    let text = "HC1:A-CODE-IN-A-LARGE-PHOTO";
+    paint(&mut px, w, text.as_bytes(), 8, (2_001, 1_203));
+    let codes = scan_all(&px, w, h);
+    assert_eq!(codes.len(), 1);
+    assert_eq!(codes[0].text.as_deref(), Some(text));
+    let side = QrCode::new(text.as_bytes()).expect("fits").width() as i32 * 8;
+    let want = [(2_001, 1_203), (2_001 + side, 1_203), (2_001 + side, 1_203 + side), (2_001, 1_203 + side)];
+    for (got, want) in codes[0].corners.iter().zip(want) {
+        assert!((got.0 - want.0).abs() <= 3 && (got.1 - want.1).abs() <= 3, "{got:?} vs {want:?}");
+    }
+}
