@@ -487,7 +487,7 @@ fn read_all(
         }
     }
     // Each trio is found from each of its finders: once is enough.
-    local.sort_unstable_by(|x, y| x.1.cmp(&y.1));
+    local.sort_unstable_by_key(|x| x.1);
     local.dedup_by(|x, y| x.1 == y.1);
     local.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
     for &(_, t) in local.iter().take(MAX_NEIGHBOUR_TRIES) {
