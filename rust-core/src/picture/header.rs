@@ -59,11 +59,11 @@ pub(super) fn read(bytes: &[u8]) -> Result<Header, PictureError> {
 }
 
 fn be16(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes(b.get(at..at + 2)?.try_into().ok()?))
+    Some(u16::from_be_bytes(b.get(at..at.checked_add(2)?)?.try_into().ok()?))
 }
 
 fn be32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
+    Some(u32::from_be_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
 }
 
 fn corrupt(why: &str) -> PictureError {
@@ -95,7 +95,7 @@ fn png(b: &[u8]) -> Result<Header, PictureError> {
     }
     let (mut metadata, mut data) = (0u64, 0u64);
     let mut at = 8usize;
-    while let (Some(len), Some(kind)) = (be32(b, at), b.get(at + 4..at + 8)) {
+    while let (Some(len), Some(kind)) = (be32(b, at), b.get(at.saturating_add(4)..at.saturating_add(8))) {
         if len > i32::MAX as u32 {
             return Err(corrupt("a PNG chunk length is out of range"));
         }
@@ -104,18 +104,22 @@ fn png(b: &[u8]) -> Result<Header, PictureError> {
             b"iCCP" | b"zTXt" | b"iTXt" | b"tEXt" | b"eXIf" => metadata += len,
             // What is present, not what is declared: the lower bound below
             // compares it with what the size needs.
-            b"IDAT" => data += len.min(b.len().saturating_sub(at + 8) as u64),
+            b"IDAT" => data += len.min(b.len().saturating_sub(at.saturating_add(8)) as u64),
             b"IEND" => break,
             _ => {}
         }
         // Length, type, data, CRC.
         at = at.saturating_add(12).saturating_add(len as usize);
     }
+    // Saturating: 2³² − 1 on both sides is a valid header (refused by the
+    // size limits afterwards), and its product times 64 bits a pixel
+    // overflows 64 bits.
     let (w, h) = (u64::from(width), u64::from(height));
-    let raw = w * h * channels * u64::from(depth) / 8;
+    let pixels = w.saturating_mul(h);
+    let raw = pixels.saturating_mul(channels * u64::from(depth)) / 8;
     // The luma plane, and a few rows: the raw rows being unfiltered (up to
     // 8 bytes a pixel) and the expanded row.
-    let alloc = w * h + 4 * (8 * w + 1) + 64 * 1024;
+    let alloc = pixels.saturating_add(4 * (8 * w + 1) + 64 * 1024);
     Ok(Header { format: Format::Png, width, height, metadata, alloc, data, min_data: raw / DEFLATE_MAX_RATIO })
 }
 

@@ -97,6 +97,12 @@ fn a_tiny_file_declaring_20000_by_20000_is_refused_from_its_header() {
             other => panic!("{other:?}"),
         }
     }
+    // The largest header a PNG can hold (found by the `picture` fuzz
+    // target: its size estimate overflowed 64 bits).
+    match decode(&png_header_only(u32::MAX, u32::MAX, 64), &limits) {
+        Err(PictureError::TooLarge { width: u32::MAX, height: u32::MAX, .. }) => {}
+        other => panic!("{other:?}"),
+    }
     // Under the side limit, over the pixel limit.
     match check(&png_header_only(16_000, 16_000, 64), &limits) {
         Err(PictureError::TooLarge { width: 16_000, height: 16_000, .. }) => {}
