@@ -194,6 +194,7 @@ fn main() {
     seeds::certlogic_seeds().iter().for_each(|s| c.add("certlogic", s));
     seeds::structured_seeds().iter().for_each(|s| c.add("verify_hc1_structured", s));
     seeds::scan_seeds().iter().for_each(|s| c.add("scan", s));
+    seeds::picture_seeds().iter().for_each(|s| c.add("picture", s));
     let builtin = c.written.len();
 
     let from_fixtures = fixtures(&mut c, Path::new(root));

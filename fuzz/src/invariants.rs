@@ -5,6 +5,7 @@
 use healthcert_core::formats::hcert::{decode_cose, schema, transport};
 use healthcert_core::formats::{FormatId, PrefixPolicy};
 use healthcert_core::model::{Outcome, Reason, Status};
+use healthcert_core::picture::{self, PictureLimits};
 use healthcert_core::rules::certlogic::{CertLogicLimits, EvalError, Expression, validate};
 use healthcert_core::rules::{CertificateType, RuleContext, RuleOutcome, RuleSet, ValueSets};
 use healthcert_core::scan::{self as qr, LumaFrame};
@@ -341,19 +342,7 @@ pub fn scan(data: &[u8]) {
         (r, v) => panic!("scan gave {r:?} for a frame whose geometry check gave {v:?}"),
     }
     let Ok(codes) = result else { return };
-    for (i, code) in codes.iter().enumerate() {
-        assert_eq!(code.text, String::from_utf8(code.bytes.clone()).ok(), "text is the bytes when UTF-8");
-        assert!(codes[..i].iter().all(|c| c.bytes != code.bytes), "each payload is listed once");
-        if let Some(text) = &code.text
-            && text.len() > 8
-            && text.chars().any(char::is_alphabetic)
-        {
-            assert!(!format!("{code:?}").contains(text.as_str()), "a code's Debug shows its payload");
-        }
-        if code.bytes.starts_with(b"HC1:") {
-            verify_payload(&code.bytes);
-        }
-    }
+    check_codes(&codes);
     // Bytes past the width of each row are padding: laid out again with a
     // different stride and other padding, the frame scans the same (small
     // frames only: scanning dominates the cost of this target).
@@ -375,6 +364,74 @@ pub fn scan(data: &[u8]) {
         Err(qr::FrameError::CropOutside { .. }) => assert!(crop.x + crop.width > width),
         Err(e) => panic!("crop error {e:?} for a valid frame"),
     }
+}
+
+/// What every list of scanned codes must satisfy.
+fn check_codes(codes: &[qr::Code]) {
+    assert!(codes.len() <= qr::MAX_CODES, "at most MAX_CODES codes");
+    for (i, code) in codes.iter().enumerate() {
+        assert_eq!(code.text, String::from_utf8(code.bytes.clone()).ok(), "text is the bytes when UTF-8");
+        // Copies of one code at different places are each listed; one
+        // symbol is listed once.
+        let centre = |c: &qr::Code| {
+            let (x, y) = c.corners.iter().fold((0i64, 0i64), |a, p| (a.0 + i64::from(p.0), a.1 + i64::from(p.1)));
+            (x / 4, y / 4)
+        };
+        assert!(
+            codes[..i].iter().all(|c| c.bytes != code.bytes || centre(c) != centre(code)),
+            "one symbol is listed once"
+        );
+        if let Some(text) = &code.text
+            && text.len() > 8
+            && text.chars().any(char::is_alphabetic)
+        {
+            assert!(!format!("{code:?}").contains(text.as_str()), "a code's Debug shows its payload");
+        }
+        if code.bytes.starts_with(b"HC1:") {
+            verify_payload(&code.bytes);
+        }
+    }
+}
+
+/// Limits for the `picture` target: the defaults' rules at a size that
+/// keeps each run fast (the decoding and the checks are the same code).
+pub const PICTURE_LIMITS: PictureLimits = PictureLimits {
+    max_file_bytes: 1024 * 1024,
+    max_side: 1024,
+    max_pixels: 512 * 512,
+    max_alloc: 8 * 1024 * 1024,
+    max_metadata: 64 * 1024,
+};
+
+/// `picture`: a PNG or JPEG file as the command line reads it: the limits
+/// checked from the headers, decoding to luma, then the scan. A picture
+/// whose header fails a limit is never decoded; one that decodes has the
+/// size its header declared, within the limits; its codes hold what every
+/// scan's must.
+pub fn picture(data: &[u8]) {
+    let limits = PICTURE_LIMITS;
+    let checked = picture::check(data, &limits);
+    let decoded = picture::decode(data, &limits);
+    if let Err(e) = &decoded {
+        assert!(!e.to_string().is_empty());
+    }
+    let picture = match (checked, decoded) {
+        (Err(c), Err(d)) => return assert_eq!(c, d, "decode fails with the header check's error"),
+        (Err(c), Ok(p)) => panic!("{p:?} decoded although its header check failed: {c}"),
+        (Ok(_), Err(_)) => return,
+        (Ok((w, h)), Ok(p)) => {
+            assert_eq!((p.width, p.height), (w as usize, h as usize), "the declared size");
+            p
+        }
+    };
+    assert_eq!(picture.data.len(), picture.width * picture.height);
+    assert!(picture.width <= limits.max_side as usize && picture.height <= limits.max_side as usize);
+    assert!((picture.width * picture.height) as u64 <= limits.max_pixels);
+    // No time budget: the same picture must give the same codes.
+    let mut scanner = qr::Scanner::new();
+    scanner.set_time_budget(None);
+    let codes = scanner.scan(&picture.frame()).expect("a decoded picture is a valid frame");
+    check_codes(&codes);
 }
 
 /// `trust_protocol`: the parsers of what trust services send

@@ -388,6 +388,33 @@ pub fn scan_seeds() -> Vec<Vec<u8>> {
     out
 }
 
+/// The payload of every QR code among [`PICTURE_FILES`].
+pub const PICTURE_PAYLOAD: &str = "HC1:6BFOXN%TS3DH";
+
+/// The committed seed pictures (`fuzz/seeds/picture/`, written by its
+/// `make.py`): one small QR code in each PNG and JPEG layout the decoder
+/// handles (grey, RGB with a colour profile, transparent RGBA, palette,
+/// 16-bit; baseline 4:2:0, progressive, grey, CMYK, 4:4:4 with Exif), and
+/// the 335-byte JPEG declaring 20 000 × 20 000 pixels.
+pub const PICTURE_FILES: [(&str, &[u8]); 11] = [
+    ("huge-20000.jpg", include_bytes!("../seeds/picture/huge-20000.jpg")),
+    ("qr-444-exif.jpg", include_bytes!("../seeds/picture/qr-444-exif.jpg")),
+    ("qr-baseline-420.jpg", include_bytes!("../seeds/picture/qr-baseline-420.jpg")),
+    ("qr-cmyk.jpg", include_bytes!("../seeds/picture/qr-cmyk.jpg")),
+    ("qr-grey-16bit.png", include_bytes!("../seeds/picture/qr-grey-16bit.png")),
+    ("qr-grey.jpg", include_bytes!("../seeds/picture/qr-grey.jpg")),
+    ("qr-grey.png", include_bytes!("../seeds/picture/qr-grey.png")),
+    ("qr-palette.png", include_bytes!("../seeds/picture/qr-palette.png")),
+    ("qr-progressive.jpg", include_bytes!("../seeds/picture/qr-progressive.jpg")),
+    ("qr-rgb-icc.png", include_bytes!("../seeds/picture/qr-rgb-icc.png")),
+    ("qr-rgba-transparent.png", include_bytes!("../seeds/picture/qr-rgba-transparent.png")),
+];
+
+/// Seeds of the `picture` target.
+pub fn picture_seeds() -> Vec<Vec<u8>> {
+    PICTURE_FILES.iter().map(|(_, bytes)| bytes.to_vec()).collect()
+}
+
 /// Bytes from which the structured target builds its first inputs.
 pub fn structured_seeds() -> Vec<Vec<u8>> {
     (0u8..16)

@@ -31,6 +31,8 @@ pub mod error;
 pub mod formats;
 pub mod limits;
 pub mod model;
+#[cfg(feature = "picture")]
+pub mod picture;
 pub mod rules;
 pub mod scan;
 pub mod text;

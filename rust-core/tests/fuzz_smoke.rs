@@ -252,6 +252,27 @@ fn scan() {
     run("scan", 11, &seeds, 300, invariants::scan);
 }
 
+#[test]
+fn picture() {
+    use healthcert_core::picture::{self, PictureError};
+    // Every committed seed picture reads to its code, in every PNG and
+    // JPEG layout; the hostile one is refused from its header.
+    for (name, bytes) in seeds::PICTURE_FILES {
+        match picture::decode(bytes, &invariants::PICTURE_LIMITS) {
+            Ok(p) => {
+                let codes = healthcert_core::scan::scan(&p.frame()).expect("a valid frame");
+                let texts: Vec<_> = codes.iter().filter_map(|c| c.text.as_deref()).collect();
+                assert_eq!(texts, [seeds::PICTURE_PAYLOAD], "{name}");
+            }
+            Err(PictureError::TooLarge { width: 20_000, height: 20_000, .. }) => {
+                assert!(name.starts_with("huge"), "{name}")
+            }
+            Err(e) => panic!("{name}: {e}"),
+        }
+    }
+    run("picture", 12, &seeds::picture_seeds(), 400, invariants::picture);
+}
+
 /// Values that the schema rules care about.
 fn interesting_value(rng: &mut Rng) -> serde_json::Value {
     use serde_json::json;

@@ -11,6 +11,8 @@
 //! large module of a low-contrast code the blocks are flat, and "half the
 //! minimum" (ZXing's ground level) is darker than its dark modules.
 
+use super::Deadline;
+
 /// How flat blocks enter the thresholds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Binarisation {
@@ -57,6 +59,25 @@ impl Plane {
         for y in 0..h {
             let start = offset + y * stride;
             self.px.extend_from_slice(&data[start..start + w]);
+        }
+    }
+
+    /// Like [`Plane::copy_from`] at half the size, each pixel the mean of
+    /// a 2×2 square.
+    pub fn copy_halved_from(&mut self, data: &[u8], offset: usize, stride: usize, w: usize, h: usize) {
+        let (hw, hh) = (w / 2, h / 2);
+        self.w = hw;
+        self.h = hh;
+        self.px.clear();
+        self.px.reserve(hw * hh);
+        for y in 0..hh {
+            let r0 = &data[offset + 2 * y * stride..][..2 * hw];
+            let r1 = &data[offset + (2 * y + 1) * stride..][..2 * hw];
+            self.px.extend(
+                r0.chunks_exact(2)
+                    .zip(r1.chunks_exact(2))
+                    .map(|(a, b)| ((a[0] as u16 + a[1] as u16 + b[0] as u16 + b[1] as u16 + 2) / 4) as u8),
+            );
         }
     }
 
@@ -110,15 +131,16 @@ pub(super) struct Binary {
 }
 
 impl Binary {
-    /// Binarises `plane`, flat blocks treated as `mode` says.
-    pub fn compute(&mut self, plane: &Plane, mode: Binarisation) {
+    /// Binarises `plane`, flat blocks treated as `mode` says; returns
+    /// whether it finished before `deadline` (checked every block row).
+    pub fn compute(&mut self, plane: &Plane, mode: Binarisation, deadline: &Deadline) -> bool {
         let (w, h) = (plane.w, plane.h);
         self.w = w;
         self.h = h;
         self.bits.clear();
         self.bits.resize(w * h, 0);
         if w < BLOCK || h < BLOCK {
-            return;
+            return true;
         }
         let (bw, bh) = (w.div_ceil(BLOCK), h.div_ceil(BLOCK));
         self.bw = bw;
@@ -139,6 +161,9 @@ impl Binary {
         let mut col_min = vec![255u8; w];
         let mut col_max = vec![0u8; w];
         for by in 0..bh {
+            if deadline.passed() {
+                return false;
+            }
             let y0 = origin(by, h);
             col_sum.fill(0);
             col_min.fill(255);
@@ -188,6 +213,9 @@ impl Binary {
         let counts = |f: bool| !(f && mode == Binarisation::Edges);
         let mut last_cy = None;
         for by in 0..bh {
+            if deadline.passed() {
+                return false;
+            }
             let cy = by.clamp(2, bh.saturating_sub(3).max(2));
             // Edge rows share their window with their neighbour.
             if last_cy != Some(cy) {
@@ -235,6 +263,7 @@ impl Binary {
                 }
             }
         }
+        true
     }
 
     /// The threshold that applies at (x, y).
@@ -265,7 +294,7 @@ mod tests {
             }
         }
         let mut bin = Binary::default();
-        bin.compute(&plane, Binarisation::Ground);
+        assert!(bin.compute(&plane, Binarisation::Ground, &Deadline::NONE));
         for x in 8..56 {
             assert_eq!(bin.bits[16 * w + x], ((x / 4) % 2 == 0) as u8, "column {x}");
         }
@@ -286,11 +315,11 @@ mod tests {
         }
         let mut bin = Binary::default();
         let wrong = |bin: &Binary| (0..w * h).filter(|&i| (bin.bits[i] == 1) != dark_at(i % w, i / w)).count();
-        bin.compute(&plane, Binarisation::Edges);
+        assert!(bin.compute(&plane, Binarisation::Edges, &Deadline::NONE));
         assert_eq!(wrong(&bin), 0);
         // As light ground, the flat insides of the dark modules (half their
         // minimum is 50) come out light.
-        bin.compute(&plane, Binarisation::Ground);
+        assert!(bin.compute(&plane, Binarisation::Ground, &Deadline::NONE));
         assert!(wrong(&bin) > w * h / 10, "{}", wrong(&bin));
     }
 

@@ -8,6 +8,7 @@
 //! a dense data area rarely pass), and hits within a module of each other
 //! are merged.
 
+use super::Deadline;
 use super::binarize::Binary;
 
 /// A finder pattern candidate in detection-plane pixels.
@@ -91,15 +92,21 @@ pub(super) struct Hit {
 /// of thousands); past it [`find_finders`] reports them incomplete.
 const MAX_HITS: usize = 16_384;
 
+/// Most finder candidates kept per scan: the three finders of each of
+/// [`super::MAX_CODES`] codes and the false ones of their data areas.
+const MAX_FINDERS: usize = 512;
+
 /// Scans `view` for finder patterns, every `step` rows, into `out`; with
 /// `other`, also keeps the row hits of the other polarity (the same runs
 /// starting on a light one), unconfirmed, and returns whether they are all
-/// there.
+/// there. Stops at the first row after `deadline` (the hits are then
+/// incomplete).
 pub(super) fn find_finders(
     view: View<'_>,
     step: usize,
     out: &mut Vec<Finder>,
     mut other: Option<&mut Vec<Hit>>,
+    deadline: &Deadline,
 ) -> bool {
     out.clear();
     if let Some(o) = other.as_deref_mut() {
@@ -112,6 +119,9 @@ pub(super) fn find_finders(
     let mut starts = vec![0usize; w + 1];
     let mut y = step / 2;
     while y < h {
+        if deadline.passed() {
+            return false;
+        }
         let row = &view.bin.bits[y * w..(y + 1) * w];
         let inv = view.inverted as u8;
         let mut n = 1;
@@ -175,10 +185,13 @@ pub(super) fn find_finders(
 
 /// Confirms the row hits kept by [`find_finders`] for the other polarity
 /// (`view` reading that polarity), into `out`: the same finders a scan of
-/// that polarity finds.
-pub(super) fn confirm_hits(view: View<'_>, hits: &[Hit], out: &mut Vec<Finder>) {
+/// that polarity finds (until `deadline`).
+pub(super) fn confirm_hits(view: View<'_>, hits: &[Hit], out: &mut Vec<Finder>, deadline: &Deadline) {
     out.clear();
-    for h in hits {
+    for (i, h) in hits.iter().enumerate() {
+        if i % 256 == 255 && deadline.passed() {
+            return;
+        }
         handle_candidate(view, &h.counts, h.end as usize, h.y as usize, out);
     }
 }
@@ -204,7 +217,7 @@ fn handle_candidate(view: View<'_>, counts: &[u32; 5], end: usize, y: usize, out
             return;
         }
     }
-    if out.len() < 256 {
+    if out.len() < MAX_FINDERS {
         out.push(Finder { x: cx, y: cy, module, count: 1 });
     }
 }
@@ -215,7 +228,9 @@ fn cross_check(view: View<'_>, x: usize, y: usize, max: u32, total: u32, vertica
 
 /// Runs out from (x, y) along a column (`vertical`) or row, and when the
 /// runs read 1:1:3:1:1 with about the expected total returns the centre
-/// along that line and the total length.
+/// along that line and the total length. Every run is bounded (the centre
+/// by twice `max`): a frame of long dark bars must not cost a walk to the
+/// frame's edge for each of its row hits.
 fn cross_check_len(view: View<'_>, x: usize, y: usize, max: u32, total: u32, vertical: bool) -> Option<(f32, u32)> {
     let (len, pos) = if vertical { (view.bin.h, y) } else { (view.bin.w, x) };
     let at = |i: usize| if vertical { view.dark(x, i) } else { view.dark(i, y) };
@@ -224,10 +239,14 @@ fn cross_check_len(view: View<'_>, x: usize, y: usize, max: u32, total: u32, ver
         return None;
     }
     // Backwards: centre, light, dark.
+    let centre_max = max.saturating_mul(2);
     let mut i = pos as isize;
-    while i >= 0 && at(i as usize) {
+    while i >= 0 && at(i as usize) && c[2] <= centre_max {
         c[2] += 1;
         i -= 1;
+    }
+    if c[2] > centre_max {
+        return None;
     }
     while i >= 0 && !at(i as usize) && c[1] <= max {
         c[1] += 1;
@@ -245,9 +264,12 @@ fn cross_check_len(view: View<'_>, x: usize, y: usize, max: u32, total: u32, ver
     }
     // Forwards.
     let mut j = pos + 1;
-    while j < len && at(j) {
+    while j < len && at(j) && c[2] <= centre_max {
         c[2] += 1;
         j += 1;
+    }
+    if c[2] > centre_max {
+        return None;
     }
     while j < len && !at(j) && c[3] <= max {
         c[3] += 1;
@@ -280,7 +302,7 @@ fn diagonal_check(view: View<'_>, x: usize, y: usize, max: u32) -> bool {
 }
 
 /// The five runs dark, light, dark (centre), light, dark through (x, y)
-/// along `dir`, each at most `max` long (the centre excepted).
+/// along `dir`, each at most `max` long (the centre twice that).
 fn line_runs(view: View<'_>, x: usize, y: usize, (dx, dy): (isize, isize), max: u32) -> Option<[u32; 5]> {
     let (w, h) = (view.bin.w as isize, view.bin.h as isize);
     let (x, y) = (x as isize, y as isize);
@@ -296,13 +318,14 @@ fn line_runs(view: View<'_>, x: usize, y: usize, (dx, dy): (isize, isize), max: 
         let mut k = if sign < 0 { 0 } else { 1 };
         for (n, &run) in runs.iter().enumerate() {
             let dark = n != 1;
-            while at(sign * k) == Some(dark) && (run == 2 || c[run] <= max) {
+            let limit = if run == 2 { max.saturating_mul(2) } else { max };
+            while at(sign * k) == Some(dark) && c[run] <= limit {
                 c[run] += 1;
                 k += 1;
             }
             // The light ring and the ring beyond it must end inside the
             // plane; the outer dark ring may reach the edge.
-            if (run != 2 && c[run] > max) || (n < 2 && at(sign * k).is_none()) {
+            if c[run] > limit || (n < 2 && at(sign * k).is_none()) {
                 return None;
             }
         }
@@ -324,6 +347,7 @@ pub(super) fn find_alignment(
     axes: [(f32, f32); 2],
     module: f32,
     radius: f32,
+    deadline: &Deadline,
 ) -> Option<(f32, f32)> {
     let (w, h) = (view.bin.w as isize, view.bin.h as isize);
     let r = radius.ceil() as isize;
@@ -332,6 +356,9 @@ pub(super) fn find_alignment(
     let max = (module * 2.0).ceil() as u32 + 1;
     // Rows from the estimate outwards.
     for k in 0..=2 * r {
+        if k % 16 == 15 && deadline.passed() {
+            break;
+        }
         let dy = if k % 2 == 0 { k / 2 } else { -(k / 2 + 1) };
         let y = cy + dy;
         if y < 0 || y >= h || dy.abs() > r {
@@ -470,7 +497,7 @@ mod tests {
             }
         }
         let mut found = Vec::new();
-        assert!(find_finders(View { bin: &bin, inverted: false }, 1, &mut found, None));
+        assert!(find_finders(View { bin: &bin, inverted: false }, 1, &mut found, None, &Deadline::NONE));
         assert_eq!(found.len(), 1, "{found:?}");
         assert!((found[0].x - 30.0).abs() <= 3.0 && (found[0].y - 30.0).abs() <= 3.0, "{found:?}");
         assert!((found[0].module - 5.0).abs() <= 0.5, "{found:?}");
@@ -498,9 +525,9 @@ mod tests {
         let normal = View { bin: &bin, inverted: false };
         let inverted = View { bin: &bin, inverted: true };
         let (mut dark, mut hits, mut light, mut scanned) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        assert!(find_finders(normal, 1, &mut dark, Some(&mut hits)));
-        confirm_hits(inverted, &hits, &mut light);
-        assert!(find_finders(inverted, 1, &mut scanned, None));
+        assert!(find_finders(normal, 1, &mut dark, Some(&mut hits), &Deadline::NONE));
+        confirm_hits(inverted, &hits, &mut light, &Deadline::NONE);
+        assert!(find_finders(inverted, 1, &mut scanned, None, &Deadline::NONE));
         assert_eq!(dark.len(), 1, "{dark:?}");
         assert!((dark[0].x - 30.0).abs() <= 3.0, "{dark:?}");
         assert_eq!(scanned.len(), 1, "{scanned:?}");
@@ -533,8 +560,9 @@ mod tests {
         let axes = [(3.0, 0.0), (0.0, 3.0)];
         assert_eq!(pattern_mismatches(view, 12.0, 12.0, axes), 0);
         assert!(pattern_mismatches(view, 42.0, 12.0, axes) > 3);
-        let (x, y) = find_alignment(view, 14.0, 12.0, axes, 3.0, 9.0).expect("the whole pattern");
+        let none = &Deadline::NONE;
+        let (x, y) = find_alignment(view, 14.0, 12.0, axes, 3.0, 9.0, none).expect("the whole pattern");
         assert!((x - 12.5).abs() <= 1.0 && (y - 12.5).abs() <= 1.0, "{x},{y}");
-        assert_eq!(find_alignment(view, 42.0, 12.0, axes, 3.0, 6.0), None);
+        assert_eq!(find_alignment(view, 42.0, 12.0, axes, 3.0, 6.0, none), None);
     }
 }

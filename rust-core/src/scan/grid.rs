@@ -4,6 +4,7 @@
 //! local thresholds, and `quircs`' decoder (format, Reed–Solomon,
 //! segments), on the grid and on its mirror image.
 
+use super::Deadline;
 use super::binarize::{Binary, Plane};
 use super::finder::{self, Finder, View};
 
@@ -197,9 +198,10 @@ pub(super) fn triple_score(f: [&Finder; 3]) -> Option<f32> {
     Some(right + (1.0 - a / b) + (mmax / mmin - 1.0))
 }
 
-/// Tries to read the symbol whose finders are `f` (full-resolution pixels).
-/// On success the payload is in `scratch.bytes`.
-pub(super) fn read(src: Source<'_>, f: [Finder; 3], scratch: &mut Scratch) -> Option<Corners> {
+/// Tries to read the symbol whose finders are `f` (full-resolution pixels),
+/// giving up at the next version tried or alignment pattern searched after
+/// `deadline`. On success the payload is in `scratch.bytes`.
+pub(super) fn read(src: Source<'_>, f: [Finder; 3], scratch: &mut Scratch, deadline: &Deadline) -> Option<Corners> {
     // The top-left finder is the one opposite the longest side; the other
     // two are ordered so that top-right → top-left → bottom-left turns
     // clockwise in image coordinates.
@@ -265,7 +267,10 @@ pub(super) fn read(src: Source<'_>, f: [Finder; 3], scratch: &mut Scratch) -> Op
         if std::mem::replace(&mut tried[v], true) {
             continue;
         }
-        match read_version(src, tl, tr, bl, v, scratch) {
+        if deadline.passed() {
+            return None;
+        }
+        match read_version(src, tl, tr, bl, v, scratch, deadline) {
             Attempt::Read(corners) => return Some(corners),
             Attempt::Version(other) if !tried[other] => queue.push(other),
             _ => {}
@@ -373,7 +378,15 @@ enum Attempt {
     Failed,
 }
 
-fn read_version(src: Source<'_>, tl: Finder, tr: Finder, bl: Finder, version: usize, scratch: &mut Scratch) -> Attempt {
+fn read_version(
+    src: Source<'_>,
+    tl: Finder,
+    tr: Finder,
+    bl: Finder,
+    version: usize,
+    scratch: &mut Scratch,
+    deadline: &Deadline,
+) -> Attempt {
     let dim = 17 + 4 * version;
     let d = dim as f32;
     let module = (tl.module + tr.module + bl.module) / 3.0;
@@ -398,7 +411,7 @@ fn read_version(src: Source<'_>, tl: Finder, tr: Finder, bl: Finder, version: us
         ];
         // Within 4 modules: a wider search found nothing more on the frame
         // corpus and was a third of the scan time.
-        if let Some((x, y)) = finder::find_alignment(view, ex, ey, axes, module, module * 4.0) {
+        if let Some((x, y)) = finder::find_alignment(view, ex, ey, axes, module, module * 4.0, deadline) {
             pairs.push(((d - 6.5, d - 6.5), (x, y)));
             found_br = true;
         }
@@ -431,13 +444,16 @@ fn read_version(src: Source<'_>, tl: Finder, tr: Finder, bl: Finder, version: us
             // The patterns nearest the finders are the easiest to find: when
             // none of the first six is there, neither trio nor size is
             // right (or the symbol is too damaged to map this way).
+            if deadline.passed() {
+                return Attempt::Failed;
+            }
             if searched == 6 && found == 0 && !found_br {
                 break;
             }
             let (u, v) = (pos[i] as f32 + 0.5, pos[j] as f32 + 0.5);
             let (ex, ey) = map.map(u, v);
             let axes = map.axes(u, v);
-            if let Some(p) = finder::find_alignment(view, ex, ey, axes, module, module * 2.0) {
+            if let Some(p) = finder::find_alignment(view, ex, ey, axes, module, module * 2.0, deadline) {
                 pairs.push(((u, v), p));
                 found += 1;
                 if let Some(m) = Perspective::fit(pairs, d) {
@@ -618,7 +634,7 @@ mod tests {
             .collect();
         let grey = Plane { w: side, h: side, px };
         let mut bin = Binary::default();
-        bin.compute(&grey, crate::scan::binarize::Binarisation::Ground);
+        assert!(bin.compute(&grey, crate::scan::binarize::Binarisation::Ground, &Deadline::NONE));
         let src = Source { grey: &grey, bin: &bin, inverted: false };
         let at =
             |u: f32, v: f32| Finder { x: q as f32 + u * m as f32, y: q as f32 + v * m as f32, module: 3.0, count: 1 };

@@ -3,7 +3,9 @@
 //! A frame is a luma (Y) plane: one byte per pixel, rows `stride` bytes
 //! apart, as Android's `ImageAnalysis` and iOS's bi-planar YUV buffers hand
 //! it over. A [`Scanner`] keeps its buffers from frame to frame and, within
-//! a time budget, tries one strategy after another until a code reads:
+//! a time budget, tries one strategy after another until a code reads (the
+//! budget is checked between strategies and inside them, see
+//! [`Scanner::set_time_budget`]):
 //!
 //! 1. local-threshold binarisation (8×8 blocks, each against the mean of
 //!    the 5×5 blocks around it: shadows, glare and gradients move the
@@ -29,6 +31,16 @@
 //! the grid (format, Reed–Solomon, segments). Every code's payload is returned
 //! as raw bytes (byte-mode payloads such as DIVOC's zip survive intact) and
 //! as text when it is UTF-8, with its corners.
+//!
+//! A frame (or crop) of more than [`HALVE_ABOVE`] pixels is scanned at
+//! half resolution first (its codes' modules are many pixels wide), at full
+//! resolution only when that reads nothing and the budget allows.
+//!
+//! A frame may hold several codes (a sheet of certificates, a family's
+//! passes): once the most plausible trios have been tried, trios of
+//! neighbouring finders among the remaining candidates are tried too, up
+//! to [`MAX_CODES`] codes. Copies of one code at different places are
+//! each listed.
 
 mod binarize;
 mod finder;
@@ -41,9 +53,18 @@ use std::time::{Duration, Instant};
 
 use std::fmt;
 
-/// Largest frame accepted, in pixels (a 48-megapixel still; camera preview
-/// frames are 1–8 megapixels).
-pub const MAX_PIXELS: usize = 48_000_000;
+/// Largest frame accepted, in pixels: 48 MiP, a 48–50-megapixel still
+/// (8064 × 6048, 8160 × 6144); camera preview frames are 1–8 megapixels.
+pub const MAX_PIXELS: usize = 48 * 1024 * 1024;
+
+/// Most codes returned for one frame.
+pub const MAX_CODES: usize = 64;
+
+/// Frames (or crops) of more pixels than this, 12 MiP, are first scanned at
+/// half resolution, and at full resolution only if nothing reads and the
+/// budget allows: the codes in a 48-megapixel photo have modules of many
+/// pixels, and a quarter of the pixels costs a quarter of the time.
+pub const HALVE_ABOVE: usize = 12 * 1024 * 1024;
 
 /// A borrowed luma plane.
 #[derive(Clone, Copy)]
@@ -176,12 +197,36 @@ pub struct Crop {
 /// modules); a smaller frame or crop has no code.
 const MIN_SIDE: usize = 21;
 
-/// The time a [`Scanner`] spends on one frame by default before it stops
-/// trying further strategies (the first strategy always runs to its end).
+/// The time a [`Scanner`] spends on one frame by default (see
+/// [`Scanner::set_time_budget`]).
 pub const DEFAULT_BUDGET: Duration = Duration::from_millis(150);
 
-/// Most finder-pattern trios tried per strategy.
+/// When the scan of a frame stops, checked between strategies and inside
+/// them: every few finder scan rows, before each trio, each symbol version
+/// tried and each alignment pattern searched.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline(Option<Instant>);
+
+impl Deadline {
+    /// No deadline.
+    #[cfg(test)]
+    pub const NONE: Deadline = Deadline(None);
+
+    /// Whether the deadline has passed.
+    #[inline]
+    pub fn passed(&self) -> bool {
+        self.0.is_some_and(|t| Instant::now() >= t)
+    }
+}
+
+/// Most finder-pattern trios tried per strategy among the best candidates.
 const MAX_TRIES: usize = 40;
+/// Most trios of neighbouring finders tried per strategy after those (the
+/// other codes of a frame holding several).
+const MAX_NEIGHBOUR_TRIES: usize = 4 * MAX_CODES;
+/// Neighbours of each finder paired into trios: a code's own two other
+/// finders are among its nearest, with those of the codes beside it.
+const NEIGHBOURS: usize = 8;
 /// Most finder candidates considered per strategy (the best confirmed).
 const MAX_CANDIDATES: usize = 16;
 
@@ -255,8 +300,14 @@ impl Scanner {
         }
     }
 
-    /// Sets the time after which no further strategy is started on a frame;
-    /// `None` tries them all.
+    /// Sets the time one frame may take: after it no further strategy is
+    /// started, and the strategy under way stops at its next check (every
+    /// few finder scan rows, before each trio, symbol version and alignment
+    /// pattern search), keeping the codes already read. A frame that reads
+    /// on its first strategy (almost every clean camera frame, in a few
+    /// milliseconds) gives the same codes whatever the budget; a hostile
+    /// frame costs the budget, not minutes. `None` tries every strategy to
+    /// its end (deterministic: for tests and fuzzing).
     pub fn set_time_budget(&mut self, budget: Option<Duration>) {
         self.budget = budget;
     }
@@ -281,18 +332,37 @@ impl Scanner {
         if crop.width < MIN_SIDE || crop.height < MIN_SIDE {
             return Ok(codes);
         }
-        let started = Instant::now();
+        let deadline = Deadline(self.budget.map(|b| Instant::now() + b));
         let offset = crop.y * frame.stride + crop.x;
+        let origin = (crop.x as f32, crop.y as f32);
+        if crop.width * crop.height > HALVE_ABOVE {
+            self.grey.copy_halved_from(frame.data, offset, frame.stride, crop.width, crop.height);
+            self.run_strategies(&deadline, (origin, 2.0), &mut codes);
+            if !codes.is_empty() || deadline.passed() {
+                return Ok(codes);
+            }
+        }
         self.grey.copy_from(frame.data, offset, frame.stride, crop.width, crop.height);
+        self.run_strategies(&deadline, (origin, 1.0), &mut codes);
+        Ok(codes)
+    }
+
+    /// Tries the strategies on the grey plane until one reads a code or
+    /// the deadline passes; `place` maps the plane to the frame (its
+    /// origin, and the frame pixels of one plane pixel).
+    fn run_strategies(&mut self, deadline: &Deadline, place: ((f32, f32), f32), codes: &mut Vec<Code>) {
         self.bin_mode = None;
         self.half_mode = None;
         self.other_for = None;
-        for (i, s) in STRATEGIES.iter().enumerate() {
-            if i > 0 && self.budget.is_some_and(|b| started.elapsed() > b) {
+        for s in &STRATEGIES {
+            if deadline.passed() {
                 break;
             }
             if self.bin_mode != Some(s.binarisation) {
-                self.bin.compute(&self.grey, s.binarisation);
+                self.bin_mode = None;
+                if !self.bin.compute(&self.grey, s.binarisation, deadline) {
+                    break;
+                }
                 self.bin_mode = Some(s.binarisation);
             }
             if s.half {
@@ -303,7 +373,10 @@ impl Scanner {
                     if self.half_mode.is_none() {
                         self.grey.halve_into(&mut self.half);
                     }
-                    self.half_bin.compute(&self.half, s.binarisation);
+                    self.half_mode = None;
+                    if !self.half_bin.compute(&self.half, s.binarisation, deadline) {
+                        break;
+                    }
                     self.half_mode = Some(s.binarisation);
                 }
             }
@@ -314,10 +387,10 @@ impl Scanner {
             let key = (s.half, s.binarisation);
             let view = finder::View { bin, inverted: s.inverted };
             if s.inverted && self.other_for == Some(key) {
-                finder::confirm_hits(view, &self.hits_other, &mut self.finders);
+                finder::confirm_hits(view, &self.hits_other, &mut self.finders, deadline);
             } else {
                 let other = (!s.inverted).then_some(&mut self.hits_other);
-                let complete = finder::find_finders(view, row_step(h), &mut self.finders, other);
+                let complete = finder::find_finders(view, row_step(h), &mut self.finders, other, deadline);
                 self.other_for = (!s.inverted && complete).then_some(key);
             }
             for f in &mut self.finders {
@@ -326,12 +399,11 @@ impl Scanner {
                 f.module *= scale;
             }
             let src = grid::Source { grey: &self.grey, bin: &self.bin, inverted: s.inverted };
-            read_all(src, &self.finders, &mut self.scratch, (crop.x, crop.y), &mut codes);
+            read_all(src, &self.finders, &mut self.scratch, place, codes, deadline);
             if !codes.is_empty() {
                 break;
             }
         }
-        Ok(codes)
     }
 }
 
@@ -340,14 +412,17 @@ fn row_step(h: usize) -> usize {
     (h / 300).clamp(1, 3)
 }
 
-/// Tries the most plausible trios of finder candidates, best first; each
-/// finder serves one symbol at most.
+/// Tries the most plausible trios of finder candidates, best first, then
+/// trios of neighbouring finders among the confirmed candidates left (the
+/// other codes of a frame holding several); each finder serves one symbol
+/// at most.
 fn read_all(
     src: grid::Source<'_>,
     finders: &[finder::Finder],
     scratch: &mut grid::Scratch,
-    origin: (usize, usize),
+    place: ((f32, f32), f32),
     codes: &mut Vec<Code>,
+    deadline: &Deadline,
 ) {
     let mut order: Vec<usize> = (0..finders.len()).collect();
     order.sort_by(|&a, &b| finders[b].count.cmp(&finders[a].count));
@@ -364,27 +439,105 @@ fn read_all(
         }
     }
     trios.sort_by(|x, y| x.0.total_cmp(&y.0));
-    let mut used = vec![false; finders.len()];
-    for (_, t) in trios.into_iter().take(MAX_TRIES) {
-        if t.iter().any(|&i| used[i]) {
-            continue;
+    trios.truncate(MAX_TRIES);
+    let mut reader = Reader { src, finders, scratch, place, used: vec![false; finders.len()], deadline };
+    for &(_, t) in &trios {
+        if codes.len() >= MAX_CODES || deadline.passed() {
+            return;
         }
-        let Some(corners) = grid::read(src, t.map(|i| finders[i]), scratch) else { continue };
-        t.iter().for_each(|&i| used[i] = true);
-        // Candidates inside a decoded symbol are its data, not the finders
-        // of another code.
-        for (i, f) in finders.iter().enumerate() {
-            if inside(&corners, (f.x, f.y)) {
-                used[i] = true;
+        reader.try_trio(t, codes);
+    }
+    // The confirmed candidates left beyond those: trios of each with two
+    // of its nearest (of a like module size), unless already tried.
+    let pool: Vec<usize> = (0..finders.len()).filter(|&i| finders[i].count >= 2 && !reader.used[i]).collect();
+    if pool.len() < 3 || pool.iter().all(|i| order.contains(i)) {
+        return;
+    }
+    let mut tried: Vec<[usize; 3]> = trios
+        .iter()
+        .map(|&(_, mut t)| {
+            t.sort_unstable();
+            t
+        })
+        .collect();
+    tried.sort_unstable();
+    let mut local = Vec::new();
+    let mut near: Vec<(f32, usize)> = Vec::with_capacity(pool.len());
+    for &i in &pool {
+        let f = &finders[i];
+        near.clear();
+        near.extend(pool.iter().filter(|&&j| j != i).map(|&j| {
+            let g = &finders[j];
+            ((g.x - f.x).powi(2) + (g.y - f.y).powi(2), j)
+        }));
+        if near.len() > NEIGHBOURS {
+            near.select_nth_unstable_by(NEIGHBOURS - 1, |a, b| a.0.total_cmp(&b.0));
+            near.truncate(NEIGHBOURS);
+        }
+        for (a, &(_, j)) in near.iter().enumerate() {
+            for &(_, k) in &near[a + 1..] {
+                let mut t = [i, j, k];
+                t.sort_unstable();
+                if tried.binary_search(&t).is_err()
+                    && let Some(score) = grid::triple_score([&finders[i], &finders[j], &finders[k]])
+                {
+                    local.push((score, t));
+                }
             }
         }
-        if codes.iter().any(|c: &Code| c.bytes == scratch.bytes) {
-            continue;
+    }
+    // Each trio is found from each of its finders: once is enough.
+    local.sort_unstable_by_key(|x| x.1);
+    local.dedup_by(|x, y| x.1 == y.1);
+    local.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+    for &(_, t) in local.iter().take(MAX_NEIGHBOUR_TRIES) {
+        if codes.len() >= MAX_CODES || deadline.passed() {
+            return;
         }
-        let bytes = scratch.bytes.clone();
+        reader.try_trio(t, codes);
+    }
+}
+
+/// Reads symbols from trios of one strategy's finder candidates.
+struct Reader<'a, 'b> {
+    src: grid::Source<'a>,
+    finders: &'a [finder::Finder],
+    scratch: &'b mut grid::Scratch,
+    /// The plane's origin in the frame, and frame pixels per plane pixel.
+    place: ((f32, f32), f32),
+    /// Candidates that are a decoded symbol's finders or lie inside it.
+    used: Vec<bool>,
+    deadline: &'b Deadline,
+}
+
+impl Reader<'_, '_> {
+    /// Reads the symbol of trio `t` unless one of its finders is used, and
+    /// adds it to `codes` unless it is a code already read at that place.
+    fn try_trio(&mut self, t: [usize; 3], codes: &mut Vec<Code>) {
+        if t.iter().any(|&i| self.used[i]) {
+            return;
+        }
+        let Some(corners) = grid::read(self.src, t.map(|i| self.finders[i]), self.scratch, self.deadline) else {
+            return;
+        };
+        t.iter().for_each(|&i| self.used[i] = true);
+        // Candidates inside a decoded symbol are its data, not the finders
+        // of another code.
+        for (i, f) in self.finders.iter().enumerate() {
+            if inside(&corners, (f.x, f.y)) {
+                self.used[i] = true;
+            }
+        }
+        let ((ox, oy), zoom) = self.place;
+        let corners = corners.map(|(x, y)| (x * zoom + ox, y * zoom + oy));
+        let centre = (corners.iter().map(|c| c.0).sum::<f32>() / 4.0, corners.iter().map(|c| c.1).sum::<f32>() / 4.0);
+        let bytes = &self.scratch.bytes;
+        if codes.iter().any(|c| &c.bytes == bytes && inside(&c.corners.map(|(x, y)| (x as f32, y as f32)), centre)) {
+            return;
+        }
+        let bytes = bytes.clone();
         let text = String::from_utf8(bytes.clone()).ok();
-        let corners =
-            corners.map(|(x, y)| ((x + origin.0 as f32).round() as i32, (y + origin.1 as f32).round() as i32));
+        let corners = corners.map(|(x, y)| (x.round() as i32, y.round() as i32));
         codes.push(Code { bytes, text, corners });
     }
 }
@@ -411,6 +564,9 @@ fn inside(q: &[(f32, f32); 4], p: (f32, f32)) -> bool {
 pub fn scan(frame: &LumaFrame<'_>) -> Result<Vec<Code>, FrameError> {
     Scanner::new().scan(frame)
 }
+
+#[cfg(test)]
+mod hostile_tests;
 
 #[cfg(test)]
 mod tests {

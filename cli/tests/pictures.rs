@@ -1,0 +1,53 @@
+//! Hostile pictures given to `healthcert verify` and `healthcert scan`: each
+//! is refused from its header with the limit it broke, in a small process.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn healthcert(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_healthcert")).args(args).output().expect("run healthcert")
+}
+
+fn temp(name: &str, bytes: &[u8]) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("healthcert-{}-{name}", std::process::id()));
+    std::fs::write(&path, bytes).expect("write");
+    path
+}
+
+/// A JPEG header declaring `w`×`h` grey pixels, a scan header and a few
+/// bytes of data: a few hundred bytes.
+fn tiny_jpeg(w: u16, h: u16) -> Vec<u8> {
+    let mut out = vec![0xff, 0xd8];
+    let mut seg = |marker: u8, body: &[u8]| {
+        out.extend_from_slice(&[0xff, marker]);
+        out.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(body);
+    };
+    seg(0xdb, &[[0u8].as_slice(), &[1; 64]].concat());
+    let mut frame = vec![8];
+    frame.extend_from_slice(&h.to_be_bytes());
+    frame.extend_from_slice(&w.to_be_bytes());
+    frame.extend_from_slice(&[1, 1, 0x11, 0]);
+    seg(0xc0, &frame);
+    seg(0xda, &[1, 1, 0, 0, 63, 0]);
+    out.extend_from_slice(&[0; 100]);
+    out.extend_from_slice(&[0xff, 0xd9]);
+    out
+}
+
+#[test]
+fn a_picture_declaring_20000_by_20000_pixels_is_refused_by_its_limit() {
+    let file = temp("huge.jpg", &tiny_jpeg(20_000, 20_000));
+    let f = file.display().to_string();
+    for args in [vec!["verify", f.as_str()], vec!["scan", f.as_str()]] {
+        let out = healthcert(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(err.contains("declares 20000x20000 pixels") && err.contains("16384 pixels a side"), "{args:?}: {err}");
+    }
+    // Within the size limits but far too little data for 6 000 × 6 000.
+    let file = temp("short.jpg", &tiny_jpeg(6_000, 6_000));
+    let out = healthcert(&["verify", &file.display().to_string()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("truncated"), "{err}");
+}

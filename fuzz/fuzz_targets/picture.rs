@@ -1,0 +1,7 @@
+//! `picture`: see `healthcert_fuzz::invariants::picture` and docs/fuzzing.md.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| healthcert_fuzz::invariants::picture(data));
