@@ -27,6 +27,18 @@ pub struct Payload {
 }
 
 fn read_capped(mut r: impl std::io::Read, origin: &str) -> anyhow::Result<Vec<u8>> {
+    read_limited(r.by_ref(), origin)
+}
+
+/// Reads a whole file, refusing one larger than the input cap (64 MiB)
+/// without reading past it.
+pub fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let origin = display(&path.display().to_string()).into_owned();
+    let f = std::fs::File::open(path).with_context(|| format!("opening {origin}"))?;
+    read_limited(f, &origin)
+}
+
+fn read_limited(mut r: impl std::io::Read, origin: &str) -> anyhow::Result<Vec<u8>> {
     let mut buf = Vec::new();
     r.by_ref().take(MAX_INPUT_LEN + 1).read_to_end(&mut buf).with_context(|| format!("reading {origin}"))?;
     if buf.len() as u64 > MAX_INPUT_LEN {

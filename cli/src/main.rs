@@ -400,9 +400,11 @@ fn scan(files: Vec<PathBuf>, json: bool) -> anyhow::Result<u8> {
     use base64::Engine as _;
     let mut found_any = false;
     // One scanner for every file, as a camera stream keeps one.
+    // Still pictures get the still-picture budget, not a camera frame's.
     let mut scanner = healthcert_core::scan::Scanner::new();
+    scanner.set_time_budget(Some(healthcert_cli::picture::PICTURE_BUDGET));
     for file in files {
-        let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+        let bytes = healthcert_cli::input::read_file(&file)?;
         let luma = healthcert_cli::picture::luma(&bytes).with_context(|| format!("decoding {}", file.display()))?;
         let started = std::time::Instant::now();
         let codes = scanner.scan(&luma.frame())?;
