@@ -17,6 +17,7 @@ uniffi::setup_scaffolding!();
 mod error;
 mod model;
 mod scanner;
+mod text;
 mod transport;
 mod trust;
 mod verifier;
@@ -26,6 +27,7 @@ pub use model::{
     CertificateType, CheckKind, CheckOutcome, CheckResult, Event, Holder, NormalizedCertificate, ReasonClass, Recovery,
     RuleOutcome, RuleResult, SignerData, TestEvent, TrustData, Vaccination, Verdict, VerdictStatus,
 };
+pub use text::display_text;
 pub use scanner::{FrameCrop, ScanOutcome, ScanSession, ScannedCode, scan_frame, scan_frame_in};
 pub use transport::{HttpHeader, HttpRequest, HttpResponse, HttpTransport, TransportError};
 pub use trust::{SourceStatus, SyncEvent, SyncProgress, SyncResult, TrustSourceConfig, TrustSourceKind};

@@ -3,7 +3,8 @@ import SwiftUI
 
 /// Result: the status colour, the failing checks with their reason codes and
 /// details, and of the personal data only the holder's name and date of
-/// birth (shown, never logged).
+/// birth (shown, never logged). Every text a certificate, a trust list or a
+/// rule service wrote goes through `displayText` (the core's sanitizer).
 struct ResultView: View {
     let verdict: Verdict
 
@@ -19,8 +20,8 @@ struct ResultView: View {
 
             if let holder = verdict.certificate?.holder {
                 Section("Holder") {
-                    LabeledContent("Name", value: holder.name)
-                    LabeledContent("Date of birth", value: holder.dateOfBirth.flatMap { $0.isEmpty ? nil : $0 } ?? "—")
+                    LabeledContent("Name", value: displayText(text: holder.name))
+                    LabeledContent("Date of birth", value: holder.dateOfBirth.flatMap { $0.isEmpty ? nil : displayText(text: $0) } ?? "—")
                 }
             }
 
@@ -41,9 +42,9 @@ struct ResultView: View {
                         VStack(alignment: .leading) {
                             Text("\(rule.identifier): \(rule.outcome == .failed ? "failed" : "open")")
                                 .font(.system(.body, design: .monospaced))
-                            Text(rule.description).font(.caption)
+                            Text(displayText(text: rule.description)).font(.caption)
                             if let detail = rule.detail {
-                                Text(detail).font(.caption).foregroundStyle(.secondary)
+                                Text(displayText(text: detail)).font(.caption).foregroundStyle(.secondary)
                             }
                         }
                     }
@@ -86,7 +87,7 @@ struct CheckRow: View {
                     .foregroundStyle(check.reasonClass == .invalid ? Color.red : Color.secondary)
             }
             if !check.detail.isEmpty {
-                Text(check.detail).font(.subheadline).foregroundStyle(.secondary)
+                Text(displayText(text: check.detail)).font(.subheadline).foregroundStyle(.secondary)
             }
         }
         .padding(.vertical, 2)

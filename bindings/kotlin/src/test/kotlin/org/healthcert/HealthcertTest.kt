@@ -332,6 +332,18 @@ fun operationalFaultsReadAsSentences() {
     assertEquals("The verifier refused a setting or a camera frame.", HealthcertException.InvalidArgument(" ").userMessage())
 }
 
+fun hostileTextIsShownEscaped() {
+    // What the apps show of a certificate: a forged name cannot clear the
+    // screen, start a line of its own or reverse what the inspector reads.
+    val forged = "Erika\u001b[2J\u001b[HVALID\r\nMusterfrau\u202egnirts\u0000"
+    val shown = displayText(forged)
+    assertTrue(shown.none { it.isISOControl() || it in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069" }, shown)
+    assertTrue(shown.startsWith("Erika\\u{1b}[2J"), shown)
+    assertTrue(shown.contains("Musterfrau"), shown)
+    assertEquals("Erika Mustermann", displayText("Erika Mustermann"))
+    assertTrue(displayText("x".repeat(5000)).length < 700)
+}
+
 fun main() {
     val tests = listOf(
         "verifies fixture certificates" to ::verifiesFixtures,
@@ -341,6 +353,7 @@ fun main() {
         "country of arrival from the config" to ::countryOfArrivalFromTheConfig,
         "operational faults are typed exceptions" to ::operationalFaultsAreTypedExceptions,
         "operational faults read as sentences" to ::operationalFaultsReadAsSentences,
+        "hostile text is shown escaped" to ::hostileTextIsShownEscaped,
     )
     var failed = 0
     for ((name, test) in tests) {

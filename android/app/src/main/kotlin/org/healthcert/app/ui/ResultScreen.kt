@@ -23,9 +23,14 @@ import org.healthcert.CheckResult
 import org.healthcert.RuleOutcome
 import org.healthcert.RuleResult
 import org.healthcert.Verdict
+import org.healthcert.displayText
 import org.healthcert.app.R
 
 /**
+ * Everything shown that a certificate, a trust list or a rule service wrote
+ * goes through [displayText] (the core's sanitizer): a forged name cannot hide,
+ * reorder or fake what the inspector reads.
+ *
  * The verdict: its status, the holder's name and date of birth (the only
  * personal data shown), and every failing check with its stable reason code.
  */
@@ -41,8 +46,8 @@ fun ResultScreen(verdict: Verdict?, onScanAgain: () -> Unit) {
             } else {
                 StatusBanner(verdict.status, Modifier.fillMaxWidth())
                 verdict.certificate?.holder?.let { holder ->
-                    Text(holder.name, style = MaterialTheme.typography.headlineSmall)
-                    Text(stringResource(R.string.date_of_birth, holder.dateOfBirth ?: "–"))
+                    Text(displayText(holder.name), style = MaterialTheme.typography.headlineSmall)
+                    Text(stringResource(R.string.date_of_birth, holder.dateOfBirth?.let(::displayText) ?: "–"))
                 }
                 val failing = verdict.checks.filter { it.outcome == CheckOutcome.FAIL }
                 if (failing.isEmpty()) {
@@ -75,7 +80,7 @@ private fun FailingCheck(check: CheckResult) {
         Column(Modifier.padding(12.dp)) {
             Text("${check.check.name.lowercase()}: ${check.reason}", fontFamily = FontFamily.Monospace)
             // Details explain the check; the core never puts personal data in them.
-            Text(check.detail, style = MaterialTheme.typography.bodySmall)
+            Text(displayText(check.detail), style = MaterialTheme.typography.bodySmall)
         }
     }
 }
@@ -86,8 +91,8 @@ private fun RuleNotMet(rule: RuleResult) {
         Column(Modifier.padding(12.dp)) {
             Text("${rule.identifier}: ${rule.outcome.name.lowercase()}", fontFamily = FontFamily.Monospace)
             // In the language of the settings when the rule has it, else English.
-            Text(rule.description, style = MaterialTheme.typography.bodySmall)
-            rule.detail?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
+            Text(displayText(rule.description), style = MaterialTheme.typography.bodySmall)
+            rule.detail?.let { Text(displayText(it), style = MaterialTheme.typography.bodySmall) }
         }
     }
 }
