@@ -5684,6 +5684,22 @@ public func scanFrameIn(luma: Data, width: UInt32, height: UInt32, stride: UInt3
     )
 })
 }
+/**
+ * `text` as the apps should show it: control characters, line and paragraph
+ * separators, bidi controls and invisible format characters — which can
+ * hide, reorder or fake what an inspector reads — replaced by visible
+ * escapes (`\u{202e}`), and at most 600 characters, the rest counted.
+ * Everything a certificate, a trust list or a rule service wrote goes
+ * through it before display.
+ */
+public func displayText(text: String) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_healthcert_ffi_fn_func_display_text(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok

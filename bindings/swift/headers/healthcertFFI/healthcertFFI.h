@@ -409,6 +409,11 @@ RustBuffer uniffi_healthcert_ffi_fn_func_scan_frame(RustBuffer luma, uint32_t wi
 RustBuffer uniffi_healthcert_ffi_fn_func_scan_frame_in(RustBuffer luma, uint32_t width, uint32_t height, uint32_t stride, RustBuffer crop, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FUNC_DISPLAY_TEXT
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FUNC_DISPLAY_TEXT
+RustBuffer uniffi_healthcert_ffi_fn_func_display_text(RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_FFI_HEALTHCERT_FFI_RUSTBUFFER_ALLOC
 #define UNIFFI_FFIDEF_FFI_HEALTHCERT_FFI_RUSTBUFFER_ALLOC
 RustBuffer ffi_healthcert_ffi_rustbuffer_alloc(uint64_t size, RustCallStatus *_Nonnull out_status
@@ -678,6 +683,12 @@ uint16_t uniffi_healthcert_ffi_checksum_func_scan_frame(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_FUNC_SCAN_FRAME_IN
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_FUNC_SCAN_FRAME_IN
 uint16_t uniffi_healthcert_ffi_checksum_func_scan_frame_in(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_FUNC_DISPLAY_TEXT
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_FUNC_DISPLAY_TEXT
+uint16_t uniffi_healthcert_ffi_checksum_func_display_text(void
     
 );
 #endif
