@@ -27,8 +27,8 @@ pub use model::{
     CertificateType, CheckKind, CheckOutcome, CheckResult, Event, Holder, NormalizedCertificate, ReasonClass, Recovery,
     RuleOutcome, RuleResult, SignerData, TestEvent, TrustData, Vaccination, Verdict, VerdictStatus,
 };
-pub use text::display_text;
 pub use scanner::{FrameCrop, ScanOutcome, ScanSession, ScannedCode, scan_frame, scan_frame_in};
+pub use text::display_text;
 pub use transport::{HttpHeader, HttpRequest, HttpResponse, HttpTransport, TransportError};
 pub use trust::{SourceStatus, SyncEvent, SyncProgress, SyncResult, TrustSourceConfig, TrustSourceKind};
 pub use verifier::{Verifier, VerifierConfig};
