@@ -5,7 +5,7 @@
 //! 20 000 × 20 000 pixels, and a PNG colour profile of a few hundred
 //! kilobytes can inflate to half a gigabyte. So every limit of
 //! [`PictureLimits`] is checked on what the headers declare, before any
-//! pixel buffer is allocated ([`header`]), and the decoders are set up so
+//! pixel buffer is allocated (the private module `header`), and the decoders are set up so
 //! that nothing the headers did not account for is inflated:
 //!
 //! - PNG (the `png` crate): colour profiles (iCCP) and text chunks (tEXt,
