@@ -190,6 +190,7 @@ fn main() {
     }
     seeds::trust_seeds().iter().for_each(|s| c.add("trust_list", s));
     seeds::time_seeds().iter().for_each(|s| c.add("time_parse", s));
+    seeds::text_seeds().iter().for_each(|s| c.add("text", s));
     seeds::schema_seeds().iter().for_each(|s| c.add("schema", s));
     seeds::certlogic_seeds().iter().for_each(|s| c.add("certlogic", s));
     seeds::structured_seeds().iter().for_each(|s| c.add("verify_hc1_structured", s));

@@ -9,7 +9,7 @@ use healthcert_core::picture::{self, PictureLimits};
 use healthcert_core::rules::certlogic::{CertLogicLimits, EvalError, Expression, validate};
 use healthcert_core::rules::{CertificateType, RuleContext, RuleOutcome, RuleSet, ValueSets};
 use healthcert_core::scan::{self as qr, LumaFrame};
-use healthcert_core::time_parse;
+use healthcert_core::{text, time_parse};
 use healthcert_core::trust::file::{self, LoadReport};
 use healthcert_core::trust::signed_list::{self, ListError};
 use healthcert_core::{CheckKind, Error, Limits, Verdict};
@@ -259,6 +259,33 @@ fn check_formatting(t: OffsetDateTime) {
     let back = time_parse::rfc3339(&text);
     let whole = t.unix_timestamp();
     assert_eq!(back.map(OffsetDateTime::unix_timestamp), Some(whole), "{text:?} reads back as the same second");
+}
+
+/// `text`: the first byte is a field limit (0–255 characters), the rest any
+/// bytes as text (UTF-8, lossily). What [`text::display_bounded`] returns
+/// never holds a character a terminal acts on ([`text::is_unsafe`]: no
+/// control, line break, bidi control or invisible format character), keeps
+/// at most the limit of characters (each escaped in at most 9) plus the
+/// count of the rest, and is the text itself when that is short and safe;
+/// [`text::json_safe`] of serialized JSON holding the text as a key and as a
+/// value has no such character either and parses back to the same document.
+pub fn text(data: &[u8]) {
+    let Some((&max, rest)) = data.split_first() else { return };
+    let max = usize::from(max);
+    let s = String::from_utf8_lossy(rest);
+    let shown = text::display_bounded(&s, max);
+    assert!(!shown.chars().any(text::is_unsafe), "display leaves nothing a terminal acts on: {shown:?}");
+    assert!(shown.chars().count() <= max * 9 + 40, "display is bounded by the limit");
+    if s.chars().count() <= max && !s.chars().any(text::is_unsafe) {
+        assert_eq!(shown, s, "short, safe text is shown as it is");
+    }
+    let t: &str = &s;
+    let doc = serde_json::json!({ t: [t, {"k": t}] });
+    let Ok(json) = serde_json::to_string(&doc) else { return };
+    let safe = text::json_safe(&json);
+    assert!(!safe.chars().any(text::is_unsafe), "json_safe leaves nothing a terminal acts on");
+    let back: Value = serde_json::from_str(&safe).expect("json_safe keeps a JSON document");
+    assert_eq!(back, doc, "json_safe keeps the same document");
 }
 
 /// `schema`: arbitrary bytes as a JSON document (serde_json bounds nesting

@@ -287,6 +287,23 @@ pub fn trust_seeds() -> Vec<Vec<u8>> {
     ]
 }
 
+/// Seeds of the `text` target: a limit byte, then names and keys as a forger
+/// writes them (escape sequences, bidi overrides, line breaks, long text).
+pub fn text_seeds() -> Vec<Vec<u8>> {
+    [
+        "Erika Mustermann",
+        "Erika\u{1b}[2J\u{1b}[HVALID\r\nMusterfrau",
+        "\u{202e}gnirts\u{202c} \u{2066}x\u{2069}",
+        "\u{9b}31m\u{0}\u{7}\u{8}\u{7f}\u{2028}",
+        "\u{1b}]0;title\u{7}",
+        "Ελληνικά 日本語 😀 \u{200d}\u{feff}\u{e0041}",
+    ]
+    .iter()
+    .flat_map(|t| [0u8, 5, 160, 255].map(|max| [&[max][..], t.as_bytes()].concat()))
+    .chain([[&[160u8][..], "x".repeat(2000).as_bytes()].concat()])
+    .collect()
+}
+
 /// Date and date-time strings, valid and almost valid.
 pub fn time_seeds() -> Vec<Vec<u8>> {
     [

@@ -224,6 +224,11 @@ fn trust_protocol() {
 }
 
 #[test]
+fn text() {
+    run("text", 11, &seeds::text_seeds(), 20_000, invariants::text);
+}
+
+#[test]
 fn time_parse() {
     run("time_parse", 8, &seeds::time_seeds(), 50_000, invariants::time_parse);
 }
