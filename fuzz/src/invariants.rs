@@ -9,10 +9,10 @@ use healthcert_core::picture::{self, PictureLimits};
 use healthcert_core::rules::certlogic::{CertLogicLimits, EvalError, Expression, validate};
 use healthcert_core::rules::{CertificateType, RuleContext, RuleOutcome, RuleSet, ValueSets};
 use healthcert_core::scan::{self as qr, LumaFrame};
-use healthcert_core::{text, time_parse};
 use healthcert_core::trust::file::{self, LoadReport};
 use healthcert_core::trust::signed_list::{self, ListError};
 use healthcert_core::{CheckKind, Error, Limits, Verdict};
+use healthcert_core::{text, time_parse};
 use serde_json::Value;
 use time::OffsetDateTime;
 
