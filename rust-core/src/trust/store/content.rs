@@ -61,16 +61,13 @@ pub(super) fn rules(conn: &Connection, country: &str) -> rusqlite::Result<Vec<Ru
         "SELECT DISTINCT country, identifier, version, hash, json FROM rules WHERE country = ?1
          ORDER BY identifier, version, hash",
     )?;
-    let rows = stmt.query_map([country], |r| {
-        Ok(RuleRecord {
-            country: r.get(0)?,
-            identifier: r.get(1)?,
-            version: r.get(2)?,
-            hash: r.get(3)?,
-            json: r.get(4)?,
-        })
-    })?;
+    let rows = stmt.query_map([country], rule_record)?;
     rows.collect()
+}
+
+/// A rule from a row of `country, identifier, version, hash, json`.
+pub(super) fn rule_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<RuleRecord> {
+    Ok(RuleRecord { country: r.get(0)?, identifier: r.get(1)?, version: r.get(2)?, hash: r.get(3)?, json: r.get(4)? })
 }
 
 /// Every rule document of every country and source, each distinct one once.

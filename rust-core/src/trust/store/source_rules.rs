@@ -19,15 +19,7 @@ impl SqliteStore {
                  ORDER BY r.country, r.identifier, r.version",
             )?;
             let rules = stmt
-                .query_map([kind, &source.location], |r| {
-                    Ok(RuleRecord {
-                        country: r.get(0)?,
-                        identifier: r.get(1)?,
-                        version: r.get(2)?,
-                        hash: r.get(3)?,
-                        json: r.get(4)?,
-                    })
-                })?
+                .query_map([kind, &source.location], super::content::rule_record)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let mut stmt = reader.conn.prepare_cached(
                 "SELECT v.value_set_id, v.hash, v.json FROM value_sets v
