@@ -11,7 +11,8 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use healthcert_core::rules::{CertificateType, RuleContext, RuleSet, ValueSets};
+use healthcert_core::model::CertificateType;
+use healthcert_core::rules::{RuleContext, RuleSet, ValueSets};
 use healthcert_core::time_parse;
 use serde_json::{Value, json};
 

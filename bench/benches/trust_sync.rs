@@ -106,7 +106,7 @@ fn bench(c: &mut Criterion) {
         let store = SqliteStore::open(&cold).unwrap();
         let (signers, _) = file::load_signers(&fixtures().join("trust/trustlist.json")).unwrap();
         let update = Update {
-            signers: SignerChange::Replace(signers.iter().map(SignerRecord::from).collect()),
+            signers: SignerChange::Replace(signers.iter().filter_map(SignerRecord::of).collect()),
             ..Update::unchanged(
                 SourceId { kind: SourceKind::Import, location: "fixtures".into() },
                 SourceMeta::default(),

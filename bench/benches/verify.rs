@@ -42,8 +42,8 @@ fn bench(c: &mut Criterion) {
     let payload = std::fs::read_to_string(fixtures().join("hcert/valid-vaccination.txt")).unwrap();
     let payload = payload.trim().to_owned();
     let (dsc_store, _) = file::load(&fixtures().join("trust/dsc/dsc-ec-vaccination.pem")).unwrap();
-    let dsc = dsc_store.signers().next().unwrap().as_ref().clone();
-    let dsc_der = dsc.certificate.clone().unwrap();
+    let dsc = dsc_store.all_signers().next().unwrap().as_ref().clone();
+    let dsc_der = dsc.certificate().unwrap().to_vec();
     let clock = FixedClock(time_parse::rfc3339("2026-09-01T12:00:00Z").unwrap());
     let fill = filler(SIZES[SIZES.len() - 1]);
 
@@ -53,13 +53,15 @@ fn bench(c: &mut Criterion) {
         store.insert(dsc.clone());
         for (kid, point) in &fill[..n - 1] {
             store.insert(SignerKey {
+                scheme: healthcert_core::formats::hcert::SCHEME,
+                issuer: None,
                 kid: kid.clone(),
                 country: Some("XT".into()),
                 public_key: PublicKey::p256_from_sec1(point).unwrap(),
                 not_before: None,
                 not_after: None,
                 key_usage: KeyUsage::default(),
-                certificate: None,
+                material: None,
             });
         }
         let verifier = Verifier::new(store);

@@ -16,7 +16,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use healthcert_core::rules::{CertificateType, RuleContext, RuleSet, ValueSets};
+use healthcert_core::model::CertificateType;
+use healthcert_core::rules::{RuleContext, RuleSet, ValueSets};
 use healthcert_core::time_parse;
 use serde_json::{Value, json};
 

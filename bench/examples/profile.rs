@@ -32,7 +32,7 @@ fn main() {
         "dgc" => {
             let (store, _) =
                 file::load(std::path::Path::new(&format!("{root}/trust/dsc/dsc-ec-vaccination.pem"))).unwrap();
-            let der = store.signers().next().unwrap().certificate.clone().unwrap();
+            let der = store.all_signers().next().unwrap().certificate().unwrap().to_vec();
             let mut trustlist = dgc::TrustList::default();
             trustlist.add_key_from_certificate(&base64::engine::general_purpose::STANDARD.encode(der)).unwrap();
             for _ in 0..n {

@@ -13,8 +13,7 @@ use healthcert_core::crypto::{PublicKey, public_key_from_pem};
 use healthcert_core::trust::signed_list::{self, SignedList};
 use healthcert_core::trust::store::{SourceStatus, SqliteStore};
 use healthcert_core::trust::sync::{
-    DgcaSource, Progress, RuleServiceSource, SignedListSource, SourceOutcome, SyncConfig, SyncEvent, Syncer,
-    TrustSource, check_url,
+    Progress, SYNCABLE_KINDS, SourceOutcome, SourceSpec, SpecError, SyncConfig, SyncEvent, Syncer, TrustSource,
 };
 use healthcert_core::trust::update::{SignerChange, SignerRecord, SourceMeta};
 use healthcert_core::trust::{SourceId, SourceKind, Update, file};
@@ -32,7 +31,12 @@ use crate::{errln, outln};
 /// works offline. Returns the store and whether it was seeded.
 pub fn open_store(db: &Path, now: OffsetDateTime) -> anyhow::Result<(SqliteStore, bool)> {
     let store = SqliteStore::open(db)?;
-    let seeded = store.seed_if_empty(&bundled::seed_update(), now)?;
+    let (_, seeded) = store.seed_from_signed_snapshot(
+        bundled::SEED_LABEL,
+        bundled::SIGNED_SNAPSHOT,
+        &bundled::signed_snapshot_key(),
+        now,
+    )?;
     Ok((store, seeded))
 }
 
@@ -85,36 +89,30 @@ pub fn read_key(path: &Path) -> anyhow::Result<PublicKey> {
 /// error.
 pub fn parse_source(spec: &str, options: &SyncOptions) -> anyhow::Result<Box<dyn TrustSource>> {
     let shown = display(spec);
-    let Some((kind, url)) = spec.split_once('=') else {
-        return Err(usage(format!("--source \"{shown}\": expected KIND=URL (kinds: dgca, de, rules)")));
+    let kinds = SYNCABLE_KINDS.map(SourceKind::name).join(", ");
+    let Some((kind_name, url)) = spec.split_once('=') else {
+        return Err(usage(format!("--source \"{shown}\": expected KIND=URL (kinds: {kinds})")));
     };
+    let kind = SourceKind::from_name(kind_name).filter(|k| SYNCABLE_KINDS.contains(k)).ok_or_else(|| {
+        usage(format!("--source \"{shown}\": unknown kind \"{}\" (kinds: {kinds})", display(kind_name)))
+    })?;
     let lower = url.to_ascii_lowercase();
     if !(lower.starts_with("https://") || lower.starts_with("http://")) {
         return Err(usage(format!("--source \"{shown}\": the URL must start with https:// (or http:// for loopback)")));
     }
-    // The same policy the sync applies to every request and redirect hop.
-    if check_url(url, options.allow_http).is_err() {
-        return Err(usage(format!(
+    let key = match kind {
+        SourceKind::De => options.de_key.clone(),
+        SourceKind::Rules => options.rules_key.clone(),
+        _ => None,
+    };
+    SourceSpec { kind, url: url.to_owned(), key, allow_http: options.allow_http }.build().map_err(|e| match e {
+        SpecError::KeyRequired => {
+            usage(format!("--source \"{shown}\": a de list is verified before use; give its signing key with --de-key PEM"))
+        }
+        SpecError::InsecureUrl => usage(format!(
             "--source \"{shown}\": plain http:// is only allowed to a loopback host written as such (127.0.0.1, [::1], localhost), or with --allow-http"
-        )));
-    }
-    Ok(match SourceKind::from_name(kind) {
-        Some(SourceKind::Dgca) => Box::new(DgcaSource::new(url)),
-        Some(SourceKind::De) => {
-            let Some(key) = options.de_key.clone() else {
-                return Err(usage(format!(
-                    "--source \"{shown}\": a de list is verified before use; give its signing key with --de-key PEM"
-                )));
-            };
-            Box::new(SignedListSource::new(url, key))
-        }
-        Some(SourceKind::Rules) => Box::new(RuleServiceSource::new(url, options.rules_key.clone())),
-        _ => {
-            return Err(usage(format!(
-                "--source \"{shown}\": unknown kind \"{}\" (kinds: dgca, de, rules)",
-                display(kind)
-            )));
-        }
+        )),
+        other => usage(format!("--source \"{shown}\": {other}")),
     })
 }
 
@@ -260,9 +258,7 @@ pub fn sync(
     }
     let store = SqliteStore::open(db)?;
     if let Some(max) = options.max_age_seconds {
-        for s in &sources {
-            store.set_max_age(&s.id(), Some(max))?;
-        }
+        store.set_max_ages(&sources.iter().map(|s| s.id()).collect::<Vec<_>>(), Some(max))?;
     }
     let syncer = Syncer::new(config)?;
     let bars = Bars::new(json);
@@ -386,7 +382,7 @@ pub fn import(
         None => {
             let (signers, report) = file::load_signers(path)?;
             Update {
-                signers: SignerChange::Replace(signers.iter().map(SignerRecord::from).collect()),
+                signers: SignerChange::Replace(signers.iter().filter_map(SignerRecord::of).collect()),
                 skipped: report.skipped,
                 ..Update::unchanged(source, SourceMeta::default())
             }

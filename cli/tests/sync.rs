@@ -122,7 +122,7 @@ fn data(db: &Path) -> String {
             "sources",
             "kind, location, etag, resume_token, list_issued_at, entries, skipped, last_success, max_age_seconds",
         ),
-        ("signers", "source_id, scheme, kid, country, cert_hash, certificate"),
+        ("signers", "source_id, scheme, issuer, kid, country, material_type, material_hash, material"),
         ("rules", "source_id, country, identifier, version, hash, json"),
         ("value_sets", "source_id, value_set_id, hash, json"),
         ("countries", "source_id, code"),

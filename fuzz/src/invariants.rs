@@ -2,13 +2,15 @@
 //! what must hold whatever the input. A violated invariant panics, which
 //! libFuzzer (and the stable smoke test) reports as a finding.
 
-use healthcert_core::formats::hcert::{decode_cose, schema, transport};
-use healthcert_core::formats::{FormatId, PrefixPolicy};
+use healthcert_core::formats::PrefixPolicy;
+use healthcert_core::formats::hcert::{self, decode_cose, schema, transport};
+use healthcert_core::model::CertificateType;
 use healthcert_core::model::{Outcome, Reason, Status};
 use healthcert_core::picture::{self, PictureLimits};
 use healthcert_core::rules::certlogic::{CertLogicLimits, EvalError, Expression, validate};
-use healthcert_core::rules::{CertificateType, RuleContext, RuleOutcome, RuleSet, ValueSets};
+use healthcert_core::rules::{RuleContext, RuleOutcome, RuleSet, ValueSets};
 use healthcert_core::scan::{self as qr, LumaFrame};
+use healthcert_core::trust::KeyRef;
 use healthcert_core::trust::file::{self, LoadReport};
 use healthcert_core::trust::signed_list::{self, ListError};
 use healthcert_core::{CheckKind, Error, Limits, Verdict};
@@ -33,7 +35,7 @@ pub fn check_verdict(v: &Verdict) {
     let decode = &v.checks[0];
     if decode.outcome == Outcome::Pass {
         assert!(v.certificate.is_some(), "a decoded payload yields a certificate");
-        assert_eq!(v.format, FormatId::Hcert);
+        assert_eq!(v.format, hcert::ID);
     } else {
         assert_eq!(decode.outcome, Outcome::Fail, "decode is never skipped");
         assert_eq!(v.status, Status::Invalid, "an undecodable payload is invalid");
@@ -69,10 +71,19 @@ pub fn cose(data: &[u8]) {
     let limits = Limits::DEFAULT;
     match decode_cose(data, &limits) {
         Ok(decoded) => {
-            assert_eq!(decoded.format, FormatId::Hcert);
-            assert!(decoded.envelope.key_id.as_ref().is_none_or(|k| !k.is_empty()), "an empty kid reads as absent");
+            assert_eq!(decoded.format, hcert::ID);
+            match &decoded.envelope.key {
+                KeyRef::Kid { scheme, kid } => {
+                    assert_eq!(*scheme, hcert::SCHEME);
+                    assert!(!kid.is_empty(), "an empty kid reads as absent");
+                }
+                KeyRef::Missing { scheme } => assert_eq!(*scheme, hcert::SCHEME),
+                other => panic!("an HC1 envelope names its key by kid: {other:?}"),
+            }
             assert!(decoded.envelope.signed_bytes.len() <= data.len() + 64, "Sig_structure is bounded by the input");
-            assert!(decoded.document.json().is_object(), "the EU DCC is a map");
+            let rules = decoded.document.rules_input().expect("the EU DCC has business rules");
+            assert!(rules.payload.is_object(), "the EU DCC is a map");
+            let _ = decoded.document.validity_policy();
             // The document's own steps never panic on what decoded.
             let _ = decoded.document.certificate_type();
             let _ = decoded.document.schema_check();
@@ -80,7 +91,8 @@ pub fn cose(data: &[u8]) {
         }
         Err(f) => assert_ne!(f.reason, Reason::Ok),
     }
-    let v = seeds::verifier().verify_hcert_cose(data, &seeds::clock()).expect("no operational fault");
+    let decoded = decode_cose(data, &limits).map_err(|f| (hcert::ID, f));
+    let v = seeds::verifier().verify_decoded(decoded, &seeds::clock()).expect("no operational fault");
     check_verdict(&v);
 }
 
@@ -145,7 +157,7 @@ pub fn trust_list(data: &[u8]) {
     };
     assert_eq!(signers.len(), report.loaded, "every loaded signer is returned");
     for s in &signers {
-        assert!(s.certificate.is_some(), "file signers keep their certificate");
+        assert!(s.certificate().is_some(), "file signers keep their certificate");
     }
     for s in &report.skipped {
         assert!(s.position.starts_with("fuzz"), "positions name the origin: {s:?}");
@@ -187,7 +199,7 @@ fn check_signed(body: &[u8], list: &signed_list::SignedList) {
         assert!(s.position.starts_with("fuzz"), "positions name the origin: {s:?}");
     }
     for r in &list.signers {
-        assert!(!r.certificate.is_empty(), "a listed signer keeps its certificate");
+        assert!(!r.material.bytes().is_empty(), "a listed signer keeps its certificate");
     }
     if let Some(expected) = json_signer_entries(body.trim_ascii_start()) {
         assert_eq!(list.signers.len() + list.skipped.len(), expected, "every DSC entry is loaded or reported");
@@ -475,7 +487,7 @@ pub fn trust_protocol(data: &[u8]) {
         0 => {
             let kid = std::str::from_utf8(body).ok().and_then(|t| t.split('\n').nth(1));
             if let Ok(r) = protocol::dgca_page(body.split(|b| *b == b'\n').next().unwrap_or_default(), kid) {
-                assert!(!r.certificate.is_empty() && !r.kid.is_empty() && r.kid.len() <= 64, "{r:?}");
+                assert!(!r.material.bytes().is_empty() && !r.kid.is_empty() && r.kid.len() <= 64, "{r:?}");
             }
         }
         1 => {

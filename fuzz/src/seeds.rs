@@ -64,13 +64,15 @@ pub fn store() -> MemoryStore {
     MemoryStore::from_signers(
         "fuzz",
         [SignerKey {
+            scheme: healthcert_core::formats::hcert::SCHEME,
+            issuer: None,
             kid: KID.to_vec(),
             country: Some("XT".into()),
             public_key: key,
             not_before: None,
             not_after: None,
             key_usage: KeyUsage::default(),
-            certificate: None,
+            material: None,
         }],
     )
 }

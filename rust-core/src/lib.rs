@@ -41,7 +41,7 @@ pub mod trust;
 pub mod verify;
 
 pub use clock::{Clock, ClockSource, FixedClock, SystemClock};
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 pub use limits::Limits;
 pub use model::{Check, CheckKind, Outcome, Reason, Status, Verdict};
 pub use verify::{Arrival, Verifier, VerifyOptions};

@@ -13,13 +13,15 @@ use support::*;
 
 fn signer(key: PublicKey, usage: &[&str]) -> SignerKey {
     SignerKey {
+        scheme: healthcert_core::formats::hcert::SCHEME,
+        issuer: None,
         kid: KID.to_vec(),
         country: Some("XT".into()),
         public_key: key,
         not_before: None,
         not_after: None,
         key_usage: KeyUsage { oids: usage.iter().map(|s| s.to_string()).collect() },
-        certificate: None,
+        material: None,
     }
 }
 

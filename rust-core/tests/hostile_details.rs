@@ -139,13 +139,15 @@ fn text_algorithms_context_identifiers_and_countries_are_not_repeated() {
     let hostile_country = MemoryStore::from_signers(
         "test",
         [SignerKey {
+            scheme: healthcert_core::formats::hcert::SCHEME,
+            issuer: None,
             kid: KID.to_vec(),
             country: Some(HOSTILE[0].into()),
             public_key: key,
             not_before: None,
             not_after: None,
             key_usage: KeyUsage::default(),
-            certificate: None,
+            material: None,
         }],
     );
     let v = verify_with(hostile_country, &hc1(&cose(cbor(&valid_claims()))));

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use healthcert_core::rules::RuleOutcome;
 use healthcert_core::trust::store::SqliteStore;
 use healthcert_core::trust::update::{RuleRecord, SourceMeta, ValueSetRecord};
-use healthcert_core::trust::{HeldRules, MemoryStore, SignerKey, SourceId, SourceKind, TrustStore, Update};
+use healthcert_core::trust::{HeldRules, KeyRef, MemoryStore, SignerKey, SourceId, SourceKind, TrustStore, Update};
 use healthcert_core::{Arrival, CheckKind, Error, FixedClock, Outcome, Reason, Status, Verifier, VerifyOptions};
 use support::*;
 use time::OffsetDateTime;
@@ -44,8 +44,8 @@ struct WithRules {
 }
 
 impl TrustStore for WithRules {
-    fn dcc_signers(&self, kid: &[u8]) -> Result<Vec<Arc<SignerKey>>, Error> {
-        self.keys.dcc_signers(kid)
+    fn signers(&self, key: &KeyRef) -> Result<Vec<Arc<SignerKey>>, Error> {
+        self.keys.signers(key)
     }
     fn source(&self) -> String {
         "test with rules".into()

@@ -7,10 +7,11 @@
 
 mod store_support;
 
+use healthcert_core::formats::hcert;
 use healthcert_core::trust::file::{self, LoadReport, SkippedEntry};
 use healthcert_core::trust::store::{CURRENT_VERSION, SqliteStore};
-use healthcert_core::trust::update::{KeyScheme, RuleRecord, SignerChange, SignerRecord, SourceMeta, ValueSetRecord};
-use healthcert_core::trust::{SourceKind, TrustStore, Update, kid_of};
+use healthcert_core::trust::update::{RuleRecord, SignerChange, SignerRecord, SourceMeta, ValueSetRecord};
+use healthcert_core::trust::{KeyMaterial, SourceKind, TrustStore, Update, kid_of};
 use healthcert_core::{Error, FixedClock, Verifier};
 use std::sync::Arc;
 use store_support::*;
@@ -22,9 +23,9 @@ fn ders() -> Vec<Vec<u8>> {
 }
 
 fn found(store: &SqliteStore, der: &[u8]) -> bool {
-    let keys = store.dcc_signers(&kid_of(der)).unwrap();
+    let keys = store.signers(&hcert::kid_ref(&kid_of(der))).unwrap();
     assert!(keys.len() <= 1, "one certificate, one signer");
-    keys.first().is_some_and(|k| k.certificate.as_deref() == Some(der))
+    keys.first().is_some_and(|k| k.certificate() == Some(der))
 }
 
 #[test]
@@ -91,7 +92,7 @@ fn unusable_records_are_skipped_and_reported() {
     let store = SqliteStore::open_in_memory().unwrap();
     let now = reference_time();
     let d = ders();
-    let garbage = SignerRecord { certificate: b"not a certificate".to_vec(), ..record(&d[1]) };
+    let garbage = SignerRecord { material: KeyMaterial::X509(b"not a certificate".to_vec()), ..record(&d[1]) };
     let no_kid = SignerRecord { kid: Vec::new(), ..record(&d[2]) };
     let mut up = signers(dgca(), SignerChange::Replace(vec![record(&d[0]), garbage, no_kid]), now);
     up.skipped.push(SkippedEntry { position: "list entry 7".into(), reason: "entry has no rawData".into() });
@@ -251,15 +252,7 @@ fn every_fixture_case_verifies_as_with_the_file_store() {
     let mut report = LoadReport::default();
     let keys = file::parse("trustlist.json", &bytes, &mut report).unwrap();
     assert!(report.skipped.is_empty() && keys.len() >= 6);
-    let records = keys
-        .iter()
-        .map(|k| SignerRecord {
-            scheme: KeyScheme::Dcc,
-            kid: k.kid.clone(),
-            country: k.country.clone(),
-            certificate: k.certificate.clone().unwrap(),
-        })
-        .collect();
+    let records = keys.iter().map(|k| SignerRecord::of(k).unwrap()).collect();
     let store = Arc::new(SqliteStore::open_in_memory().unwrap());
     store.apply(&signers(dgca(), SignerChange::Replace(records), now), now).unwrap();
     let (memory, _) = file::load(&path).unwrap();
@@ -454,7 +447,7 @@ fn a_damaged_page_is_found_and_never_panics() {
     // lookups that reach the page fail as errors, not panics; the others work.
     let store = SqliteStore::open(&path).unwrap();
     assert!(!store.integrity_check().unwrap());
-    let lookups: Vec<_> = synthetic(1, 200).iter().map(|der| store.dcc_signers(&kid_of(der))).collect();
+    let lookups: Vec<_> = synthetic(1, 200).iter().map(|der| store.signers(&hcert::kid_ref(&kid_of(der)))).collect();
     let failed = lookups.iter().filter(|l| l.is_err()).count();
     assert!(failed > 0 && lookups.iter().all(|l| l.as_ref().map_or(true, |k| k.len() == 1)), "{failed}");
     assert!(

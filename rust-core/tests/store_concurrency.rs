@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration as StdDuration, Instant};
 
+use healthcert_core::formats::hcert;
 use healthcert_core::trust::store::SqliteStore;
 use healthcert_core::trust::{TrustStore, kid_of};
 use store_support::*;
@@ -27,7 +28,7 @@ use time::Duration;
 /// What one verification asks of the store: the signers of a kid, the
 /// signer count and the freshness of the data.
 fn verification(store: &SqliteStore, kid: &[u8], now: time::OffsetDateTime) -> usize {
-    let found = store.dcc_signers(kid).unwrap().len();
+    let found = store.signers(&hcert::kid_ref(kid)).unwrap().len();
     let _ = store.len();
     let _ = store.freshness(now);
     found
@@ -203,7 +204,7 @@ fn a_verifier_reads_the_last_commit_while_another_connection_writes() {
     let kid = kid_of(&certs[0]);
     let app = Arc::new(SqliteStore::open(&path).unwrap());
     app.apply(&replace(dgca(), &certs, now), now).unwrap();
-    assert_eq!(app.dcc_signers(&kid).unwrap().len(), 1);
+    assert_eq!(app.signers(&hcert::kid_ref(&kid)).unwrap().len(), 1);
 
     let sync = rusqlite::Connection::open(&path).unwrap();
     sync.execute_batch("BEGIN IMMEDIATE; DELETE FROM signers;").unwrap();
@@ -211,20 +212,20 @@ fn a_verifier_reads_the_last_commit_while_another_connection_writes() {
     let (p, k) = (path.clone(), kid.clone());
     let (verifier, found) = within_a_minute(move || {
         let store = open_for_verification(&p).unwrap();
-        let found = (store.dcc_signers(&k).unwrap().len(), store.len(), store.freshness(now).is_some());
+        let found = (store.signers(&hcert::kid_ref(&k)).unwrap().len(), store.len(), store.freshness(now).is_some());
         (store, found)
     });
     assert_eq!(found, (1, 3, true), "the last commit, not the open transaction");
     let (a, k) = (app.clone(), kid.clone());
-    assert_eq!(within_a_minute(move || a.dcc_signers(&k).unwrap().len()), 1);
+    assert_eq!(within_a_minute(move || a.signers(&hcert::kid_ref(&k)).unwrap().len()), 1);
     // The writer cannot be the reader's: a read-only store refuses writes.
     let later = now + Duration::hours(1);
     let err = verifier.apply(&replace(dgca(), &certs[..1], later), later).unwrap_err();
     assert!(err.to_string().contains("read-only"), "{err}");
 
     sync.execute_batch("COMMIT").unwrap();
-    assert!(verifier.dcc_signers(&kid).unwrap().is_empty(), "the commit is seen by the next lookup");
-    assert!(app.dcc_signers(&kid).unwrap().is_empty());
+    assert!(verifier.signers(&hcert::kid_ref(&kid)).unwrap().is_empty(), "the commit is seen by the next lookup");
+    assert!(app.signers(&hcert::kid_ref(&kid)).unwrap().is_empty());
 }
 
 /// A read-only store changes no byte of the database: not the main file,
@@ -251,8 +252,8 @@ fn a_read_only_store_writes_nothing() {
         let before = files(&path);
         let store = open_for_verification(&path).unwrap();
         assert_eq!(store.len(), 3, "{round}");
-        assert!(store.dcc_signers(&kid_of(&certs[0])).unwrap().is_empty(), "{round}: the last commit");
-        assert_eq!(store.dcc_signers(&kid_of(&certs[3])).unwrap().len(), 1);
+        assert!(store.signers(&hcert::kid_ref(&kid_of(&certs[0]))).unwrap().is_empty(), "{round}: the last commit");
+        assert_eq!(store.signers(&hcert::kid_ref(&kid_of(&certs[3]))).unwrap().len(), 1);
         assert_eq!(store.status(later).unwrap()[0].max_age_seconds, Some(3600));
         assert!(store.business_rules().unwrap().is_some());
         assert!(store.integrity_check().unwrap());

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration as StdDuration, Instant};
 
+use healthcert_core::formats::hcert;
 use healthcert_core::trust::store::SqliteStore;
 use healthcert_core::trust::{SignerKey, TrustStore, kid_of};
 use store_support::*;
@@ -58,7 +59,7 @@ fn a_reader_sees_the_old_set_or_the_new_one_never_a_mix() {
                         Set::Old => &old_kids[i % N as usize],
                         Set::New => &new_kids[i % N as usize],
                     };
-                    let hits = store.dcc_signers(kid).unwrap().len();
+                    let hits = store.signers(&hcert::kid_ref(kid)).unwrap().len();
                     let seen = match (asked, hits) {
                         (Set::Old, 1) | (Set::New, 0) => Set::Old,
                         (Set::Old, 0) | (Set::New, 1) => Set::New,
@@ -126,25 +127,25 @@ fn ten_thousand_signers() {
     let t = Instant::now();
     let store = SqliteStore::open(&path).unwrap();
     let opened = t.elapsed();
-    let found = store.dcc_signers(&probe).unwrap();
+    let found = store.signers(&hcert::kid_ref(&probe)).unwrap();
     let cold = t.elapsed();
     assert_eq!(found.len(), 1);
 
     let t = Instant::now();
     for _ in 0..N {
-        assert_eq!(store.dcc_signers(&probe).unwrap().len(), 1);
+        assert_eq!(store.signers(&hcert::kid_ref(&probe)).unwrap().len(), 1);
     }
     let cached = t.elapsed();
 
     let t = Instant::now();
     for der in &certs[..1000] {
-        assert_eq!(store.dcc_signers(&kid_of(der)).unwrap().len(), 1);
+        assert_eq!(store.signers(&hcert::kid_ref(&kid_of(der))).unwrap().len(), 1);
     }
     let misses = t.elapsed();
 
     let t = Instant::now();
     for der in &certs[..1000] {
-        SignerKey::from_der(der, None, None).unwrap();
+        SignerKey::from_der(hcert::SCHEME, der, None, None).unwrap();
     }
     let parse = t.elapsed();
 

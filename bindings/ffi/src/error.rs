@@ -55,14 +55,12 @@ impl std::error::Error for HealthcertError {}
 
 impl From<healthcert_core::Error> for HealthcertError {
     fn from(e: healthcert_core::Error) -> Self {
-        use healthcert_core::Error as E;
+        use healthcert_core::error::ErrorKind;
         let reason = e.to_string();
-        match e {
-            E::TrustDatabase { .. } | E::TrustSchemaTooNew { .. } | E::TrustStore(_) => {
-                HealthcertError::Database { reason }
-            }
-            E::InvalidArgument(_) => HealthcertError::InvalidArgument { reason },
-            _ => HealthcertError::Trust { reason },
+        match e.kind() {
+            ErrorKind::Database => HealthcertError::Database { reason },
+            ErrorKind::TrustMaterial | ErrorKind::Rollback => HealthcertError::Trust { reason },
+            ErrorKind::InvalidArgument => HealthcertError::InvalidArgument { reason },
         }
     }
 }

@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use healthcert_core::crypto::public_key_from_pem;
 use healthcert_core::trust::store;
-use healthcert_core::trust::sync::{self as core_sync, DgcaSource, RuleServiceSource, SignedListSource, TrustSource};
+use healthcert_core::trust::sync::{self as core_sync, SourceSpec, TrustSource};
 use healthcert_core::trust::{SourceId, SourceKind};
 
 use crate::error::HealthcertError;
@@ -35,11 +35,6 @@ pub struct TrustSourceConfig {
 
 impl TrustSourceConfig {
     pub(crate) fn build(&self) -> Result<Box<dyn TrustSource>, HealthcertError> {
-        if core_sync::check_url(&self.url, false).is_err() {
-            return Err(HealthcertError::InvalidArgument {
-                reason: format!("{}: a trust source must be https:// (plain http only on loopback)", self.url),
-            });
-        }
         let key = match &self.signing_key_pem {
             None => None,
             Some(pem) => Some(
@@ -47,16 +42,14 @@ impl TrustSourceConfig {
                     .map_err(|e| HealthcertError::Trust { reason: format!("signing key of {}: {}", self.url, e.0) })?,
             ),
         };
-        Ok(match (self.kind, key) {
-            (TrustSourceKind::Dgca, _) => Box::new(DgcaSource::new(&self.url)),
-            (TrustSourceKind::De, Some(key)) => Box::new(SignedListSource::new(&self.url, key)),
-            (TrustSourceKind::De, None) => {
-                return Err(HealthcertError::InvalidArgument {
-                    reason: format!("{}: a signed list needs its signing key", self.url),
-                });
-            }
-            (TrustSourceKind::Rules, key) => Box::new(RuleServiceSource::new(&self.url, key)),
-        })
+        let kind = match self.kind {
+            TrustSourceKind::Dgca => SourceKind::Dgca,
+            TrustSourceKind::De => SourceKind::De,
+            TrustSourceKind::Rules => SourceKind::Rules,
+        };
+        SourceSpec { kind, url: self.url.clone(), key, allow_http: false }
+            .build()
+            .map_err(|e| HealthcertError::InvalidArgument { reason: format!("trust source {}: {e}", self.url) })
     }
 }
 

@@ -5,10 +5,9 @@ use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
 use healthcert_core::crypto::public_key_from_pem;
-use healthcert_core::trust::signed_list;
+use healthcert_core::trust::SourceId;
 use healthcert_core::trust::store::SqliteStore;
 use healthcert_core::trust::sync::{SyncConfig, Syncer, Transport, TrustSource};
-use healthcert_core::trust::{SourceId, SourceKind};
 use healthcert_core::{Arrival, Clock, FixedClock, SystemClock, VerifyOptions};
 use time::OffsetDateTime;
 
@@ -94,16 +93,11 @@ impl Verifier {
             })?;
             let key = public_key_from_pem(pem)
                 .map_err(|e| HealthcertError::Trust { reason: format!("snapshot key: {}", e.0) })?;
-            let list = signed_list::parse(SNAPSHOT_LABEL, snapshot, &key)
-                .map_err(|e| HealthcertError::Trust { reason: format!("snapshot: {e}") })?;
-            let id = SourceId { kind: SourceKind::Bundled, location: SNAPSHOT_LABEL.to_owned() };
-            store.seed_if_empty(&list.into_update(id.clone(), None), OffsetDateTime::now_utc())?;
+            let (id, _) = store.seed_from_signed_snapshot(SNAPSHOT_LABEL, snapshot, &key, OffsetDateTime::now_utc())?;
             ids.push(id);
         }
         if let Some(max) = config.max_trust_age_seconds {
-            for id in &ids {
-                store.set_max_age(id, Some(max))?;
-            }
+            store.set_max_ages(&ids, Some(max))?;
         }
         let options = VerifyOptions { arrival, ..VerifyOptions::default() };
         let core = RwLock::new(Arc::new(CoreVerifier::with_options(Arc::clone(&store), options)));

@@ -10,6 +10,12 @@ use std::fmt;
 
 use ring::signature::{self as sig, UnparsedPublicKey};
 
+mod jwk;
+mod pem;
+
+pub use jwk::{MAX_JWK_LEN, jwk_thumbprint};
+pub use pem::{pem_certificates, public_key_from_pem};
+
 /// A signature algorithm named by a signed envelope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -216,29 +222,6 @@ pub fn verify_p256_sha256(key: &PublicKey, message: &[u8], signature: &[u8]) -> 
         _ => return Err(SignatureError::Malformed),
     };
     UnparsedPublicKey::new(alg, &key.bytes).verify(message, signature).map_err(|_| SignatureError::Invalid)
-}
-
-/// Reads a public key from a PEM `PUBLIC KEY` (SubjectPublicKeyInfo) or a
-/// PEM/DER certificate.
-pub fn public_key_from_pem(pem: &str) -> Result<PublicKey, KeyError> {
-    use x509_cert::der::Decode as _;
-    if pem.contains("-----BEGIN CERTIFICATE-----") {
-        let der = crate::trust::file::pem_certificates(pem)
-            .into_iter()
-            .next()
-            .ok_or_else(|| KeyError("no certificate in the PEM text".into()))?
-            .map_err(KeyError)?;
-        let cert = x509_cert::Certificate::from_der(&der).map_err(|e| KeyError(format!("bad certificate: {e}")))?;
-        return PublicKey::from_spki(&cert.tbs_certificate.subject_public_key_info);
-    }
-    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).map(str::trim).collect();
-    let der = {
-        use base64::Engine as _;
-        base64::engine::general_purpose::STANDARD.decode(body).map_err(|_| KeyError("PEM body is not base64".into()))?
-    };
-    let spki = x509_cert::spki::SubjectPublicKeyInfoOwned::from_der(&der)
-        .map_err(|e| KeyError(format!("not a SubjectPublicKeyInfo: {e}")))?;
-    PublicKey::from_spki(&spki)
 }
 
 /// SHA-256 of `data`.

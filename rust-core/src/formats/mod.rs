@@ -1,40 +1,64 @@
-//! Certificate formats. Each format lives in its own module, recognises its
-//! payloads ([`detect`]), and turns one into a [`Decoded`]: a
-//! [`SignedEnvelope`] (what to verify, with which key, and the time claims)
-//! plus a format-specific [`Document`] that knows its schema, its type and
-//! how to map itself to the normalized [`Certificate`].
+//! Certificate formats, behind one seam.
 //!
-//! Today: [`hcert`] (`HC1:`, the EU DCC). SMART Health Cards, ICAO VDS-NC,
-//! WHO DDCC and DIVOC plug in beside it.
+//! Each format lives in its own folder and implements [`Format`]: it
+//! recognises its payloads ([`Format::detect`]) and decodes one into a
+//! [`Decoded`]: a [`SignedEnvelope`] (what to verify, with which key, and
+//! the time claims) plus a [`Document`] that answers what only the format
+//! knows (its type, schema, key-usage rule, validity policy, business-rules
+//! input and the normalized certificate). [`FORMATS`] lists them; the
+//! verification pipeline sees only these traits.
+//!
+//! Adding a format: one folder here, one line in [`FORMATS`], and its reason
+//! codes in `model/reason.rs` (see `docs/architecture.md`).
+//!
+//! Today: [`hcert`] (`HC1:`, the EU DCC).
 
+pub mod codec;
 pub mod hcert;
 
-use base64::Engine as _;
-use serde::Serialize;
+use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::crypto::SignatureAlgorithm;
+use crate::limits::Limits;
+pub use crate::model::FormatId;
 use crate::model::{Certificate, CertificateType, Check, Reason};
+use crate::trust::{KeyRef, SignerKey};
 
-/// A payload format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum FormatId {
-    /// `HC1:` — EU Digital COVID Certificate (CWT in COSE_Sign1).
-    Hcert,
-    /// Not recognised.
-    Unknown,
+/// Every supported format, in order of precedence among equal detections.
+pub static FORMATS: &[&dyn Format] = &[&hcert::Hcert];
+
+/// A certificate format.
+pub trait Format: Sync {
+    /// Its stable name.
+    fn id(&self) -> FormatId;
+
+    /// The context identifier its payloads start with (`HC1:`), named in
+    /// messages about payloads no format recognises.
+    fn prefix(&self) -> &'static str;
+
+    /// Whether `payload` is (or, with [`PrefixPolicy::Optional`], could be)
+    /// one of this format's payloads.
+    fn detect(&self, payload: &str, policy: PrefixPolicy) -> Detection;
+
+    /// Decodes a payload this format detected.
+    fn decode(&self, payload: &str, policy: PrefixPolicy, limits: &Limits) -> Result<Decoded, Failure>;
 }
 
-impl FormatId {
-    /// The name used in JSON output.
-    pub fn name(self) -> &'static str {
-        match self {
-            FormatId::Hcert => "hcert",
-            FormatId::Unknown => "unknown",
-        }
-    }
+/// How strongly a format recognises a payload. A prefixed match wins over a
+/// bare one, so a format whose bare encoding happens to cover another's
+/// payloads (base45 covers digits) never takes a payload that names its
+/// format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Detection {
+    /// Not this format.
+    No,
+    /// Could be this format's bare encoding (no context prefix), allowed by
+    /// [`PrefixPolicy::Optional`].
+    Bare,
+    /// Starts with this format's context identifier (or one of its family,
+    /// such as `HC2:`, which the format then refuses with a precise reason).
+    Prefixed,
 }
 
 /// Whether a payload must carry its format's context prefix (`HC1:`).
@@ -49,9 +73,50 @@ pub enum PrefixPolicy {
     Optional,
 }
 
-/// Recognises the format of a payload.
-pub fn detect(payload: &str, policy: PrefixPolicy) -> FormatId {
-    if hcert::detect(payload, policy) { FormatId::Hcert } else { FormatId::Unknown }
+/// The format that recognises `payload` most strongly (the first listed in
+/// [`FORMATS`] among equals), if any.
+pub fn detect(payload: &str, policy: PrefixPolicy) -> Option<&'static dyn Format> {
+    let mut best: Option<(Detection, &'static dyn Format)> = None;
+    for &format in FORMATS {
+        let d = format.detect(payload, policy);
+        if d > Detection::No && best.is_none_or(|(b, _)| d > b) {
+            best = Some((d, format));
+        }
+    }
+    best.map(|(_, f)| f)
+}
+
+/// Detects and decodes `payload`; on failure, the format it was read as
+/// ([`FormatId::UNKNOWN`] when none recognised it) and why.
+pub fn decode(payload: &str, policy: PrefixPolicy, limits: &Limits) -> Result<Decoded, (FormatId, Failure)> {
+    match detect(payload, policy) {
+        Some(format) => format.decode(payload, policy, limits).map_err(|f| (format.id(), f)),
+        None => Err((FormatId::UNKNOWN, unknown_format(payload))),
+    }
+}
+
+/// Context identifiers of health certificate formats this verifier does not
+/// read, named in the detail when a payload carries one. Any other
+/// identifier is the payload's own text and is not repeated.
+const OTHER_SCHEMES: [&str; 4] = ["shc", "NZCP", "http", "https"];
+
+/// Why no format recognised `payload`: names a known scheme ("shc: is not
+/// supported") rather than a generic refusal, and never echoes the content.
+fn unknown_format(payload: &str) -> Failure {
+    let supported: Vec<&str> = FORMATS.iter().map(|f| f.prefix()).collect();
+    let supported = supported.join(", ");
+    let scheme: String = payload.chars().take_while(|c| c.is_ascii_alphanumeric()).take(8).collect();
+    let detail = match payload[scheme.len()..].chars().next() {
+        Some(':') if !scheme.is_empty() => match OTHER_SCHEMES.iter().find(|s| s.eq_ignore_ascii_case(&scheme)) {
+            Some(known) => format!("payloads with the context identifier {known}: are not supported"),
+            None => format!(
+                "payloads with a context identifier of {} characters are not supported (supported: {supported})",
+                scheme.len()
+            ),
+        },
+        _ => format!("the payload is not in a supported format (supported: {supported})"),
+    };
+    Failure::new(Reason::FormatUnknown, detail)
 }
 
 /// Why decoding stopped: a stable reason and a detail without personal data.
@@ -76,14 +141,15 @@ pub enum DeclaredAlgorithm {
     Supported(SignatureAlgorithm),
     /// An algorithm this verifier does not accept (its identifier as text).
     Unsupported(String),
-    /// No algorithm in the protected header.
+    /// The envelope names no algorithm.
     Missing,
 }
 
-/// A time claim (`iat`, `exp`, `nbf`) as found in an envelope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A time claim (issued at, not before, expires at) as found in an envelope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TimeClaim {
     /// Not present.
+    #[default]
     Absent,
     /// Present but not a finite, representable number of seconds.
     Invalid,
@@ -101,38 +167,82 @@ impl TimeClaim {
     }
 }
 
+/// The time claims of an envelope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TimeClaims {
+    /// When it was issued (CWT `iat`, JWT `nbf` for SMART Health Cards).
+    pub issued_at: TimeClaim,
+    /// Not valid before (CWT/JWT `nbf`), when the format has such a claim
+    /// apart from the issue time.
+    pub not_before: TimeClaim,
+    /// When it expires (CWT/JWT `exp`).
+    pub expires_at: TimeClaim,
+}
+
 /// What a verifier needs to check a signed certificate, independent of its
 /// format.
 #[derive(Debug, Clone)]
 pub struct SignedEnvelope {
     /// The declared signature algorithm.
     pub algorithm: DeclaredAlgorithm,
-    /// The key identifier, when present.
-    pub key_id: Option<Vec<u8>>,
-    /// Where the key identifier came from (for the verdict's detail).
-    pub key_id_location: &'static str,
+    /// How to find the signer's key.
+    pub key: KeyRef,
+    /// Where the key reference came from, or why there is none, in the
+    /// format's words (for the verdict's detail; no payload text).
+    pub key_origin: &'static str,
     /// The exact bytes the signature covers.
     pub signed_bytes: Vec<u8>,
     /// The signature.
     pub signature: Vec<u8>,
-    /// Issuer claim (ISO 3166-1 alpha-2 for the EU DCC), when present.
+    /// Issuer claim (ISO 3166-1 alpha-2 for the EU DCC, a URL for SMART
+    /// Health Cards), when present.
     pub issuer: Option<String>,
-    /// Issued-at claim.
-    pub issued_at: TimeClaim,
-    /// Expiry claim.
-    pub expires_at: TimeClaim,
+    /// The time claims.
+    pub times: TimeClaims,
 }
 
-/// The format-specific content of a decoded certificate.
+/// Which time claims a format requires, and how they relate to its signer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValidityPolicy {
+    /// An envelope without an expiry is refused (`EXPIRY_MISSING`).
+    pub expiry_required: bool,
+    /// An envelope without an issue time is refused (`ISSUED_AT_MISSING`).
+    pub issued_at_required: bool,
+    /// The certificate must lie within its signer's validity: expire no
+    /// later, be issued no earlier (hcert spec §3.3.5, §3.3.6).
+    pub within_signer_validity: bool,
+}
+
+/// What business rules are evaluated on.
+#[derive(Debug, Clone, Copy)]
+pub struct RulesInput<'a> {
+    /// The payload as JSON (`payload` to CertLogic).
+    pub payload: &'a Value,
+}
+
+/// The format-specific content of a decoded certificate: what only the
+/// format knows.
 pub trait Document: Send + Sync {
     /// The type of certificate, or why it cannot be determined.
     fn certificate_type(&self) -> Result<CertificateType, Failure>;
+
     /// The format's schema check.
     fn schema_check(&self) -> Check;
+
+    /// Whether `signer` may sign this document (the key-usage check). The
+    /// rule is the format's: the EU DCC's extended key usage lives in
+    /// [`hcert`].
+    fn key_usage_check(&self, signer: &SignerKey) -> Check;
+
+    /// Which time claims are required.
+    fn validity_policy(&self) -> ValidityPolicy;
+
+    /// The input to business rules, or `None` when the format has none (the
+    /// rules check is then not applicable).
+    fn rules_input(&self) -> Option<RulesInput<'_>>;
+
     /// The normalized certificate.
     fn normalize(&self, envelope: &SignedEnvelope) -> Certificate;
-    /// The payload as JSON (for business rules and diagnostics).
-    fn json(&self) -> &serde_json::Value;
 }
 
 /// A decoded payload: what to verify and what it says.
@@ -147,7 +257,21 @@ pub struct Decoded {
     pub notes: Vec<String>,
 }
 
-/// Standard base64 of bytes (key identifiers in output).
-pub fn b64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prefix_wins_and_unknown_payloads_are_named_without_content() {
+        let hc1 = detect("HC1:NCF", PrefixPolicy::Required).map(|f| f.id());
+        assert_eq!(hc1, Some(hcert::ID));
+        assert!(detect("12345", PrefixPolicy::Required).is_none());
+        assert_eq!(detect("12345", PrefixPolicy::Optional).map(|f| f.id()), Some(hcert::ID), "bare base45");
+        let shc = decode("shc:/5676290952432060346029243740", PrefixPolicy::Optional, &Limits::DEFAULT);
+        let (format, failure) = shc.err().unwrap();
+        assert_eq!((format, failure.reason), (FormatId::UNKNOWN, Reason::FormatUnknown));
+        assert_eq!(failure.detail, "payloads with the context identifier shc: are not supported");
+        let (_, odd) = decode("SECRETNAME:123", PrefixPolicy::Required, &Limits::DEFAULT).err().unwrap();
+        assert!(!odd.detail.contains("SECRET") && odd.detail.contains("HC1:"), "{}", odd.detail);
+    }
 }

@@ -3,9 +3,13 @@
 //! set, so apps render one model).
 
 mod certificate;
+mod format;
 mod reason;
+mod rule_result;
 mod verdict;
 
 pub use certificate::{Certificate, CertificateType, Event, Holder, Recovery, TestEvent, Vaccination};
+pub use format::FormatId;
 pub use reason::{Reason, ReasonClass};
+pub use rule_result::{RuleOutcome, RuleResult, RuleType};
 pub use verdict::{Check, CheckKind, Outcome, SignerInfo, Status, TrustInfo, Verdict};

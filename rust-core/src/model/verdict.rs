@@ -4,11 +4,9 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::Certificate;
 use super::reason::{Reason, ReasonClass};
+use super::{Certificate, FormatId, RuleResult};
 use crate::clock::ClockSource;
-use crate::formats::FormatId;
-use crate::rules::RuleResult;
 use crate::time_parse::serde_utc;
 
 /// The overall answer.

@@ -12,7 +12,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -20,6 +20,7 @@ use super::ValueSets;
 use super::certlogic::dates;
 use super::certlogic::eval::{RuleData, Val};
 use super::certlogic::{CertLogicLimits, EvalError, Expression};
+use crate::model::{CertificateType, RuleOutcome, RuleResult, RuleType};
 use crate::time_parse;
 
 /// The CertLogic version this engine implements; rules asking for a later
@@ -29,54 +30,16 @@ pub const SUPPORTED_ENGINE_VERSION: &str = "1.3.3";
 /// Largest rule document accepted, in bytes (real rules are 2–20 KiB).
 const MAX_RULE_BYTES: usize = 1 << 20;
 
-/// Acceptance rules are set by the country of arrival; invalidation rules by
-/// the country that issued the certificate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub enum RuleType {
-    /// `"Acceptance"`
-    Acceptance,
-    /// `"Invalidation"`
-    Invalidation,
-}
-
-/// The certificate types a rule applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum CertificateType {
-    /// Every type (a rule's `"General"`).
-    General,
-    /// A vaccination certificate (`v`).
-    Vaccination,
-    /// A test certificate (`t`).
-    Test,
-    /// A recovery certificate (`r`).
-    Recovery,
-}
-
-impl CertificateType {
-    fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "General" => Self::General,
-            "Vaccination" => Self::Vaccination,
-            "Test" => Self::Test,
-            "Recovery" => Self::Recovery,
-            _ => return None,
-        })
-    }
-}
-
-/// A rule's outcome for one certificate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RuleOutcome {
-    /// The logic evaluated to `true`.
-    Passed,
-    /// The logic evaluated to `false`, or threw, or the certificate's
-    /// schema version is older than the rule's.
-    Failed,
-    /// The rule could not decide: its logic evaluated to something other
-    /// than a boolean, it needs a later engine, or the certificate's schema
-    /// major version differs from the rule's.
-    Open,
+/// Reads a rule's `CertificateType`: `General` (every type, `None`) or one
+/// type.
+fn parse_certificate_type(s: &str) -> Option<Option<CertificateType>> {
+    Some(match s {
+        "General" => None,
+        "Vaccination" => Some(CertificateType::Vaccination),
+        "Test" => Some(CertificateType::Test),
+        "Recovery" => Some(CertificateType::Recovery),
+        _ => return None,
+    })
 }
 
 /// One business rule, parsed and compiled.
@@ -98,8 +61,9 @@ pub struct Rule {
     pub engine: String,
     /// `EngineVersion`.
     pub engine_version: String,
-    /// `CertificateType`.
-    pub certificate_type: CertificateType,
+    /// `CertificateType`: the one type the rule applies to, or `None` for
+    /// `General` (every type).
+    pub certificate_type: Option<CertificateType>,
     /// `Description`: (language, text) pairs.
     pub descriptions: Vec<(String, String)>,
     /// `ValidFrom`.
@@ -174,7 +138,7 @@ impl Rule {
             "invalidation" => RuleType::Invalidation,
             _ => return Err("Type is neither Acceptance nor Invalidation".into()),
         };
-        let certificate_type = CertificateType::parse(&raw.certificate_type)
+        let certificate_type = parse_certificate_type(&raw.certificate_type)
             .ok_or("CertificateType is none of General, Vaccination, Test, Recovery")?;
         let valid_from = time_parse::lenient(&raw.valid_from).ok_or("ValidFrom is not a date-time")?;
         let valid_to = time_parse::lenient(&raw.valid_to).ok_or("ValidTo is not a date-time")?;
@@ -252,7 +216,7 @@ pub struct RuleContext<'a> {
     pub region: Option<&'a str>,
     /// Country that issued the certificate: its invalidation rules apply.
     pub issuer_country: Option<&'a str>,
-    /// The certificate's type (never [`CertificateType::General`]).
+    /// The certificate's type.
     pub certificate_type: CertificateType,
     /// The verification time (`external.validationClock`).
     pub validation_clock: OffsetDateTime,
@@ -264,29 +228,6 @@ pub struct RuleContext<'a> {
     pub kid: Option<&'a str>,
     /// The value sets (`external.valueSets`).
     pub value_sets: &'a ValueSets,
-}
-
-/// The result of one rule for one certificate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RuleResult {
-    /// The rule's `Identifier`.
-    pub identifier: String,
-    /// The rule's `Version`.
-    pub version: String,
-    /// The rule's `Type`.
-    pub rule_type: RuleType,
-    /// The country that set the rule.
-    pub country: String,
-    /// Passed, failed or open.
-    pub outcome: RuleOutcome,
-    /// The rule's description in the requested language, else English.
-    pub description: String,
-    /// The payload fields the rule reads.
-    pub affected_fields: Vec<String>,
-    /// Why the rule failed or is open, beyond its description (an
-    /// evaluation error, an unsupported engine); no personal data.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
 }
 
 /// A set of rules, compiled once, evaluated against many certificates.
@@ -353,7 +294,7 @@ impl RuleSet {
                 }
                 RuleType::Invalidation => ctx.issuer_country.is_some_and(|c| r.country.eq_ignore_ascii_case(c)),
             };
-            let typed = r.certificate_type == CertificateType::General || r.certificate_type == ctx.certificate_type;
+            let typed = r.certificate_type.is_none_or(|t| t == ctx.certificate_type);
             if !(applies && typed && r.valid_at(ctx.validation_clock)) {
                 continue;
             }

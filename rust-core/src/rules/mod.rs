@@ -16,8 +16,6 @@ pub mod certlogic;
 mod engine;
 mod value_sets;
 
-pub use engine::{
-    CertificateType, Rule, RuleContext, RuleOutcome, RuleResult, RuleSet, RuleType, SUPPORTED_ENGINE_VERSION,
-    SkippedRule,
-};
+pub use crate::model::{RuleOutcome, RuleResult, RuleType};
+pub use engine::{Rule, RuleContext, RuleSet, SUPPORTED_ENGINE_VERSION, SkippedRule};
 pub use value_sets::ValueSets;

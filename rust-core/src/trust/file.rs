@@ -8,7 +8,8 @@
 use std::fs;
 use std::path::Path;
 
-use base64::Engine as _;
+use crate::crypto::pem_certificates;
+use crate::formats::codec::base64;
 use serde::Deserialize;
 
 use super::{MemoryStore, SignerKey};
@@ -51,41 +52,13 @@ struct Entry {
     certificate_type: Option<String>,
 }
 
-pub(crate) fn b64_any(s: &str) -> Option<Vec<u8>> {
-    let clean: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    let e = &base64::engine::general_purpose::STANDARD;
-    let u = &base64::engine::general_purpose::URL_SAFE;
-    let pad = clean.trim_end_matches('=');
-    e.decode(&clean)
-        .ok()
-        .or_else(|| u.decode(&clean).ok())
-        .or_else(|| base64::engine::general_purpose::STANDARD_NO_PAD.decode(pad).ok())
-        .or_else(|| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(pad).ok())
-}
-
-/// Reads the base64 blocks of every `CERTIFICATE` in a PEM text.
-pub fn pem_certificates(text: &str) -> Vec<Result<Vec<u8>, String>> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
-        let body = &rest[start + "-----BEGIN CERTIFICATE-----".len()..];
-        let Some(end) = body.find("-----END CERTIFICATE-----") else {
-            out.push(Err("PEM block without END line".to_owned()));
-            break;
-        };
-        out.push(b64_any(&body[..end]).ok_or_else(|| "PEM block is not base64".to_owned()));
-        rest = &body[end..];
-    }
-    out
-}
-
 /// Parses a trust list held in memory. `origin` names it in reports.
 pub fn parse(origin: &str, bytes: &[u8], report: &mut LoadReport) -> Result<Vec<SignerKey>, Error> {
     let trimmed = bytes.trim_ascii_start();
     let mut signers = Vec::new();
     let mut add =
         |position: String, der: Result<Vec<u8>, String>, kid: Option<Vec<u8>>, country: Option<String>| match der
-            .and_then(|der| SignerKey::from_der(&der, kid, country).map_err(|e| e.0))
+            .and_then(|der| SignerKey::from_der(crate::formats::hcert::SCHEME, &der, kid, country).map_err(|e| e.0))
         {
             Ok(s) => {
                 signers.push(s);
@@ -110,8 +83,8 @@ pub fn parse(origin: &str, bytes: &[u8], report: &mut LoadReport) -> Result<Vec<
                 .raw_data
                 .as_deref()
                 .ok_or_else(|| "entry has no rawData".to_owned())
-                .and_then(|r| b64_any(r).ok_or_else(|| "rawData is not base64".to_owned()));
-            let (der, kid) = match entry.kid.as_deref().map(|k| b64_any(k).ok_or(())) {
+                .and_then(|r| base64::decode_lenient(r).ok_or_else(|| "rawData is not base64".to_owned()));
+            let (der, kid) = match entry.kid.as_deref().map(|k| base64::decode_lenient(k).ok_or(())) {
                 Some(Err(())) => (Err("kid is not base64".to_owned()), None),
                 Some(Ok(k)) => (der, Some(k)),
                 None => (der, None),

@@ -1,26 +1,41 @@
-//! An in-memory trust store: a hash map from key identifier to signers.
+//! An in-memory trust store: hash maps from (scheme, key reference) to
+//! signers.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use time::OffsetDateTime;
 
-use super::{Freshness, SignerKey, TrustStore};
+use super::key::LookupKey;
+use super::{Freshness, KeyRef, SignerKey, TrustStore};
 use crate::Error;
 
-/// Signer keys held in memory, looked up by kid in constant time.
+/// Signer keys held in memory, looked up by key reference in constant time.
 #[derive(Debug, Default, Clone)]
 pub struct MemoryStore {
-    by_kid: HashMap<Vec<u8>, Vec<Arc<SignerKey>>>,
+    by_key: HashMap<LookupKey, Vec<Arc<SignerKey>>>,
     len: usize,
     source: String,
     updated: Option<(OffsetDateTime, Option<i64>)>,
 }
 
+/// The index entries of a signer: its (issuer and) kid, and its
+/// certificate (for documents that embed it).
+fn index_keys(s: &SignerKey) -> Vec<LookupKey> {
+    let mut keys = vec![match &s.issuer {
+        Some(issuer) => LookupKey::IssuerKid(s.scheme, issuer.clone(), s.kid.clone()),
+        None => LookupKey::Kid(s.scheme, s.kid.clone()),
+    }];
+    if let Some(der) = s.certificate() {
+        keys.push(LookupKey::Certificate(s.scheme, crate::crypto::sha256(der)));
+    }
+    keys
+}
+
 impl MemoryStore {
     /// An empty store labelled `source`.
     pub fn new(source: impl Into<String>) -> Self {
-        Self { by_kid: HashMap::new(), len: 0, source: source.into(), updated: None }
+        Self { by_key: HashMap::new(), len: 0, source: source.into(), updated: None }
     }
 
     /// A store holding `signers`.
@@ -32,14 +47,20 @@ impl MemoryStore {
         store
     }
 
-    /// Adds a signer. The same certificate under the same kid is kept once.
+    /// Adds a signer. The same key material under the same reference is
+    /// kept once.
     pub fn insert(&mut self, signer: SignerKey) {
-        let entry = self.by_kid.entry(signer.kid.clone()).or_default();
-        let duplicate = signer.certificate.is_some() && entry.iter().any(|s| s.certificate == signer.certificate);
-        if !duplicate {
-            entry.push(Arc::new(signer));
-            self.len += 1;
+        let keys = index_keys(&signer);
+        let duplicate = signer.material.is_some()
+            && self.by_key.get(&keys[0]).is_some_and(|e| e.iter().any(|s| s.material == signer.material));
+        if duplicate {
+            return;
         }
+        let signer = Arc::new(signer);
+        for key in keys {
+            self.by_key.entry(key).or_default().push(Arc::clone(&signer));
+        }
+        self.len += 1;
     }
 
     /// Records when the keys were current (a snapshot's date) and, when
@@ -49,15 +70,18 @@ impl MemoryStore {
         self
     }
 
-    /// Every signer in the store.
-    pub fn signers(&self) -> impl Iterator<Item = &Arc<SignerKey>> {
-        self.by_kid.values().flatten()
+    /// Every signer in the store, once each.
+    pub fn all_signers(&self) -> impl Iterator<Item = &Arc<SignerKey>> {
+        self.by_key
+            .iter()
+            .filter(|(k, _)| !matches!(k, LookupKey::Certificate(..)))
+            .flat_map(|(_, signers)| signers.iter())
     }
 }
 
 impl TrustStore for MemoryStore {
-    fn dcc_signers(&self, kid: &[u8]) -> Result<Vec<Arc<SignerKey>>, Error> {
-        Ok(self.by_kid.get(kid).cloned().unwrap_or_default())
+    fn signers(&self, key: &KeyRef) -> Result<Vec<Arc<SignerKey>>, Error> {
+        Ok(key.lookup_key().and_then(|k| self.by_key.get(&k).cloned()).unwrap_or_default())
     }
     fn source(&self) -> String {
         self.source.clone()
@@ -67,5 +91,36 @@ impl TrustStore for MemoryStore {
     }
     fn freshness(&self, now: OffsetDateTime) -> Option<Freshness> {
         self.updated.map(|(at, max)| Freshness::at(at, now, max))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trust::KeyScheme;
+
+    const A: KeyScheme = KeyScheme::new("a");
+    const B: KeyScheme = KeyScheme::new("b");
+
+    fn der() -> Vec<u8> {
+        let pem = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/trust/dsc/dsc-ec-all.pem"))
+            .expect("fixture");
+        crate::crypto::pem_certificates(&pem).remove(0).expect("PEM")
+    }
+
+    #[test]
+    fn keyed_by_scheme_and_reference() {
+        let der = der();
+        let signer = SignerKey::from_der(A, &der, Some(vec![1, 2]), None).unwrap();
+        let store = MemoryStore::from_signers("t", [signer.clone(), signer]);
+        assert_eq!(store.len(), 1, "the same material under the same kid is kept once");
+        let found = |key: KeyRef| TrustStore::signers(&store, &key).unwrap().len();
+        assert_eq!(found(KeyRef::Kid { scheme: A, kid: vec![1, 2] }), 1);
+        assert_eq!(found(KeyRef::Kid { scheme: B, kid: vec![1, 2] }), 0, "another scheme's kid");
+        assert_eq!(found(KeyRef::IssuerKid { scheme: A, issuer: "x".into(), kid: vec![1, 2] }), 0);
+        assert_eq!(found(KeyRef::Embedded { scheme: A, certificate: der.clone() }), 1);
+        assert_eq!(found(KeyRef::Embedded { scheme: B, certificate: der }), 0);
+        assert_eq!(found(KeyRef::Missing { scheme: A }), 0);
+        assert_eq!(store.all_signers().count(), 1);
     }
 }

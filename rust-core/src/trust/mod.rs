@@ -6,6 +6,7 @@
 //! [`Update`]s; stores apply them in one transaction or not at all.
 
 pub mod file;
+mod key;
 mod memory;
 pub mod protocol;
 pub mod rule_files;
@@ -19,6 +20,7 @@ pub mod update;
 
 use std::sync::Arc;
 
+pub use key::{KeyMaterial, KeyRef, KeyScheme};
 pub use memory::MemoryStore;
 pub use signer::{KeyUsage, SignerKey, kid_of};
 pub use update::{Freshness, SourceId, SourceKind, Update};
@@ -64,9 +66,10 @@ impl HeldRules {
 
 /// A source of trusted signer keys.
 pub trait TrustStore: Send + Sync {
-    /// Every trusted EU DCC signer whose key identifier is `kid` (several
-    /// signers may share a truncated kid; the verifier tries each).
-    fn dcc_signers(&self, kid: &[u8]) -> Result<Vec<Arc<SignerKey>>, Error>;
+    /// Every trusted signer `key` refers to, of its scheme only (several
+    /// signers may share a truncated kid; the verifier tries each). A
+    /// [`KeyRef::Missing`] finds none.
+    fn signers(&self, key: &KeyRef) -> Result<Vec<Arc<SignerKey>>, Error>;
 
     /// Where the keys came from, for the verdict and for people.
     fn source(&self) -> String;
@@ -94,8 +97,8 @@ pub trait TrustStore: Send + Sync {
 }
 
 impl<T: TrustStore + ?Sized> TrustStore for Arc<T> {
-    fn dcc_signers(&self, kid: &[u8]) -> Result<Vec<Arc<SignerKey>>, Error> {
-        (**self).dcc_signers(kid)
+    fn signers(&self, key: &KeyRef) -> Result<Vec<Arc<SignerKey>>, Error> {
+        (**self).signers(key)
     }
     fn source(&self) -> String {
         (**self).source()

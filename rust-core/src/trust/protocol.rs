@@ -11,7 +11,7 @@ use base64::Engine as _;
 use serde::Deserialize;
 
 use super::kid_of;
-use super::update::{KeyScheme, SignerRecord};
+use super::update::SignerRecord;
 
 /// Most entries accepted in one list (kids, rules, value sets, countries).
 pub const MAX_ITEMS: usize = 100_000;
@@ -69,7 +69,7 @@ pub fn dgca_page(body: &[u8], declared_kid: Option<&str>) -> Result<SignerRecord
         Some(k) => kid(k).map_err(|e| format!("X-KID: {e}"))?,
         None => kid_of(&der),
     };
-    Ok(SignerRecord { scheme: KeyScheme::Dcc, kid, country: None, certificate: der })
+    Ok(SignerRecord::x509(crate::formats::hcert::SCHEME, kid, None, der))
 }
 
 fn list<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<Vec<T>, String> {

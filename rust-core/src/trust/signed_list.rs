@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 
 use super::SignerKey;
 use super::file::{self, LoadReport, SkippedEntry};
-use super::update::{KeyScheme, SignerChange, SignerRecord, SourceId, SourceMeta, Update};
+use super::update::{SignerChange, SignerRecord, SourceId, SourceMeta, Update};
 use crate::crypto::{self, PublicKey};
 use crate::time_parse;
 
@@ -79,14 +79,17 @@ impl SignedList {
     }
 }
 
-impl From<&SignerKey> for SignerRecord {
-    fn from(s: &SignerKey) -> Self {
-        SignerRecord {
-            scheme: KeyScheme::Dcc,
+impl SignerRecord {
+    /// The record of a signer read from key material (`None` for a key
+    /// built from a bare public key, which cannot be stored).
+    pub fn of(s: &SignerKey) -> Option<Self> {
+        Some(SignerRecord {
+            scheme: s.scheme,
+            issuer: s.issuer.clone(),
             kid: s.kid.clone(),
             country: s.country.clone(),
-            certificate: s.certificate.clone().unwrap_or_default(),
-        }
+            material: s.material.clone()?,
+        })
     }
 }
 
@@ -115,7 +118,11 @@ pub fn parse(origin: &str, bytes: &[u8], key: &PublicKey) -> Result<SignedList, 
     };
     let mut report = LoadReport::default();
     let signers = file::parse(origin, body, &mut report).map_err(|e| ListError::BadContent(e.to_string()))?;
-    Ok(SignedList { issued_at, signers: signers.iter().map(SignerRecord::from).collect(), skipped: report.skipped })
+    Ok(SignedList {
+        issued_at,
+        signers: signers.iter().filter_map(SignerRecord::of).collect(),
+        skipped: report.skipped,
+    })
 }
 
 #[cfg(test)]
@@ -137,7 +144,7 @@ mod tests {
             "/../fixtures/trust/dsc/dsc-ec-vaccination.pem"
         ))
         .unwrap();
-        let der = file::pem_certificates(&pem).remove(0).unwrap();
+        let der = crate::crypto::pem_certificates(&pem).remove(0).unwrap();
         base64::engine::general_purpose::STANDARD.encode(der)
     }
 

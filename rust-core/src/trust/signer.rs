@@ -1,5 +1,7 @@
-//! A trusted signer: a document signer certificate (DSC) reduced to what
-//! verification needs, parsed once when it enters a trust store.
+//! A trusted signer: a document signer certificate (DSC) or an issuer's
+//! JSON Web Key, reduced to what verification needs, parsed once when it
+//! enters a trust store (the key, its validity window and its extended key
+//! usage are kept, so a lookup never re-parses).
 
 use std::fmt;
 
@@ -8,64 +10,36 @@ use x509_cert::Certificate as X509;
 use x509_cert::der::Decode as _;
 use x509_cert::ext::pkix::ExtendedKeyUsage;
 
-use crate::crypto::{KeyError, PublicKey, sha256};
-use crate::model::CertificateType;
+use super::key::{KeyMaterial, KeyScheme};
+use crate::crypto::{KeyError, MAX_JWK_LEN, PublicKey, jwk_thumbprint, sha256};
+use crate::formats::codec::{base64, json};
 
 const OID_EXT_KEY_USAGE: &str = "2.5.29.37";
 const OID_COUNTRY_NAME: &str = "2.5.4.6";
 
-/// The key usage OIDs of hcert spec Annex A.4, current and legacy forms.
-const DCC_KEY_USAGES: [(&str, CertificateType); 6] = [
-    ("1.3.6.1.4.1.1847.2021.1.1", CertificateType::Test),
-    ("1.3.6.1.4.1.1847.2021.1.2", CertificateType::Vaccination),
-    ("1.3.6.1.4.1.1847.2021.1.3", CertificateType::Recovery),
-    ("1.3.6.1.4.1.0.1847.2021.1.1", CertificateType::Test),
-    ("1.3.6.1.4.1.0.1847.2021.1.2", CertificateType::Vaccination),
-    ("1.3.6.1.4.1.0.1847.2021.1.3", CertificateType::Recovery),
-];
-
-/// The certificate types a signer may sign, from its extended key usage.
+/// The extended key usage of a signer certificate: which purposes it may
+/// serve. What the purposes mean is the format's business (the EU DCC's
+/// rule lives in `formats::hcert`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct KeyUsage {
     /// The extended-key-usage OIDs of the signer certificate, dotted; empty
-    /// when the certificate has no (or an empty) extended key usage.
+    /// when the certificate has no (or an empty) extended key usage, and for
+    /// keys that are not certificates.
     pub oids: Vec<String>,
-}
-
-impl KeyUsage {
-    /// The certificate types this signer may sign, or `None` when it may
-    /// sign every type.
-    ///
-    /// hcert spec Annex A.4: "In absence of any key usage extension (i.e. no
-    /// extensions or zero extensions), this certificate can be used to
-    /// validate any type of HCERT"; otherwise "the verifiers SHALL verify the
-    /// key usage against the stored HCERT". An extended key usage that names
-    /// only other purposes (an ICAO document-signer OID, say) therefore
-    /// allows no DCC type, as RFC 5280 §4.2.1.12 also reads it ("the
-    /// certificate MUST only be used for one of the purposes indicated").
-    pub fn dcc_types(&self) -> Option<Vec<CertificateType>> {
-        if self.oids.is_empty() {
-            return None;
-        }
-        let mut types: Vec<CertificateType> =
-            DCC_KEY_USAGES.iter().filter(|(oid, _)| self.oids.iter().any(|o| o == oid)).map(|(_, t)| *t).collect();
-        types.sort_by_key(|t| t.name());
-        types.dedup();
-        Some(types)
-    }
-
-    /// Whether a signer with this key usage may sign `kind`.
-    pub fn allows(&self, kind: CertificateType) -> bool {
-        self.dcc_types().is_none_or(|t| t.contains(&kind))
-    }
 }
 
 /// A trusted signer key.
 #[derive(Clone)]
 pub struct SignerKey {
+    /// The scheme it serves.
+    pub scheme: KeyScheme,
     /// Key identifier: for the EU DCC, the first 8 bytes of the SHA-256 of
-    /// the DER certificate (hcert spec A.1), or as the trust list declares.
+    /// the DER certificate (hcert spec A.1), or as the trust list declares;
+    /// for a JWK, its `kid`.
     pub kid: Vec<u8>,
+    /// The issuer whose key set it belongs to, for schemes that look keys
+    /// up by issuer and kid.
+    pub issuer: Option<String>,
     /// Country of the signer (trust-list entry, else the subject's C=).
     pub country: Option<String>,
     /// The public key.
@@ -76,14 +50,16 @@ pub struct SignerKey {
     pub not_after: Option<OffsetDateTime>,
     /// Extended key usage.
     pub key_usage: KeyUsage,
-    /// The DER certificate, when the key came from one.
-    pub certificate: Option<Vec<u8>>,
+    /// The key material it was read from; `None` for a key built from a
+    /// bare public key (in memory only).
+    pub material: Option<KeyMaterial>,
 }
 
 impl fmt::Debug for SignerKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SignerKey")
-            .field("kid", &crate::formats::b64(&self.kid))
+            .field("scheme", &self.scheme)
+            .field("kid", &base64::encode(&self.kid))
             .field("country", &self.country)
             .field("public_key", &self.public_key)
             .field("not_before", &self.not_before)
@@ -105,8 +81,13 @@ fn to_offset(t: x509_cert::time::Time) -> Option<OffsetDateTime> {
 
 impl SignerKey {
     /// Reads a signer from a DER X.509 certificate. `kid` defaults to the
-    /// certificate's computed kid, `country` to its subject's country.
-    pub fn from_der(der: &[u8], kid: Option<Vec<u8>>, country: Option<String>) -> Result<Self, KeyError> {
+    /// certificate's computed EU DCC kid, `country` to its subject's country.
+    pub fn from_der(
+        scheme: KeyScheme,
+        der: &[u8],
+        kid: Option<Vec<u8>>,
+        country: Option<String>,
+    ) -> Result<Self, KeyError> {
         let cert = X509::from_der(der).map_err(|e| KeyError(format!("not an X.509 certificate: {e}")))?;
         let tbs = &cert.tbs_certificate;
         let public_key = PublicKey::from_spki(&tbs.subject_public_key_info)?;
@@ -128,32 +109,83 @@ impl SignerKey {
         });
 
         Ok(SignerKey {
+            scheme,
             kid: kid.unwrap_or_else(|| kid_of(der)),
+            issuer: None,
             country: country.or(subject_country),
             public_key,
             not_before: to_offset(tbs.validity.not_before),
             not_after: to_offset(tbs.validity.not_after),
             key_usage: KeyUsage { oids },
-            certificate: Some(der.to_vec()),
+            material: Some(KeyMaterial::X509(der.to_vec())),
         })
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+    /// Reads a signer from a public JSON Web Key of `issuer`'s key set. Its
+    /// `kid` must be present and equal its RFC 7638 thumbprint (as SMART
+    /// Health Cards require), so a key cannot pose under another's kid.
+    pub fn from_jwk(scheme: KeyScheme, issuer: &str, jwk: &str) -> Result<Self, KeyError> {
+        let value: serde_json::Value =
+            json::parse(jwk.as_bytes(), MAX_JWK_LEN, 4).map_err(|e| KeyError(format!("the JWK is not usable: {e}")))?;
+        let public_key = PublicKey::from_jwk(&value)?;
+        let kid = value.get("kid").and_then(|k| k.as_str()).ok_or_else(|| KeyError("the JWK has no kid".into()))?;
+        if kid != jwk_thumbprint(&value)? {
+            return Err(KeyError("the JWK's kid is not its RFC 7638 thumbprint".into()));
+        }
+        Ok(SignerKey {
+            scheme,
+            kid: kid.as_bytes().to_vec(),
+            issuer: Some(issuer.to_owned()),
+            country: None,
+            public_key,
+            not_before: None,
+            not_after: None,
+            key_usage: KeyUsage::default(),
+            material: Some(KeyMaterial::Jwk(jwk.to_owned())),
+        })
+    }
 
-    #[test]
-    fn key_usage_rules() {
-        let none = KeyUsage::default();
-        assert!(none.allows(CertificateType::Test));
-        let unrelated = KeyUsage { oids: vec!["2.23.136.1.1.14.2".into()] };
-        assert!(!unrelated.allows(CertificateType::Recovery));
-        let vacc = KeyUsage { oids: vec!["1.3.6.1.4.1.1847.2021.1.2".into()] };
-        assert!(vacc.allows(CertificateType::Vaccination));
-        assert!(!vacc.allows(CertificateType::Test));
-        let legacy = KeyUsage { oids: vec!["1.3.6.1.4.1.0.1847.2021.1.1".into()] };
-        assert!(legacy.allows(CertificateType::Test));
-        assert!(!legacy.allows(CertificateType::Recovery));
+    /// Reads a signer back from stored material (what a trust source
+    /// delivered, or a database row).
+    pub fn from_material(
+        scheme: KeyScheme,
+        material: &KeyMaterial,
+        issuer: Option<&str>,
+        kid: &[u8],
+        country: Option<String>,
+    ) -> Result<Self, KeyError> {
+        match material {
+            KeyMaterial::X509(der) => {
+                let mut key = Self::from_der(scheme, der, Some(kid.to_vec()), country)?;
+                key.issuer = issuer.map(str::to_owned);
+                Ok(key)
+            }
+            KeyMaterial::Jwk(jwk) => {
+                let issuer = issuer.ok_or_else(|| KeyError("a JWK signer needs an issuer".into()))?;
+                let mut key = Self::from_jwk(scheme, issuer, jwk)?;
+                if key.kid != kid {
+                    return Err(KeyError("the JWK's kid differs from the one it is listed under".into()));
+                }
+                key.country = country;
+                Ok(key)
+            }
+        }
+    }
+
+    /// The key identifier for people: base64 of a binary kid (EU DCC), the
+    /// text of a JWK's kid.
+    pub fn kid_text(&self) -> String {
+        match &self.material {
+            Some(KeyMaterial::Jwk(_)) => String::from_utf8_lossy(&self.kid).into_owned(),
+            Some(KeyMaterial::X509(_)) | None => base64::encode(&self.kid),
+        }
+    }
+
+    /// The DER certificate, when the key came from one.
+    pub fn certificate(&self) -> Option<&[u8]> {
+        match &self.material {
+            Some(KeyMaterial::X509(der)) => Some(der),
+            Some(KeyMaterial::Jwk(_)) | None => None,
+        }
     }
 }

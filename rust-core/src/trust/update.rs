@@ -7,6 +7,7 @@ use std::fmt;
 use time::OffsetDateTime;
 
 use super::file::SkippedEntry;
+use super::key::{KeyMaterial, KeyScheme};
 
 /// The protocol of a trust source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -38,11 +39,22 @@ impl SourceKind {
         }
     }
 
+    /// Whether sources of this kind deliver signer keys (and so count for
+    /// the freshness of the store's signer data); the rule service does not.
+    pub fn provides_signers(self) -> bool {
+        match self {
+            SourceKind::Dgca | SourceKind::De | SourceKind::Import | SourceKind::Bundled => true,
+            SourceKind::Rules => false,
+        }
+    }
+
+    /// Every kind.
+    pub const ALL: [SourceKind; 5] =
+        [SourceKind::Dgca, SourceKind::De, SourceKind::Rules, SourceKind::Import, SourceKind::Bundled];
+
     /// Reads a name back.
     pub fn from_name(name: &str) -> Option<SourceKind> {
-        [SourceKind::Dgca, SourceKind::De, SourceKind::Rules, SourceKind::Import, SourceKind::Bundled]
-            .into_iter()
-            .find(|k| k.name() == name)
+        SourceKind::ALL.into_iter().find(|k| k.name() == name)
     }
 }
 
@@ -67,35 +79,28 @@ impl fmt::Display for SourceId {
     }
 }
 
-/// Which family of signed documents a signer key serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum KeyScheme {
-    /// EU DCC document signer certificates, looked up by 8-byte kid.
-    Dcc,
-}
-
-impl KeyScheme {
-    /// The name stored in databases.
-    pub fn name(self) -> &'static str {
-        match self {
-            KeyScheme::Dcc => "dcc",
-        }
-    }
-}
-
-/// One signer certificate as a source delivers it (already checked to parse
-/// as a usable signer).
+/// One signer as a source delivers it (already checked to parse as a
+/// usable signer).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignerRecord {
     /// The scheme it serves.
     pub scheme: KeyScheme,
+    /// The issuer whose key set it belongs to, for schemes that look keys
+    /// up by issuer and kid (SMART Health Cards); `None` for kid alone.
+    pub issuer: Option<String>,
     /// Its key identifier (as the source declares it, else computed).
     pub kid: Vec<u8>,
     /// Its country, as the source declares it.
     pub country: Option<String>,
-    /// The DER certificate.
-    pub certificate: Vec<u8>,
+    /// The key material: a DER certificate or a JWK.
+    pub material: KeyMaterial,
+}
+
+impl SignerRecord {
+    /// A signer certificate looked up by kid alone.
+    pub fn x509(scheme: KeyScheme, kid: Vec<u8>, country: Option<String>, der: Vec<u8>) -> Self {
+        SignerRecord { scheme, issuer: None, kid, country, material: KeyMaterial::X509(der) }
+    }
 }
 
 /// A business rule as the rule service delivers it (CertLogic JSON).

@@ -9,13 +9,11 @@ mod rules;
 mod signature;
 mod validity;
 
-use std::sync::Arc;
-
 use time::Duration;
 
 use crate::Error;
 use crate::clock::Clock;
-use crate::formats::{self, Decoded, Failure, FormatId, PrefixPolicy, b64};
+use crate::formats::{self, Decoded, Failure, FormatId, PrefixPolicy};
 use crate::limits::Limits;
 use crate::model::{Check, CheckKind, Reason, SignerInfo, TrustInfo, Verdict};
 use crate::trust::{SignerKey, TrustStore};
@@ -25,7 +23,7 @@ pub use rules::Arrival;
 /// How a [`Verifier`] treats its input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifyOptions {
-    /// Whether payloads must carry their context prefix (`HC1:`).
+    /// Whether payloads must carry their format's context prefix (`HC1:`).
     pub prefix: PrefixPolicy,
     /// Size, depth and work limits.
     pub limits: Limits,
@@ -78,22 +76,17 @@ impl<S: TrustStore> Verifier<S> {
         let payload = payload.trim_matches(|c: char| c.is_ascii_whitespace());
         let limits = &self.options.limits;
         let decoded = if payload.is_empty() {
-            Err((FormatId::Unknown, Failure::new(Reason::PayloadEmpty, "the payload is empty")))
+            Err((FormatId::UNKNOWN, Failure::new(Reason::PayloadEmpty, "the payload is empty")))
         } else if payload.len() > limits.max_payload_len {
             Err((
-                FormatId::Unknown,
+                FormatId::UNKNOWN,
                 Failure::new(
                     Reason::PayloadTooLarge,
                     format!("{} bytes is more than the {}-byte limit", payload.len(), limits.max_payload_len),
                 ),
             ))
         } else {
-            match formats::detect(payload, self.options.prefix) {
-                FormatId::Hcert => {
-                    formats::hcert::decode(payload, self.options.prefix, limits).map_err(|f| (FormatId::Hcert, f))
-                }
-                _ => Err((FormatId::Unknown, unknown_format(payload))),
-            }
+            formats::decode(payload, self.options.prefix, limits)
         };
         self.verify_decoded(decoded, clock)
     }
@@ -103,17 +96,10 @@ impl<S: TrustStore> Verifier<S> {
         match std::str::from_utf8(payload) {
             Ok(text) => self.verify(text, clock),
             Err(_) => self.verify_decoded(
-                Err((FormatId::Unknown, Failure::new(Reason::FormatUnknown, "the payload is binary, not text"))),
+                Err((FormatId::UNKNOWN, Failure::new(Reason::FormatUnknown, "the payload is binary, not text"))),
                 clock,
             ),
         }
-    }
-
-    /// Verifies an HC1 COSE_Sign1 message directly (skipping the transport
-    /// layers), for callers that hold the raw COSE bytes.
-    pub fn verify_hcert_cose(&self, cose: &[u8], clock: &dyn Clock) -> Result<Verdict, Error> {
-        let decoded = formats::hcert::decode_cose(cose, &self.options.limits).map_err(|f| (FormatId::Hcert, f));
-        self.verify_decoded(decoded, clock)
     }
 
     /// Runs the checks on an already decoded payload (or reports its
@@ -158,49 +144,46 @@ impl<S: TrustStore> Verifier<S> {
             decode_detail.push_str(&format!(" ({})", decoded.notes.join("; ")));
         }
         let env = &decoded.envelope;
-        let cert_type = decoded.document.certificate_type();
+        let document = decoded.document.as_ref();
+        let cert_type = document.certificate_type();
 
-        let sig = signature::check(env, &self.store, &self.options.limits, now, cert_type.as_ref().ok().copied())?;
-        let signer: Option<Arc<SignerKey>> = sig.signer.clone();
-        let issuer = match &signer {
-            Some(s) => issuer_check(s, now),
-            None => sig.issuer.clone(),
-        };
-        let key_usage = match (&signer, &cert_type) {
-            (None, _) => Check::skipped(
+        let sig = signature::check(env, document, &self.store, &self.options.limits, now)?;
+        let key_usage = match &sig.signer {
+            Some(s) => document.key_usage_check(s),
+            None => Check::skipped(
                 CheckKind::KeyUsage,
                 Reason::DependencyFailed,
                 "no trusted signer verified the signature",
             ),
-            (Some(_), Err(f)) => Check::fail(CheckKind::KeyUsage, f.reason, f.detail.clone()),
-            (Some(s), Ok(t)) => key_usage_check(s, *t),
         };
-        let validity = validity::check(env, signer.as_deref(), now, self.options.clock_skew);
-        let schema = decoded.document.schema_check();
-        let held = match &self.options.arrival {
-            Some(_) => self.store.business_rules()?,
-            None => None,
+        let validity =
+            validity::check(env, document.validity_policy(), sig.signer.as_deref(), now, self.options.clock_skew);
+        let schema = document.schema_check();
+        let (rules_check, rules) = match (&self.options.arrival, document.rules_input()) {
+            (Some(arrival), Some(input)) => {
+                let held = self.store.business_rules()?;
+                rules::check(arrival, held.as_deref(), env, input, cert_type.as_ref().ok().copied(), now)
+            }
+            (None, _) => {
+                (Check::skipped(CheckKind::Rules, Reason::NotApplicable, "no country of arrival given"), Vec::new())
+            }
+            (Some(_), None) => (
+                Check::skipped(
+                    CheckKind::Rules,
+                    Reason::NotApplicable,
+                    format!("{} certificates have no business rules", decoded.format),
+                ),
+                Vec::new(),
+            ),
         };
-        let (rules_check, rules) = rules::check(
-            self.options.arrival.as_ref(),
-            held.as_deref(),
-            &decoded,
-            cert_type.as_ref().ok().copied(),
-            now,
-        );
 
-        if let Some(s) = &signer {
-            trust.signer = Some(SignerInfo {
-                kid: b64(&s.kid),
-                country: s.country.clone(),
-                not_before: s.not_before,
-                not_after: s.not_after,
-            });
+        if let Some(s) = &sig.signer {
+            trust.signer = Some(signer_info(s));
         }
         let checks = vec![
             Check::pass(CheckKind::Decode, decode_detail),
-            sig.check,
-            issuer,
+            sig.signature,
+            sig.issuer,
             key_usage,
             validity,
             schema,
@@ -209,7 +192,7 @@ impl<S: TrustStore> Verifier<S> {
         Ok(Verdict {
             status: Verdict::status_of(&checks),
             format: decoded.format,
-            certificate: Some(decoded.document.normalize(env)),
+            certificate: Some(document.normalize(env)),
             checks,
             clock: now,
             clock_source: clock.source(),
@@ -219,77 +202,7 @@ impl<S: TrustStore> Verifier<S> {
     }
 }
 
-/// Context identifiers of other health certificate formats, named in the
-/// detail when a payload carries one. Any other identifier is the payload's
-/// own text and is not repeated.
-const OTHER_SCHEMES: [&str; 4] = ["shc", "NZCP", "http", "https"];
-
-fn unknown_format(payload: &str) -> Failure {
-    // Name a known scheme, so people see "shc: is not supported" rather
-    // than a generic refusal; never echo the content.
-    let scheme: String = payload.chars().take_while(|c| c.is_ascii_alphanumeric()).take(8).collect();
-    let detail = match payload[scheme.len()..].chars().next() {
-        Some(':') if !scheme.is_empty() => match OTHER_SCHEMES.iter().find(|s| s.eq_ignore_ascii_case(&scheme)) {
-            Some(known) => format!("payloads with the context identifier {known}: are not supported"),
-            None => format!(
-                "payloads with a context identifier of {} characters other than HC1: are not supported",
-                scheme.len()
-            ),
-        },
-        _ => "the payload is not in a supported format (an EU DCC starts with HC1:)".to_owned(),
-    };
-    let reason =
-        if scheme.len() == 3 && scheme.starts_with("HC") { Reason::PrefixUnsupported } else { Reason::FormatUnknown };
-    Failure::new(reason, detail)
-}
-
-/// The signer's certificate must be valid at the verification time.
-///
-/// hcert spec §5 and the DGCA trust framework: a DSC is trusted only within
-/// its validity period.
-fn issuer_check(s: &SignerKey, now: time::OffsetDateTime) -> Check {
-    use crate::time_parse::format_utc;
-    // The country comes from the trust list; named only when it is a
-    // country code, so that a detail carries no free text.
-    let country =
-        s.country.as_deref().filter(|c| (2..=3).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_uppercase()));
-    let who = format!("signer {} ({})", b64(&s.kid), country.unwrap_or("country unknown"));
-    if let Some(nb) = s.not_before.filter(|nb| now < *nb) {
-        return Check::fail(
-            CheckKind::Issuer,
-            Reason::SignerNotYetValid,
-            format!("{who} is valid only from {}", format_utc(nb)),
-        );
-    }
-    if let Some(na) = s.not_after.filter(|na| now > *na) {
-        return Check::fail(CheckKind::Issuer, Reason::SignerExpired, format!("{who} expired at {}", format_utc(na)));
-    }
-    Check::pass(CheckKind::Issuer, format!("{who} is trusted and valid at the verification time"))
-}
-
-/// hcert spec Annex A.4: a signer whose extended key usage names DCC types
-/// may only sign those types.
-fn key_usage_check(s: &SignerKey, kind: crate::model::CertificateType) -> Check {
-    match s.key_usage.dcc_types() {
-        None => Check::pass(
-            CheckKind::KeyUsage,
-            format!("the signer may sign every type (no DCC key usage); this is a {} certificate", kind.name()),
-        ),
-        Some(types) if types.contains(&kind) => {
-            Check::pass(CheckKind::KeyUsage, format!("the signer may sign {} certificates", kind.name()))
-        }
-        Some(types) if types.is_empty() => Check::fail(
-            CheckKind::KeyUsage,
-            Reason::KeyUsageMismatch,
-            format!("a {} certificate, but the signer's extended key usage names no DCC type", kind.name()),
-        ),
-        Some(types) => {
-            let allowed: Vec<&str> = types.iter().map(|t| t.name()).collect();
-            Check::fail(
-                CheckKind::KeyUsage,
-                Reason::KeyUsageMismatch,
-                format!("a {} certificate, but the signer may only sign: {}", kind.name(), allowed.join(", ")),
-            )
-        }
-    }
+/// The signer as the verdict records it.
+fn signer_info(s: &SignerKey) -> SignerInfo {
+    SignerInfo { kid: s.kid_text(), country: s.country.clone(), not_before: s.not_before, not_after: s.not_after }
 }

@@ -4,14 +4,15 @@
 //!
 //! Rules and value sets come from the trust store; which country (and
 //! region) to check for, and in which language to describe the rules, from
-//! the [`Arrival`] in the verifier's options. Without one the check does not
-//! apply.
+//! the [`Arrival`] in the verifier's options. Without one, or for a format
+//! without business rules, the check does not apply (decided by the
+//! pipeline).
 
-use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::Error;
-use crate::formats::{Decoded, b64};
+use crate::formats::codec::base64;
+use crate::formats::{RulesInput, SignedEnvelope};
 use crate::model::{CertificateType, Check, CheckKind, Reason};
 use crate::rules::{self, RuleContext, RuleOutcome, RuleResult};
 use crate::trust::HeldRules;
@@ -51,43 +52,31 @@ impl Arrival {
     }
 }
 
-fn rule_type(t: CertificateType) -> rules::CertificateType {
-    match t {
-        CertificateType::Vaccination => rules::CertificateType::Vaccination,
-        CertificateType::Test => rules::CertificateType::Test,
-        CertificateType::Recovery => rules::CertificateType::Recovery,
-    }
-}
-
 /// The rules check and each rule's result.
 pub(super) fn check(
-    arrival: Option<&Arrival>,
+    arrival: &Arrival,
     held: Option<&HeldRules>,
-    decoded: &Decoded,
+    env: &SignedEnvelope,
+    input: RulesInput<'_>,
     cert_type: Option<CertificateType>,
     now: OffsetDateTime,
 ) -> (Check, Vec<RuleResult>) {
-    let Some(arrival) = arrival else {
-        return (Check::skipped(CheckKind::Rules, Reason::NotApplicable, "no country of arrival given"), Vec::new());
-    };
     let Some(cert_type) = cert_type else {
         let detail = "the certificate type is unknown, so no rules can be chosen";
         return (Check::skipped(CheckKind::Rules, Reason::DependencyFailed, detail), Vec::new());
     };
-    let env = &decoded.envelope;
     let empty = HeldRules::default();
     let held = held.unwrap_or(&empty);
-    let kid = env.key_id.as_deref().map(b64);
-    let payload: &Value = decoded.document.json();
+    let kid = env.key.kid().map(base64::encode);
     let ctx = RuleContext {
-        payload,
+        payload: input.payload,
         country_of_arrival: &arrival.country,
         region: arrival.region.as_deref(),
         issuer_country: env.issuer.as_deref(),
-        certificate_type: rule_type(cert_type),
+        certificate_type: cert_type,
         validation_clock: now,
-        exp: env.expires_at.instant(),
-        iat: env.issued_at.instant(),
+        exp: env.times.expires_at.instant(),
+        iat: env.times.issued_at.instant(),
         kid: kid.as_deref(),
         value_sets: &held.value_sets,
     };

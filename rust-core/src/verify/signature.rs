@@ -1,6 +1,7 @@
-//! The signature step: find the trusted signers for the key identifier, try
-//! each within a budget, and report the most specific failure (after
-//! webpki's `MaximumSignatureChecksExceeded` and error ranking).
+//! The signature and issuer steps: find the trusted signers the envelope's
+//! key reference names, try each within a budget, report the most specific
+//! failure (after webpki's `MaximumSignatureChecksExceeded` and error
+//! ranking), and check the signer that verified against the clock.
 
 use std::sync::Arc;
 
@@ -8,75 +9,80 @@ use time::OffsetDateTime;
 
 use crate::Error;
 use crate::crypto::{self, SignatureError};
-use crate::formats::{DeclaredAlgorithm, SignedEnvelope, b64};
+use crate::formats::{DeclaredAlgorithm, Document, SignedEnvelope};
 use crate::limits::Limits;
-use crate::model::{CertificateType, Check, CheckKind, Reason};
-use crate::trust::{SignerKey, TrustStore};
+use crate::model::{Check, CheckKind, Outcome, Reason};
+use crate::time_parse::format_utc;
+use crate::trust::{KeyRef, SignerKey, TrustStore};
 
 /// What the signature step found.
 pub(super) struct SignatureStep {
     /// The signature check.
-    pub check: Check,
-    /// The issuer check when no signer verified (otherwise computed from
-    /// the signer by the caller).
+    pub signature: Check,
+    /// The issuer check: the signer's validity at the verification time, or
+    /// why no signer could be looked at.
     pub issuer: Check,
     /// The signer whose key verified the signature.
     pub signer: Option<Arc<SignerKey>>,
 }
 
-fn step(check: Check, issuer: Check) -> SignatureStep {
-    SignatureStep { check, issuer, signer: None }
+fn failed(signature: Check, issuer: Check) -> SignatureStep {
+    SignatureStep { signature, issuer, signer: None }
 }
 
-/// hcert spec §3.3.3: "a verifier MUST check all DSCs with that kid".
+fn unverified(detail: impl Into<String>) -> Check {
+    Check::skipped(CheckKind::Issuer, Reason::DependencyFailed, detail)
+}
+
+/// hcert spec §3.3.3: "a verifier MUST check all DSCs with that kid" (and
+/// so for every format whose key references can be shared).
 ///
 /// When several candidates verify (the same key listed under several
-/// certificates), the one valid at `now` and allowed to sign `kind` is
-/// preferred.
+/// certificates), the one valid at `now` and allowed by the document's
+/// key-usage rule is preferred.
 pub(super) fn check(
     env: &SignedEnvelope,
+    document: &dyn Document,
     store: &dyn TrustStore,
     limits: &Limits,
     now: OffsetDateTime,
-    kind: Option<CertificateType>,
 ) -> Result<SignatureStep, Error> {
-    let Some(kid) = env.key_id.as_deref() else {
-        return Ok(step(
-            Check::fail(CheckKind::Signature, Reason::KidMissing, "neither COSE header carries a key identifier"),
-            Check::skipped(CheckKind::Issuer, Reason::DependencyFailed, "no key identifier to look the issuer up by"),
+    if let KeyRef::Missing { .. } = env.key {
+        return Ok(failed(
+            Check::fail(CheckKind::Signature, Reason::KidMissing, env.key_origin),
+            unverified("the certificate names no key to look the issuer up by"),
         ));
-    };
-    let kid_text = b64(kid);
-    let candidates = store.dcc_signers(kid)?;
-    let unverified_issuer = |detail: String| Check::skipped(CheckKind::Issuer, Reason::DependencyFailed, detail);
+    }
+    let key = env.key.describe();
+    let candidates = store.signers(&env.key)?;
 
     let alg = match &env.algorithm {
         DeclaredAlgorithm::Supported(a) => *a,
         DeclaredAlgorithm::Missing => {
-            return Ok(step(
-                Check::fail(CheckKind::Signature, Reason::AlgorithmMissing, "the protected header names no algorithm"),
-                unverified_issuer("the signature could not be checked".into()),
+            return Ok(failed(
+                Check::fail(CheckKind::Signature, Reason::AlgorithmMissing, "the envelope names no algorithm"),
+                unverified("the signature could not be checked"),
             ));
         }
         DeclaredAlgorithm::Unsupported(name) => {
-            return Ok(step(
+            return Ok(failed(
                 Check::fail(
                     CheckKind::Signature,
                     Reason::AlgorithmUnsupported,
                     format!("algorithm {name} is not accepted (ES256, ES384, PS256 are)"),
                 ),
-                unverified_issuer("the signature could not be checked".into()),
+                unverified("the signature could not be checked"),
             ));
         }
     };
 
     if candidates.is_empty() {
-        return Ok(step(
-            Check::skipped(CheckKind::Signature, Reason::NoTrustedKey, format!("no trusted key has kid {kid_text}")),
+        return Ok(failed(
+            Check::skipped(CheckKind::Signature, Reason::NoTrustedKey, format!("no trusted key has {key}")),
             Check::fail(
                 CheckKind::Issuer,
                 Reason::IssuerUnknown,
-                format!("kid {kid_text} (from the {}) is not in the trust store", env.key_id_location),
+                format!("{key} (from the {}) is not in the trust store", env.key_origin),
             ),
         ));
     }
@@ -92,13 +98,13 @@ pub(super) fn check(
     }
 
     if verified.is_empty() {
-        let issuer = unverified_issuer(format!("no trusted signer with kid {kid_text} verified the signature"));
+        let issuer = unverified(format!("no trusted signer with {key} verified the signature"));
         if candidates.len() > tried {
-            return Ok(step(
+            return Ok(failed(
                 Check::fail(
                     CheckKind::Signature,
                     Reason::TooManyCandidateKeys,
-                    format!("{} trusted keys share kid {kid_text}; tried {tried} without success", candidates.len()),
+                    format!("{} trusted keys share {key}; tried {tried} without success", candidates.len()),
                 ),
                 issuer,
             ));
@@ -107,7 +113,7 @@ pub(super) fn check(
             Some(SignatureError::KeyAlgorithmMismatch) | None => (
                 Reason::KeyAlgorithmMismatch,
                 format!(
-                    "the key for kid {kid_text} is a {} key, which cannot verify {alg}",
+                    "the key for {key} is a {} key, which cannot verify {alg}",
                     candidates[0].public_key.describe()
                 ),
             ),
@@ -117,27 +123,55 @@ pub(super) fn check(
             ),
             Some(SignatureError::Invalid) => (
                 Reason::SignatureInvalid,
-                format!("the {alg} signature does not verify with the trusted key for kid {kid_text}"),
+                format!("the {alg} signature does not verify with the trusted key for {key}"),
             ),
         };
-        return Ok(step(Check::fail(CheckKind::Signature, reason, what), issuer));
+        return Ok(failed(Check::fail(CheckKind::Signature, reason, what), issuer));
     }
 
-    let rank = |s: &SignerKey| {
-        let in_window = s.not_before.is_none_or(|nb| now >= nb) && s.not_after.is_none_or(|na| now <= na);
-        let allowed = kind.is_none_or(|k| s.key_usage.allows(k));
-        (in_window, allowed)
-    };
-    // The first of the best-ranked candidates, in trust-store order.
-    let best = verified.iter().map(|s| rank(s)).max();
-    let signer = verified.iter().find(|s| Some(rank(s)) == best).cloned();
-    let detail = match &signer {
-        Some(s) => format!("{alg} signature verified with the {} key of kid {kid_text}", s.public_key.describe()),
-        None => String::new(),
-    };
+    let rank = |s: &SignerKey| (in_window(s, now), document.key_usage_check(s).outcome == Outcome::Pass);
+    // The first of the best-ranked candidates, in trust-store order
+    // (`verified` is not empty here).
+    let mut signer = &verified[0];
+    for s in &verified[1..] {
+        if rank(s) > rank(signer) {
+            signer = s;
+        }
+    }
+    let signer = Arc::clone(signer);
     Ok(SignatureStep {
-        check: Check::pass(CheckKind::Signature, detail),
-        issuer: Check::skipped(CheckKind::Issuer, Reason::DependencyFailed, ""),
-        signer,
+        signature: Check::pass(
+            CheckKind::Signature,
+            format!("{alg} signature verified with the {} key of {key}", signer.public_key.describe()),
+        ),
+        issuer: issuer_check(&signer, now),
+        signer: Some(signer),
     })
+}
+
+fn in_window(s: &SignerKey, now: OffsetDateTime) -> bool {
+    s.not_before.is_none_or(|nb| now >= nb) && s.not_after.is_none_or(|na| now <= na)
+}
+
+/// The signer must be valid at the verification time.
+///
+/// hcert spec §5 and the DGCA trust framework: a DSC is trusted only within
+/// its validity period.
+fn issuer_check(s: &SignerKey, now: OffsetDateTime) -> Check {
+    // The country comes from the trust list; named only when it is a
+    // country code, so that a detail carries no free text.
+    let country =
+        s.country.as_deref().filter(|c| (2..=3).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_uppercase()));
+    let who = format!("signer {} ({})", s.kid_text(), country.unwrap_or("country unknown"));
+    if let Some(nb) = s.not_before.filter(|nb| now < *nb) {
+        return Check::fail(
+            CheckKind::Issuer,
+            Reason::SignerNotYetValid,
+            format!("{who} is valid only from {}", format_utc(nb)),
+        );
+    }
+    if let Some(na) = s.not_after.filter(|na| now > *na) {
+        return Check::fail(CheckKind::Issuer, Reason::SignerExpired, format!("{who} expired at {}", format_utc(na)));
+    }
+    Check::pass(CheckKind::Issuer, format!("{who} is trusted and valid at the verification time"))
 }

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use healthcert_core::trust::update::{KeyScheme, SignerChange, SignerRecord, SourceMeta};
+use healthcert_core::trust::update::{SignerChange, SignerRecord, SourceMeta};
 use healthcert_core::trust::{SourceId, SourceKind, Update, kid_of};
 use time::OffsetDateTime;
 use x509_cert::Certificate;
@@ -37,7 +37,7 @@ pub fn dscs() -> Vec<(String, Vec<u8>)> {
         .iter()
         .map(|f| {
             let text = std::fs::read_to_string(f).unwrap();
-            let der = healthcert_core::trust::file::pem_certificates(&text).remove(0).unwrap();
+            let der = healthcert_core::crypto::pem_certificates(&text).remove(0).unwrap();
             (f.file_stem().unwrap().to_string_lossy().into_owned(), der)
         })
         .collect()
@@ -48,7 +48,7 @@ pub fn dsc(name: &str) -> Vec<u8> {
 }
 
 pub fn record(der: &[u8]) -> SignerRecord {
-    SignerRecord { scheme: KeyScheme::Dcc, kid: kid_of(der), country: Some("XT".into()), certificate: der.to_vec() }
+    SignerRecord::x509(healthcert_core::formats::hcert::SCHEME, kid_of(der), Some("XT".into()), der.to_vec())
 }
 
 pub fn source(kind: SourceKind, location: &str) -> SourceId {

@@ -25,13 +25,15 @@ pub fn store() -> MemoryStore {
     MemoryStore::from_signers(
         "test",
         [SignerKey {
+            scheme: healthcert_core::formats::hcert::SCHEME,
+            issuer: None,
             kid: KID.to_vec(),
             country: Some("XT".into()),
             public_key: key,
             not_before: None,
             not_after: None,
             key_usage: KeyUsage::default(),
-            certificate: None,
+            material: None,
         }],
     )
 }

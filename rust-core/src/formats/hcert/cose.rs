@@ -5,8 +5,8 @@
 
 use minicbor::data::Type;
 
-use super::cbor::{CborError, Reader, type_name};
 use crate::crypto::SignatureAlgorithm;
+use crate::formats::codec::cbor::{CborError, Reader, type_name};
 use crate::formats::{DeclaredAlgorithm, Failure};
 use crate::limits::Limits;
 use crate::model::Reason;
@@ -24,7 +24,7 @@ pub struct Sign1<'a> {
     pub algorithm: DeclaredAlgorithm,
     /// The key identifier, when present.
     pub kid: Option<Vec<u8>>,
-    /// `"protected header"` or `"unprotected header"`.
+    /// `"COSE protected header"` or `"COSE unprotected header"`.
     pub kid_location: &'static str,
     /// The payload (the CWT claims set).
     pub payload: &'a [u8],
@@ -195,8 +195,8 @@ pub fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Sign1<'a>, Failure>
     // hcert spec §3.3.3: the kid may sit in either header; "if both options
     // are present, the Key Identifier in the protected header MUST be used".
     let (kid, kid_location) = match (protected_header.kid, unprotected.kid) {
-        (Some(k), _) if !k.is_empty() => (Some(k), "protected header"),
-        (_, Some(k)) if !k.is_empty() => (Some(k), "unprotected header"),
+        (Some(k), _) if !k.is_empty() => (Some(k), "COSE protected header"),
+        (_, Some(k)) if !k.is_empty() => (Some(k), "COSE unprotected header"),
         _ => (None, "none"),
     };
 

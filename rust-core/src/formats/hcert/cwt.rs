@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use minicbor::data::Type;
 use time::OffsetDateTime;
 
-use super::cbor::{CborError, Reader, type_name};
+use crate::formats::codec::cbor::{CborError, Reader, type_name};
 use crate::formats::{Failure, TimeClaim};
 use crate::limits::Limits;
 use crate::model::Reason;
@@ -151,10 +151,11 @@ pub fn parse(payload: &[u8], limits: &Limits) -> Result<Claims, Failure> {
                                         format!("the EU DCC is a {}, not a map", type_name(t)),
                                     ));
                                 }
-                                let json = r.json(&mut String::new()).map_err(|e| match e {
-                                    CborError::Invalid(m) => Failure::new(Reason::HcertMalformed, m),
-                                    too_deep => fail(too_deep),
-                                })?;
+                                let json =
+                                    r.json(&mut String::new(), super::schema::is_known_key).map_err(|e| match e {
+                                        CborError::Invalid(m) => Failure::new(Reason::HcertMalformed, m),
+                                        too_deep => fail(too_deep),
+                                    })?;
                                 dcc = Some(json);
                                 Ok(())
                             } else {

@@ -3,11 +3,12 @@
 
 use serde_json::Value;
 
-use super::schema;
-use crate::formats::{Document, Failure, SignedEnvelope};
+use super::{key_usage, schema};
+use crate::formats::{Document, Failure, RulesInput, SignedEnvelope, ValidityPolicy};
 use crate::model::{
     Certificate, CertificateType, Check, CheckKind, Event, Holder, Reason, Recovery, TestEvent, Vaccination,
 };
+use crate::trust::SignerKey;
 
 /// How many violations a schema check's detail lists before summarising.
 const MAX_LISTED_VIOLATIONS: usize = 3;
@@ -16,23 +17,34 @@ const MAX_LISTED_VIOLATIONS: usize = 3;
 #[derive(Clone)]
 pub struct HcertDocument {
     dcc: Value,
+    /// Which of the groups `v`, `t`, `r` are present, in that order:
+    /// computed once.
+    groups: Vec<(CertificateType, &'static str)>,
 }
 
 impl HcertDocument {
     /// Wraps a DCC payload.
     pub fn new(dcc: Value) -> Self {
-        Self { dcc }
+        let groups =
+            [("v", CertificateType::Vaccination), ("t", CertificateType::Test), ("r", CertificateType::Recovery)]
+                .into_iter()
+                // A group present as null (some early issuers wrote "t": null
+                // beside "v") is treated as absent; the schema check still
+                // reports the null.
+                .filter(|(k, _)| dcc.get(k).is_some_and(|v| !v.is_null()))
+                .map(|(k, t)| (t, k))
+                .collect();
+        Self { dcc, groups }
+    }
+
+    /// The payload as JSON.
+    pub fn json(&self) -> &Value {
+        &self.dcc
     }
 
     /// The groups present among `v`, `t`, `r`.
-    fn groups(&self) -> Vec<(CertificateType, &Value)> {
-        [("v", CertificateType::Vaccination), ("t", CertificateType::Test), ("r", CertificateType::Recovery)]
-            .into_iter()
-            // A group present as null (some early issuers wrote "t": null
-            // beside "v") is treated as absent; the schema check still
-            // reports the null.
-            .filter_map(|(k, t)| self.dcc.get(k).filter(|v| !v.is_null()).map(|v| (t, v)))
-            .collect()
+    fn groups(&self) -> impl Iterator<Item = (CertificateType, &Value)> + '_ {
+        self.groups.iter().filter_map(|(t, k)| self.dcc.get(*k).map(|v| (*t, v)))
     }
 }
 
@@ -51,7 +63,7 @@ fn entries(group: &Value) -> impl Iterator<Item = &Value> {
 
 impl Document for HcertDocument {
     fn certificate_type(&self) -> Result<CertificateType, Failure> {
-        match self.groups().as_slice() {
+        match self.groups.as_slice() {
             [(t, _)] => Ok(*t),
             [] => Err(Failure::new(Reason::CertificateTypeAmbiguous, "the DCC has none of v, t, r")),
             more => Err(Failure::new(
@@ -65,12 +77,11 @@ impl Document for HcertDocument {
     /// exactly one of a vaccination, test or recovery group; the payload
     /// follows the schema release it declares in `ver`.
     fn schema_check(&self) -> Check {
-        let groups = self.groups();
-        if groups.len() != 1 {
+        if self.groups.len() != 1 {
             return Check::fail(
                 CheckKind::Schema,
                 Reason::GroupCount,
-                format!("the DCC has {} of the groups v, t, r; exactly one is required", groups.len()),
+                format!("the DCC has {} of the groups v, t, r; exactly one is required", self.groups.len()),
             );
         }
         match schema::validate(&self.dcc) {
@@ -89,6 +100,22 @@ impl Document for HcertDocument {
                 Check::fail(CheckKind::Schema, e.reason, detail)
             }
         }
+    }
+
+    /// hcert spec Annex A.4 (see [`dcc_types`](super::dcc_types)).
+    fn key_usage_check(&self, signer: &SignerKey) -> Check {
+        key_usage::check(signer, self.certificate_type().as_ref().map(|t| *t))
+    }
+
+    /// hcert spec §3.3.5 and §3.3.6: `exp` and `iat` are required, and
+    /// must lie within the signer certificate's validity.
+    fn validity_policy(&self) -> ValidityPolicy {
+        ValidityPolicy { expiry_required: true, issued_at_required: true, within_signer_validity: true }
+    }
+
+    /// The DCC is the rules' `payload` (DCC business rules).
+    fn rules_input(&self) -> Option<RulesInput<'_>> {
+        Some(RulesInput { payload: &self.dcc })
     }
 
     fn normalize(&self, envelope: &SignedEnvelope) -> Certificate {
@@ -142,7 +169,7 @@ impl Document for HcertDocument {
                 });
             }
         }
-        let certificate_id = self.groups().first().and_then(|(_, g)| entries(g).next()).and_then(|e| text(e, "ci"));
+        let certificate_id = self.groups().next().and_then(|(_, g)| entries(g).next()).and_then(|e| text(e, "ci"));
 
         Certificate {
             kind: self.certificate_type().ok(),
@@ -158,12 +185,8 @@ impl Document for HcertDocument {
             events,
             issuer_country: envelope.issuer.clone(),
             certificate_id,
-            issued_at: envelope.issued_at.instant(),
-            expires_at: envelope.expires_at.instant(),
+            issued_at: envelope.times.issued_at.instant(),
+            expires_at: envelope.times.expires_at.instant(),
         }
-    }
-
-    fn json(&self) -> &Value {
-        &self.dcc
     }
 }

@@ -5,21 +5,53 @@
 //! Each layer has its own function so that callers (the conformance runner,
 //! the fuzz targets) can enter at any stage; [`decode`] runs them all.
 
-mod cbor;
 pub mod cose;
 pub mod cwt;
 mod dcc;
+mod key_usage;
 pub mod schema;
 pub mod transport;
 
 pub use dcc::HcertDocument;
+pub use key_usage::dcc_types;
 
-use super::{Decoded, Failure, FormatId, PrefixPolicy, SignedEnvelope};
+use super::{Decoded, Detection, Failure, Format, FormatId, PrefixPolicy, SignedEnvelope, TimeClaims};
+use crate::formats::codec::cbor;
 use crate::limits::Limits;
+use crate::trust::{KeyRef, KeyScheme};
 
-/// Whether `text` is an HC1 payload.
-pub fn detect(text: &str, policy: PrefixPolicy) -> bool {
-    transport::looks_like(text, policy)
+/// The format's name in verdicts.
+pub const ID: FormatId = FormatId::new("hcert");
+
+/// EU DCC document signers, looked up by the 8-byte COSE kid (hcert spec
+/// A.1: the first 8 bytes of the SHA-256 of the signer certificate).
+pub const SCHEME: KeyScheme = KeyScheme::new("dcc");
+
+/// The key reference of an EU DCC key identifier.
+pub fn kid_ref(kid: &[u8]) -> KeyRef {
+    KeyRef::Kid { scheme: SCHEME, kid: kid.to_vec() }
+}
+
+/// The HC1 format.
+#[derive(Debug, Clone, Copy)]
+pub struct Hcert;
+
+impl Format for Hcert {
+    fn id(&self) -> FormatId {
+        ID
+    }
+
+    fn prefix(&self) -> &'static str {
+        transport::PREFIX
+    }
+
+    fn detect(&self, payload: &str, policy: PrefixPolicy) -> Detection {
+        transport::detect(payload, policy)
+    }
+
+    fn decode(&self, payload: &str, policy: PrefixPolicy, limits: &Limits) -> Result<Decoded, Failure> {
+        decode(payload, policy, limits)
+    }
 }
 
 /// Decodes an HC1 payload (text, with or without the `HC1:` prefix as
@@ -39,17 +71,20 @@ pub fn decode(text: &str, policy: PrefixPolicy, limits: &Limits) -> Result<Decod
 pub fn decode_cose(bytes: &[u8], limits: &Limits) -> Result<Decoded, Failure> {
     let sign1 = cose::parse(bytes, limits)?;
     let claims = cwt::parse(sign1.payload, limits)?;
+    let (key, key_origin) = match sign1.kid {
+        Some(kid) => (KeyRef::Kid { scheme: SCHEME, kid }, sign1.kid_location),
+        None => (KeyRef::Missing { scheme: SCHEME }, "neither COSE header carries a key identifier"),
+    };
     Ok(Decoded {
-        format: FormatId::Hcert,
+        format: ID,
         envelope: SignedEnvelope {
             algorithm: sign1.algorithm,
-            key_id: sign1.kid,
-            key_id_location: sign1.kid_location,
+            key,
+            key_origin,
             signed_bytes: sign1.to_be_signed,
             signature: sign1.signature.to_vec(),
             issuer: claims.iss,
-            issued_at: claims.iat,
-            expires_at: claims.exp,
+            times: TimeClaims { issued_at: claims.iat, expires_at: claims.exp, ..TimeClaims::default() },
         },
         document: Box::new(HcertDocument::new(claims.dcc)),
         notes: Vec::new(),
@@ -63,6 +98,6 @@ pub fn dcc_from_cbor(bytes: &[u8], limits: &Limits) -> Result<serde_json::Value,
     if let Ok(claims) = cwt::parse(bytes, limits) {
         return Ok(claims.dcc);
     }
-    cbor::json(bytes, limits.max_cbor_depth)
+    cbor::json(bytes, limits.max_cbor_depth, schema::is_known_key)
         .map_err(|e| e.into_failure(Reason::HcertMalformed, "DCC CBOR", limits.max_cbor_depth))
 }

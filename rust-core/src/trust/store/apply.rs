@@ -17,7 +17,7 @@ use super::schema::db_error;
 use super::status::time_at;
 use crate::Error;
 use crate::crypto::sha256;
-use crate::formats::b64;
+use crate::formats::codec::base64::encode as b64;
 use crate::trust::SignerKey;
 use crate::trust::file::SkippedEntry;
 use crate::trust::update::{SignerChange, SignerRecord, SourceId, SourceMeta, Update};
@@ -44,7 +44,8 @@ pub(super) struct Row<'a> {
 }
 
 /// Checks every signer record of `update` (each must parse via
-/// [`SignerKey::from_der`]); returns the usable ones and the skipped entries.
+/// [`SignerKey::from_material`]); returns the usable ones and the skipped
+/// entries.
 pub(super) fn prepare(update: &Update) -> (Vec<Row<'_>>, Vec<SkippedEntry>) {
     let records: &[SignerRecord] = match &update.signers {
         SignerChange::Replace(r) => r,
@@ -57,12 +58,18 @@ pub(super) fn prepare(update: &Update) -> (Vec<Row<'_>>, Vec<SkippedEntry>) {
         let usable = if record.kid.is_empty() {
             Err("empty key identifier".to_owned())
         } else {
-            SignerKey::from_der(&record.certificate, Some(record.kid.clone()), record.country.clone())
-                .map(drop)
-                .map_err(|e| e.0)
+            SignerKey::from_material(
+                record.scheme,
+                &record.material,
+                record.issuer.as_deref(),
+                &record.kid,
+                record.country.clone(),
+            )
+            .map(drop)
+            .map_err(|e| e.0)
         };
         match usable {
-            Ok(()) => rows.push(Row { record, hash: sha256(&record.certificate) }),
+            Ok(()) => rows.push(Row { record, hash: sha256(record.material.bytes()) }),
             Err(reason) => skipped.push(SkippedEntry {
                 position: format!("{} signer {i} (kid {})", update.source, b64(&record.kid)),
                 reason,
@@ -114,23 +121,32 @@ fn source_row(tx: &Transaction<'_>, source: &SourceId) -> rusqlite::Result<(i64,
     )
 }
 
-type SignerIdentity = (String, Vec<u8>, Vec<u8>);
+type SignerIdentity = (String, String, Vec<u8>, Vec<u8>);
 
 fn signer_set(tx: &Transaction<'_>, source_id: i64) -> rusqlite::Result<HashSet<SignerIdentity>> {
-    let mut stmt = tx.prepare_cached("SELECT scheme, kid, cert_hash FROM signers WHERE source_id = ?1")?;
-    let rows = stmt.query_map([source_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let mut stmt = tx.prepare_cached("SELECT scheme, issuer, kid, material_hash FROM signers WHERE source_id = ?1")?;
+    let rows = stmt.query_map([source_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     rows.collect()
 }
 
 fn insert_signers(tx: &Transaction<'_>, source_id: i64, rows: &[Row<'_>]) -> rusqlite::Result<()> {
     let mut stmt = tx.prepare_cached(
-        "INSERT INTO signers (source_id, scheme, kid, country, cert_hash, certificate)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (source_id, scheme, kid, cert_hash) DO UPDATE SET country = excluded.country",
+        "INSERT INTO signers (source_id, scheme, issuer, kid, country, material_type, material_hash, material)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (source_id, scheme, issuer, kid, material_hash) DO UPDATE SET country = excluded.country",
     )?;
     for row in rows {
         let r = row.record;
-        stmt.execute(params![source_id, r.scheme.name(), r.kid, r.country, row.hash.as_slice(), r.certificate])?;
+        stmt.execute(params![
+            source_id,
+            r.scheme.name(),
+            r.issuer.as_deref().unwrap_or_default(),
+            r.kid,
+            r.country,
+            r.material.type_name(),
+            row.hash.as_slice(),
+            r.material.bytes()
+        ])?;
     }
     Ok(())
 }

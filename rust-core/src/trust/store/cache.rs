@@ -17,10 +17,11 @@ use std::sync::Arc;
 
 use time::OffsetDateTime;
 
+use crate::trust::key::LookupKey;
 use crate::trust::{Freshness, HeldRules, SignerKey};
 
-/// Most kids held at once. A verifier sees few distinct signers; a bound
-/// keeps a stream of unknown kids from growing memory.
+/// Most key references held at once. A verifier sees few distinct
+/// signers; a bound keeps a stream of unknown kids from growing memory.
 pub(super) const MAX_CACHED_KIDS: usize = 1024;
 
 /// The freshness inputs of one signer source.
@@ -40,7 +41,7 @@ pub(super) struct Cache {
     /// Changes whenever the contents are dropped (invalidated or reset), so
     /// rules compiled from what was read before are not kept after.
     generation: u64,
-    keys: HashMap<Vec<u8>, Vec<Arc<SignerKey>>>,
+    keys: HashMap<LookupKey, Vec<Arc<SignerKey>>>,
     len: usize,
     ages: Vec<SignerAge>,
     /// The compiled business rules, loaded on first use.
@@ -77,20 +78,20 @@ impl Cache {
         self.ages = ages;
     }
 
-    /// The signers of `kid`, when known (an empty list is a known miss).
-    pub fn get(&self, kid: &[u8]) -> Option<Vec<Arc<SignerKey>>> {
-        self.keys.get(kid).cloned()
+    /// The signers of `key`, when known (an empty list is a known miss).
+    pub fn get(&self, key: &LookupKey) -> Option<Vec<Arc<SignerKey>>> {
+        self.keys.get(key).cloned()
     }
 
-    /// Remembers the signers of `kid`, evicting an arbitrary entry when full.
-    pub fn put(&mut self, kid: &[u8], signers: Vec<Arc<SignerKey>>) {
+    /// Remembers the signers of `key`, evicting an arbitrary entry when full.
+    pub fn put(&mut self, key: LookupKey, signers: Vec<Arc<SignerKey>>) {
         if self.keys.len() >= MAX_CACHED_KIDS
-            && !self.keys.contains_key(kid)
+            && !self.keys.contains_key(&key)
             && let Some(victim) = self.keys.keys().next().cloned()
         {
             self.keys.remove(&victim);
         }
-        self.keys.insert(kid.to_vec(), signers);
+        self.keys.insert(key, signers);
     }
 
     /// The compiled business rules, when loaded for this data version.
@@ -163,14 +164,15 @@ mod tests {
     fn bounded_and_invalidated() {
         let mut c = Cache::default();
         c.reset(1, 0, Vec::new());
+        let key = |i: u32| LookupKey::Kid(crate::trust::KeyScheme::new("t"), i.to_be_bytes().to_vec());
         for i in 0..(MAX_CACHED_KIDS as u32 + 10) {
-            c.put(&i.to_be_bytes(), Vec::new());
+            c.put(key(i), Vec::new());
         }
         assert_eq!(c.cached_kids(), MAX_CACHED_KIDS);
         assert!(c.is_current(1));
         c.invalidate();
         assert!(!c.is_current(1));
         assert_eq!(c.cached_kids(), 0);
-        assert!(c.get(&0u32.to_be_bytes()).is_none());
+        assert!(c.get(&key(0)).is_none());
     }
 }

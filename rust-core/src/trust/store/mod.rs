@@ -30,7 +30,7 @@ mod status;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 use time::OffsetDateTime;
 
 pub use apply::ApplyReport;
@@ -40,8 +40,9 @@ pub use status::SourceStatus;
 
 use self::cache::Cache;
 use self::schema::db_error;
-use super::update::{KeyScheme, RuleRecord, SourceId, SourceKind, SourceMeta, Update, ValueSetRecord};
-use super::{Freshness, HeldRules, SignerKey, TrustStore};
+use super::key::LookupKey;
+use super::update::{RuleRecord, SourceId, SourceKind, SourceMeta, Update, ValueSetRecord};
+use super::{Freshness, HeldRules, KeyMaterial, KeyRef, SignerKey, TrustStore};
 use crate::Error;
 
 /// The reading connection and the cache it fills.
@@ -215,7 +216,7 @@ impl SqliteStore {
     ///   skipped count) is stored and its last attempt and last success set
     ///   to `now`.
     ///
-    /// Every signer record must parse via [`SignerKey::from_der`]; one that
+    /// Every signer record must parse via [`SignerKey::from_material`]; one that
     /// does not is skipped and reported, and the rest applies.
     pub fn apply(&self, update: &Update, now: OffsetDateTime) -> Result<ApplyReport, Error> {
         let (rows, skipped) = apply::prepare(update);
@@ -241,6 +242,26 @@ impl SqliteStore {
         })
     }
 
+    /// Seeds an empty store with a signed snapshot (a German-shaped signed
+    /// list, as apps and the CLI bundle it): verified with `key` first, then
+    /// applied as the [`SourceKind::Bundled`] source `label` by
+    /// [`seed_if_empty`](Self::seed_if_empty). Returns that source and
+    /// whether it seeded. A snapshot that does not verify is an
+    /// [`Error::TrustFormat`], and nothing is written.
+    pub fn seed_from_signed_snapshot(
+        &self,
+        label: &str,
+        snapshot: &[u8],
+        key: &crate::crypto::PublicKey,
+        now: OffsetDateTime,
+    ) -> Result<(SourceId, bool), Error> {
+        let list = crate::trust::signed_list::parse(label, snapshot, key)
+            .map_err(|e| Error::TrustFormat { origin: label.to_owned(), reason: e.to_string() })?;
+        let id = SourceId { kind: SourceKind::Bundled, location: label.to_owned() };
+        let seeded = self.seed_if_empty(&list.into_update(id.clone(), None), now)?;
+        Ok((id, seeded))
+    }
+
     /// Records a failed sync of `source` (last attempt, last failure and its
     /// reason, cut to 1000 bytes) without touching any data. `reason` is
     /// shown by `trust status`: it must not carry personal data.
@@ -261,10 +282,21 @@ impl SqliteStore {
     /// Sets the maximum age of `source`'s data (offline policy): older data
     /// makes verdicts `stale`. `None` removes the limit.
     pub fn set_max_age(&self, source: &SourceId, max_age_seconds: Option<i64>) -> Result<(), Error> {
+        self.set_max_ages(std::slice::from_ref(source), max_age_seconds)
+    }
+
+    /// [`set_max_age`](Self::set_max_age) for several sources, in one
+    /// transaction.
+    pub fn set_max_ages(&self, sources: &[SourceId], max_age_seconds: Option<i64>) -> Result<(), Error> {
         if max_age_seconds.is_some_and(|m| m < 0) {
             return Err(Error::InvalidArgument("a maximum age cannot be negative".to_owned()));
         }
-        self.write(|tx| apply::set_max_age(tx, source, max_age_seconds).map_err(|e| db_error(&self.label, e)))
+        self.write(|tx| {
+            for source in sources {
+                apply::set_max_age(tx, source, max_age_seconds).map_err(|e| db_error(&self.label, e))?;
+            }
+            Ok(())
+        })
     }
 
     /// The status of every source at `now`.
@@ -333,14 +365,15 @@ impl SqliteStore {
         }
     }
 
-    fn lookup(&self, scheme: KeyScheme, kid: &[u8]) -> Result<Vec<Arc<SignerKey>>, Error> {
+    fn lookup(&self, key: &KeyRef) -> Result<Vec<Arc<SignerKey>>, Error> {
+        let Some(key) = key.lookup_key() else { return Ok(Vec::new()) };
         let mut guard = self.reader()?;
         let r = &mut *guard;
-        if let Some(hit) = r.cache.get(kid) {
+        if let Some(hit) = r.cache.get(&key) {
             return Ok(hit);
         }
-        let found = load_signers(&r.conn, scheme, kid).map_err(|e| db_error(&self.label, e))?;
-        r.cache.put(kid, found.clone());
+        let found = load_signers(&r.conn, &key).map_err(|e| db_error(&self.label, e))?;
+        r.cache.put(key, found.clone());
         Ok(found)
     }
 }
@@ -352,31 +385,63 @@ fn configure(conn: &Connection, label: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// The signers of `kid`, each certificate once even when several sources
+/// The columns a lookup reads.
+macro_rules! signer_query {
+    ($where:literal) => {
+        concat!(
+            "SELECT material_hash, country IS NULL, source_id, issuer, kid, material_type, material, country
+             FROM signers WHERE ",
+            $where
+        )
+    };
+}
+
+/// The signers `key` refers to, each key once even when several sources
 /// deliver it (the copy with a country, then the oldest source, wins). A
-/// stored certificate that no longer parses is left out.
-fn load_signers(conn: &Connection, scheme: KeyScheme, kid: &[u8]) -> rusqlite::Result<Vec<Arc<SignerKey>>> {
+/// stored key that no longer parses is left out.
+fn load_signers(conn: &Connection, key: &LookupKey) -> rusqlite::Result<Vec<Arc<SignerKey>>> {
+    type Order = (Vec<u8>, bool, i64);
+    type Stored = (Order, String, Vec<u8>, String, Vec<u8>, Option<String>);
+    let read = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Stored> {
+        Ok(((r.get(0)?, r.get(1)?, r.get(2)?), r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+    };
+    let (scheme, mut rows) = match key {
+        LookupKey::Kid(scheme, kid) => {
+            let mut stmt = conn.prepare_cached(signer_query!("scheme = ?1 AND kid = ?2 AND issuer = ''"))?;
+            let rows = stmt.query_map(params![scheme.name(), kid], read)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            (*scheme, rows)
+        }
+        LookupKey::IssuerKid(scheme, issuer, kid) => {
+            let mut stmt = conn.prepare_cached(signer_query!("scheme = ?1 AND kid = ?2 AND issuer = ?3"))?;
+            let rows =
+                stmt.query_map(params![scheme.name(), kid, issuer], read)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            (*scheme, rows)
+        }
+        LookupKey::Certificate(scheme, hash) => {
+            let mut stmt =
+                conn.prepare_cached(signer_query!("scheme = ?1 AND material_hash = ?2 AND material_type = 'x509'"))?;
+            let rows =
+                stmt.query_map(params![scheme.name(), hash.as_slice()], read)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            (*scheme, rows)
+        }
+    };
     // Sorted here, not with ORDER BY: SQLite's sorter costs more than the
     // whole indexed lookup.
-    let mut stmt = conn
-        .prepare_cached("SELECT cert_hash, country IS NULL, source_id, certificate, country FROM signers WHERE scheme = ?1 AND kid = ?2")?;
-    let rows = stmt.query_map(rusqlite::params![scheme.name(), kid], |r| {
-        Ok(((r.get::<_, Vec<u8>>(0)?, r.get::<_, bool>(1)?, r.get::<_, i64>(2)?), r.get::<_, Vec<u8>>(3)?, r.get(4)?))
-    })?;
-    let mut rows: Vec<_> = rows.collect::<rusqlite::Result<_>>()?;
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     rows.dedup_by(|later, first| later.0.0 == first.0.0);
     Ok(rows
         .into_iter()
-        .filter_map(|(_, der, country): (_, Vec<u8>, Option<String>)| {
-            SignerKey::from_der(&der, Some(kid.to_vec()), country).ok().map(Arc::new)
+        .filter_map(|(_, issuer, kid, material_type, material, country)| {
+            let material = KeyMaterial::from_stored(&material_type, material)?;
+            let issuer = Some(issuer.as_str()).filter(|i| !i.is_empty());
+            SignerKey::from_material(scheme, &material, issuer, &kid, country).ok().map(Arc::new)
         })
         .collect())
 }
 
 impl TrustStore for SqliteStore {
-    fn dcc_signers(&self, kid: &[u8]) -> Result<Vec<Arc<SignerKey>>, Error> {
-        self.lookup(KeyScheme::Dcc, kid)
+    fn signers(&self, key: &KeyRef) -> Result<Vec<Arc<SignerKey>>, Error> {
+        self.lookup(key)
     }
 
     fn source(&self) -> String {

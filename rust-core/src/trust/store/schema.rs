@@ -7,8 +7,9 @@
 //! is newer than [`CURRENT_VERSION`] is refused, never downgraded; a file
 //! that already holds someone else's tables is refused, never adopted.
 //!
-//! Times are stored as Unix seconds (UTC), certificates as DER, kids as raw
-//! bytes.
+//! Times are stored as Unix seconds (UTC), certificates as DER, JWKs as
+//! JSON text, kids as raw bytes; an issuer is `''` for keys looked up by
+//! kid alone.
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -95,8 +96,34 @@ CREATE TABLE store_stats (
 INSERT INTO store_stats (id, distinct_signers) VALUES (1, (SELECT count(DISTINCT cert_hash) FROM signers));
 ";
 
+/// Version 4: signers keyed by (scheme, issuer, kid) with key material that
+/// is an X.509 certificate or a JSON Web Key. The table is rebuilt (SQLite
+/// cannot change a UNIQUE constraint in place); every row is kept, as an
+/// X.509 signer without issuer.
+const V4: Migration = "
+CREATE TABLE signers_v4 (
+    id            INTEGER PRIMARY KEY,
+    source_id     INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    scheme        TEXT NOT NULL,
+    issuer        TEXT NOT NULL DEFAULT '',
+    kid           BLOB NOT NULL CHECK (length(kid) > 0),
+    country       TEXT,
+    material_type TEXT NOT NULL CHECK (material_type IN ('x509', 'jwk')),
+    material_hash BLOB NOT NULL CHECK (length(material_hash) = 32),
+    material      BLOB NOT NULL,
+    UNIQUE (source_id, scheme, issuer, kid, material_hash)
+);
+INSERT INTO signers_v4 (id, source_id, scheme, issuer, kid, country, material_type, material_hash, material)
+    SELECT id, source_id, scheme, '', kid, country, 'x509', cert_hash, certificate FROM signers;
+DROP TABLE signers;
+ALTER TABLE signers_v4 RENAME TO signers;
+CREATE INDEX signers_by_kid ON signers (scheme, kid);
+CREATE INDEX signers_by_hash ON signers (material_hash);
+UPDATE store_stats SET distinct_signers = (SELECT count(DISTINCT material_hash) FROM signers) WHERE id = 1;
+";
+
 /// Every migration, in order.
-pub(super) const MIGRATIONS: &[Migration] = &[V1, V2, V3];
+pub(super) const MIGRATIONS: &[Migration] = &[V1, V2, V3, V4];
 
 /// The schema version this code writes and reads.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -189,7 +216,7 @@ mod tests {
         assert_eq!(tables(&conn), ["signers", "sources"]);
         assert_eq!(migrate(&mut conn, "t").unwrap(), CURRENT_VERSION);
         assert_eq!(tables(&conn), ["countries", "rules", "signers", "sources", "store_stats", "value_sets"]);
-        assert_eq!(user_version(&conn).unwrap(), 3);
+        assert_eq!(user_version(&conn).unwrap(), 4);
         // Idempotent.
         assert_eq!(migrate(&mut conn, "t").unwrap(), CURRENT_VERSION);
     }

@@ -14,11 +14,6 @@ use super::cache::SignerAge;
 use crate::time_parse::serde_utc;
 use crate::trust::update::SourceKind;
 
-/// The sources whose signers the verifier uses, for
-/// [`TrustStore::freshness`](crate::trust::TrustStore::freshness).
-pub(super) const SIGNER_KINDS: [SourceKind; 4] =
-    [SourceKind::Dgca, SourceKind::De, SourceKind::Import, SourceKind::Bundled];
-
 /// The state of one trust source, as `trust status --json` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SourceStatus {
@@ -136,7 +131,7 @@ pub(super) fn signer_ages(conn: &Connection) -> rusqlite::Result<Vec<SignerAge>>
     let mut ages = Vec::new();
     for row in rows {
         if let (kind, Some(as_of), max_age_seconds) = row?
-            && SIGNER_KINDS.contains(&kind)
+            && kind.provides_signers()
         {
             ages.push(SignerAge { as_of, max_age_seconds });
         }
@@ -155,7 +150,7 @@ pub(super) fn signer_count(conn: &Connection) -> rusqlite::Result<usize> {
 /// signers.
 pub(super) fn count_signers(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute(
-        "UPDATE store_stats SET distinct_signers = (SELECT count(DISTINCT cert_hash) FROM signers) WHERE id = 1",
+        "UPDATE store_stats SET distinct_signers = (SELECT count(DISTINCT material_hash) FROM signers) WHERE id = 1",
         [],
     )?;
     Ok(())

@@ -11,8 +11,9 @@ use time::OffsetDateTime;
 use super::apply::{Stage, fault};
 use super::*;
 use crate::crypto::sha256;
-use crate::trust::kid_of;
+use crate::formats::hcert;
 use crate::trust::update::{SignerChange, SignerRecord};
+use crate::trust::{KeyRef, KeyScheme, kid_of};
 
 fn fixture_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
@@ -36,12 +37,12 @@ fn dscs() -> Vec<Vec<u8>> {
     assert!(files.len() >= 6, "fixture DSCs missing");
     files
         .iter()
-        .map(|f| crate::trust::file::pem_certificates(&std::fs::read_to_string(f).unwrap()).remove(0).unwrap())
+        .map(|f| crate::crypto::pem_certificates(&std::fs::read_to_string(f).unwrap()).remove(0).unwrap())
         .collect()
 }
 
 fn record(der: &[u8]) -> SignerRecord {
-    SignerRecord { scheme: KeyScheme::Dcc, kid: kid_of(der), country: Some("XT".into()), certificate: der.to_vec() }
+    SignerRecord::x509(crate::formats::hcert::SCHEME, kid_of(der), Some("XT".into()), der.to_vec())
 }
 
 fn dgca() -> SourceId {
@@ -141,15 +142,15 @@ fn a_failure_anywhere_inside_apply_changes_nothing() {
             let file_before = std::fs::read(&path).unwrap();
             // Warm the cache, which must not be invalidated into new data.
             let kid0 = kid_of(&certs[0]);
-            assert_eq!(store.dcc_signers(&kid0).unwrap().len(), 1);
+            assert_eq!(store.signers(&hcert::kid_ref(&kid0)).unwrap().len(), 1);
 
             fault::arm(*stage);
             let err = store.apply(up, later).unwrap_err();
             assert!(err.to_string().contains("injected fault"), "{stage:?} did not fire: {err}");
             assert_eq!(dump(&store), before, "after a fault at {stage:?}");
             assert_eq!(std::fs::read(&path).unwrap(), file_before, "main file changed at {stage:?}");
-            assert_eq!(store.dcc_signers(&kid0).unwrap().len(), 1);
-            assert!(store.dcc_signers(&kid_of(&certs[6])).unwrap().is_empty());
+            assert_eq!(store.signers(&hcert::kid_ref(&kid0)).unwrap().len(), 1);
+            assert!(store.signers(&hcert::kid_ref(&kid_of(&certs[6]))).unwrap().is_empty());
         }
     }
 
@@ -170,7 +171,7 @@ fn a_failure_anywhere_inside_apply_changes_nothing() {
     let report = store.apply(&replace, later).unwrap();
     assert_ne!(dump(&store), before);
     assert_eq!((report.added, report.removed), (certs.len() - 4, 2));
-    assert!(store.dcc_signers(&kid_of(&certs[0])).unwrap().is_empty());
+    assert!(store.signers(&hcert::kid_ref(&kid_of(&certs[0]))).unwrap().is_empty());
 }
 
 #[test]
@@ -181,14 +182,14 @@ fn the_cache_is_invalidated_by_every_commit() {
     store.apply(&update(SignerChange::Replace(vec![record(&certs[0])]), now), now).unwrap();
     let kid0 = kid_of(&certs[0]);
     let kid1 = kid_of(&certs[1]);
-    assert_eq!(store.dcc_signers(&kid0).unwrap().len(), 1);
-    assert!(store.dcc_signers(&kid1).unwrap().is_empty(), "a miss, cached");
+    assert_eq!(store.signers(&hcert::kid_ref(&kid0)).unwrap().len(), 1);
+    assert!(store.signers(&hcert::kid_ref(&kid1)).unwrap().is_empty(), "a miss, cached");
     assert_eq!(lock(&store.read).cache.cached_kids(), 2);
     let swap = update(SignerChange::Replace(vec![record(&certs[1])]), now);
     store.apply(&swap, now).unwrap();
     assert_eq!(lock(&store.read).cache.cached_kids(), 0);
-    assert!(store.dcc_signers(&kid0).unwrap().is_empty());
-    assert_eq!(store.dcc_signers(&kid1).unwrap().len(), 1);
+    assert!(store.signers(&hcert::kid_ref(&kid0)).unwrap().is_empty());
+    assert_eq!(store.signers(&hcert::kid_ref(&kid1)).unwrap().len(), 1);
 }
 
 /// Fills a database migrated to `version` with data in that version's shape.
@@ -196,8 +197,9 @@ fn populate(conn: &Connection, version: u32, der: &[u8], t: i64) {
     match version {
         0 => {}
         // Versions 2 and 3 added nullable columns and tables only: the same
-        // rows, written in each version's shape.
-        1..=2 => {
+        // rows, written in each version's shape (version 4 rebuilt the
+        // signers table).
+        1..=3 => {
             conn.execute(
                 "INSERT INTO sources (id, kind, location, etag, resume_token, list_issued_at, entries, skipped,
                                       last_attempt, last_success, last_failure, failure_reason)
@@ -211,6 +213,10 @@ fn populate(conn: &Connection, version: u32, der: &[u8], t: i64) {
                 rusqlite::params![kid_of(der), sha256(der).as_slice(), der],
             )
             .unwrap();
+            if version == 3 {
+                // Version 3 keeps the count with every commit that changes signers.
+                conn.execute("UPDATE store_stats SET distinct_signers = 1 WHERE id = 1", []).unwrap();
+            }
         }
         v => panic!("no test data for schema version {v}: add it here when adding a migration"),
     }
@@ -218,7 +224,7 @@ fn populate(conn: &Connection, version: u32, der: &[u8], t: i64) {
 
 #[test]
 fn every_earlier_version_opens_upgraded_with_its_data() {
-    assert_eq!(CURRENT_VERSION, 3, "extend `populate` for the new version");
+    assert_eq!(CURRENT_VERSION, 4, "extend `populate` for the new version");
     let dir = tempfile::tempdir().unwrap();
     let now = reference_time();
     let der = &dscs()[0];
@@ -242,9 +248,13 @@ fn every_earlier_version_opens_upgraded_with_its_data() {
             assert!(status.is_empty());
             assert_eq!(store.len(), 0);
         } else {
-            let signers = store.dcc_signers(&kid_of(der)).unwrap();
+            let signers = store.signers(&hcert::kid_ref(&kid_of(der))).unwrap();
             assert_eq!(signers.len(), 1, "the v{version} signer survived");
-            assert_eq!(signers[0].certificate.as_deref(), Some(der.as_slice()));
+            assert_eq!(signers[0].certificate(), Some(der.as_slice()));
+            let embedded = KeyRef::Embedded { scheme: hcert::SCHEME, certificate: der.clone() };
+            assert_eq!(store.signers(&embedded).unwrap().len(), 1, "found by its certificate too");
+            let other = KeyRef::Kid { scheme: KeyScheme::new("other"), kid: kid_of(der) };
+            assert!(store.signers(&other).unwrap().is_empty(), "not offered to another scheme");
             assert_eq!(status.len(), 1);
             let s = &status[0];
             assert_eq!((s.entries, s.skipped, s.max_age_seconds), (1, 2, None));
@@ -298,7 +308,7 @@ fn lookups_and_commits_go_on_while_rules_compile() {
     WHILE_COMPILING.with(|h| {
         *h.borrow_mut() = Some(Box::new(move || {
             let lookup = Arc::clone(&s);
-            assert_eq!(on_another_thread(move || lookup.dcc_signers(&k).unwrap().len()), 1);
+            assert_eq!(on_another_thread(move || lookup.signers(&hcert::kid_ref(&k)).unwrap().len()), 1);
             let mut two = update(SignerChange::Unchanged, now);
             let mut second = two.rules.as_ref().unwrap()[0].clone();
             second.identifier = "GR-XT-0002".into();

@@ -21,6 +21,7 @@ mod http;
 #[cfg(feature = "https")]
 mod reqwest_transport;
 mod rules;
+mod spec;
 mod url;
 
 use std::fmt;
@@ -34,6 +35,7 @@ pub use http::{Fetched, HttpClient, HttpRequest, HttpResponse, Transport, Transp
 #[cfg(feature = "https")]
 pub use reqwest_transport::ReqwestTransport;
 pub use rules::RuleServiceSource;
+pub use spec::{SYNCABLE_KINDS, SourceSpec, SpecError};
 pub use url::{check_url, is_loopback_http};
 
 use super::store::{ApplyReport, SqliteStore};

@@ -1,7 +1,7 @@
-//! Bounded, borrowing CBOR reading (RFC 8949) for HC1, on `minicbor`'s
-//! decoder: byte and text strings are borrowed from the input, nesting is
-//! bounded, and nothing is allocated for a length a header merely claims.
-//! Also the CBOR → JSON mapping of the DCC payload.
+//! Bounded, borrowing CBOR reading (RFC 8949), on `minicbor`'s decoder:
+//! byte and text strings are borrowed from the input, nesting is bounded,
+//! and nothing is allocated for a length a header merely claims. Also the
+//! CBOR → JSON mapping of CBOR-carried JSON payloads (the EU DCC, WHO DDCC).
 
 use std::fmt::Write as _;
 
@@ -12,8 +12,8 @@ use serde_json::Value;
 use crate::formats::Failure;
 use crate::model::Reason;
 
-/// What a JSON pointer in a message shows for a map key the DCC schema
-/// does not name.
+/// What a JSON pointer in a message shows for a map key the payload's
+/// schema does not name.
 pub const UNKNOWN_KEY: &str = "<unknown key>";
 
 /// Why reading stopped.
@@ -234,13 +234,14 @@ impl<'b> Reader<'b> {
     /// byte strings, non-text map keys, duplicate keys, non-finite floats and
     /// `undefined` have no JSON meaning and are refused. `path` is the JSON
     /// pointer of the item, used in messages: its segments are array
-    /// indices, keys the DCC schema names, and [`UNKNOWN_KEY`] for any other
-    /// key (a key is payload text, as a value is).
-    pub fn json(&mut self, path: &mut String) -> Result<Value, CborError> {
-        self.json_at(path, 0)
+    /// indices, keys `known_key` accepts (the names of the payload's schema),
+    /// and [`UNKNOWN_KEY`] for any other key (a key is payload text, as a
+    /// value is).
+    pub fn json(&mut self, path: &mut String, known_key: fn(&str) -> bool) -> Result<Value, CborError> {
+        self.json_at(path, 0, known_key)
     }
 
-    fn json_at(&mut self, path: &mut String, depth: usize) -> Result<Value, CborError> {
+    fn json_at(&mut self, path: &mut String, depth: usize, known_key: fn(&str) -> bool) -> Result<Value, CborError> {
         let no_json = |what: &str, path: &str| CborError::Invalid(format!("{path}: {what} has no JSON form"));
         Ok(match self.peek()? {
             Type::Null => {
@@ -279,7 +280,7 @@ impl<'b> Reader<'b> {
                 self.for_each(len, |r| {
                     let at = path.len();
                     let _ = write!(path, "/{}", out.len());
-                    out.push(r.json_at(path, inner)?);
+                    out.push(r.json_at(path, inner, known_key)?);
                     path.truncate(at);
                     Ok(())
                 })?;
@@ -301,8 +302,8 @@ impl<'b> Reader<'b> {
                     // The pointer names keys the schema knows; any other key
                     // is the payload's own text (a name, a birth date) and
                     // must not reach a detail.
-                    path.push_str(if super::schema::is_known_key(&key) { &key } else { UNKNOWN_KEY });
-                    let value = r.json_at(path, inner)?;
+                    path.push_str(if known_key(&key) { &key } else { UNKNOWN_KEY });
+                    let value = r.json_at(path, inner, known_key)?;
                     if out.insert(key, value).is_some() {
                         return Err(CborError::Invalid(format!("{path}: duplicate key")));
                     }
@@ -320,7 +321,7 @@ impl<'b> Reader<'b> {
                         .ok_or_else(|| CborError::Invalid(format!("{path}: invalid epoch time")))?;
                     Value::String(crate::time_parse::format_utc(t))
                 } else {
-                    self.json_at(path, inner)?
+                    self.json_at(path, inner, known_key)?
                 }
             }
             Type::Bytes | Type::BytesIndef => return Err(no_json("a byte string", path)),
@@ -334,10 +335,10 @@ impl<'b> Reader<'b> {
     }
 }
 
-/// Reads all of `bytes` as one JSON item.
-pub fn json(bytes: &[u8], max_depth: usize) -> Result<Value, CborError> {
+/// Reads all of `bytes` as one JSON item (see [`Reader::json`]).
+pub fn json(bytes: &[u8], max_depth: usize, known_key: fn(&str) -> bool) -> Result<Value, CborError> {
     let mut r = Reader::new(bytes, max_depth);
-    let v = r.json(&mut String::new())?;
+    let v = r.json(&mut String::new(), known_key)?;
     r.finish()?;
     Ok(v)
 }
@@ -346,27 +347,29 @@ pub fn json(bytes: &[u8], max_depth: usize) -> Result<Value, CborError> {
 mod tests {
     use super::*;
 
+    const ANY: fn(&str) -> bool = |_| true;
+
     #[test]
     fn depth_is_bounded() {
         let mut deep = vec![0x81u8; 10_000];
         deep.push(0x00);
-        assert_eq!(json(&deep, 16).unwrap_err(), CborError::TooDeep);
+        assert_eq!(json(&deep, 16, ANY).unwrap_err(), CborError::TooDeep);
         assert_eq!(Reader::new(&deep, 16).skip().unwrap_err(), CborError::TooDeep);
         let mut tags = vec![0xc6u8; 10_000];
         tags.push(0x00);
-        assert_eq!(json(&tags, 16).unwrap_err(), CborError::TooDeep);
+        assert_eq!(json(&tags, 16, ANY).unwrap_err(), CborError::TooDeep);
     }
 
     #[test]
     fn trailing_truncated_and_huge_claims_are_refused() {
-        assert!(json(&[0x01, 0x02], 16).is_err());
-        assert!(json(&[0x82, 0x01], 16).is_err());
+        assert!(json(&[0x01, 0x02], 16, ANY).is_err());
+        assert!(json(&[0x82, 0x01], 16, ANY).is_err());
         // A byte string claiming 2^62 bytes and an array claiming 2^62 items.
-        assert!(json(&[0x5b, 0x40, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3], 16).is_err());
-        assert!(json(&[0x9b, 0x40, 0, 0, 0, 0, 0, 0, 0, 1], 16).is_err());
+        assert!(json(&[0x5b, 0x40, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3], 16, ANY).is_err());
+        assert!(json(&[0x9b, 0x40, 0, 0, 0, 0, 0, 0, 0, 1], 16, ANY).is_err());
         assert!(Reader::new(&[0x9b, 0x40, 0, 0, 0, 0, 0, 0, 0, 1], 16).skip().is_err());
-        assert!(json(&[0xff], 16).is_err());
-        assert!(json(&[0x1c], 16).is_err(), "reserved additional information");
+        assert!(json(&[0xff], 16, ANY).is_err());
+        assert!(json(&[0x1c], 16, ANY).is_err(), "reserved additional information");
     }
 
     #[test]
@@ -378,18 +381,18 @@ mod tests {
             b'f', 0x7f, 0x62, b'a', b'b', 0x61, b'c', 0xff,
         ];
         assert_eq!(
-            json(&bytes, 16).unwrap(),
+            json(&bytes, 16, ANY).unwrap(),
             serde_json::json!({"a": 1, "b": "2021-01-01", "c": "1970-01-01T00:00:00Z", "d": [1, 2], "e": -1.5, "f": "abc"})
         );
         // {"a": 1, "a": 2}
         let dup = [0xa2, 0x61, b'a', 0x01, 0x61, b'a', 0x02];
-        assert!(matches!(json(&dup, 16), Err(CborError::Invalid(m)) if m.contains("duplicate")));
-        assert!(json(&[0xfb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0], 16).is_err(), "NaN");
-        assert!(json(&[0x41, 0x01], 16).is_err(), "byte string");
-        assert!(json(&[0xa1, 0x01, 0x01], 16).is_err(), "integer key");
-        assert!(json(&[0xf7], 16).is_err(), "undefined");
+        assert!(matches!(json(&dup, 16, ANY), Err(CborError::Invalid(m)) if m.contains("duplicate")));
+        assert!(json(&[0xfb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0], 16, ANY).is_err(), "NaN");
+        assert!(json(&[0x41, 0x01], 16, ANY).is_err(), "byte string");
+        assert!(json(&[0xa1, 0x01, 0x01], 16, ANY).is_err(), "integer key");
+        assert!(json(&[0xf7], 16, ANY).is_err(), "undefined");
         assert_eq!(
-            json(&[0x3b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], 16).unwrap_err(),
+            json(&[0x3b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], 16, ANY).unwrap_err(),
             CborError::Invalid(": integer out of range".into())
         );
     }
