@@ -19,6 +19,9 @@
 //!
 //! Run: `cargo bench -p healthcert-bench --bench trust_sync`
 
+// Tests and benches: failing loudly is their job; their helpers are theirs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -2,6 +2,9 @@
 //! regular tests. Each names the target that found it and its minimised
 //! input.
 
+// Tests and benches: failing loudly is their job; their helpers are theirs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
+
 mod support;
 
 use healthcert_core::formats::hcert::transport;

@@ -12,6 +12,9 @@
 //! reproducer belongs in `tests/fuzz_regressions.rs`. The real fuzzing is
 //! `cargo +nightly fuzz run <target>` (docs/fuzzing.md).
 
+// Tests and benches: failing loudly is their job; their helpers are theirs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
+
 #[allow(dead_code)]
 #[path = "../../fuzz/src/seeds.rs"]
 mod seeds;

@@ -3,6 +3,9 @@
 //! the external test data, stored in SQLite and found again, and never
 //! offered for another issuer or scheme.
 
+// Tests and benches: failing loudly is their job; their helpers are theirs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
+
 mod store_support;
 
 use std::path::{Path, PathBuf};

@@ -8,6 +8,9 @@
 //! `../shared/testdata` beside the checkout); without it the test says so and
 //! passes.
 
+// Tests and benches: failing loudly is their job; their helpers are theirs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
+
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};

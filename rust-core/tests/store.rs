@@ -3,6 +3,8 @@
 //! bundled seed, rule content, persistence, files it must refuse, and the
 //! verifier reaching the same verdicts through it as through a file.
 
+// Tests and benches: failing loudly is their job; their helpers are theirs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 #![cfg(feature = "store")]
 
 mod store_support;

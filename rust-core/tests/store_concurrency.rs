@@ -10,6 +10,8 @@
 //! (`HEALTHCERT_BENCH_SIGNERS` sets the size of the commit, default 100 000;
 //! `HEALTHCERT_BENCH_RULES` the number of rules compiled, default 5 000.)
 
+// Tests and benches: failing loudly is their job; their helpers are theirs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 #![cfg(feature = "store")]
 
 mod store_support;

@@ -37,17 +37,17 @@ struct Failure<'a> {
 }
 
 /// Why a case has no PNG.
-pub const PNG_TOO_LONG: &str = "the payload does not fit in a QR code (version 40, error correction Q)";
+pub(crate) const PNG_TOO_LONG: &str = "the payload does not fit in a QR code (version 40, error correction Q)";
 
 /// Pretty JSON with a trailing newline.
-pub fn pretty<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+pub(crate) fn pretty<T: Serialize>(value: &T) -> Result<Vec<u8>> {
     let mut out = serde_json::to_vec_pretty(value)?;
     out.push(b'\n');
     Ok(out)
 }
 
 /// `manifest.json`. `has_png` says, per case, whether a PNG was written.
-pub fn manifest(cases: &[Case], has_png: &[bool]) -> Result<Vec<u8>> {
+pub(crate) fn manifest(cases: &[Case], has_png: &[bool]) -> Result<Vec<u8>> {
     let cases = cases
         .iter()
         .zip(has_png)
@@ -67,7 +67,7 @@ pub fn manifest(cases: &[Case], has_png: &[bool]) -> Result<Vec<u8>> {
 }
 
 /// `README.md`.
-pub fn readme(pki: &Pki, cases: &[Case], has_png: &[bool], rules_table: &str) -> String {
+pub(crate) fn readme(pki: &Pki, cases: &[Case], has_png: &[bool], rules_table: &str) -> String {
     let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
     let mut s = String::new();
     // The rules table goes before the variants, inside "Served trust tree".

@@ -19,12 +19,12 @@ use crate::manifest::pretty;
 use crate::pki::Key;
 
 /// Lowercase hex SHA-256.
-pub fn hex_sha256(bytes: &[u8]) -> String {
+pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The `X-SIGNATURE` of a body (see the module doc), base64 with a newline.
-pub fn signature(body: &[u8], key: &Key) -> Result<Vec<u8>> {
+pub(crate) fn signature(body: &[u8], key: &Key) -> Result<Vec<u8>> {
     let der = key.sign_der(hex_sha256(body).as_bytes()).ok_or_else(|| anyhow::anyhow!("rules key is not P-256"))?;
     let mut out = base64::engine::general_purpose::STANDARD.encode(der).into_bytes();
     out.push(b'\n');
@@ -260,7 +260,7 @@ fn signed(out: &mut Vec<(String, Vec<u8>)>, path: String, body: Vec<u8>, key: &K
 }
 
 /// Every file of `trust/rules/` (paths relative to the fixtures root).
-pub fn files(key: &Key) -> Result<Vec<(String, Vec<u8>)>> {
+pub(crate) fn files(key: &Key) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
     let mut rules = rules();
     rules.sort_by_key(|r| r.identifier);
@@ -291,7 +291,7 @@ pub fn files(key: &Key) -> Result<Vec<(String, Vec<u8>)>> {
 }
 
 /// The README section listing the rules and value sets with their hashes.
-pub fn readme() -> Result<String> {
+pub(crate) fn readme() -> Result<String> {
     let mut s = String::from(
         "\n### Rules and value sets\n\n| rule | country | type | hash | what |\n| --- | --- | --- | --- | --- |\n",
     );

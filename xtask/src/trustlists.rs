@@ -65,17 +65,17 @@ impl Entry {
 }
 
 /// When the trusted DSCs were added to the lists.
-pub const DSC_TIMESTAMP: &str = "2026-01-01T00:00:00Z";
+pub(crate) const DSC_TIMESTAMP: &str = "2026-01-01T00:00:00Z";
 /// When `dsc-ec-unknown` is added, in the variants that add it.
-pub const ADDED_TIMESTAMP: &str = "2026-08-10T00:00:00Z";
+pub(crate) const ADDED_TIMESTAMP: &str = "2026-08-10T00:00:00Z";
 
 /// The entries of the trusted DSCs, in PKI order.
-pub fn trusted_entries(pki: &Pki) -> Vec<Entry> {
+pub(crate) fn trusted_entries(pki: &Pki) -> Vec<Entry> {
     pki.dscs.iter().filter(|d| d.trusted).map(|d| Entry::dsc(&d.der, crate::pki::COUNTRY, DSC_TIMESTAMP)).collect()
 }
 
 /// The DGCA trust-list JSON: a pretty array of entries.
-pub fn dgca_json(entries: &[Entry]) -> Result<Vec<u8>> {
+pub(crate) fn dgca_json(entries: &[Entry]) -> Result<Vec<u8>> {
     pretty(&entries)
 }
 
@@ -90,7 +90,7 @@ struct DeList<'a> {
 /// and its clients use it); the bytes after the first newline are the
 /// compact JSON `{"timestamp", "certificates"}` that it signs, with no
 /// trailing newline.
-pub fn de_list(entries: &[Entry], issued_at: &str, key: &Key) -> Result<Vec<u8>> {
+pub(crate) fn de_list(entries: &[Entry], issued_at: &str, key: &Key) -> Result<Vec<u8>> {
     let json = serde_json::to_vec(&DeList { timestamp: issued_at, certificates: entries })?;
     let mut out = b64(&key.sign(&json)).into_bytes();
     out.push(b'\n');
@@ -99,10 +99,10 @@ pub fn de_list(entries: &[Entry], issued_at: &str, key: &Key) -> Result<Vec<u8>>
 }
 
 /// When the served German list was issued.
-pub const DE_ISSUED_AT: &str = "2026-08-01T00:00:00Z";
+pub(crate) const DE_ISSUED_AT: &str = "2026-08-01T00:00:00Z";
 
 /// `trust/trustlist.json`, `trust/de/*` and `trust/variants/*`.
-pub fn files(pki: &Pki, de_key: &Key) -> Result<Vec<(String, Vec<u8>)>> {
+pub(crate) fn files(pki: &Pki, de_key: &Key) -> Result<Vec<(String, Vec<u8>)>> {
     let trusted = trusted_entries(pki);
     let unknown = Entry::dsc(&pki.dsc("dsc-ec-unknown").der, crate::pki::COUNTRY, ADDED_TIMESTAMP);
     let mut out = vec![

@@ -51,7 +51,7 @@ pub(super) struct Plane {
 
 impl Plane {
     /// Copies `h` rows of `w` pixels, `stride` apart, from `data` at `offset`.
-    pub fn copy_from(&mut self, data: &[u8], offset: usize, stride: usize, w: usize, h: usize) {
+    pub(super) fn copy_from(&mut self, data: &[u8], offset: usize, stride: usize, w: usize, h: usize) {
         self.w = w;
         self.h = h;
         self.px.clear();
@@ -64,7 +64,7 @@ impl Plane {
 
     /// Like [`Plane::copy_from`] at half the size, each pixel the mean of
     /// a 2×2 square.
-    pub fn copy_halved_from(&mut self, data: &[u8], offset: usize, stride: usize, w: usize, h: usize) {
+    pub(super) fn copy_halved_from(&mut self, data: &[u8], offset: usize, stride: usize, w: usize, h: usize) {
         let (hw, hh) = (w / 2, h / 2);
         self.w = hw;
         self.h = hh;
@@ -82,7 +82,7 @@ impl Plane {
     }
 
     /// This plane at half the size, each pixel the mean of a 2×2 square.
-    pub fn halve_into(&self, out: &mut Plane) {
+    pub(super) fn halve_into(&self, out: &mut Plane) {
         let (w, h) = (self.w / 2, self.h / 2);
         out.w = w;
         out.h = h;
@@ -100,7 +100,7 @@ impl Plane {
     }
 
     /// The value at (x, y), interpolated between the four pixels around it.
-    pub fn bilinear(&self, x: f32, y: f32) -> f32 {
+    pub(super) fn bilinear(&self, x: f32, y: f32) -> f32 {
         let x = x.clamp(0.0, (self.w - 1) as f32);
         let y = y.clamp(0.0, (self.h - 1) as f32);
         let (x0, y0) = (x as usize, y as usize);
@@ -133,7 +133,7 @@ pub(super) struct Binary {
 impl Binary {
     /// Binarises `plane`, flat blocks treated as `mode` says; returns
     /// whether it finished before `deadline` (checked every block row).
-    pub fn compute(&mut self, plane: &Plane, mode: Binarisation, deadline: &Deadline) -> bool {
+    pub(super) fn compute(&mut self, plane: &Plane, mode: Binarisation, deadline: &Deadline) -> bool {
         let (w, h) = (plane.w, plane.h);
         self.w = w;
         self.h = h;
@@ -267,7 +267,7 @@ impl Binary {
     }
 
     /// The threshold that applies at (x, y).
-    pub fn threshold_at(&self, x: f32, y: f32) -> f32 {
+    pub(super) fn threshold_at(&self, x: f32, y: f32) -> f32 {
         if self.threshold.is_empty() {
             return 128.0;
         }

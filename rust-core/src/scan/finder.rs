@@ -37,7 +37,7 @@ impl View<'_> {
 
     /// Whether (x, y), rounded, is inside the plane and dark.
     #[inline]
-    pub fn dark_at(&self, x: f32, y: f32) -> bool {
+    pub(super) fn dark_at(&self, x: f32, y: f32) -> bool {
         x >= 0.0
             && y >= 0.0
             && (x as usize) < self.bin.w

@@ -68,7 +68,7 @@ pub(super) struct Perspective {
 
 impl Perspective {
     /// Fits the map to `pairs` of ((u, v), (x, y)); `dim` scales the grid side.
-    pub fn fit(pairs: &[Pair], dim: f32) -> Option<Self> {
+    pub(super) fn fit(pairs: &[Pair], dim: f32) -> Option<Self> {
         if pairs.len() < 4 {
             return None;
         }
@@ -97,7 +97,7 @@ impl Perspective {
     }
 
     /// The frame vectors of one module step along u and along v at (u, v).
-    pub fn axes(&self, u: f32, v: f32) -> [(f32, f32); 2] {
+    pub(super) fn axes(&self, u: f32, v: f32) -> [(f32, f32); 2] {
         let (x, y) = self.map(u, v);
         let (xu, yu) = self.map(u + 1.0, v);
         let (xv, yv) = self.map(u, v + 1.0);
@@ -105,7 +105,7 @@ impl Perspective {
     }
 
     /// The frame point of module coordinates (u, v).
-    pub fn map(&self, u: f32, v: f32) -> (f32, f32) {
+    pub(super) fn map(&self, u: f32, v: f32) -> (f32, f32) {
         let (u, v) = (u as f64 * self.scale, v as f64 * self.scale);
         let h = &self.h;
         let w = h[6] * u + h[7] * v + 1.0;

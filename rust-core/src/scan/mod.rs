@@ -210,11 +210,11 @@ pub(crate) struct Deadline(Option<Instant>);
 impl Deadline {
     /// No deadline.
     #[cfg(test)]
-    pub const NONE: Deadline = Deadline(None);
+    pub(crate) const NONE: Deadline = Deadline(None);
 
     /// Whether the deadline has passed.
     #[inline]
-    pub fn passed(&self) -> bool {
+    pub(crate) fn passed(&self) -> bool {
         self.0.is_some_and(|t| Instant::now() >= t)
     }
 }

@@ -17,7 +17,7 @@ use crate::hcert::{self, Cert};
 use crate::pki::Pki;
 
 /// One fixture case.
-pub struct Case {
+pub(crate) struct Case {
     /// File-name stem.
     pub name: &'static str,
     /// What it tests.
@@ -91,7 +91,7 @@ impl<'p> Cases<'p> {
 const VALID: Failures = &[];
 
 /// Every case, in manifest order.
-pub fn build(pki: &Pki) -> Result<Vec<Case>> {
+pub(crate) fn build(pki: &Pki) -> Result<Vec<Case>> {
     let mut c = Cases { pki, out: Vec::new() };
     envelope::add(&mut c)?;
     content::add(&mut c)?;

@@ -26,7 +26,7 @@ const MAX_TIME: f64 = 8.64e15;
 
 /// A time unit of `plusTime`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimeUnit {
+pub(crate) enum TimeUnit {
     /// `"year"`
     Year,
     /// `"month"`
@@ -39,7 +39,7 @@ pub enum TimeUnit {
 
 impl TimeUnit {
     /// The unit named by `s`, one of the specification's four.
-    pub fn parse(s: &str) -> Option<TimeUnit> {
+    pub(crate) fn parse(s: &str) -> Option<TimeUnit> {
         Some(match s {
             "year" => TimeUnit::Year,
             "month" => TimeUnit::Month,
@@ -128,7 +128,7 @@ fn fields(t: f64) -> Fields {
 }
 
 /// certlogic-js `plusTime` on a parsed date-time: `setUTC<unit>(getUTC<unit>() + amount)`.
-pub fn plus(t: f64, amount: f64, unit: TimeUnit) -> f64 {
+pub(crate) fn plus(t: f64, amount: f64, unit: TimeUnit) -> f64 {
     if amount == 0.0 {
         return t;
     }
@@ -154,7 +154,7 @@ pub fn plus(t: f64, amount: f64, unit: TimeUnit) -> f64 {
 
 /// Why a string is not a CertLogic date(-time).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NotADateTime;
+pub(crate) struct NotADateTime;
 
 /// Parses ASCII digits `s[i..i + n]`.
 fn digits(s: &[u8], i: usize, n: usize) -> Option<u32> {
@@ -281,7 +281,7 @@ fn date_time(s: &[u8]) -> Result<f64, NotADateTime> {
 /// The date-time `plusTime` makes of its first operand: a partial date
 /// (`YYYY`, `YYYY-MM`) rounded up as `dccDateOfBirth` does, else a date or
 /// date-time in one of the specified formats.
-pub fn parse_plus_time(s: &str) -> Result<f64, NotADateTime> {
+pub(crate) fn parse_plus_time(s: &str) -> Result<f64, NotADateTime> {
     let b = s.as_bytes();
     match partial_date(b) {
         Some(t) => Ok(t),
@@ -291,14 +291,14 @@ pub fn parse_plus_time(s: &str) -> Result<f64, NotADateTime> {
 
 /// `dccDateOfBirth`: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as the last instant
 /// consistent with it (midnight UTC of the last possible day).
-pub fn parse_date_of_birth(s: &str) -> Result<f64, NotADateTime> {
+pub(crate) fn parse_date_of_birth(s: &str) -> Result<f64, NotADateTime> {
     let b = s.as_bytes();
     partial_date(b).or_else(|| full_date(b)).ok_or(NotADateTime)
 }
 
 /// `Date.prototype.toISOString` (`None` for an Invalid Date, which JSON
 /// serialises as `null`).
-pub fn to_iso_string(t: f64) -> Option<String> {
+pub(crate) fn to_iso_string(t: f64) -> Option<String> {
     if t.is_nan() {
         return None;
     }

@@ -316,7 +316,7 @@ pub(super) mod fault {
     thread_local!(static ARMED: Cell<Option<Stage>> = const { Cell::new(None) });
 
     /// Makes the next apply on this thread fail at `stage`.
-    pub fn arm(stage: Stage) {
+    pub(crate) fn arm(stage: Stage) {
         ARMED.with(|a| a.set(Some(stage)));
     }
 

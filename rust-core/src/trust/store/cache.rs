@@ -50,18 +50,18 @@ pub(super) struct Cache {
 
 impl Cache {
     /// Whether the contents belong to `data_version`.
-    pub fn is_current(&self, data_version: i64) -> bool {
+    pub(super) fn is_current(&self, data_version: i64) -> bool {
         self.version == Some(data_version)
     }
 
     /// Whether the contents belong to some data version (they may be one
     /// commit of another connection behind).
-    pub fn is_loaded(&self) -> bool {
+    pub(super) fn is_loaded(&self) -> bool {
         self.version.is_some()
     }
 
     /// Forgets everything (after a commit of this store).
-    pub fn invalidate(&mut self) {
+    pub(super) fn invalidate(&mut self) {
         self.generation += 1;
         self.version = None;
         self.keys.clear();
@@ -69,7 +69,7 @@ impl Cache {
     }
 
     /// Starts over for `data_version` with freshly read totals.
-    pub fn reset(&mut self, data_version: i64, len: usize, ages: Vec<SignerAge>) {
+    pub(super) fn reset(&mut self, data_version: i64, len: usize, ages: Vec<SignerAge>) {
         self.generation += 1;
         self.keys.clear();
         self.rules = None;
@@ -79,12 +79,12 @@ impl Cache {
     }
 
     /// The signers of `key`, when known (an empty list is a known miss).
-    pub fn get(&self, key: &LookupKey) -> Option<Vec<Arc<SignerKey>>> {
+    pub(super) fn get(&self, key: &LookupKey) -> Option<Vec<Arc<SignerKey>>> {
         self.keys.get(key).cloned()
     }
 
     /// Remembers the signers of `key`, evicting an arbitrary entry when full.
-    pub fn put(&mut self, key: LookupKey, signers: Vec<Arc<SignerKey>>) {
+    pub(super) fn put(&mut self, key: LookupKey, signers: Vec<Arc<SignerKey>>) {
         if self.keys.len() >= MAX_CACHED_KIDS
             && !self.keys.contains_key(&key)
             && let Some(victim) = self.keys.keys().next().cloned()
@@ -95,31 +95,31 @@ impl Cache {
     }
 
     /// The compiled business rules, when loaded for this data version.
-    pub fn rules(&self) -> Option<Arc<HeldRules>> {
+    pub(super) fn rules(&self) -> Option<Arc<HeldRules>> {
         self.rules.clone()
     }
 
     /// Which contents these are (see `generation`).
-    pub fn generation(&self) -> u64 {
+    pub(super) fn generation(&self) -> u64 {
         self.generation
     }
 
     /// Keeps the compiled business rules, when they were read from the
     /// contents of `generation` (no commit was seen since).
-    pub fn set_rules(&mut self, generation: u64, rules: Arc<HeldRules>) {
+    pub(super) fn set_rules(&mut self, generation: u64, rules: Arc<HeldRules>) {
         if generation == self.generation {
             self.rules = Some(rules);
         }
     }
 
     /// Distinct signer certificates in the store (as last loaded).
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.len
     }
 
     /// The stalest signer source at `now`: a stale one before a fresh one,
     /// then the oldest. `None` when no signer source ever synced.
-    pub fn freshness(&self, now: OffsetDateTime) -> Option<Freshness> {
+    pub(super) fn freshness(&self, now: OffsetDateTime) -> Option<Freshness> {
         self.ages
             .iter()
             .map(|a| Freshness::at(a.as_of, now, a.max_age_seconds))
@@ -127,7 +127,7 @@ impl Cache {
     }
 
     #[cfg(test)]
-    pub fn cached_kids(&self) -> usize {
+    pub(super) fn cached_kids(&self) -> usize {
         self.keys.len()
     }
 }

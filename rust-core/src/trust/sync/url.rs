@@ -91,7 +91,7 @@ pub fn check_url(url: &str, allow_http: bool) -> Result<(), SyncError> {
 
 /// The URL a redirect from `from` to `location` leads to, checked against
 /// the policy: never from `https` down to `http`.
-pub fn redirect_target(from: &str, location: &str, allow_http: bool) -> Result<String, SyncError> {
+pub(super) fn redirect_target(from: &str, location: &str, allow_http: bool) -> Result<String, SyncError> {
     let location = location.trim();
     let target = if scheme(location).is_some() {
         location.to_owned()
