@@ -1,0 +1,211 @@
+//! `healthcert trust sync | status | import | serve`: their arguments, the
+//! checks of the values clap cannot make, and the results printed; the work
+//! is done by [`healthcert_cli::trust_cmd`] and [`healthcert_cli::serve`].
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use healthcert_cli::usage::usage;
+use healthcert_cli::{errln, outln, trust_cmd};
+use healthcert_core::text::display;
+
+use super::clock;
+use crate::exit;
+
+/// Trust lists: where signer keys and rules come from.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Download, verify and store trust lists, one source after another.
+    ///
+    /// Each source is fetched and verified completely, then committed in
+    /// one transaction; a source that fails keeps its previous data and
+    /// records why (see `trust status`). Exit status 0 only when every
+    /// source succeeded, 1 otherwise.
+    Sync {
+        /// The trust database (created when missing).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// A source as KIND=URL: `dgca=https://host/` (DGCA verifier
+        /// service), `de=https://host/trustList/DSC` (German-shaped signed
+        /// list, needs --de-key), `rules=https://host/` (DGCA business-rule
+        /// service). Repeatable.
+        #[arg(long = "source", value_name = "KIND=URL", required = true)]
+        sources: Vec<String>,
+        /// PEM public key (or certificate) that every `de` list must verify with.
+        #[arg(long, value_name = "PEM")]
+        de_key: Option<PathBuf>,
+        /// PEM public key for the X-SIGNATURE of rule-service responses;
+        /// without it, rules are not signature-checked.
+        #[arg(long, value_name = "PEM")]
+        rules_key: Option<PathBuf>,
+        /// Maximum age of the synced sources' data before verdicts say
+        /// `stale` (e.g. 72h, 3d, 3600).
+        #[arg(long, value_name = "DURATION")]
+        max_age: Option<String>,
+        /// Timeout of one request, in seconds (default 60).
+        #[arg(long, value_name = "SECONDS")]
+        timeout: Option<f64>,
+        /// Retries of a transient fault (default 3).
+        #[arg(long, value_name = "N")]
+        retries: Option<u32>,
+        /// Largest list body accepted, in bytes (default 64 MiB).
+        #[arg(long, value_name = "BYTES")]
+        max_bytes: Option<usize>,
+        /// Bytes one source's sync may download in all (default 128 MiB).
+        #[arg(long, value_name = "BYTES")]
+        max_total_bytes: Option<u64>,
+        /// Requests one source's sync may send in all, retries and
+        /// redirects included (default 60000).
+        #[arg(long, value_name = "N")]
+        max_requests: Option<usize>,
+        /// Time one source's sync may take in all, in seconds (default 900).
+        #[arg(long, value_name = "SECONDS")]
+        deadline: Option<f64>,
+        /// Allow plain http:// to any host (without it, plain http only to
+        /// 127.0.0.1, ::1 (IPv6) or localhost, written as such; a redirect from
+        /// https to http is never followed).
+        #[arg(long)]
+        allow_http: bool,
+        /// Record the sync as of this instant instead of now (tests).
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<String>,
+        /// Print one JSON object: {"sources": [{kind, url, ok, entries,
+        /// added, removed, skipped | error: {code, reason}}]}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show every source of a trust database: entries, last success, last
+    /// failure and why, age of the data and whether it is stale.
+    Status {
+        /// The trust database.
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// Ages as of this instant instead of now.
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<String>,
+        /// Print one JSON object: {"sources": [{kind, url, entries,
+        /// last_success, last_failure, failure_reason, age_seconds, stale, …}]}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a trust file (DGCA trust-list JSON, PEM/DER certificates, a
+    /// directory of them, or with --de-key a German-shaped signed list) as
+    /// the signer set of a source named by the file's path.
+    Import {
+        /// The trust database (created when missing).
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        /// The file or directory.
+        file: PathBuf,
+        /// Verify FILE as a German-shaped signed list with this PEM key.
+        #[arg(long, value_name = "PEM")]
+        de_key: Option<PathBuf>,
+        /// Record the import as of this instant instead of now.
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<String>,
+    },
+    /// Serve a directory of trust lists over HTTP, as they are, for tests and
+    /// demos: the DGCA verifier-service protocol (trustlist.json), the
+    /// German-shaped signed list (de/trustlist) and the DGCA business-rule
+    /// service (rules/). See docs/trust-protocols.md.
+    ///
+    /// `healthcert trust serve fixtures/trust` serves the project's TEST lists.
+    Serve {
+        /// The directory to serve.
+        dir: PathBuf,
+        /// Address to listen on (port 0 picks a free port).
+        #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+}
+
+/// Runs the `trust` subcommand named on the command line.
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    match args.command {
+        Command::Sync {
+            db,
+            sources,
+            de_key,
+            rules_key,
+            max_age,
+            timeout,
+            retries,
+            max_bytes,
+            max_total_bytes,
+            max_requests,
+            deadline,
+            allow_http,
+            at,
+            json,
+        } => {
+            let timeout = match timeout {
+                Some(t) if !(t.is_finite() && t > 0.0 && t < 86_400.0) => {
+                    return Err(usage(format!("--timeout {t}: give seconds, > 0 and < 86400")));
+                }
+                t => t.map(std::time::Duration::from_secs_f64),
+            };
+            let deadline = match deadline {
+                Some(t) if !(t.is_finite() && t > 0.0 && t < 86_400.0) => {
+                    return Err(usage(format!("--deadline {t}: give seconds, > 0 and < 86400")));
+                }
+                t => t.map(std::time::Duration::from_secs_f64),
+            };
+            let options = trust_cmd::SyncOptions {
+                de_key: de_key.as_deref().map(trust_cmd::read_key).transpose()?,
+                rules_key: rules_key.as_deref().map(trust_cmd::read_key).transpose()?,
+                allow_http,
+                timeout,
+                retries,
+                max_list_bytes: max_bytes,
+                max_total_bytes,
+                max_requests,
+                deadline,
+                max_age_seconds: max_age.as_deref().map(trust_cmd::parse_age).transpose()?,
+            };
+            let ok = trust_cmd::sync(&db, &sources, &options, clock(at)?.as_ref(), json)?;
+            Ok(if ok { exit::VALID } else { exit::ERROR })
+        }
+        Command::Status { db, at, json } => {
+            trust_cmd::status(&db, clock(at)?.now(), json)?;
+            Ok(exit::VALID)
+        }
+        Command::Import { db, file, de_key, at } => {
+            let key = de_key.as_deref().map(trust_cmd::read_key).transpose()?;
+            let report = trust_cmd::import(&db, &file, key.as_ref(), clock(at)?.now())?;
+            for s in &report.skipped {
+                errln!("warning: entry skipped: {}: {}", display(&s.position), display(&s.reason));
+            }
+            outln!(
+                "imported {}: {} signers ({} new, {} removed, {} skipped)",
+                display(&file.display().to_string()),
+                report.total,
+                report.added,
+                report.removed,
+                report.skipped.len()
+            )?;
+            Ok(exit::VALID)
+        }
+        Command::Serve { dir, addr } => serve(dir, addr),
+    }
+}
+
+/// `trust serve`: runs the server until it stops (Ctrl-C).
+fn serve(dir: PathBuf, addr: SocketAddr) -> anyhow::Result<u8> {
+    use std::io::Write as _;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let server = healthcert_cli::serve::TrustServer::start(&dir, addr).await?;
+        outln!("serving {} at {} (Ctrl-C stops)", display(&dir.display().to_string()), server.url())?;
+        std::io::stdout().flush()?;
+        server.wait().await
+    })?;
+    Ok(exit::VALID)
+}
