@@ -1,6 +1,8 @@
 // JVM tests of the generated Kotlin bindings against the real native
-// library (through JNA). Run by bindings/kotlin/test.sh, which the README's
-// test command calls. Paths come from system properties set by that script.
+// library (through JNA), as JUnit 5 (Jupiter) tests with kotlin.test
+// assertions. Run by bindings/kotlin/test.sh, which the README's test command
+// calls, through the JUnit Platform console launcher. Paths come from system
+// properties set by that script.
 package org.healthcert
 
 import java.io.File
@@ -15,6 +17,8 @@ import kotlin.test.assertNotNull
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
 import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.DisplayName
+import org.junit.jupiter.api.Test
 
 val fixtures = File(System.getProperty("healthcert.fixtures") ?: error("-Dhealthcert.fixtures is not set"))
 val cli = File(System.getProperty("healthcert.cli") ?: error("-Dhealthcert.cli is not set"))
@@ -39,48 +43,6 @@ fun config(
 fun failing(v: Verdict): List<String> =
     v.checks.filter { it.outcome == CheckOutcome.FAIL }.map { "${it.check}:${it.reason}" }
 
-fun verifiesFixtures() {
-    Verifier(config()).use { verifier ->
-        val valid = verifier.verifyAt(payload("valid-vaccination"), at)
-        assertEquals(VerdictStatus.VALID, valid.status, failing(valid).toString())
-        assertEquals("hcert", valid.format)
-        assertEquals("fixed", valid.clockSource)
-        assertEquals(at, valid.clock)
-        assertEquals(7, valid.checks.size)
-        assertTrue(valid.checks.dropLast(1).all { it.outcome == CheckOutcome.PASS && it.reason == "OK" })
-        // No country of arrival: the business rules do not apply.
-        val rules = valid.checks.last()
-        assertEquals(Triple(CheckKind.RULES, CheckOutcome.SKIPPED, "NOT_APPLICABLE"), Triple(rules.check, rules.outcome, rules.reason))
-        assertTrue(valid.rules.isEmpty())
-        val cert = assertNotNull(valid.certificate)
-        assertEquals(CertificateType.VACCINATION, cert.kind)
-        assertTrue(cert.events.single() is Event.Vaccination)
-        assertEquals("XT", cert.issuerCountry)
-        assertTrue(valid.trust.source.contains("trust.db"))
-        assertEquals(9UL, valid.trust.entries)
-
-        val badSignature = verifier.verifyAt(payload("invalid-bad-signature"), at)
-        assertEquals(VerdictStatus.INVALID, badSignature.status)
-        assertEquals(listOf("SIGNATURE:SIGNATURE_INVALID"), failing(badSignature))
-
-        val expired = verifier.verifyAt(payload("invalid-expired"), at)
-        assertEquals(VerdictStatus.INVALID, expired.status)
-        assertTrue(failing(expired).any { it.startsWith("VALIDITY:") }, failing(expired).toString())
-
-        val unknown = verifier.verifyAt(payload("invalid-unknown-kid"), at)
-        assertEquals(VerdictStatus.UNKNOWN, unknown.status)
-        val issuer = unknown.checks.first { it.check == CheckKind.SIGNATURE || it.check == CheckKind.ISSUER }
-        assertEquals(ReasonClass.INCONCLUSIVE, unknown.checks.first { it.outcome == CheckOutcome.FAIL }.reasonClass, issuer.toString())
-
-        // Garbage is a verdict, not an exception.
-        val garbage = verifier.verifyPayload("HC1:not base45 at all")
-        assertEquals(VerdictStatus.INVALID, garbage.status)
-        assertEquals("system", garbage.clockSource)
-        val bytes = verifier.verifyBytes(payload("valid-vaccination").toByteArray())
-        assertEquals(CheckOutcome.PASS, bytes.checks.first { it.check == CheckKind.SIGNATURE }.outcome)
-    }
-}
-
 /** The luma plane of a picture, one byte per pixel, with a row stride wider than the width. */
 fun lumaOf(file: File, padding: Int): Triple<ByteArray, Int, Int> {
     val image = ImageIO.read(file) ?: error("cannot read $file")
@@ -92,46 +54,6 @@ fun lumaOf(file: File, padding: Int): Triple<ByteArray, Int, Int> {
         plane[y * stride + x] = luma.toByte()
     }
     return Triple(plane, image.width, stride)
-}
-
-fun scansAFixtureFrame() {
-    val picture = File(fixtures, "hcert/valid-vaccination.png")
-    val (plane, width, stride) = lumaOf(picture, padding = 16)
-    val height = plane.size / stride
-    val codes = scanFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt())
-    assertEquals(payload("valid-vaccination"), codes.single().text)
-    // The viewfinder: a crop around the code finds it, a corner of the
-    // frame finds nothing, a crop reaching outside the frame is misuse.
-    val whole = FrameCrop(0u, 0u, width.toUInt(), height.toUInt())
-    assertEquals(payload("valid-vaccination"), scanFrameIn(plane, width.toUInt(), height.toUInt(), stride.toUInt(), whole).single().text)
-    assertTrue(scanFrameIn(plane, width.toUInt(), height.toUInt(), stride.toUInt(), FrameCrop(0u, 0u, 24u, 24u)).isEmpty())
-    assertFailsWith<HealthcertException.InvalidArgument> {
-        scanFrameIn(plane, width.toUInt(), height.toUInt(), stride.toUInt(), FrameCrop(1u, 0u, width.toUInt(), 10u))
-    }
-
-    Verifier(config()).use { verifier ->
-        verifier.scanSession().use { session ->
-            val first = assertNotNull(session.submitFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt()))
-            assertEquals(payload("valid-vaccination"), first.payload)
-            assertTrue(first.verdict.checks.first { it.check == CheckKind.SIGNATURE }.outcome == CheckOutcome.PASS)
-            // The same code in the next frame is not reported again…
-            assertNull(session.submitFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt()))
-            // …until the session is reset.
-            session.reset()
-            assertNotNull(session.submitFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt()))
-            // An empty frame holds nothing.
-            assertNull(session.submitFrame(ByteArray(64 * 64) { 0x7f }, 64u, 64u, 64u))
-            // A viewfinder crop away from the code: nothing; cleared: found again.
-            session.reset()
-            session.setCrop(FrameCrop(0u, 0u, 24u, 24u))
-            assertNull(session.submitFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt()))
-            session.setCrop(null)
-            assertNotNull(session.submitFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt()))
-        }
-    }
-    // A frame whose buffer is smaller than its dimensions is misuse: a typed exception.
-    val e = assertFailsWith<HealthcertException.InvalidArgument> { scanFrame(ByteArray(10), 100u, 100u, 100u) }
-    assertTrue(e.reason.isNotEmpty())
 }
 
 /** `healthcert trust serve fixtures/trust` on a free loopback port. */
@@ -152,65 +74,6 @@ class TrustServer : AutoCloseable {
     }
 }
 
-fun syncsFromTheLoopbackServer() {
-    TrustServer().use { server ->
-        val sources = listOf(
-            TrustSourceConfig(TrustSourceKind.DGCA, "${server.url}/", null),
-            TrustSourceConfig(TrustSourceKind.DE, "${server.url}/de/trustList/DSC", File(fixtures, "trust/de/list-signing-key.pem").readText()),
-            TrustSourceConfig(TrustSourceKind.RULES, "${server.url}/", File(fixtures, "trust/rules/signing-key.pem").readText()),
-        )
-        Verifier(config(sources = sources, maxAge = 86_400)).use { verifier ->
-            val events = CopyOnWriteArrayList<SyncEvent>()
-            val progress = object : SyncProgress {
-                override fun onEvent(event: SyncEvent) {
-                    events.add(event)
-                }
-            }
-            val results = runBlocking { verifier.syncTrust(progress) }
-            assertEquals(3, results.size)
-            assertTrue(results.all { it.ok }, results.toString())
-            assertEquals(listOf("dgca", "de", "rules"), results.map { it.kind })
-            assertEquals(9UL, results[0].entries)
-            assertEquals(3, events.filterIsInstance<SyncEvent.Started>().size)
-            assertEquals(3, events.filterIsInstance<SyncEvent.Applied>().size)
-            assertTrue(events.any { it is SyncEvent.Progress }, events.toString())
-
-            val status = verifier.trustStatus()
-            assertEquals(setOf("bundled", "dgca", "de", "rules"), status.map { it.kind }.toSet())
-            val dgca = status.first { it.kind == "dgca" }
-            assertEquals(9UL, dgca.entries)
-            assertNotNull(dgca.lastSuccess)
-            assertEquals(86_400L, dgca.maxAgeSeconds)
-            assertTrue(!dgca.stale)
-
-            // A second sync: nothing new, still fine.
-            assertTrue(runBlocking { verifier.syncTrust(null) }.all { it.ok })
-
-            // The synced business rules decide for the country of arrival.
-            verifier.setArrival("XT", null, "de")
-            val forXt = verifier.verifyAt(payload("valid-vaccination"), at)
-            assertEquals(VerdictStatus.VALID, forXt.status, failing(forXt).toString())
-            assertEquals(listOf("GR-XT-0001", "VR-XT-0001", "VR-XT-0002"), forXt.rules.map { it.identifier })
-            assertTrue(forXt.rules.all { it.outcome == RuleOutcome.PASSED && !it.invalidation && it.description.isNotEmpty() })
-            verifier.setArrival("FR", null, null)
-            val forFr = verifier.verifyAt(payload("valid-vaccination"), at)
-            assertEquals(VerdictStatus.UNKNOWN, forFr.status)
-            assertEquals("NO_RULES", forFr.checks.first { it.check == CheckKind.RULES }.reason)
-            assertFailsWith<HealthcertException.InvalidArgument> { verifier.setArrival("France", null, null) }
-            verifier.setArrival(null, null, null)
-            assertEquals(CheckOutcome.SKIPPED, verifier.verifyAt(payload("valid-vaccination"), at).checks.last().outcome)
-        }
-    }
-    // A server that is gone: every source fails, as results, not exceptions.
-    val gone = listOf(TrustSourceConfig(TrustSourceKind.DGCA, "http://127.0.0.1:9/", null))
-    Verifier(config(sources = gone)).use { verifier ->
-        val results = runBlocking { verifier.syncTrust(null) }
-        assertEquals(false, results.single().ok)
-        assertNotNull(results.single().errorCode)
-        assertNotNull(verifier.trustStatus().first { it.kind == "dgca" }.failureReason)
-    }
-}
-
 /** Records what the core asked of [inner]. */
 class Recording(private val inner: HttpTransport) : HttpTransport {
     val requests = CopyOnWriteArrayList<HttpRequest>()
@@ -221,151 +84,286 @@ class Recording(private val inner: HttpTransport) : HttpTransport {
     }
 }
 
-fun syncsThroughTheAppsHttpStack() {
-    TrustServer().use { server ->
-        val sources = listOf(
-            TrustSourceConfig(TrustSourceKind.DGCA, "${server.url}/", null),
-            TrustSourceConfig(TrustSourceKind.DE, "${server.url}/de/trustList/DSC", File(fixtures, "trust/de/list-signing-key.pem").readText()),
-            TrustSourceConfig(TrustSourceKind.RULES, "${server.url}/", File(fixtures, "trust/rules/signing-key.pem").readText()),
-        )
-        val transport = Recording(HttpUrlConnectionTransport())
-        Verifier.withTransport(config(sources = sources), transport).use { verifier ->
-            val results = runBlocking { verifier.syncTrust(null) }
-            assertTrue(results.all { it.ok }, results.toString())
-            assertEquals(9UL, results[0].entries)
-            assertTrue(transport.requests.isNotEmpty())
-            assertTrue(transport.requests.all { it.url.startsWith(server.url) && it.maxBodyBytes > 0uL && it.timeoutMs > 0uL })
-            // The second sync is conditional: the core sends the ETags it holds.
-            transport.requests.clear()
-            assertTrue(runBlocking { verifier.syncTrust(null) }.all { it.ok })
-            assertTrue(transport.requests.any { r -> r.headers.any { it.name.equals("If-None-Match", ignoreCase = true) } })
+/** The JUnit 5 tests, run by the JUnit Platform console launcher; each is
+ * reported by its display name. */
+class HealthcertTest {
+    @Test
+    @DisplayName("verifies fixture certificates")
+    fun verifiesFixtures() {
+        Verifier(config()).use { verifier ->
             val valid = verifier.verifyAt(payload("valid-vaccination"), at)
             assertEquals(VerdictStatus.VALID, valid.status, failing(valid).toString())
+            assertEquals("hcert", valid.format)
+            assertEquals("fixed", valid.clockSource)
+            assertEquals(at, valid.clock)
+            assertEquals(7, valid.checks.size)
+            assertTrue(valid.checks.dropLast(1).all { it.outcome == CheckOutcome.PASS && it.reason == "OK" })
+            // No country of arrival: the business rules do not apply.
+            val rules = valid.checks.last()
+            assertEquals(Triple(CheckKind.RULES, CheckOutcome.SKIPPED, "NOT_APPLICABLE"), Triple(rules.check, rules.outcome, rules.reason))
+            assertTrue(valid.rules.isEmpty())
+            val cert = assertNotNull(valid.certificate)
+            assertEquals(CertificateType.VACCINATION, cert.kind)
+            assertTrue(cert.events.single() is Event.Vaccination)
+            assertEquals("XT", cert.issuerCountry)
+            assertTrue(valid.trust.source.contains("trust.db"))
+            assertEquals(9UL, valid.trust.entries)
+
+            val badSignature = verifier.verifyAt(payload("invalid-bad-signature"), at)
+            assertEquals(VerdictStatus.INVALID, badSignature.status)
+            assertEquals(listOf("SIGNATURE:SIGNATURE_INVALID"), failing(badSignature))
+
+            val expired = verifier.verifyAt(payload("invalid-expired"), at)
+            assertEquals(VerdictStatus.INVALID, expired.status)
+            assertTrue(failing(expired).any { it.startsWith("VALIDITY:") }, failing(expired).toString())
+
+            val unknown = verifier.verifyAt(payload("invalid-unknown-kid"), at)
+            assertEquals(VerdictStatus.UNKNOWN, unknown.status)
+            val issuer = unknown.checks.first { it.check == CheckKind.SIGNATURE || it.check == CheckKind.ISSUER }
+            assertEquals(ReasonClass.INCONCLUSIVE, unknown.checks.first { it.outcome == CheckOutcome.FAIL }.reasonClass, issuer.toString())
+
+            // Garbage is a verdict, not an exception.
+            val garbage = verifier.verifyPayload("HC1:not base45 at all")
+            assertEquals(VerdictStatus.INVALID, garbage.status)
+            assertEquals("system", garbage.clockSource)
+            val bytes = verifier.verifyBytes(payload("valid-vaccination").toByteArray())
+            assertEquals(CheckOutcome.PASS, bytes.checks.first { it.check == CheckKind.SIGNATURE }.outcome)
         }
     }
 
-    // What a transport reports becomes the source's failure code; the core
-    // enforces the body cap even on a transport that ignores it.
-    val dgca = listOf(TrustSourceConfig(TrustSourceKind.DGCA, "https://trust.example/", null))
-    fun failureOf(transport: HttpTransport): String? =
-        Verifier.withTransport(config(sources = dgca), transport).use { runBlocking { it.syncTrust(null) }.single().errorCode }
-    val oversized = object : HttpTransport {
-        override suspend fun get(request: HttpRequest) =
-            HttpResponse(200u, emptyList(), ByteArray(request.maxBodyBytes.toInt() + 1))
-    }
-    assertEquals("too_large", failureOf(oversized))
-    val refusing = object : HttpTransport {
-        override suspend fun get(request: HttpRequest): HttpResponse = throw TransportException.Network("refused")
-    }
-    assertEquals("network", failureOf(refusing))
-    val crashing = object : HttpTransport {
-        override suspend fun get(request: HttpRequest): HttpResponse = throw IllegalStateException("a bug in the app")
-    }
-    assertEquals("network", failureOf(crashing))
-    val missing = object : HttpTransport {
-        override suspend fun get(request: HttpRequest) = HttpResponse(404u, emptyList(), ByteArray(0))
-    }
-    assertEquals("http_status", failureOf(missing))
-    // The core follows redirects itself, each hop under its URL policy: a
-    // hop down to plain http (here to 0.0.0.0) is refused, a hop within
-    // https is followed (to a 404 here).
-    fun redirectingTo(location: String) = object : HttpTransport {
-        override suspend fun get(request: HttpRequest) =
-            if (request.url.contains("/moved")) HttpResponse(404u, emptyList(), ByteArray(0))
-            else HttpResponse(302u, listOf(HttpHeader("Location", location)), ByteArray(0))
-    }
-    assertEquals("insecure_url", failureOf(redirectingTo("http://0.0.0.0:9/moved")))
-    assertEquals("insecure_url", failureOf(redirectingTo("http://127.0.0.1:9/moved")))
-    assertEquals("http_status", failureOf(redirectingTo("https://mirror.example/moved")))
-}
+    @Test
+    @DisplayName("scans a fixture frame")
+    fun scansAFixtureFrame() {
+        val picture = File(fixtures, "hcert/valid-vaccination.png")
+        val (plane, width, stride) = lumaOf(picture, padding = 16)
+        val height = plane.size / stride
+        val codes = scanFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt())
+        assertEquals(payload("valid-vaccination"), codes.single().text)
+        // The viewfinder: a crop around the code finds it, a corner of the
+        // frame finds nothing, a crop reaching outside the frame is misuse.
+        val whole = FrameCrop(0u, 0u, width.toUInt(), height.toUInt())
+        assertEquals(payload("valid-vaccination"), scanFrameIn(plane, width.toUInt(), height.toUInt(), stride.toUInt(), whole).single().text)
+        assertTrue(scanFrameIn(plane, width.toUInt(), height.toUInt(), stride.toUInt(), FrameCrop(0u, 0u, 24u, 24u)).isEmpty())
+        assertFailsWith<HealthcertException.InvalidArgument> {
+            scanFrameIn(plane, width.toUInt(), height.toUInt(), stride.toUInt(), FrameCrop(1u, 0u, width.toUInt(), 10u))
+        }
 
-fun countryOfArrivalFromTheConfig() {
-    // Rules for DE come with the rule service; none is held yet here, so the
-    // configured country makes the rules check run and say it cannot tell.
-    Verifier(config().copy(countryOfArrival = "DE", language = "de")).use { verifier ->
-        val verdict = verifier.verifyAt(payload("valid-test"), at)
-        assertEquals(VerdictStatus.UNKNOWN, verdict.status)
-        assertEquals("NO_RULES", verdict.checks.first { it.check == CheckKind.RULES }.reason)
+        Verifier(config()).use { verifier ->
+            verifier.scanSession().use { session ->
+                val first = assertNotNull(session.submitFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt()))
+                assertEquals(payload("valid-vaccination"), first.payload)
+                assertTrue(first.verdict.checks.first { it.check == CheckKind.SIGNATURE }.outcome == CheckOutcome.PASS)
+                // The same code in the next frame is not reported again…
+                assertNull(session.submitFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt()))
+                // …until the session is reset.
+                session.reset()
+                assertNotNull(session.submitFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt()))
+                // An empty frame holds nothing.
+                assertNull(session.submitFrame(ByteArray(64 * 64) { 0x7f }, 64u, 64u, 64u))
+                // A viewfinder crop away from the code: nothing; cleared: found again.
+                session.reset()
+                session.setCrop(FrameCrop(0u, 0u, 24u, 24u))
+                assertNull(session.submitFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt()))
+                session.setCrop(null)
+                assertNotNull(session.submitFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt()))
+            }
+        }
+        // A frame whose buffer is smaller than its dimensions is misuse: a typed exception.
+        val e = assertFailsWith<HealthcertException.InvalidArgument> { scanFrame(ByteArray(10), 100u, 100u, 100u) }
+        assertTrue(e.reason.isNotEmpty())
     }
-    assertFailsWith<HealthcertException.InvalidArgument> { Verifier(config().copy(countryOfArrival = "D")) }
-}
 
-fun operationalFaultsAreTypedExceptions() {
-    val notADatabase = Files.createTempFile("healthcert-kt", ".db").toFile()
-    notADatabase.writeText("this is a text file, not a trust database; it must stay as it is")
-    val e = assertFailsWith<HealthcertException.Database> { Verifier(config(db = notADatabase.path)) }
-    assertTrue(e.reason.isNotEmpty())
-    assertEquals("this is a text file, not a trust database; it must stay as it is", notADatabase.readText())
+    @Test
+    @DisplayName("syncs from the loopback trust server")
+    fun syncsFromTheLoopbackServer() {
+        TrustServer().use { server ->
+            val sources = listOf(
+                TrustSourceConfig(TrustSourceKind.DGCA, "${server.url}/", null),
+                TrustSourceConfig(TrustSourceKind.DE, "${server.url}/de/trustList/DSC", File(fixtures, "trust/de/list-signing-key.pem").readText()),
+                TrustSourceConfig(TrustSourceKind.RULES, "${server.url}/", File(fixtures, "trust/rules/signing-key.pem").readText()),
+            )
+            Verifier(config(sources = sources, maxAge = 86_400)).use { verifier ->
+                val events = CopyOnWriteArrayList<SyncEvent>()
+                val progress = object : SyncProgress {
+                    override fun onEvent(event: SyncEvent) {
+                        events.add(event)
+                    }
+                }
+                val results = runBlocking { verifier.syncTrust(progress) }
+                assertEquals(3, results.size)
+                assertTrue(results.all { it.ok }, results.toString())
+                assertEquals(listOf("dgca", "de", "rules"), results.map { it.kind })
+                assertEquals(9UL, results[0].entries)
+                assertEquals(3, events.filterIsInstance<SyncEvent.Started>().size)
+                assertEquals(3, events.filterIsInstance<SyncEvent.Applied>().size)
+                assertTrue(events.any { it is SyncEvent.Progress }, events.toString())
 
-    val badSnapshot = config().copy(snapshotKeyPem = File(fixtures, "trust/rules/signing-key.pem").readText())
-    assertFailsWith<HealthcertException.Trust> { Verifier(badSnapshot) }
+                val status = verifier.trustStatus()
+                assertEquals(setOf("bundled", "dgca", "de", "rules"), status.map { it.kind }.toSet())
+                val dgca = status.first { it.kind == "dgca" }
+                assertEquals(9UL, dgca.entries)
+                assertNotNull(dgca.lastSuccess)
+                assertEquals(86_400L, dgca.maxAgeSeconds)
+                assertTrue(!dgca.stale)
 
-    val plainHttp = listOf(TrustSourceConfig(TrustSourceKind.DGCA, "http://example.org/", null))
-    assertFailsWith<HealthcertException.InvalidArgument> { Verifier(config(sources = plainHttp)) }
-}
+                // A second sync: nothing new, still fine.
+                assertTrue(runBlocking { verifier.syncTrust(null) }.all { it.ok })
 
-fun operationalFaultsReadAsSentences() {
-    // What the apps show: a sentence per kind of fault with the library's
-    // reason, never the generated debug form (`reason=…`).
-    val notADatabase = Files.createTempFile("healthcert-kt", ".db").toFile()
-    notADatabase.writeText("not a database")
-    val database = assertFailsWith<HealthcertException.Database> { Verifier(config(db = notADatabase.path)) }
-    assertTrue(database.message.orEmpty().startsWith("reason="), database.message)
-    val shown = database.userMessage()
-    assertTrue(shown.startsWith("The trust database on this device cannot be used."), shown)
-    assertTrue(shown.endsWith(" Details: ${database.reason.trimEnd('.')}."), shown)
-    val country = assertFailsWith<HealthcertException.InvalidArgument> { Verifier(config().copy(countryOfArrival = "D")) }
-    assertTrue(country.userMessage().startsWith("The verifier refused a setting"), country.userMessage())
-    assertTrue(country.userMessage().contains("ISO 3166-1 alpha-2"), country.userMessage())
-    val every = listOf(
-        database,
-        HealthcertException.Trust("snapshot signature does not verify"),
-        HealthcertException.Sync("http_client", "cannot build the HTTP client"),
-        country,
-        HealthcertException.InvalidArgument(""),
-    )
-    for (e in every) {
-        val text = e.userMessage()
-        assertTrue(!text.contains("reason=") && !text.contains("code="), text)
-        assertTrue(text.first().isUpperCase() && text.endsWith("."), text)
-    }
-    assertEquals("The verifier refused a setting or a camera frame.", HealthcertException.InvalidArgument(" ").userMessage())
-}
-
-fun hostileTextIsShownEscaped() {
-    // What the apps show of a certificate: a forged name cannot clear the
-    // screen, start a line of its own or reverse what the inspector reads.
-    val forged = "Erika\u001b[2J\u001b[HVALID\r\nMusterfrau\u202egnirts\u0000"
-    val shown = displayText(forged)
-    assertTrue(shown.none { it.isISOControl() || it in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069" }, shown)
-    assertTrue(shown.startsWith("Erika\\u{1b}[2J"), shown)
-    assertTrue(shown.contains("Musterfrau"), shown)
-    assertEquals("Erika Mustermann", displayText("Erika Mustermann"))
-    assertTrue(displayText("x".repeat(5000)).length < 700)
-}
-
-fun main() {
-    val tests = listOf(
-        "verifies fixture certificates" to ::verifiesFixtures,
-        "scans a fixture frame" to ::scansAFixtureFrame,
-        "syncs from the loopback trust server" to ::syncsFromTheLoopbackServer,
-        "syncs through the app's HTTP stack" to ::syncsThroughTheAppsHttpStack,
-        "country of arrival from the config" to ::countryOfArrivalFromTheConfig,
-        "operational faults are typed exceptions" to ::operationalFaultsAreTypedExceptions,
-        "operational faults read as sentences" to ::operationalFaultsReadAsSentences,
-        "hostile text is shown escaped" to ::hostileTextIsShownEscaped,
-    )
-    var failed = 0
-    for ((name, test) in tests) {
-        try {
-            test()
-            println("ok   $name")
-        } catch (t: Throwable) {
-            failed++
-            println("FAIL $name: $t")
-            t.printStackTrace()
+                // The synced business rules decide for the country of arrival.
+                verifier.setArrival("XT", null, "de")
+                val forXt = verifier.verifyAt(payload("valid-vaccination"), at)
+                assertEquals(VerdictStatus.VALID, forXt.status, failing(forXt).toString())
+                assertEquals(listOf("GR-XT-0001", "VR-XT-0001", "VR-XT-0002"), forXt.rules.map { it.identifier })
+                assertTrue(forXt.rules.all { it.outcome == RuleOutcome.PASSED && !it.invalidation && it.description.isNotEmpty() })
+                verifier.setArrival("FR", null, null)
+                val forFr = verifier.verifyAt(payload("valid-vaccination"), at)
+                assertEquals(VerdictStatus.UNKNOWN, forFr.status)
+                assertEquals("NO_RULES", forFr.checks.first { it.check == CheckKind.RULES }.reason)
+                assertFailsWith<HealthcertException.InvalidArgument> { verifier.setArrival("France", null, null) }
+                verifier.setArrival(null, null, null)
+                assertEquals(CheckOutcome.SKIPPED, verifier.verifyAt(payload("valid-vaccination"), at).checks.last().outcome)
+            }
+        }
+        // A server that is gone: every source fails, as results, not exceptions.
+        val gone = listOf(TrustSourceConfig(TrustSourceKind.DGCA, "http://127.0.0.1:9/", null))
+        Verifier(config(sources = gone)).use { verifier ->
+            val results = runBlocking { verifier.syncTrust(null) }
+            assertEquals(false, results.single().ok)
+            assertNotNull(results.single().errorCode)
+            assertNotNull(verifier.trustStatus().first { it.kind == "dgca" }.failureReason)
         }
     }
-    println("${tests.size - failed} passed, $failed failed")
-    if (failed > 0) kotlin.system.exitProcess(1)
+
+    @Test
+    @DisplayName("syncs through the app's HTTP stack")
+    fun syncsThroughTheAppsHttpStack() {
+        TrustServer().use { server ->
+            val sources = listOf(
+                TrustSourceConfig(TrustSourceKind.DGCA, "${server.url}/", null),
+                TrustSourceConfig(TrustSourceKind.DE, "${server.url}/de/trustList/DSC", File(fixtures, "trust/de/list-signing-key.pem").readText()),
+                TrustSourceConfig(TrustSourceKind.RULES, "${server.url}/", File(fixtures, "trust/rules/signing-key.pem").readText()),
+            )
+            val transport = Recording(HttpUrlConnectionTransport())
+            Verifier.withTransport(config(sources = sources), transport).use { verifier ->
+                val results = runBlocking { verifier.syncTrust(null) }
+                assertTrue(results.all { it.ok }, results.toString())
+                assertEquals(9UL, results[0].entries)
+                assertTrue(transport.requests.isNotEmpty())
+                assertTrue(transport.requests.all { it.url.startsWith(server.url) && it.maxBodyBytes > 0uL && it.timeoutMs > 0uL })
+                // The second sync is conditional: the core sends the ETags it holds.
+                transport.requests.clear()
+                assertTrue(runBlocking { verifier.syncTrust(null) }.all { it.ok })
+                assertTrue(transport.requests.any { r -> r.headers.any { it.name.equals("If-None-Match", ignoreCase = true) } })
+                val valid = verifier.verifyAt(payload("valid-vaccination"), at)
+                assertEquals(VerdictStatus.VALID, valid.status, failing(valid).toString())
+            }
+        }
+
+        // What a transport reports becomes the source's failure code; the core
+        // enforces the body cap even on a transport that ignores it.
+        val dgca = listOf(TrustSourceConfig(TrustSourceKind.DGCA, "https://trust.example/", null))
+        fun failureOf(transport: HttpTransport): String? =
+            Verifier.withTransport(config(sources = dgca), transport).use { runBlocking { it.syncTrust(null) }.single().errorCode }
+        val oversized = object : HttpTransport {
+            override suspend fun get(request: HttpRequest) =
+                HttpResponse(200u, emptyList(), ByteArray(request.maxBodyBytes.toInt() + 1))
+        }
+        assertEquals("too_large", failureOf(oversized))
+        val refusing = object : HttpTransport {
+            override suspend fun get(request: HttpRequest): HttpResponse = throw TransportException.Network("refused")
+        }
+        assertEquals("network", failureOf(refusing))
+        val crashing = object : HttpTransport {
+            override suspend fun get(request: HttpRequest): HttpResponse = throw IllegalStateException("a bug in the app")
+        }
+        assertEquals("network", failureOf(crashing))
+        val missing = object : HttpTransport {
+            override suspend fun get(request: HttpRequest) = HttpResponse(404u, emptyList(), ByteArray(0))
+        }
+        assertEquals("http_status", failureOf(missing))
+        // The core follows redirects itself, each hop under its URL policy: a
+        // hop down to plain http (here to 0.0.0.0) is refused, a hop within
+        // https is followed (to a 404 here).
+        fun redirectingTo(location: String) = object : HttpTransport {
+            override suspend fun get(request: HttpRequest) =
+                if (request.url.contains("/moved")) HttpResponse(404u, emptyList(), ByteArray(0))
+                else HttpResponse(302u, listOf(HttpHeader("Location", location)), ByteArray(0))
+        }
+        assertEquals("insecure_url", failureOf(redirectingTo("http://0.0.0.0:9/moved")))
+        assertEquals("insecure_url", failureOf(redirectingTo("http://127.0.0.1:9/moved")))
+        assertEquals("http_status", failureOf(redirectingTo("https://mirror.example/moved")))
+    }
+
+    @Test
+    @DisplayName("country of arrival from the config")
+    fun countryOfArrivalFromTheConfig() {
+        // Rules for DE come with the rule service; none is held yet here, so the
+        // configured country makes the rules check run and say it cannot tell.
+        Verifier(config().copy(countryOfArrival = "DE", language = "de")).use { verifier ->
+            val verdict = verifier.verifyAt(payload("valid-test"), at)
+            assertEquals(VerdictStatus.UNKNOWN, verdict.status)
+            assertEquals("NO_RULES", verdict.checks.first { it.check == CheckKind.RULES }.reason)
+        }
+        assertFailsWith<HealthcertException.InvalidArgument> { Verifier(config().copy(countryOfArrival = "D")) }
+    }
+
+    @Test
+    @DisplayName("operational faults are typed exceptions")
+    fun operationalFaultsAreTypedExceptions() {
+        val notADatabase = Files.createTempFile("healthcert-kt", ".db").toFile()
+        notADatabase.writeText("this is a text file, not a trust database; it must stay as it is")
+        val e = assertFailsWith<HealthcertException.Database> { Verifier(config(db = notADatabase.path)) }
+        assertTrue(e.reason.isNotEmpty())
+        assertEquals("this is a text file, not a trust database; it must stay as it is", notADatabase.readText())
+
+        val badSnapshot = config().copy(snapshotKeyPem = File(fixtures, "trust/rules/signing-key.pem").readText())
+        assertFailsWith<HealthcertException.Trust> { Verifier(badSnapshot) }
+
+        val plainHttp = listOf(TrustSourceConfig(TrustSourceKind.DGCA, "http://example.org/", null))
+        assertFailsWith<HealthcertException.InvalidArgument> { Verifier(config(sources = plainHttp)) }
+    }
+
+    @Test
+    @DisplayName("operational faults read as sentences")
+    fun operationalFaultsReadAsSentences() {
+        // What the apps show: a sentence per kind of fault with the library's
+        // reason, never the generated debug form (`reason=…`).
+        val notADatabase = Files.createTempFile("healthcert-kt", ".db").toFile()
+        notADatabase.writeText("not a database")
+        val database = assertFailsWith<HealthcertException.Database> { Verifier(config(db = notADatabase.path)) }
+        assertTrue(database.message.orEmpty().startsWith("reason="), database.message)
+        val shown = database.userMessage()
+        assertTrue(shown.startsWith("The trust database on this device cannot be used."), shown)
+        assertTrue(shown.endsWith(" Details: ${database.reason.trimEnd('.')}."), shown)
+        val country = assertFailsWith<HealthcertException.InvalidArgument> { Verifier(config().copy(countryOfArrival = "D")) }
+        assertTrue(country.userMessage().startsWith("The verifier refused a setting"), country.userMessage())
+        assertTrue(country.userMessage().contains("ISO 3166-1 alpha-2"), country.userMessage())
+        val every = listOf(
+            database,
+            HealthcertException.Trust("snapshot signature does not verify"),
+            HealthcertException.Sync("http_client", "cannot build the HTTP client"),
+            country,
+            HealthcertException.InvalidArgument(""),
+        )
+        for (e in every) {
+            val text = e.userMessage()
+            assertTrue(!text.contains("reason=") && !text.contains("code="), text)
+            assertTrue(text.first().isUpperCase() && text.endsWith("."), text)
+        }
+        assertEquals("The verifier refused a setting or a camera frame.", HealthcertException.InvalidArgument(" ").userMessage())
+    }
+
+    @Test
+    @DisplayName("hostile text is shown escaped")
+    fun hostileTextIsShownEscaped() {
+        // What the apps show of a certificate: a forged name cannot clear the
+        // screen, start a line of its own or reverse what the inspector reads.
+        val forged = "Erika\u001b[2J\u001b[HVALID\r\nMusterfrau\u202egnirts\u0000"
+        val shown = displayText(forged)
+        assertTrue(shown.none { it.isISOControl() || it in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069" }, shown)
+        assertTrue(shown.startsWith("Erika\\u{1b}[2J"), shown)
+        assertTrue(shown.contains("Musterfrau"), shown)
+        assertEquals("Erika Mustermann", displayText("Erika Mustermann"))
+        assertTrue(displayText("x".repeat(5000)).length < 700)
+    }
 }
