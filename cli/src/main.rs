@@ -20,12 +20,12 @@ mod cmd;
 /// when a conformance suite disagrees with the pipeline.
 mod exit {
     #![allow(dead_code)]
-    pub const VALID: u8 = 0;
-    pub const ERROR: u8 = 1;
-    pub const USAGE: u8 = 2;
-    pub const INVALID: u8 = 3;
-    pub const UNKNOWN: u8 = 4;
-    pub const MISMATCHES: u8 = 5;
+    pub(crate) const VALID: u8 = 0;
+    pub(crate) const ERROR: u8 = 1;
+    pub(crate) const USAGE: u8 = 2;
+    pub(crate) const INVALID: u8 = 3;
+    pub(crate) const UNKNOWN: u8 = 4;
+    pub(crate) const MISMATCHES: u8 = 5;
 }
 
 #[derive(Parser)]

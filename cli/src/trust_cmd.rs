@@ -34,7 +34,7 @@ pub fn open_store(db: &Path, now: OffsetDateTime) -> anyhow::Result<(SqliteStore
     let (_, seeded) = store.seed_from_signed_snapshot(
         bundled::SEED_LABEL,
         bundled::SIGNED_SNAPSHOT,
-        &bundled::signed_snapshot_key(),
+        &bundled::signed_snapshot_key()?,
         now,
     )?;
     Ok((store, seeded))

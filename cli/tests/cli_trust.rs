@@ -2,6 +2,9 @@
 //! user runs them, against the trust server on a loopback port; and a sync
 //! killed with SIGKILL while it commits.
 
+// Tests and benches: failing loudly is their job; their helpers are theirs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
+
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

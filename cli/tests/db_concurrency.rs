@@ -1,6 +1,9 @@
 //! `verify --db` against a trust database another process is writing, and
 //! against one it cannot write (docs/trust.md, "Concurrency").
 
+// Tests and benches: failing loudly is their job; their helpers are theirs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};

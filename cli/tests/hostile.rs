@@ -5,6 +5,9 @@
 //! redirects, slow answers); limits are configured small so that each test
 //! runs in about a second.
 
+// Tests and benches: failing loudly is their job; their helpers are theirs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -2,6 +2,9 @@
 //! loopback port: every protocol over `fixtures/trust`, ETag and 304, and
 //! every fault mode.
 
+// Tests and benches: failing loudly is their job; their helpers are theirs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
+
 use std::fs;
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};

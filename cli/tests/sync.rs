@@ -3,6 +3,9 @@
 //! and every fault of the trust issue, each leaving the store's data exactly
 //! as it was. Times come from fixed clocks (the fixtures' reference time).
 
+// Tests and benches: failing loudly is their job; their helpers are theirs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

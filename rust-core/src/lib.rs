@@ -35,6 +35,7 @@ pub mod model;
 pub mod picture;
 pub mod rules;
 pub mod scan;
+pub mod session;
 pub mod text;
 pub mod time_parse;
 pub mod trust;

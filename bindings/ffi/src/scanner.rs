@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use healthcert_core::SystemClock;
 use healthcert_core::scan::{self, LumaFrame};
+use healthcert_core::session::{SessionError, VerifySession};
 
 use crate::error::HealthcertError;
 use crate::model::Verdict;
@@ -84,32 +85,31 @@ pub struct ChunkProgress {
     pub total: u32,
 }
 
-/// Frames from a camera, one after another, through one scanner that keeps
-/// its buffers. A code that stays in view is verified once: later frames
-/// showing the same payload return nothing until another payload appears
-/// or [`ScanSession::reset`] is called. Chunked SMART Health Cards are
-/// assembled across frames ([`ScanSession::progress`] tells how far).
+/// Frames from a camera, one after another, through the core's
+/// [`VerifySession`]: one scanner that keeps its buffers, a payload in view
+/// verified once (later frames showing it return nothing until another
+/// payload appears or [`ScanSession::reset`] is called), chunked SMART
+/// Health Cards assembled across frames ([`ScanSession::progress`]).
 #[derive(uniffi::Object)]
 pub struct ScanSession {
     verifier: Arc<Verifier>,
-    state: Mutex<State>,
-}
-
-struct State {
-    session: scan::ScanSession,
-    last: Option<String>,
+    session: Mutex<VerifySession>,
 }
 
 impl ScanSession {
     pub(crate) fn new(verifier: Arc<Verifier>) -> Self {
-        ScanSession { verifier, state: Mutex::new(State { session: scan::ScanSession::new(), last: None }) }
+        ScanSession { verifier, session: Mutex::new(VerifySession::new()) }
+    }
+
+    fn session(&self) -> std::sync::MutexGuard<'_, VerifySession> {
+        self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
 #[uniffi::export]
 impl ScanSession {
-    /// Scans one frame; returns the verdict of a payload not reported just
-    /// before, or nothing.
+    /// Scans one frame; returns the verdict (by the device clock) of a
+    /// payload not reported just before, or nothing.
     pub fn submit_frame(
         &self,
         luma: Vec<u8>,
@@ -117,43 +117,39 @@ impl ScanSession {
         height: u32,
         stride: u32,
     ) -> Result<Option<ScanOutcome>, HealthcertError> {
-        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let events = state.session.submit(&frame_of(&luma, width, height, stride))?;
-        let Some(payload) = events.into_iter().find_map(|e| match e {
-            scan::SessionEvent::Payload(code) => code.text,
-            _ => None,
-        }) else {
-            return Ok(None);
-        };
-        if state.last.as_deref() == Some(payload.as_str()) {
-            return Ok(None);
+        let verified =
+            self.session().submit(&frame_of(&luma, width, height, stride), &self.verifier.core(), &SystemClock);
+        match verified {
+            Ok(v) => Ok(v.map(|v| ScanOutcome { payload: v.payload, verdict: v.verdict.into() })),
+            Err(SessionError::Frame(e)) => Err(e.into()),
+            Err(SessionError::Verify(e)) => Err(e.into()),
         }
-        let verdict = self.verifier.verify_with(&payload, &SystemClock)?;
-        state.last = Some(payload.clone());
-        Ok(Some(ScanOutcome { payload, verdict }))
     }
 
     /// Searches only `crop` of the frames submitted from now on (the
     /// viewfinder's rectangle); `None` searches whole frames. A crop
     /// reaching outside a frame makes `submit_frame` fail.
     pub fn set_crop(&self, crop: Option<FrameCrop>) {
-        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        state.session.set_crop(crop.map(Into::into));
+        self.session().set_crop(crop.map(Into::into));
     }
 
     /// Chunks found and expected while a chunked SMART Health Card is
     /// being assembled ("2 of 3"), else nothing.
     pub fn progress(&self) -> Option<ChunkProgress> {
-        let state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (found, total) = state.session.progress()?;
+        let (found, total) = self.session().progress()?;
         Some(ChunkProgress { found: found as u32, total: total as u32 })
     }
 
     /// Forgets the last payload, so that it is verified again when seen,
     /// and any chunks found.
     pub fn reset(&self) {
-        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        state.last = None;
-        state.session.reset();
+        self.session().reset();
+    }
+
+    /// The time one frame may take, in milliseconds (the core's default
+    /// suits a phone's camera rate); `None` tries every strategy to its end
+    /// (deterministic, for tests).
+    pub fn set_time_budget_ms(&self, budget_ms: Option<u32>) {
+        self.session().scanner_mut().set_time_budget(budget_ms.map(|ms| std::time::Duration::from_millis(ms.into())));
     }
 }

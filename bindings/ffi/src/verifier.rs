@@ -104,7 +104,7 @@ impl Verifier {
         Ok(Arc::new(Verifier { store, core, sources, syncer }))
     }
 
-    fn core(&self) -> Arc<CoreVerifier> {
+    pub(crate) fn core(&self) -> Arc<CoreVerifier> {
         Arc::clone(&self.core.read().unwrap_or_else(|e| e.into_inner()))
     }
 

@@ -14,7 +14,7 @@ use crate::exit;
 
 /// Run a public conformance suite against the pipeline.
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(subcommand)]
     suite: Suite,
 }
@@ -64,7 +64,7 @@ enum Suite {
 }
 
 /// Runs the suite named on the command line.
-pub fn run(args: Args) -> anyhow::Result<u8> {
+pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     match args.suite {
         Suite::Dgc { dir, json } => dgc(dir, json),
         Suite::Certlogic { dir, json } => certlogic(dir, json),

@@ -13,7 +13,7 @@ use crate::exit;
 
 /// Business rules: import them from files into a trust database.
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(subcommand)]
     command: Command,
 }
@@ -40,7 +40,7 @@ enum Command {
 }
 
 /// Runs the `rules` subcommand named on the command line.
-pub fn run(args: Args) -> anyhow::Result<u8> {
+pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     match args.command {
         Command::Import { db, paths, at } => {
             let now = clock(at)?.now();

@@ -18,7 +18,7 @@ use crate::exit;
 /// "bytes_base64", "corners"}]}, where decode_us is the time from luma
 /// plane to payloads (image file decoding excluded).
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Picture files.
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -28,7 +28,7 @@ pub struct Args {
 }
 
 /// Runs `scan`: exit status 0 when some file held a code, 1 otherwise.
-pub fn run(args: Args) -> anyhow::Result<u8> {
+pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     let Args { files, json } = args;
     let mut found_any = false;
     // One scanner for every file, as a camera stream keeps one.

@@ -16,7 +16,7 @@ use crate::exit;
 
 /// Trust lists: where signer keys and rules come from.
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(subcommand)]
     command: Command,
 }
@@ -128,7 +128,7 @@ enum Command {
 }
 
 /// Runs the `trust` subcommand named on the command line.
-pub fn run(args: Args) -> anyhow::Result<u8> {
+pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     match args.command {
         Command::Sync {
             db,

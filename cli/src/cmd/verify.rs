@@ -38,7 +38,7 @@ use crate::exit;
 /// 2 usage error. A closed stdout (`| head`) is not an error: the exit
 /// status is still the verdict's.
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// `HC1:…` text (or bare base45), a file containing it or a picture
     /// of its QR code, or `-` for stdin.
     payload: Option<String>,
@@ -85,7 +85,7 @@ impl Args {
 
 /// Runs `verify`: the exit status is the worst verdict (invalid, then
 /// unknown, then valid).
-pub fn run(args: Args) -> anyhow::Result<u8> {
+pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     let clock = super::clock(args.at.clone())?;
     let arrival = args.arrival()?;
     let Args { payload, trust, db, json, .. } = args;
@@ -105,7 +105,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             }
             Arc::new(store)
         }
-        (None, None) => Arc::new(bundled::trust_store()),
+        (None, None) => Arc::new(bundled::trust_store()?),
         (Some(path), None) => {
             let (store, report) = file::load(path)?;
             for s in &report.skipped {

@@ -20,7 +20,7 @@ fn same_instant(a: &str, b: &str) -> bool {
 }
 
 /// Whether `a` and `b` are the same document.
-pub fn equivalent(a: &Value, b: &Value) -> bool {
+pub(super) fn equivalent(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| equivalent(v, w)))
@@ -34,7 +34,7 @@ pub fn equivalent(a: &Value, b: &Value) -> bool {
 
 /// The first place where `a` and `b` differ, as a JSON pointer (for mismatch
 /// details; values are never shown).
-pub fn first_difference(a: &Value, b: &Value, path: &mut String) -> Option<String> {
+pub(super) fn first_difference(a: &Value, b: &Value, path: &mut String) -> Option<String> {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             for k in x.keys().chain(y.keys()) {
@@ -72,7 +72,7 @@ pub fn first_difference(a: &Value, b: &Value, path: &mut String) -> Option<Strin
 /// Whether `a` and `b` are the same JSON value: objects and arrays by
 /// content, numbers by value (`42` and `42.0` are one JavaScript number),
 /// strings exactly.
-pub fn same_value(a: &Value, b: &Value) -> bool {
+pub(super) fn same_value(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_value(v, w)))

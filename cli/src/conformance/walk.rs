@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 const MAX_DEPTH: usize = 12;
 
 /// Every file below `dir` whose name ends with `.json` (any case), sorted.
-pub fn json_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+pub(super) fn json_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     walk(dir, 0, &mut out)?;
     out.sort();

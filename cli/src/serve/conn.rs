@@ -16,23 +16,23 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
 /// Accepts TCP connections and wraps each in a [`ConnIo`].
-pub struct Conns(pub TcpListener);
+pub(super) struct Conns(pub TcpListener);
 
 /// One accepted connection.
-pub struct ConnIo {
+pub(super) struct ConnIo {
     stream: TcpStream,
     reset: Arc<AtomicBool>,
 }
 
 /// What a request handler knows of its connection.
 #[derive(Clone, Debug)]
-pub struct Conn {
+pub(super) struct Conn {
     reset: Arc<AtomicBool>,
 }
 
 impl Conn {
     /// Makes the connection end with a TCP reset when it is closed.
-    pub fn reset_on_close(&self) {
+    pub(super) fn reset_on_close(&self) {
         self.reset.store(true, Ordering::SeqCst);
     }
 }

@@ -75,7 +75,7 @@ pub struct Generator(pub Arc<GenerateFn>);
 
 /// What a [`Generator`] calls: the request's `X-RESUME-TOKEN` in, the
 /// response out.
-pub type GenerateFn = dyn Fn(Option<&str>) -> Replacement + Send + Sync;
+pub(super) type GenerateFn = dyn Fn(Option<&str>) -> Replacement + Send + Sync;
 
 impl Generator {
     /// A generator calling `f` for every request.

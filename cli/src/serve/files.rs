@@ -12,18 +12,18 @@ use std::time::SystemTime;
 use axum::body::Bytes;
 
 /// Largest file served, in bytes.
-pub const MAX_FILE_LEN: u64 = 256 * 1024 * 1024;
+pub(super) const MAX_FILE_LEN: u64 = 256 * 1024 * 1024;
 
 /// What identifies one version of a file.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct Stamp {
+pub(super) struct Stamp {
     modified: Option<SystemTime>,
     len: u64,
 }
 
 /// A file as read, with its stamp.
 #[derive(Clone)]
-pub struct FileVersion {
+pub(super) struct FileVersion {
     /// Identifies this version.
     pub stamp: Stamp,
     /// The content.
@@ -31,20 +31,20 @@ pub struct FileVersion {
 }
 
 /// The served directory.
-pub struct Files {
+pub(super) struct Files {
     root: PathBuf,
     cache: Mutex<HashMap<String, FileVersion>>,
 }
 
 impl Files {
     /// Serves files under `root`.
-    pub fn new(root: PathBuf) -> Self {
+    pub(super) fn new(root: PathBuf) -> Self {
         Files { root, cache: Mutex::new(HashMap::new()) }
     }
 
     /// The file at `rel` (a `/`-separated path made by this server, never
     /// taken from a request unchecked), or `None` when there is none.
-    pub fn read(&self, rel: &str) -> io::Result<Option<FileVersion>> {
+    pub(super) fn read(&self, rel: &str) -> io::Result<Option<FileVersion>> {
         let path = self.root.join(rel);
         let meta = match fs::metadata(&path) {
             Ok(m) if m.is_file() => m,
@@ -74,7 +74,7 @@ impl Files {
 }
 
 /// A value derived from one file, recomputed when the file changes.
-pub struct Derived<T> {
+pub(super) struct Derived<T> {
     slot: Mutex<Option<(Stamp, Arc<T>)>>,
 }
 
@@ -86,7 +86,7 @@ impl<T> Default for Derived<T> {
 
 impl<T> Derived<T> {
     /// The value for `file`, computing it with `make` if the file changed.
-    pub fn get<E>(&self, file: &FileVersion, make: impl FnOnce(&[u8]) -> Result<T, E>) -> Result<Arc<T>, E> {
+    pub(super) fn get<E>(&self, file: &FileVersion, make: impl FnOnce(&[u8]) -> Result<T, E>) -> Result<Arc<T>, E> {
         let mut slot = self.slot.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((stamp, value)) = slot.as_ref()
             && *stamp == file.stamp

@@ -15,6 +15,7 @@
 
 pub mod codec;
 pub mod hcert;
+pub mod shc;
 
 use serde_json::Value;
 use time::OffsetDateTime;

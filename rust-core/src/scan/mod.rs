@@ -45,9 +45,6 @@
 mod binarize;
 mod finder;
 mod grid;
-mod session;
-
-pub use session::{ChunkProgress, MAX_CHUNKS, ScanSession, SessionEvent, ShcChunks};
 
 use std::time::{Duration, Instant};
 
@@ -666,21 +663,6 @@ mod tests {
             Err(FrameError::CropOutside { width: 320, height: 240 })
         );
         assert!(s.scan_in(&f, Some(Crop { x: usize::MAX, y: 0, width: 2, height: 2 })).is_err());
-    }
-
-    #[test]
-    fn a_session_assembles_chunks_across_frames() {
-        let mut session = ScanSession::new();
-        session.scanner_mut().set_time_budget(None);
-        let mut submit = |payload: &str| {
-            let px = render(payload.as_bytes(), 3, false, (10, 10), 200, 200);
-            session.submit(&LumaFrame { data: &px, width: 200, height: 200, stride: 200 }).unwrap()
-        };
-        assert_eq!(submit("shc:/2/2/5678"), vec![SessionEvent::Progress { found: 1, total: 2 }]);
-        match submit("shc:/1/2/1234").as_slice() {
-            [SessionEvent::Payload(code)] => assert_eq!(code.text.as_deref(), Some("shc:/12345678")),
-            other => panic!("{other:?}"),
-        }
     }
 
     #[test]

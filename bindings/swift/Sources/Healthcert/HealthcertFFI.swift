@@ -907,11 +907,11 @@ public func FfiConverterTypeHttpTransport_lower(_ value: HttpTransport) -> UInt6
 
 
 /**
- * Frames from a camera, one after another, through one scanner that keeps
- * its buffers. A code that stays in view is verified once: later frames
- * showing the same payload return nothing until another payload appears
- * or [`ScanSession::reset`] is called. Chunked SMART Health Cards are
- * assembled across frames ([`ScanSession::progress`] tells how far).
+ * Frames from a camera, one after another, through the core's
+ * [`VerifySession`]: one scanner that keeps its buffers, a payload in view
+ * verified once (later frames showing it return nothing until another
+ * payload appears or [`ScanSession::reset`] is called), chunked SMART
+ * Health Cards assembled across frames ([`ScanSession::progress`]).
  */
 public protocol ScanSessionProtocol: AnyObject, Sendable {
     
@@ -935,18 +935,25 @@ public protocol ScanSessionProtocol: AnyObject, Sendable {
     func setCrop(crop: FrameCrop?) 
     
     /**
-     * Scans one frame; returns the verdict of a payload not reported just
-     * before, or nothing.
+     * The time one frame may take, in milliseconds (the core's default
+     * suits a phone's camera rate); `None` tries every strategy to its end
+     * (deterministic, for tests).
+     */
+    func setTimeBudgetMs(budgetMs: UInt32?) 
+    
+    /**
+     * Scans one frame; returns the verdict (by the device clock) of a
+     * payload not reported just before, or nothing.
      */
     func submitFrame(luma: Data, width: UInt32, height: UInt32, stride: UInt32) throws  -> ScanOutcome?
     
 }
 /**
- * Frames from a camera, one after another, through one scanner that keeps
- * its buffers. A code that stays in view is verified once: later frames
- * showing the same payload return nothing until another payload appears
- * or [`ScanSession::reset`] is called. Chunked SMART Health Cards are
- * assembled across frames ([`ScanSession::progress`] tells how far).
+ * Frames from a camera, one after another, through the core's
+ * [`VerifySession`]: one scanner that keeps its buffers, a payload in view
+ * verified once (later frames showing it return nothing until another
+ * payload appears or [`ScanSession::reset`] is called), chunked SMART
+ * Health Cards assembled across frames ([`ScanSession::progress`]).
  */
 open class ScanSession: ScanSessionProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1041,8 +1048,22 @@ open func setCrop(crop: FrameCrop?)  {try! rustCall() {
 }
     
     /**
-     * Scans one frame; returns the verdict of a payload not reported just
-     * before, or nothing.
+     * The time one frame may take, in milliseconds (the core's default
+     * suits a phone's camera rate); `None` tries every strategy to its end
+     * (deterministic, for tests).
+     */
+open func setTimeBudgetMs(budgetMs: UInt32?)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_healthcert_ffi_fn_method_scansession_set_time_budget_ms(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionUInt32.lower(budgetMs),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Scans one frame; returns the verdict (by the device clock) of a
+     * payload not reported just before, or nothing.
      */
 open func submitFrame(luma: Data, width: UInt32, height: UInt32, stride: UInt32)throws  -> ScanOutcome?  {
     return try  FfiConverterOptionTypeScanOutcome.lift(try rustCallWithError(FfiConverterTypeHealthcertError_lift) {
@@ -5003,6 +5024,30 @@ public func FfiConverterTypeVerdictStatus_lower(_ value: VerdictStatus) -> RustB
     return FfiConverterTypeVerdictStatus.lower(value)
 }
 
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
 
 #if swift(>=5.8)
 @_documentation(visibility: private)

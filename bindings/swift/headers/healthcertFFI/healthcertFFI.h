@@ -299,6 +299,11 @@ void uniffi_healthcert_ffi_fn_method_scansession_reset(uint64_t ptr, RustCallSta
 void uniffi_healthcert_ffi_fn_method_scansession_set_crop(uint64_t ptr, RustBuffer crop, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_SCANSESSION_SET_TIME_BUDGET_MS
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_SCANSESSION_SET_TIME_BUDGET_MS
+void uniffi_healthcert_ffi_fn_method_scansession_set_time_budget_ms(uint64_t ptr, RustBuffer budget_ms, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_SCANSESSION_SUBMIT_FRAME
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_SCANSESSION_SUBMIT_FRAME
 RustBuffer uniffi_healthcert_ffi_fn_method_scansession_submit_frame(uint64_t ptr, RustBuffer luma, uint32_t width, uint32_t height, uint32_t stride, RustCallStatus *_Nonnull out_status
@@ -707,6 +712,12 @@ uint16_t uniffi_healthcert_ffi_checksum_method_scansession_reset(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_SCANSESSION_SET_CROP
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_SCANSESSION_SET_CROP
 uint16_t uniffi_healthcert_ffi_checksum_method_scansession_set_crop(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_SCANSESSION_SET_TIME_BUDGET_MS
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_SCANSESSION_SET_TIME_BUDGET_MS
+uint16_t uniffi_healthcert_ffi_checksum_method_scansession_set_time_budget_ms(void
     
 );
 #endif

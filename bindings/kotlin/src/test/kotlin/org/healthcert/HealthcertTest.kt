@@ -150,6 +150,9 @@ class HealthcertTest {
 
         Verifier(config()).use { verifier ->
             verifier.scanSession().use { session ->
+                // Every strategy to its end: a loaded test machine must not
+                // make a frame miss its time budget.
+                session.setTimeBudgetMs(null)
                 val first = assertNotNull(session.submitFrame(plane, width.toUInt(), height.toUInt(), stride.toUInt()))
                 assertEquals(payload("valid-vaccination"), first.payload)
                 assertTrue(first.verdict.checks.first { it.check == CheckKind.SIGNATURE }.outcome == CheckOutcome.PASS)

@@ -1,12 +1,10 @@
-//! Codes across frames: SMART Health Card chunks (`shc:/i/n/…`) put back
-//! together, with progress ("2 of 3") while parts are missing.
+//! SMART Health Card chunks (`shc:/i/n/…`) put back together across QR
+//! codes, with progress ("2 of 3") while parts are missing.
 //!
 //! SMART Health Cards Framework, "Chunking larger SHCs": a JWS too long for
 //! one QR code is split into `n` codes `shc:/i/n/<digits>` (`i` from 1),
 //! whose digit strings concatenated in order give the single-code
 //! `shc:/<digits>`.
-
-use super::{Code, Crop, FrameError, LumaFrame, Scanner};
 
 /// Most chunks accepted for one card (the framework's chunks are few; this
 /// bounds what a hostile code can make the session hold).
@@ -91,88 +89,6 @@ impl ShcChunks {
     /// Forgets the chunks found so far.
     pub fn reset(&mut self) {
         self.parts.clear();
-    }
-}
-
-/// What a frame brought to a [`ScanSession`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SessionEvent {
-    /// A complete payload: a code that is not a chunk, or a chunked card
-    /// just completed (then `code.text` is the assembled `shc:/…` and
-    /// `code.bytes` its bytes; the corners are those of the last chunk).
-    Payload(Code),
-    /// A chunk of a card: `found` of `total` are in hand.
-    Progress {
-        /// Distinct chunks found so far.
-        found: usize,
-        /// Chunks the card has.
-        total: usize,
-    },
-    /// Nothing new in this frame.
-    Nothing,
-}
-
-/// Camera frames one after another: a [`Scanner`] that keeps its buffers,
-/// and the SHC chunks seen so far.
-#[derive(Default)]
-pub struct ScanSession {
-    scanner: Scanner,
-    chunks: ShcChunks,
-    crop: Option<Crop>,
-}
-
-impl ScanSession {
-    /// A session with a default [`Scanner`].
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The scanner, to set its time budget.
-    pub fn scanner_mut(&mut self) -> &mut Scanner {
-        &mut self.scanner
-    }
-
-    /// Searches only `crop` of the frames submitted from now on (the
-    /// viewfinder's rectangle; `None`: whole frames). A crop reaching
-    /// outside a frame makes [`ScanSession::submit`] fail.
-    pub fn set_crop(&mut self, crop: Option<Crop>) {
-        self.crop = crop;
-    }
-
-    /// Scans one frame: every complete payload first, else the chunk
-    /// progress, else nothing. When a frame holds several complete
-    /// payloads they are all returned.
-    pub fn submit(&mut self, frame: &LumaFrame<'_>) -> Result<Vec<SessionEvent>, FrameError> {
-        let codes = self.scanner.scan_in(frame, self.crop)?;
-        let mut events = Vec::new();
-        let mut progress = None;
-        for code in codes {
-            let Some(text) = code.text.as_deref() else {
-                events.push(SessionEvent::Payload(code));
-                continue;
-            };
-            match self.chunks.add(text) {
-                ChunkProgress::NotAChunk => events.push(SessionEvent::Payload(code)),
-                ChunkProgress::Partial { found, total } => progress = Some(SessionEvent::Progress { found, total }),
-                ChunkProgress::Complete(whole) => {
-                    let bytes = whole.clone().into_bytes();
-                    events.push(SessionEvent::Payload(Code { bytes, text: Some(whole), corners: code.corners }));
-                    progress = None;
-                }
-            }
-        }
-        events.extend(progress);
-        Ok(events)
-    }
-
-    /// Chunks found and expected, while a chunked card is being assembled.
-    pub fn progress(&self) -> Option<(usize, usize)> {
-        self.chunks.progress()
-    }
-
-    /// Forgets the chunks found so far.
-    pub fn reset(&mut self) {
-        self.chunks.reset();
     }
 }
 

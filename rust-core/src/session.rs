@@ -1,0 +1,188 @@
+//! A camera session: frames in, verdicts out. One [`Scanner`] keeps its
+//! buffers across frames; chunked SMART Health Cards are put back together
+//! across frames; and a payload that stays in view is verified once — later
+//! frames showing it again yield nothing until another payload appears or
+//! the session is reset. The CLI, the bindings and the apps share this, so a
+//! checkpoint never sees a verdict repeat (or a chunk counted twice)
+//! differently on one platform than on another.
+
+use std::fmt;
+
+use crate::Error;
+use crate::clock::Clock;
+use crate::formats::shc::{ChunkProgress, ShcChunks};
+use crate::model::Verdict;
+use crate::scan::{Crop, FrameError, LumaFrame, Scanner};
+use crate::trust::TrustStore;
+use crate::verify::Verifier;
+
+/// A payload seen in a frame and its verdict.
+#[derive(Clone)]
+pub struct Verified {
+    /// The payload (personal data: never log it).
+    pub payload: String,
+    /// Its verdict.
+    pub verdict: Verdict,
+}
+
+impl fmt::Debug for Verified {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verified")
+            .field("payload", &format_args!("<{} characters>", self.payload.len()))
+            .field("status", &self.verdict.status)
+            .finish()
+    }
+}
+
+/// Why a frame could not be handled.
+#[derive(Debug)]
+pub enum SessionError {
+    /// The frame is malformed (its size does not match its dimensions, a
+    /// crop outside it): a bug of the caller.
+    Frame(FrameError),
+    /// Verification failed operationally (the trust store).
+    Verify(Error),
+}
+
+impl fmt::Display for SessionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SessionError::Frame(e) => write!(f, "{e}"),
+            SessionError::Verify(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for SessionError {}
+
+/// Camera frames, one after another, verified once per payload in view.
+#[derive(Default)]
+pub struct VerifySession {
+    scanner: Scanner,
+    chunks: ShcChunks,
+    crop: Option<Crop>,
+    last: Option<String>,
+}
+
+impl VerifySession {
+    /// A session with a default [`Scanner`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The scanner, to set its time budget.
+    pub fn scanner_mut(&mut self) -> &mut Scanner {
+        &mut self.scanner
+    }
+
+    /// Searches only `crop` of the frames submitted from now on (the
+    /// viewfinder's rectangle; `None`: whole frames). A crop reaching
+    /// outside a frame makes [`submit`](Self::submit) fail.
+    pub fn set_crop(&mut self, crop: Option<Crop>) {
+        self.crop = crop;
+    }
+
+    /// Scans one frame and verifies the first complete payload in it that
+    /// was not the last one verified: a text code that is not a chunk, or a
+    /// chunked card just completed. Returns nothing when the frame holds no
+    /// new payload (chunks found update [`progress`](Self::progress)).
+    pub fn submit<S: TrustStore>(
+        &mut self,
+        frame: &LumaFrame<'_>,
+        verifier: &Verifier<S>,
+        clock: &dyn Clock,
+    ) -> Result<Option<Verified>, SessionError> {
+        let codes = self.scanner.scan_in(frame, self.crop).map_err(SessionError::Frame)?;
+        let mut complete = None;
+        for code in codes {
+            let Some(text) = code.text else { continue };
+            let payload = match self.chunks.add(&text) {
+                ChunkProgress::NotAChunk => text,
+                ChunkProgress::Complete(whole) => whole,
+                ChunkProgress::Partial { .. } => continue,
+            };
+            if complete.is_none() {
+                complete = Some(payload);
+            }
+        }
+        let Some(payload) = complete else { return Ok(None) };
+        if self.last.as_deref() == Some(payload.as_str()) {
+            return Ok(None);
+        }
+        let verdict = verifier.verify(&payload, clock).map_err(SessionError::Verify)?;
+        self.last = Some(payload.clone());
+        Ok(Some(Verified { payload, verdict }))
+    }
+
+    /// Chunks found and expected while a chunked card is being assembled
+    /// ("2 of 3").
+    pub fn progress(&self) -> Option<(usize, usize)> {
+        self.chunks.progress()
+    }
+
+    /// Forgets the last payload (so that it is verified again when seen)
+    /// and the chunks found.
+    pub fn reset(&mut self) {
+        self.last = None;
+        self.chunks.reset();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Reason;
+    use crate::trust::MemoryStore;
+    use crate::{CheckKind, FixedClock};
+
+    /// A frame holding one QR code of `payload`, 3 pixels per module.
+    fn frame(payload: &str) -> (Vec<u8>, usize) {
+        let code = qrcode::QrCode::new(payload.as_bytes()).unwrap();
+        let modules = code.width();
+        let side = (modules + 8) * 3;
+        let mut px = vec![255u8; side * side];
+        for (i, c) in code.to_colors().iter().enumerate() {
+            if *c == qrcode::Color::Dark {
+                let (mx, my) = (i % modules + 4, i / modules + 4);
+                for dy in 0..3 {
+                    for dx in 0..3 {
+                        px[(my * 3 + dy) * side + mx * 3 + dx] = 0;
+                    }
+                }
+            }
+        }
+        (px, side)
+    }
+
+    fn submit(session: &mut VerifySession, verifier: &Verifier<MemoryStore>, payload: &str) -> Option<Verified> {
+        let (px, side) = frame(payload);
+        let clock = FixedClock(time::OffsetDateTime::UNIX_EPOCH);
+        session.submit(&LumaFrame { data: &px, width: side, height: side, stride: side }, verifier, &clock).unwrap()
+    }
+
+    #[test]
+    fn a_payload_in_view_is_verified_once() {
+        let verifier = Verifier::new(MemoryStore::new("empty"));
+        let mut session = VerifySession::new();
+        session.scanner_mut().set_time_budget(None);
+        let first = submit(&mut session, &verifier, "HC1:NOT-A-CERTIFICATE").expect("verified");
+        assert_eq!(first.verdict.check(CheckKind::Decode).map(|c| c.reason), Some(Reason::Base45Invalid));
+        assert!(submit(&mut session, &verifier, "HC1:NOT-A-CERTIFICATE").is_none(), "still in view");
+        assert!(submit(&mut session, &verifier, "HC1:ANOTHER").is_some());
+        session.reset();
+        assert!(submit(&mut session, &verifier, "HC1:ANOTHER").is_some(), "verified again after a reset");
+        assert!(!format!("{first:?}").contains("NOT-A"), "the payload stays out of Debug");
+    }
+
+    #[test]
+    fn chunks_assemble_across_frames() {
+        let verifier = Verifier::new(MemoryStore::new("empty"));
+        let mut session = VerifySession::new();
+        session.scanner_mut().set_time_budget(None);
+        assert!(submit(&mut session, &verifier, "shc:/2/2/5678").is_none());
+        assert_eq!(session.progress(), Some((1, 2)));
+        let whole = submit(&mut session, &verifier, "shc:/1/2/1234").expect("the card is complete");
+        assert_eq!(whole.payload, "shc:/12345678");
+        assert_eq!(session.progress(), None);
+    }
+}
