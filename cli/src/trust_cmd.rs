@@ -284,27 +284,7 @@ pub fn sync(
 }
 
 fn outcomes_json(outcomes: &[SourceOutcome]) -> serde_json::Value {
-    let sources: Vec<_> = outcomes
-        .iter()
-        .map(|o| match &o.result {
-            Ok(r) => json!({
-                "kind": o.source.kind.name(),
-                "url": o.source.location,
-                "ok": true,
-                "entries": r.total,
-                "added": r.added,
-                "removed": r.removed,
-                "skipped": r.skipped.iter().map(|s| json!({"position": s.position, "reason": s.reason})).collect::<Vec<_>>(),
-            }),
-            Err(e) => json!({
-                "kind": o.source.kind.name(),
-                "url": o.source.location,
-                "ok": false,
-                "error": {"code": e.code(), "reason": e.to_string()},
-            }),
-        })
-        .collect();
-    json!({ "sources": sources })
+    json!({ "sources": outcomes.iter().map(SourceOutcome::summary).collect::<Vec<_>>() })
 }
 
 /// `trust status`.

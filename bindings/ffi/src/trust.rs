@@ -4,9 +4,9 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use healthcert_core::crypto::public_key_from_pem;
+use healthcert_core::trust::SourceKind;
 use healthcert_core::trust::store;
 use healthcert_core::trust::sync::{self as core_sync, SourceSpec, TrustSource};
-use healthcert_core::trust::{SourceId, SourceKind};
 
 use crate::error::HealthcertError;
 use crate::model::instant;
@@ -157,26 +157,15 @@ pub struct SyncResult {
 
 impl From<core_sync::SourceOutcome> for SyncResult {
     fn from(o: core_sync::SourceOutcome) -> Self {
-        let SourceId { kind, location } = o.source;
-        match o.result {
-            Ok(r) => SyncResult {
-                kind: kind_name(kind),
-                url: location,
-                ok: true,
-                entries: r.total as u64,
-                skipped: r.skipped.len() as u64,
-                error_code: None,
-                error_reason: None,
-            },
-            Err(e) => SyncResult {
-                kind: kind_name(kind),
-                url: location,
-                ok: false,
-                entries: 0,
-                skipped: 0,
-                error_code: Some(e.code().to_owned()),
-                error_reason: Some(e.to_string()),
-            },
+        let s = o.summary();
+        SyncResult {
+            kind: s.kind.to_owned(),
+            url: s.url,
+            ok: s.ok,
+            entries: s.entries.unwrap_or(0),
+            skipped: s.skipped.map_or(0, |k| k.len() as u64),
+            error_code: s.error.as_ref().map(|e| e.code.to_owned()),
+            error_reason: s.error.map(|e| e.reason),
         }
     }
 }

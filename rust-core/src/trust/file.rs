@@ -19,7 +19,7 @@ use crate::Error;
 pub const MAX_TRUST_FILE_LEN: u64 = 128 * 1024 * 1024;
 
 /// An entry of a trust list that was not loaded, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SkippedEntry {
     /// Where in the input: `file.json entry 3`, `dir/bad.pem`.
     pub position: String,

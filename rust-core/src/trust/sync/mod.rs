@@ -38,6 +38,7 @@ pub use rules::RuleServiceSource;
 pub use spec::{SYNCABLE_KINDS, SourceSpec, SpecError};
 pub use url::{check_url, is_loopback_http};
 
+use super::file::SkippedEntry;
 use super::store::{ApplyReport, SqliteStore};
 use super::update::{SignerChange, SourceId, SourceMeta, Update};
 use crate::clock::Clock;
@@ -373,6 +374,72 @@ pub struct SourceOutcome {
     pub source: SourceId,
     /// What was applied, or why nothing was.
     pub result: Result<ApplyReport, SyncError>,
+}
+
+impl SourceOutcome {
+    /// The outcome as one flat record, for JSON output and the bindings.
+    pub fn summary(&self) -> SyncSummary {
+        let (kind, url) = (self.source.kind.name(), self.source.location.clone());
+        match &self.result {
+            Ok(r) => SyncSummary {
+                kind,
+                url,
+                ok: true,
+                entries: Some(r.total as u64),
+                added: Some(r.added as u64),
+                removed: Some(r.removed as u64),
+                skipped: Some(r.skipped.clone()),
+                error: None,
+            },
+            Err(e) => SyncSummary {
+                kind,
+                url,
+                ok: false,
+                entries: None,
+                added: None,
+                removed: None,
+                skipped: None,
+                error: Some(SyncFailure { code: e.code(), reason: e.to_string() }),
+            },
+        }
+    }
+}
+
+/// One source's sync, flat: what `trust sync --json` prints per source and
+/// what the bindings return. Applied: `entries`, `added`, `removed`,
+/// `skipped`; not applied: `error`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SyncSummary {
+    /// The source's kind (`dgca`, `de`, `rules`).
+    pub kind: &'static str,
+    /// Its location.
+    pub url: String,
+    /// Whether the sync was applied.
+    pub ok: bool,
+    /// Entries the source holds now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries: Option<u64>,
+    /// Signer rows that are new.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added: Option<u64>,
+    /// Signer rows that are gone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removed: Option<u64>,
+    /// Entries not applied, each with its position and reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<Vec<SkippedEntry>>,
+    /// Why nothing was applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<SyncFailure>,
+}
+
+/// Why a source's sync was not applied.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SyncFailure {
+    /// The stable code of [`SyncError::code`].
+    pub code: &'static str,
+    /// The message (no personal data).
+    pub reason: String,
 }
 
 /// Runs syncs of trust sources into a store.
