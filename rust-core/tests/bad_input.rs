@@ -5,12 +5,10 @@
 // Tests and benches: failing loudly is their job; their helpers are theirs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 
-mod support;
-
 use ciborium::Value;
 use healthcert_core::model::{CheckKind, Outcome, Reason, Status, Verdict};
 use healthcert_core::{FixedClock, Verifier};
-use support::*;
+use healthcert_test_support::hc1::*;
 
 fn verify(payload: &str) -> Verdict {
     let verifier = Verifier::new(store());

@@ -5,27 +5,15 @@
 // Tests and benches: failing loudly is their job; their helpers are theirs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 
-mod support;
-
 use healthcert_core::crypto::PublicKey;
 use healthcert_core::model::{CheckKind, Reason, Status};
 use healthcert_core::trust::{KeyUsage, MemoryStore, SignerKey};
 use healthcert_core::{FixedClock, Limits, Verifier, VerifyOptions};
+use healthcert_test_support::hc1::*;
 use p256::ecdsa::SigningKey;
-use support::*;
 
-fn signer(key: PublicKey, usage: &[&str]) -> SignerKey {
-    SignerKey {
-        scheme: healthcert_core::formats::hcert::SCHEME,
-        issuer: None,
-        kid: KID.to_vec(),
-        country: Some("XT".into()),
-        public_key: key,
-        not_before: None,
-        not_after: None,
-        key_usage: KeyUsage { oids: usage.iter().map(|s| s.to_string()).collect() },
-        material: None,
-    }
+fn signer_with(key: PublicKey, usage: &[&str]) -> SignerKey {
+    signer(key, KeyUsage { oids: usage.iter().map(|s| s.to_string()).collect() })
 }
 
 fn p256(seed: u8) -> PublicKey {
@@ -34,7 +22,7 @@ fn p256(seed: u8) -> PublicKey {
 }
 
 fn right_key() -> PublicKey {
-    PublicKey::p256_from_sec1(signing_key().verifying_key().to_encoded_point(false).as_bytes()).unwrap()
+    public_key()
 }
 
 fn verdict(signers: Vec<SignerKey>, max_checks: usize) -> healthcert_core::Verdict {
@@ -47,14 +35,14 @@ fn verdict(signers: Vec<SignerKey>, max_checks: usize) -> healthcert_core::Verdi
 
 #[test]
 fn the_key_that_verifies_is_found_among_several() {
-    let v = verdict(vec![signer(p256(1), &[]), signer(p256(2), &[]), signer(right_key(), &[])], 4);
+    let v = verdict(vec![signer_with(p256(1), &[]), signer_with(p256(2), &[]), signer_with(right_key(), &[])], 4);
     assert_eq!(v.status, Status::Valid, "{:?}", v.checks);
 }
 
 #[test]
 fn the_budget_bounds_the_work() {
-    let mut signers: Vec<SignerKey> = (1..=6).map(|s| signer(p256(s), &[])).collect();
-    signers.push(signer(right_key(), &[]));
+    let mut signers: Vec<SignerKey> = (1..=6).map(|s| signer_with(p256(s), &[])).collect();
+    signers.push(signer_with(right_key(), &[]));
     let v = verdict(signers, 4);
     assert_eq!(v.check(CheckKind::Signature).unwrap().reason, Reason::TooManyCandidateKeys);
     assert_eq!(v.status, Status::Unknown, "too many candidates is inconclusive, not a forgery");
@@ -65,9 +53,9 @@ fn most_specific_failure_wins() {
     // An RSA-shaped key cannot verify ES256 (least specific); a wrong P-256
     // key is a real signature failure (most specific).
     let rsa = PublicKey::rsa_from_pkcs1(&rsa_2048_der()).unwrap();
-    let v = verdict(vec![signer(rsa.clone(), &[])], 4);
+    let v = verdict(vec![signer_with(rsa.clone(), &[])], 4);
     assert_eq!(v.check(CheckKind::Signature).unwrap().reason, Reason::KeyAlgorithmMismatch);
-    let v = verdict(vec![signer(rsa, &[]), signer(p256(9), &[])], 4);
+    let v = verdict(vec![signer_with(rsa, &[]), signer_with(p256(9), &[])], 4);
     assert_eq!(v.check(CheckKind::Signature).unwrap().reason, Reason::SignatureInvalid);
     assert_eq!(v.status, Status::Invalid);
 }
@@ -75,8 +63,8 @@ fn most_specific_failure_wins() {
 #[test]
 fn among_verifying_candidates_the_one_allowed_to_sign_is_chosen() {
     // The same key listed twice: once restricted to tests, once to vaccinations.
-    let tests_only = signer(right_key(), &["1.3.6.1.4.1.1847.2021.1.1"]);
-    let vaccinations = signer(right_key(), &["1.3.6.1.4.1.1847.2021.1.2"]);
+    let tests_only = signer_with(right_key(), &["1.3.6.1.4.1.1847.2021.1.1"]);
+    let vaccinations = signer_with(right_key(), &["1.3.6.1.4.1.1847.2021.1.2"]);
     let v = verdict(vec![tests_only, vaccinations], 4);
     assert_eq!(v.status, Status::Valid, "{:?}", v.checks);
 }

@@ -5,13 +5,11 @@
 // Tests and benches: failing loudly is their job; their helpers are theirs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 
-mod support;
-
 use healthcert_core::formats::hcert::transport;
 use healthcert_core::model::{CheckKind, Reason};
 use healthcert_core::time_parse::{self, format_utc, lenient, rfc3339};
 use healthcert_core::{FixedClock, Limits, Verifier, VerifyOptions};
-use support::*;
+use healthcert_test_support::hc1::*;
 
 /// `transport`, minimised input `00 00 78 01`: an inflate cap below 63
 /// panicked (`usize::clamp(64, cap + 1)` with min > max) before reading the

@@ -1,7 +1,8 @@
 //! The fuzz targets on stable Rust, in the normal test suite.
 //!
-//! Each test runs the body of one cargo-fuzz target (`fuzz/src/`, included
-//! below, so the invariants are the very same code) over seeds built in
+//! Each test runs the body of one cargo-fuzz target (the harness in
+//! `healthcert_test_support::fuzz`, which the fuzz crate re-exports, so the
+//! invariants are the very same code) over seeds built in
 //! process (and the committed fixtures, when present), then over a bounded
 //! number of mutants from a deterministic mutation loop: a xorshift PRNG
 //! with a fixed seed; bit flips, byte writes, inserts, deletes, truncation,
@@ -15,21 +16,10 @@
 // Tests and benches: failing loudly is their job; their helpers are theirs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 
-#[allow(dead_code)]
-#[path = "../../fuzz/src/seeds.rs"]
-mod seeds;
-
-#[allow(dead_code)]
-#[path = "../../fuzz/src/invariants.rs"]
-mod invariants;
-
-#[allow(dead_code)]
-#[path = "../../fuzz/src/structured.rs"]
-mod structured;
-
-use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-use std::path::{Path, PathBuf};
+
+use healthcert_test_support::fixtures::{files_with_extension as fixture_files, fixtures};
+use healthcert_test_support::fuzz::{invariants, seeds, structured};
 
 /// xorshift64*: small, fast, and the same sequence everywhere.
 struct Rng(u64);
@@ -128,19 +118,6 @@ fn run(name: &str, seed: u64, seeds: &[Vec<u8>], iterations: usize, body: impl F
         let input = mutate(&mut rng, seeds, 20_000);
         check(&input, &format!("mutant {i}"));
     }
-}
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
-}
-
-/// Files with extension `ext` under `dir` (none when it does not exist).
-fn fixture_files(dir: &Path, ext: &str) -> Vec<Vec<u8>> {
-    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
-    let mut paths: Vec<PathBuf> =
-        entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == ext)).collect();
-    paths.sort();
-    paths.iter().filter_map(|p| fs::read(p).ok()).collect()
 }
 
 fn payload_seeds() -> Vec<Vec<u8>> {

@@ -7,13 +7,11 @@
 // Tests and benches: failing loudly is their job; their helpers are theirs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 
-mod support;
-
 use ciborium::Value;
 use healthcert_core::model::{CheckKind, Reason, Status, Verdict};
 use healthcert_core::trust::{KeyUsage, MemoryStore, SignerKey};
 use healthcert_core::{FixedClock, Verifier};
-use support::*;
+use healthcert_test_support::hc1::*;
 
 /// Texts a forger would plant: a fake verdict drawn with escape
 /// sequences, a line break, a bidi override, a name and birth date.
@@ -135,23 +133,9 @@ fn text_algorithms_context_identifiers_and_countries_are_not_repeated() {
     assert!(verify_with(store(), "shc:/56762909").checks[0].detail.contains("shc:"));
 
     // A trust list's country that is not a country code is not repeated.
-    let key = healthcert_core::crypto::PublicKey::p256_from_sec1(
-        signing_key().verifying_key().to_encoded_point(false).as_bytes(),
-    )
-    .unwrap();
     let hostile_country = MemoryStore::from_signers(
         "test",
-        [SignerKey {
-            scheme: healthcert_core::formats::hcert::SCHEME,
-            issuer: None,
-            kid: KID.to_vec(),
-            country: Some(HOSTILE[0].into()),
-            public_key: key,
-            not_before: None,
-            not_after: None,
-            key_usage: KeyUsage::default(),
-            material: None,
-        }],
+        [SignerKey { country: Some(HOSTILE[0].into()), ..signer(public_key(), KeyUsage::default()) }],
     );
     let v = verify_with(hostile_country, &hc1(&cose(cbor(&valid_claims()))));
     assert_eq!(v.status, Status::Valid);

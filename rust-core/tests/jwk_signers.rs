@@ -6,14 +6,12 @@
 // Tests and benches: failing loudly is their job; their helpers are theirs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 
-mod store_support;
-
 use std::path::{Path, PathBuf};
 
 use healthcert_core::trust::store::SqliteStore;
 use healthcert_core::trust::update::{SignerChange, SignerRecord};
 use healthcert_core::trust::{KeyMaterial, KeyRef, KeyScheme, SignerKey, TrustStore};
-use store_support::*;
+use healthcert_test_support::fixtures::*;
 
 const SCHEME: KeyScheme = KeyScheme::new("test-jwk");
 const ISSUER: &str = "https://spec.smarthealth.cards/examples/issuer";

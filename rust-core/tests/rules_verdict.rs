@@ -5,8 +5,6 @@
 // Tests and benches: failing loudly is their job; their helpers are theirs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -15,7 +13,7 @@ use healthcert_core::trust::store::SqliteStore;
 use healthcert_core::trust::update::{RuleRecord, SourceMeta, ValueSetRecord};
 use healthcert_core::trust::{HeldRules, KeyRef, MemoryStore, SignerKey, SourceId, SourceKind, TrustStore, Update};
 use healthcert_core::{Arrival, CheckKind, Error, FixedClock, Outcome, Reason, Status, Verifier, VerifyOptions};
-use support::*;
+use healthcert_test_support::hc1::*;
 use time::OffsetDateTime;
 
 fn rules_dir() -> PathBuf {

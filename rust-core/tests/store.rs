@@ -7,16 +7,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 #![cfg(feature = "store")]
 
-mod store_support;
-
 use healthcert_core::formats::hcert;
 use healthcert_core::trust::file::{self, LoadReport, SkippedEntry};
 use healthcert_core::trust::store::{CURRENT_VERSION, SqliteStore};
 use healthcert_core::trust::update::{RuleRecord, SignerChange, SignerRecord, SourceMeta, ValueSetRecord};
 use healthcert_core::trust::{KeyMaterial, SourceKind, TrustStore, Update, kid_of};
 use healthcert_core::{Error, FixedClock, Verifier};
+use healthcert_test_support::fixtures::*;
 use std::sync::Arc;
-use store_support::*;
 
 use time::{Duration, OffsetDateTime};
 

@@ -14,8 +14,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 #![cfg(feature = "store")]
 
-mod store_support;
-
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,7 +22,7 @@ use std::time::{Duration as StdDuration, Instant};
 use healthcert_core::formats::hcert;
 use healthcert_core::trust::store::SqliteStore;
 use healthcert_core::trust::{TrustStore, kid_of};
-use store_support::*;
+use healthcert_test_support::fixtures::*;
 use time::Duration;
 
 /// What one verification asks of the store: the signers of a kid, the

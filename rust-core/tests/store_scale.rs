@@ -9,8 +9,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 #![cfg(feature = "store")]
 
-mod store_support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration as StdDuration, Instant};
@@ -18,7 +16,7 @@ use std::time::{Duration as StdDuration, Instant};
 use healthcert_core::formats::hcert;
 use healthcert_core::trust::store::SqliteStore;
 use healthcert_core::trust::{SignerKey, TrustStore, kid_of};
-use store_support::*;
+use healthcert_test_support::fixtures::*;
 use time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

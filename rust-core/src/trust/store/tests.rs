@@ -3,8 +3,7 @@
 //! and a database of every earlier schema version opens, upgraded, with its
 //! data.
 
-use std::path::Path;
-
+use healthcert_test_support::fixtures::reference_time;
 use rusqlite::types::ValueRef;
 use time::OffsetDateTime;
 
@@ -15,30 +14,13 @@ use crate::formats::hcert;
 use crate::trust::update::{SignerChange, SignerRecord};
 use crate::trust::{KeyRef, KeyScheme, kid_of};
 
-fn fixture_dir() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
-}
-
-/// The fixtures' reference time (manifest.json), never the wall clock.
-fn reference_time() -> OffsetDateTime {
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(fixture_dir().join("manifest.json")).unwrap()).unwrap();
-    crate::time_parse::rfc3339(manifest["reference_time"].as_str().unwrap()).unwrap()
-}
-
 /// The DER of every committed fixture DSC, by file name.
+///
+/// The fixture helpers of healthcert-test-support serve here only for what
+/// returns plain types (paths, bytes, `time`): that crate links the
+/// non-test build of this one, whose types are not `crate::`'s.
 fn dscs() -> Vec<Vec<u8>> {
-    let mut files: Vec<_> = std::fs::read_dir(fixture_dir().join("trust/dsc"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "pem"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 6, "fixture DSCs missing");
-    files
-        .iter()
-        .map(|f| crate::crypto::pem_certificates(&std::fs::read_to_string(f).unwrap()).remove(0).unwrap())
-        .collect()
+    healthcert_test_support::fixtures::dscs().into_iter().map(|(_, der)| der).collect()
 }
 
 fn record(der: &[u8]) -> SignerRecord {

@@ -1,28 +1,27 @@
-//! The fuzzing signer and in-process seed builders.
+//! The fuzzing signer, verifier and clock, and the in-process seed builders.
 //!
 //! Everything here is deterministic: the same seeds come out on every run,
 //! so the stable smoke test (`rust-core/tests/fuzz_smoke.rs`) and the seed
 //! corpora written by `fuzz/seed.sh` start from the same inputs.
 //!
-//! The signing key is PUBLIC TEST MATERIAL (32 bytes of 7), the same key as
-//! `rust-core/tests/support`.
+//! The fuzzing signer is the test signer of [`crate::hc1`] (re-exported
+//! here with its builders): the same key, [`KID`] and [`NOW`] as the core's
+//! integration tests.
 
-use std::io::Write as _;
 use std::sync::LazyLock;
 
 use base64::Engine as _;
 use ciborium::Value;
-use coset::{CborSerializable as _, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable as _, iana};
 use healthcert_core::crypto::PublicKey;
-use healthcert_core::trust::{KeyUsage, MemoryStore, SignerKey};
+use healthcert_core::trust::MemoryStore;
 use healthcert_core::{FixedClock, Verifier};
 use p256::ecdsa::signature::Signer as _;
 use p256::ecdsa::{Signature, SigningKey};
 
-/// The key identifier of the fuzzing signer.
-pub const KID: [u8; 8] = *b"testkid1";
-/// The fixed verification instant: 2026-09-01T12:00:00Z.
-pub const NOW: i64 = 1_788_264_000;
+pub use crate::hc1::{
+    KID, NOW, cbor, claims, cose, hc1, json_to_cbor, sign, signing_key, store, untagged, valid_claims_of, zlib,
+    zlib_level,
+};
 
 /// A self-signed P-256 certificate for the fuzzing signer's key (C=XT,
 /// valid 2025-01-01..2035-01-01, extended key usage: vaccination and test).
@@ -49,33 +48,6 @@ pub const RSA_CERT_B64: &str = concat!(
     "JO8Zpc4X6p9L5KfjwDCiOwn8gLHKGcifHScLB9sd7G+4zcahzSxMcAq0jUi1LTm2ZG4BSvCoV/TB9mhHWQI+mz08ir3pn9CT",
     "6bYi",
 );
-
-/// The fuzzing signer's private key.
-pub fn signing_key() -> &'static SigningKey {
-    static KEY: LazyLock<SigningKey> = LazyLock::new(|| SigningKey::from_slice(&[7u8; 32]).expect("valid scalar"));
-    &KEY
-}
-
-/// A store holding the fuzzing signer under [`KID`] (no validity window, no
-/// key usage restriction), as in `rust-core/tests/support`.
-pub fn store() -> MemoryStore {
-    let point = signing_key().verifying_key().to_encoded_point(false);
-    let key = PublicKey::p256_from_sec1(point.as_bytes()).expect("a valid P-256 point");
-    MemoryStore::from_signers(
-        "fuzz",
-        [SignerKey {
-            scheme: healthcert_core::formats::hcert::SCHEME,
-            issuer: None,
-            kid: KID.to_vec(),
-            country: Some("XT".into()),
-            public_key: key,
-            not_before: None,
-            not_after: None,
-            key_usage: KeyUsage::default(),
-            material: None,
-        }],
-    )
-}
 
 /// The verifier every target uses: default options, [`store`].
 pub fn verifier() -> &'static Verifier<MemoryStore> {
@@ -106,87 +78,6 @@ pub fn dccs() -> [serde_json::Value; 3] {
     ]
 }
 
-/// JSON → CBOR, numbers as integers when they are.
-pub fn json_to_cbor(v: &serde_json::Value) -> Value {
-    match v {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => Value::Integer(i.into()),
-            (None, Some(u)) => Value::Integer(u.into()),
-            _ => Value::Float(n.as_f64().unwrap_or(0.0)),
-        },
-        serde_json::Value::String(s) => Value::Text(s.clone()),
-        serde_json::Value::Array(a) => Value::Array(a.iter().map(json_to_cbor).collect()),
-        serde_json::Value::Object(o) => {
-            Value::Map(o.iter().map(|(k, v)| (Value::Text(k.clone()), json_to_cbor(v))).collect())
-        }
-    }
-}
-
-/// A CWT claims set with `iss` = XT around `dcc`.
-pub fn claims(dcc: Value, iat: Value, exp: Value) -> Value {
-    Value::Map(vec![
-        (Value::Integer(1.into()), Value::Text("XT".into())),
-        (Value::Integer(6.into()), iat),
-        (Value::Integer(4.into()), exp),
-        (Value::Integer((-260).into()), Value::Map(vec![(Value::Integer(1.into()), dcc)])),
-    ])
-}
-
-/// Claims valid at [`NOW`] around `dcc`.
-pub fn valid_claims(dcc: &serde_json::Value) -> Value {
-    claims(json_to_cbor(dcc), Value::Integer((NOW - 86_400).into()), Value::Integer((NOW + 86_400).into()))
-}
-
-/// CBOR encoding.
-pub fn cbor(v: &Value) -> Vec<u8> {
-    let mut out = Vec::new();
-    ciborium::ser::into_writer(v, &mut out).expect("CBOR encoding into a Vec cannot fail");
-    out
-}
-
-/// A tagged COSE_Sign1 over `payload`, signed ES256 with [`KID`] in the
-/// protected header.
-pub fn cose(payload: Vec<u8>) -> Vec<u8> {
-    let protected = HeaderBuilder::new().algorithm(iana::Algorithm::ES256).key_id(KID.to_vec()).build();
-    CoseSign1Builder::new()
-        .protected(protected)
-        .payload(payload)
-        .create_signature(&[], sign)
-        .build()
-        .to_tagged_vec()
-        .expect("COSE encoding cannot fail")
-}
-
-/// ES256 (raw r‖s) with the fuzzing key.
-pub fn sign(tbs: &[u8]) -> Vec<u8> {
-    let sig: Signature = signing_key().sign(tbs);
-    sig.to_bytes().to_vec()
-}
-
-/// The same message without tag 18.
-pub fn untagged(tagged: &[u8]) -> Vec<u8> {
-    coset::CoseSign1::from_tagged_slice(tagged).expect("a tagged COSE_Sign1").to_vec().expect("encodes")
-}
-
-/// zlib at the given level (0–9).
-pub fn zlib_level(data: &[u8], level: u32) -> Vec<u8> {
-    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(level.min(9)));
-    e.write_all(data).expect("writing into a Vec cannot fail");
-    e.finish().expect("writing into a Vec cannot fail")
-}
-
-/// zlib at the best level, as issuers do.
-pub fn zlib(data: &[u8]) -> Vec<u8> {
-    zlib_level(data, 9)
-}
-
-/// `HC1:` + base45(zlib(cose)).
-pub fn hc1(cose: &[u8]) -> String {
-    format!("HC1:{}", base45::encode(zlib(cose)))
-}
-
 /// The DER of an embedded certificate.
 pub fn der(b64: &str) -> Vec<u8> {
     base64::engine::general_purpose::STANDARD.decode(b64).expect("embedded base64")
@@ -196,7 +87,7 @@ pub fn der(b64: &str) -> Vec<u8> {
 pub fn cose_seeds() -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     for dcc in dccs() {
-        out.push(cose(cbor(&valid_claims(&dcc))));
+        out.push(cose(cbor(&valid_claims_of(&dcc))));
     }
     let good = out[0].clone();
     out.push(untagged(&good));
@@ -416,17 +307,17 @@ pub const PICTURE_PAYLOAD: &str = "HC1:6BFOXN%TS3DH";
 /// 16-bit; baseline 4:2:0, progressive, grey, CMYK, 4:4:4 with Exif), and
 /// the 335-byte JPEG declaring 20 000 × 20 000 pixels.
 pub const PICTURE_FILES: [(&str, &[u8]); 11] = [
-    ("huge-20000.jpg", include_bytes!("../seeds/picture/huge-20000.jpg")),
-    ("qr-444-exif.jpg", include_bytes!("../seeds/picture/qr-444-exif.jpg")),
-    ("qr-baseline-420.jpg", include_bytes!("../seeds/picture/qr-baseline-420.jpg")),
-    ("qr-cmyk.jpg", include_bytes!("../seeds/picture/qr-cmyk.jpg")),
-    ("qr-grey-16bit.png", include_bytes!("../seeds/picture/qr-grey-16bit.png")),
-    ("qr-grey.jpg", include_bytes!("../seeds/picture/qr-grey.jpg")),
-    ("qr-grey.png", include_bytes!("../seeds/picture/qr-grey.png")),
-    ("qr-palette.png", include_bytes!("../seeds/picture/qr-palette.png")),
-    ("qr-progressive.jpg", include_bytes!("../seeds/picture/qr-progressive.jpg")),
-    ("qr-rgb-icc.png", include_bytes!("../seeds/picture/qr-rgb-icc.png")),
-    ("qr-rgba-transparent.png", include_bytes!("../seeds/picture/qr-rgba-transparent.png")),
+    ("huge-20000.jpg", include_bytes!("../../../fuzz/seeds/picture/huge-20000.jpg")),
+    ("qr-444-exif.jpg", include_bytes!("../../../fuzz/seeds/picture/qr-444-exif.jpg")),
+    ("qr-baseline-420.jpg", include_bytes!("../../../fuzz/seeds/picture/qr-baseline-420.jpg")),
+    ("qr-cmyk.jpg", include_bytes!("../../../fuzz/seeds/picture/qr-cmyk.jpg")),
+    ("qr-grey-16bit.png", include_bytes!("../../../fuzz/seeds/picture/qr-grey-16bit.png")),
+    ("qr-grey.jpg", include_bytes!("../../../fuzz/seeds/picture/qr-grey.jpg")),
+    ("qr-grey.png", include_bytes!("../../../fuzz/seeds/picture/qr-grey.png")),
+    ("qr-palette.png", include_bytes!("../../../fuzz/seeds/picture/qr-palette.png")),
+    ("qr-progressive.jpg", include_bytes!("../../../fuzz/seeds/picture/qr-progressive.jpg")),
+    ("qr-rgb-icc.png", include_bytes!("../../../fuzz/seeds/picture/qr-rgb-icc.png")),
+    ("qr-rgba-transparent.png", include_bytes!("../../../fuzz/seeds/picture/qr-rgba-transparent.png")),
 ];
 
 /// Seeds of the `picture` target.

@@ -1,8 +1,8 @@
-//! Shared material of the SQLite store tests: the committed fixture DSCs,
-//! the fixtures' reference time (never the wall clock), and synthetic signer
-//! certificates for scale.
-
-#![allow(dead_code)]
+//! The committed fixtures (`fixtures/`, written by `cargo xtask fixtures`)
+//! and trust-store material built from them: the fixture directory, its
+//! reference time (never the wall clock), the committed DSCs, synthetic
+//! signer certificates for scale, and the records and updates the store
+//! tests apply.
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +13,7 @@ use x509_cert::Certificate;
 use x509_cert::der::{Decode as _, Encode as _};
 use x509_cert::serial_number::SerialNumber;
 
+/// The repository's `fixtures/` directory.
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
 }
@@ -43,18 +44,22 @@ pub fn dscs() -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// The DER of the committed DSC `fixtures/trust/dsc/<name>.pem`.
 pub fn dsc(name: &str) -> Vec<u8> {
     dscs().into_iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no fixture {name}")).1
 }
 
+/// An HC1 signer record of `der` (country XT, kid from the certificate).
 pub fn record(der: &[u8]) -> SignerRecord {
     SignerRecord::x509(healthcert_core::formats::hcert::SCHEME, kid_of(der), Some("XT".into()), der.to_vec())
 }
 
+/// A source of `kind` at `location`.
 pub fn source(kind: SourceKind, location: &str) -> SourceId {
     SourceId { kind, location: location.into() }
 }
 
+/// The DGCA gateway source the store tests sync from.
 pub fn dgca() -> SourceId {
     source(SourceKind::Dgca, "https://dgca.example/")
 }
@@ -68,6 +73,7 @@ pub fn signers(source: SourceId, change: SignerChange, issued: OffsetDateTime) -
     }
 }
 
+/// An update of `source` that replaces its signers with `ders`.
 pub fn replace(source: SourceId, ders: &[Vec<u8>], issued: OffsetDateTime) -> Update {
     signers(source, SignerChange::Replace(ders.iter().map(|d| record(d)).collect()), issued)
 }
@@ -86,4 +92,14 @@ pub fn synthetic(series: u8, n: u32) -> Vec<Vec<u8>> {
             cert.to_der().unwrap()
         })
         .collect()
+}
+
+/// The contents of the files with extension `ext` directly under `dir`,
+/// sorted by name (none when `dir` does not exist).
+pub fn files_with_extension(dir: &Path, ext: &str) -> Vec<Vec<u8>> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut paths: Vec<PathBuf> =
+        entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == ext)).collect();
+    paths.sort();
+    paths.iter().filter_map(|p| std::fs::read(p).ok()).collect()
 }
