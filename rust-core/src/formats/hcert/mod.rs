@@ -3,20 +3,30 @@
 //! `HC1:` + base45( zlib( COSE_Sign1( CWT { iss, iat, exp, -260: { 1: DCC } } ) ) )
 //!
 //! Each layer has its own function so that callers (the conformance runner,
-//! the fuzz targets) can enter at any stage; [`decode`] runs them all.
+//! the fuzz targets) can enter at any stage: with the `stages` feature they
+//! are public ([`decode`] runs them all).
 
-pub mod cose;
-pub mod cwt;
+/// Declares the decoding stages: public with the `stages` feature, private
+/// (and partly unused) without.
+macro_rules! stages {
+    ($($module:ident),*) => {$(
+        #[cfg(feature = "stages")]
+        pub mod $module;
+        #[cfg(not(feature = "stages"))]
+        #[allow(dead_code, unreachable_pub)]
+        mod $module;
+    )*};
+}
+
+stages!(cose, cwt, schema, transport);
 mod dcc;
 mod key_usage;
-pub mod schema;
-pub mod transport;
 
 pub use dcc::HcertDocument;
 pub use key_usage::dcc_types;
 
 use super::{Decoded, Detection, Failure, Format, FormatId, PrefixPolicy, SignedEnvelope, TimeClaims};
-use crate::formats::codec::cbor;
+
 use crate::limits::Limits;
 use crate::trust::{KeyRef, KeyScheme};
 
@@ -60,7 +70,7 @@ pub fn decode(text: &str, policy: PrefixPolicy, limits: &Limits) -> Result<Decod
     let (body, had_prefix) = transport::strip_prefix(text, policy)?;
     let compressed = transport::base45(body)?;
     let cose = transport::inflate(&compressed, limits.max_inflated_len)?;
-    let mut decoded = decode_cose(&cose, limits)?;
+    let mut decoded = cose_to_decoded(&cose, limits)?;
     if !had_prefix {
         decoded.notes.push("no HC1: prefix; read as bare base45".to_owned());
     }
@@ -68,7 +78,12 @@ pub fn decode(text: &str, policy: PrefixPolicy, limits: &Limits) -> Result<Decod
 }
 
 /// Decodes a COSE_Sign1 message holding an HC1 CWT.
+#[cfg(feature = "stages")]
 pub fn decode_cose(bytes: &[u8], limits: &Limits) -> Result<Decoded, Failure> {
+    cose_to_decoded(bytes, limits)
+}
+
+fn cose_to_decoded(bytes: &[u8], limits: &Limits) -> Result<Decoded, Failure> {
     let sign1 = cose::parse(bytes, limits)?;
     let claims = cwt::parse(sign1.payload, limits)?;
     let (key, key_origin) = match sign1.kid {
@@ -93,11 +108,12 @@ pub fn decode_cose(bytes: &[u8], limits: &Limits) -> Result<Decoded, Failure> {
 
 /// Reads a DCC from CBOR: either the DCC map itself or a whole CWT claims
 /// set (whose `hcert` claim is then taken), mapped to JSON.
+#[cfg(feature = "stages")]
 pub fn dcc_from_cbor(bytes: &[u8], limits: &Limits) -> Result<serde_json::Value, Failure> {
     use crate::model::Reason;
     if let Ok(claims) = cwt::parse(bytes, limits) {
         return Ok(claims.dcc);
     }
-    cbor::json(bytes, limits.max_cbor_depth, schema::is_known_key)
+    crate::formats::codec::cbor::json(bytes, limits.max_cbor_depth, schema::is_known_key)
         .map_err(|e| e.into_failure(Reason::HcertMalformed, "DCC CBOR", limits.max_cbor_depth))
 }
