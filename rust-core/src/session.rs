@@ -18,6 +18,7 @@ use crate::verify::Verifier;
 
 /// A payload seen in a frame and its verdict.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Verified {
     /// The payload (personal data: never log it).
     pub payload: String,

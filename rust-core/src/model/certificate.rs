@@ -37,6 +37,7 @@ impl CertificateType {
 
 /// The person the certificate is about.
 #[derive(Clone, PartialEq, Eq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Holder {
     /// Display name: forename(s) then surname(s), as issued.
     pub name: String,
@@ -60,6 +61,7 @@ impl fmt::Debug for Holder {
 
 /// A vaccination event.
 #[derive(Clone, PartialEq, Eq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Vaccination {
     /// Disease or agent targeted (`tg`).
     pub disease: Option<String>,
@@ -85,6 +87,7 @@ pub struct Vaccination {
 
 /// A test event.
 #[derive(Clone, PartialEq, Eq, Default, Serialize)]
+#[non_exhaustive]
 pub struct TestEvent {
     /// Disease or agent targeted (`tg`).
     pub disease: Option<String>,
@@ -110,6 +113,7 @@ pub struct TestEvent {
 
 /// A recovery statement.
 #[derive(Clone, PartialEq, Eq, Default, Serialize)]
+#[non_exhaustive]
 pub struct Recovery {
     /// Disease or agent targeted (`tg`).
     pub disease: Option<String>,
@@ -152,6 +156,7 @@ impl fmt::Debug for Event {
 
 /// The normalized certificate.
 #[derive(Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Certificate {
     /// What it attests, when exactly one kind of event is present.
     #[serde(rename = "type")]

@@ -29,6 +29,7 @@ pub enum RuleOutcome {
 
 /// The result of one rule for one certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct RuleResult {
     /// The rule's `Identifier`.
     pub identifier: String,

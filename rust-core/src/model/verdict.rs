@@ -88,6 +88,7 @@ pub enum Outcome {
 ///
 /// `detail` is written for people and never contains personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Check {
     /// Which check.
     pub check: CheckKind,
@@ -116,6 +117,7 @@ impl Check {
 
 /// The signer a verification used, as recorded in the verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct SignerInfo {
     /// Key identifier, base64.
     pub kid: String,
@@ -131,6 +133,7 @@ pub struct SignerInfo {
 
 /// The trust data a verification used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct TrustInfo {
     /// Where the trust store's keys came from (a file path, a snapshot name).
     pub source: String,
@@ -151,6 +154,7 @@ pub struct TrustInfo {
 
 /// The result of verifying one payload.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Verdict {
     /// The overall answer, derived from the checks.
     pub status: Status,

@@ -195,6 +195,7 @@ impl Update {
 
 /// How fresh a store's trust data is at some instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Freshness {
     /// When the oldest of the store's signer sources last synced successfully.
     pub updated_at: OffsetDateTime,

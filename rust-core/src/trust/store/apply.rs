@@ -24,6 +24,7 @@ use crate::trust::update::{SignerChange, SignerRecord, SourceId, SourceMeta, Upd
 
 /// What applying an update did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApplyReport {
     /// Signer rows of the source that are new (not held before).
     pub added: usize,

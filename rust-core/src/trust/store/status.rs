@@ -16,6 +16,7 @@ use crate::trust::update::SourceKind;
 
 /// The state of one trust source, as `trust status --json` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct SourceStatus {
     /// The protocol (`dgca`, `de`, `rules`, `import`, `bundled`).
     #[serde(serialize_with = "kind_name")]

@@ -409,6 +409,7 @@ impl SourceOutcome {
 /// what the bindings return. Applied: `entries`, `added`, `removed`,
 /// `skipped`; not applied: `error`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SyncSummary {
     /// The source's kind (`dgca`, `de`, `rules`).
     pub kind: &'static str,
@@ -435,6 +436,7 @@ pub struct SyncSummary {
 
 /// Why a source's sync was not applied.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SyncFailure {
     /// The stable code of [`SyncError::code`].
     pub code: &'static str,
