@@ -14,7 +14,7 @@ use std::process::{Command, Output, Stdio};
 
 use base64::Engine as _;
 
-use healthcert_cli::serve::{RunningServer, TrustServer};
+use healthcert_cli::serve::BackgroundServer;
 use healthcert_core::text::is_unsafe;
 use xtask::hcert::{Cert, Sig, Value, map, text};
 use xtask::pki::{Dsc, Key};
@@ -314,26 +314,12 @@ fn a_closed_stdout_ends_quietly_with_the_verdicts_status() {
     assert!(!err.contains("panicked"), "{err}");
 }
 
-/// The trust server on a loopback port, on a runtime of its own.
-struct Server {
-    server: RunningServer,
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl Server {
-    fn start(dir: &Path) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        let server = runtime.block_on(TrustServer::start(dir, "127.0.0.1:0".parse().unwrap())).unwrap();
-        Server { server, _runtime: runtime }
-    }
-}
-
 #[test]
 fn text_output_says_when_the_trust_data_is_stale() {
-    let server = Server::start(&fixtures().join("trust"));
+    let server = BackgroundServer::start(&fixtures().join("trust")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("trust.db").display().to_string();
-    let source = format!("dgca={}/", server.server.url());
+    let source = format!("dgca={}/", server.url());
     let out = healthcert(&["trust", "sync", "--db", &db, "--source", &source, "--max-age", "1d", "--at", AT]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let sample = fixtures().join("hcert/valid-vaccination.txt").display().to_string();

@@ -11,7 +11,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use healthcert_cli::serve::{RunningServer, TrustServer};
+use healthcert_cli::serve::BackgroundServer;
 use healthcert_core::trust::SourceKind;
 use healthcert_core::trust::store::SqliteStore;
 
@@ -42,31 +42,13 @@ fn json(out: &Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
-/// The trust server on a loopback port, on a runtime of its own.
-struct Server {
-    server: RunningServer,
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl Server {
-    fn start(dir: &Path) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        let server = runtime.block_on(TrustServer::start(dir, "127.0.0.1:0".parse().unwrap())).unwrap();
-        Server { server, _runtime: runtime }
-    }
-
-    fn url(&self) -> String {
-        self.server.url()
-    }
-}
-
 fn db_in(dir: &tempfile::TempDir) -> String {
     dir.path().join("trust.db").display().to_string()
 }
 
 #[test]
 fn sync_then_status_then_verify_from_the_database() {
-    let server = Server::start(&fixtures().join("trust"));
+    let server = BackgroundServer::start(&fixtures().join("trust")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = db_in(&dir);
     let (dgca, de, rules) = (
@@ -139,7 +121,7 @@ fn sync_then_status_then_verify_from_the_database() {
 
 #[test]
 fn a_failing_source_fails_the_command_and_is_reported_while_the_others_apply() {
-    let server = Server::start(&fixtures().join("trust"));
+    let server = BackgroundServer::start(&fixtures().join("trust")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = db_in(&dir);
     let (dgca, de) = (format!("dgca={}/", server.url()), format!("de={}/de/trustList/DSC", server.url()));
@@ -288,7 +270,7 @@ fn a_sync_killed_while_committing_leaves_the_old_list_or_the_new_one() {
     let served = bulk.path().join("de/trustlist");
     let large = std::fs::read(&served).unwrap();
     std::fs::copy(fixtures().join("trust/de/trustlist"), &served).unwrap();
-    let server = Server::start(bulk.path());
+    let server = BackgroundServer::start(bulk.path()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let held = dir.path().join("held.db");
     let key = de_key();

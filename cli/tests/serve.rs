@@ -41,20 +41,7 @@ fn trustlist(path: &Path) -> Vec<Value> {
 
 /// A copy of `fixtures/trust` that a test may change.
 fn copy_of_fixtures() -> tempfile::TempDir {
-    fn copy(from: &Path, to: &Path) {
-        fs::create_dir_all(to).unwrap();
-        for e in fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            if e.file_type().unwrap().is_dir() {
-                copy(&e.path(), &to.join(e.file_name()));
-            } else {
-                fs::copy(e.path(), to.join(e.file_name())).unwrap();
-            }
-        }
-    }
-    let dir = tempfile::tempdir().unwrap();
-    copy(&fixtures(), dir.path());
-    dir
+    healthcert_test_support::fixtures::copy_dir(&fixtures())
 }
 
 async fn start(dir: &Path) -> RunningServer {

@@ -47,20 +47,7 @@ fn key(rel: &str) -> PublicKey {
 
 /// A copy of `fixtures/trust` a test may change.
 fn served_copy() -> tempfile::TempDir {
-    fn copy(from: &Path, to: &Path) {
-        fs::create_dir_all(to).unwrap();
-        for e in fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            if e.file_type().unwrap().is_dir() {
-                copy(&e.path(), &to.join(e.file_name()));
-            } else {
-                fs::copy(e.path(), to.join(e.file_name())).unwrap();
-            }
-        }
-    }
-    let dir = tempfile::tempdir().unwrap();
-    copy(&fixtures().join("trust"), dir.path());
-    dir
+    healthcert_test_support::fixtures::copy_dir(&fixtures().join("trust"))
 }
 
 async fn serve(dir: &Path) -> RunningServer {

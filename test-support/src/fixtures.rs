@@ -18,6 +18,25 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
 }
 
+/// A copy of `dir/`'s files and folders in a fresh temporary directory,
+/// which a test may change (a served trust directory, say).
+pub fn copy_dir(dir: &Path) -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+    let out = tempfile::tempdir().unwrap();
+    copy(dir, out.path());
+    out
+}
+
 /// `reference_time` of fixtures/manifest.json.
 pub fn reference_time() -> OffsetDateTime {
     let manifest: serde_json::Value =

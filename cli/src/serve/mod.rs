@@ -238,6 +238,33 @@ impl RunningServer {
     }
 }
 
+/// A [`TrustServer`] on a loopback port with a tokio runtime of its own,
+/// for callers that are not async (tests, examples). Dropping it stops the
+/// server, then the runtime.
+pub struct BackgroundServer {
+    server: RunningServer,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl BackgroundServer {
+    /// Serves the trust directory `dir` on `127.0.0.1`, on a free port.
+    pub fn start(dir: &Path) -> anyhow::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+        let server = runtime.block_on(TrustServer::start(dir, SocketAddr::from(([127, 0, 0, 1], 0))))?;
+        Ok(BackgroundServer { server, _runtime: runtime })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        self.server.url()
+    }
+
+    /// The running server (its faults, its request log).
+    pub fn server(&self) -> &RunningServer {
+        &self.server
+    }
+}
+
 impl Drop for RunningServer {
     fn drop(&mut self) {
         self.signal_stop();
