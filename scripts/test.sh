@@ -45,6 +45,9 @@ cargo test --workspace --exclude healthcert-bench --locked
 step "Kotlin bindings on the JVM"
 bash bindings/kotlin/test.sh
 
+step "Android app sources (kotlinc against the Android-flavour bindings and API stubs)"
+bash android/compile-check/check.sh
+
 step "Swift bindings and iOS sources (regenerated bindings, tree-sitter parse, C header)"
 bash bindings/swift/check.sh
 

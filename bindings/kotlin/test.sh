@@ -22,24 +22,8 @@ case "$target" in /*) ;; *) target="$root/$target" ;; esac
 start=$SECONDS
 step() { echo "kotlin: $* ($((SECONDS - start)) s)"; }
 
-kotlin_version=2.4.20
-tools="$target/tools/kotlin-$kotlin_version"
-kotlin_home="$tools/node_modules/kotlin-compiler"
-if [ ! -x "$kotlin_home/bin/kotlinc" ]; then
-  step "installing kotlin-compiler@$kotlin_version (npm) into $tools"
-  mkdir -p "$tools"
-  npm install --prefix "$tools" --no-audit --no-fund --no-save "kotlin-compiler@$kotlin_version" >&2
-fi
-apt_install() {
-  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo apt-get install -y -qq "$@" >&2 || { $sudo apt-get update -qq >&2 && $sudo apt-get install -y -qq "$@" >&2; }
-}
-java_share=/usr/share/java
-jna=$java_share/jna.jar
-if [ ! -f "$jna" ]; then
-  step "installing libjna-java (apt)"
-  apt_install libjna-java
-fi
+# kotlinc (npm) and JNA (apt), installed when missing; run_kotlinc.
+source "$root/scripts/kotlin-env.sh"
 # JUnit 5 from Debian (5.9): the Jupiter API to compile against, and the
 # console launcher, whose jar carries the platform and the Jupiter engine.
 junit_api="$java_share/junit-jupiter-api.jar:$java_share/opentest4j.jar:$java_share/apiguardian-api.jar"
@@ -76,19 +60,9 @@ if [ -f "$out/tests.jar" ] && [ "$(cat "$out/tests.jar.inputs" 2>/dev/null)" = "
 else
   step "compiling the bindings and the tests with kotlinc (a few minutes; a line every 30 s)"
   rm -f "$out/tests.jar" "$out/tests.jar.inputs"
-  "$kotlin_home/bin/kotlinc" -nowarn -jvm-target 17 -cp "$cp" -d "$out/tests.jar" \
-    "$out/generated" "$root/bindings/kotlin/src/main/kotlin" "$root/bindings/kotlin/src/test/kotlin" \
-    >"$out/kotlinc.log" 2>&1 &
-  kotlinc_pid=$!
-  waited=0
-  while kill -0 "$kotlinc_pid" 2>/dev/null; do
-    sleep 1
-    waited=$((waited + 1))
-    if [ $((waited % 30)) = 0 ]; then echo "kotlin: kotlinc still compiling ($((SECONDS - start)) s)"; fi
-  done
   status=0
-  wait "$kotlinc_pid" || status=$?
-  grep -v "^warning:" "$out/kotlinc.log" >&2 || true
+  run_kotlinc kotlin "$out/kotlinc.log" -nowarn -jvm-target 17 -cp "$cp" -d "$out/tests.jar" \
+    "$out/generated" "$root/bindings/kotlin/src/main/kotlin" "$root/bindings/kotlin/src/test/kotlin" || status=$?
   if [ "$status" != 0 ] || [ ! -f "$out/tests.jar" ]; then
     echo "kotlin: kotlinc failed (exit $status)" >&2
     exit 1

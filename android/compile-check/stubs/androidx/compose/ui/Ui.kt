@@ -1,0 +1,40 @@
+@file:Suppress("unused")
+
+package androidx.compose.ui
+
+import androidx.compose.runtime.Stable
+
+@Stable
+interface Modifier {
+    fun then(other: Modifier): Modifier = TODO()
+
+    companion object : Modifier
+}
+
+@Stable
+fun interface Alignment {
+    fun align(size: Long, space: Long, layoutDirection: Int): Long
+
+    @Stable
+    fun interface Horizontal {
+        fun align(size: Int, space: Int, layoutDirection: Int): Int
+    }
+
+    @Stable
+    fun interface Vertical {
+        fun align(size: Int, space: Int): Int
+    }
+
+    companion object {
+        val TopStart: Alignment get() = TODO()
+        val TopCenter: Alignment get() = TODO()
+        val Center: Alignment get() = TODO()
+        val BottomCenter: Alignment get() = TODO()
+        val Top: Vertical get() = TODO()
+        val CenterVertically: Vertical get() = TODO()
+        val Bottom: Vertical get() = TODO()
+        val Start: Horizontal get() = TODO()
+        val CenterHorizontally: Horizontal get() = TODO()
+        val End: Horizontal get() = TODO()
+    }
+}
