@@ -121,13 +121,8 @@ fn inflate_with(d: &mut flate2::Decompress, data: &[u8], cap: usize) -> Result<V
 #[cfg(test)]
 mod tests {
     use super::*;
+    use healthcert_test_support::hc1::zlib;
     use std::io::Write as _;
-
-    fn zlib(data: &[u8]) -> Vec<u8> {
-        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-        e.write_all(data).unwrap();
-        e.finish().unwrap()
-    }
 
     fn raw(data: &[u8]) -> Vec<u8> {
         let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());

@@ -72,13 +72,7 @@ pub fn inflate(data: &[u8], cap: usize) -> Result<Vec<u8>, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write as _;
-
-    fn zlib(data: &[u8]) -> Vec<u8> {
-        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-        e.write_all(data).unwrap();
-        e.finish().unwrap()
-    }
+    use healthcert_test_support::hc1::zlib;
 
     #[test]
     fn prefixes() {
@@ -90,6 +84,8 @@ mod tests {
     }
 
     #[test]
+    /// The codec's errors as HC1's reasons (the codec's own tests cover
+    /// the stream cases in depth).
     fn inflate_caps_output() {
         let bomb = zlib(&vec![0u8; 1 << 20]);
         assert_eq!(inflate(&bomb, 64 * 1024).unwrap_err().reason, Reason::InflatedTooLarge);
