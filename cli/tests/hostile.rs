@@ -75,34 +75,7 @@ async fn sync(store: &SqliteStore, source: &dyn TrustSource, config: SyncConfig)
     Ok(report.total)
 }
 
-/// Every row of every data table and the bookkeeping a failed sync must not
-/// change, as text.
-fn data(db: &Path) -> String {
-    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    let mut out = String::new();
-    for (table, columns) in [
-        ("sources", "kind, location, etag, resume_token, list_issued_at, entries, skipped, last_success"),
-        ("signers", "source_id, scheme, issuer, kid, country, material_type, material_hash, material"),
-        ("rules", "source_id, country, identifier, version, hash, json"),
-        ("value_sets", "source_id, value_set_id, hash, json"),
-        ("countries", "source_id, code"),
-    ] {
-        let only = if table == "sources" { " WHERE last_success IS NOT NULL" } else { "" };
-        let mut stmt = conn.prepare(&format!("SELECT {columns} FROM {table}{only} ORDER BY {columns}")).unwrap();
-        let n = stmt.column_count();
-        let rows = stmt
-            .query_map([], |r| {
-                (0..n)
-                    .map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}")))
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .unwrap();
-        for row in rows {
-            out.push_str(&format!("{table} {}\n", row.unwrap().join("|")));
-        }
-    }
-    out
-}
+use healthcert_test_support::database::dump as data;
 
 /// A store with the DGCA, `de` and rule sources of `server` synced once.
 async fn synced_store(dir: &Path, server: &RunningServer) -> (PathBuf, SqliteStore) {

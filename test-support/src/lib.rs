@@ -5,6 +5,8 @@
 //!   COSE_Sign1, zlib, base45, `HC1:`);
 //! - [`fixtures`]: the committed fixtures (`fixtures/`) and trust-store
 //!   material built from them;
+//! - [`database`] (feature `sqlite`): a trust database dumped as text, to
+//!   prove a failed sync left it as it was;
 //! - [`fuzz`]: the fuzz harness (invariants, the structured-input model,
 //!   the seed builders).
 //!
@@ -18,6 +20,8 @@
 // this crate's job, as in the tests that use it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[cfg(feature = "sqlite")]
+pub mod database;
 pub mod fixtures;
 pub mod fuzz;
 pub mod hc1;
