@@ -22,8 +22,15 @@
 //!   (see [`Limits`]).
 //! - No personal data reaches `Debug`, `Display`, errors or logs.
 
-#![forbid(unsafe_code)]
+// The UniFFI scaffolding (feature `uniffi`) is generated `unsafe` code
+// (`extern "C"` functions, `unsafe impl` of its converters): without the
+// feature no unsafe code at all; with it, none written by hand.
+#![cfg_attr(not(feature = "uniffi"), forbid(unsafe_code))]
+#![cfg_attr(feature = "uniffi", deny(unsafe_code))]
 #![warn(missing_docs)]
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
 
 pub mod clock;
 pub mod crypto;
@@ -39,6 +46,8 @@ pub mod session;
 pub mod text;
 pub mod time_parse;
 pub mod trust;
+#[cfg(feature = "uniffi")]
+mod uniffi_types;
 pub mod verify;
 
 pub use clock::{Clock, ClockSource, FixedClock, SystemClock};
