@@ -29,7 +29,12 @@
 #![cfg_attr(feature = "uniffi", deny(unsafe_code))]
 #![warn(missing_docs)]
 
-#[cfg(feature = "uniffi")]
+// The scaffolding and every derive are `all(feature = "uniffi", not(test))`:
+// its symbols are `#[no_mangle]`, and the core's unit-test binary links the
+// core twice (itself, and the library through the dev-dependency
+// healthcert-test-support), which would define each of them twice when a
+// workspace build turns the feature on.
+#[cfg(all(feature = "uniffi", not(test)))]
 uniffi::setup_scaffolding!();
 
 pub mod clock;
@@ -46,7 +51,7 @@ pub mod session;
 pub mod text;
 pub mod time_parse;
 pub mod trust;
-#[cfg(feature = "uniffi")]
+#[cfg(all(feature = "uniffi", not(test)))]
 mod uniffi_types;
 pub mod verify;
 
