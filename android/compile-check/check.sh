@@ -46,6 +46,13 @@ grep -q '^import android.os.Build$' "$out/bindings/org/healthcert/healthcert_ffi
   echo "android: the generated bindings are not the Android flavour (no android.os.Build import)" >&2
   exit 1
 }
+# The core's namespace (the verdict and the certificate) comes as its own
+# package, org.healthcert.core (rust-core/uniffi.toml); it has no objects, so
+# no cleaner and nothing Android-specific.
+[ -f "$out/bindings/org/healthcert/core/healthcert_core.kt" ] || {
+  echo "android: no bindings for the core's namespace (org/healthcert/core/healthcert_core.kt)" >&2
+  exit 1
+}
 
 # What the Android Gradle plugin would generate for the app: R (string
 # resources only: the app uses no other kind) and BuildConfig.

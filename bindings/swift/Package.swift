@@ -1,7 +1,9 @@
 // swift-tools-version:5.9
 // The Swift package of healthcert-ffi: the Rust library as an XCFramework
 // (built locally by build-xcframework.sh, never committed) and the Swift
-// bindings UniFFI generates for it (committed; check.sh keeps them current).
+// bindings UniFFI generates for it (committed; check.sh keeps them current):
+// two namespaces, the FFI crate's (HealthcertFFI.swift) and the core's
+// verdict and certificate (HealthcertCore.swift), in one Swift target.
 import PackageDescription
 
 let package = Package(
@@ -12,9 +14,10 @@ let package = Package(
     ],
     targets: [
         // Static libraries for iOS devices, the iOS simulator and macOS, with
-        // the C header and the module map of the `healthcertFFI` clang module.
+        // the C headers of both namespaces and the one module map of the
+        // `healthcertFFI` clang module (headers/healthcertFFI/).
         .binaryTarget(name: "HealthcertFFI", path: "HealthcertFFI.xcframework"),
-        // The generated bindings: `import Healthcert`.
+        // The generated bindings of both namespaces: `import Healthcert`.
         .target(
             name: "Healthcert",
             dependencies: ["HealthcertFFI"],

@@ -52,12 +52,12 @@ echo "checking the committed Swift bindings" >&2
 cargo build --locked --quiet -p uniffi-bindgen
 gen="$(mktemp -d)"
 trap 'rm -rf "$gen"' EXIT
-"$target_dir/debug/uniffi-bindgen" generate --library "$target_dir/$macos/$profile/libhealthcert_ffi.dylib" \
-  --language swift --no-format --out-dir "$gen" >/dev/null
+bash "$swift/generate.sh" "$target_dir/debug/uniffi-bindgen" "$target_dir/$macos/$profile/libhealthcert_ffi.dylib" "$gen"
 stale=0
-cmp -s "$gen/HealthcertFFI.swift" "$swift/Sources/Healthcert/HealthcertFFI.swift" || stale=1
-cmp -s "$gen/healthcertFFI.h" "$swift/headers/healthcertFFI/healthcertFFI.h" || stale=1
-cmp -s "$gen/healthcertFFI.modulemap" "$swift/headers/healthcertFFI/module.modulemap" || stale=1
+for file in Sources/Healthcert/HealthcertFFI.swift Sources/Healthcert/HealthcertCore.swift \
+  headers/healthcertFFI/healthcertFFI.h headers/healthcertFFI/healthcertCoreFFI.h headers/healthcertFFI/module.modulemap; do
+  cmp -s "$gen/$file" "$swift/$file" || stale=1
+done
 if [ "$stale" = 1 ]; then
   echo "the committed Swift bindings differ from the library's: run 'bash bindings/swift/check.sh --update'" >&2
   exit 1

@@ -4,11 +4,12 @@
 #
 # 1. Builds healthcert-ffi and uniffi-bindgen with the test command's shared
 #    build (scripts/build.sh: nothing to do after `cargo test` has run),
-#    regenerates the Swift bindings and fails when the committed ones differ
-#    (`--update` rewrites them):
-#      Sources/Healthcert/HealthcertFFI.swift       <- HealthcertFFI.swift
-#      headers/healthcertFFI/healthcertFFI.h        <- healthcertFFI.h
-#      headers/healthcertFFI/module.modulemap       <- healthcertFFI.modulemap
+#    regenerates the Swift bindings (generate.sh: two namespaces, the FFI
+#    crate's and the core's, in one Swift target and one clang module) and
+#    fails when the committed ones differ (`--update` rewrites them):
+#      Sources/Healthcert/HealthcertFFI.swift, Sources/Healthcert/HealthcertCore.swift
+#      headers/healthcertFFI/healthcertFFI.h, headers/healthcertFFI/healthcertCoreFFI.h
+#      headers/healthcertFFI/module.modulemap (both headers)
 # 2. Parses the generated Swift, Package.swift, ios/**/*.swift and the
 #    package's hand-written Swift with tree-sitter-swift (PyPI, installed into a venv under
 #    $CARGO_TARGET_DIR/tools when missing); see tools/swift_syntax.py.
@@ -40,28 +41,24 @@ esac
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 gen="$tmp/generated"
-"$target/debug/uniffi-bindgen" generate --library "$lib" --language swift --no-format --out-dir "$gen" >/dev/null
-expected_files="HealthcertFFI.swift healthcertFFI.h healthcertFFI.modulemap"
-actual_files="$(cd "$gen" && ls | sort | tr '\n' ' ' | sed 's/ $//')"
-if [ "$actual_files" != "$expected_files" ]; then
-  echo "swift check: uniffi-bindgen generated [$actual_files], expected [$expected_files]" >&2
-  exit 1
-fi
+bash "$swift/generate.sh" "$target/debug/uniffi-bindgen" "$lib" "$gen"
 stale=0
-while read -r generated committed; do
+while read -r file; do
   if [ "$update" = 1 ]; then
-    mkdir -p "$(dirname "$swift/$committed")"
-    cp "$gen/$generated" "$swift/$committed"
-  elif ! cmp -s "$gen/$generated" "$swift/$committed"; then
-    echo "swift check: bindings/swift/$committed differs from the generated $generated:" >&2
-    diff -u "$swift/$committed" "$gen/$generated" 2>&1 | head -n 40 >&2 || true
+    mkdir -p "$(dirname "$swift/$file")"
+    cp "$gen/$file" "$swift/$file"
+  elif ! cmp -s "$gen/$file" "$swift/$file"; then
+    echo "swift check: bindings/swift/$file differs from the generated one:" >&2
+    diff -u "$swift/$file" "$gen/$file" 2>&1 | head -n 40 >&2 || true
     stale=1
   fi
-done <<'PAIRS'
-HealthcertFFI.swift Sources/Healthcert/HealthcertFFI.swift
-healthcertFFI.h headers/healthcertFFI/healthcertFFI.h
-healthcertFFI.modulemap headers/healthcertFFI/module.modulemap
-PAIRS
+done <<'FILES'
+Sources/Healthcert/HealthcertFFI.swift
+Sources/Healthcert/HealthcertCore.swift
+headers/healthcertFFI/healthcertFFI.h
+headers/healthcertFFI/healthcertCoreFFI.h
+headers/healthcertFFI/module.modulemap
+FILES
 if [ "$stale" = 1 ]; then
   echo "swift check: committed bindings are stale; run 'bash bindings/swift/check.sh --update' and commit" >&2
   exit 1
@@ -80,16 +77,16 @@ if ! "$venv/bin/python" -c "import tree_sitter, tree_sitter_swift" 2>/dev/null; 
   "$venv/bin/pip" install --quiet --disable-pip-version-check \
     "tree-sitter==$ts_version" "tree-sitter-swift==$ts_swift_version" >&2
 fi
-swift_files=("$gen/HealthcertFFI.swift" "$swift/Package.swift")
+swift_files=("$gen/Sources/Healthcert/HealthcertFFI.swift" "$gen/Sources/Healthcert/HealthcertCore.swift" "$swift/Package.swift")
 # The hand-written part of the package (URLSessionTransport) beside the generated file.
-while IFS= read -r -d '' f; do swift_files+=("$f"); done < <(find "$swift/Sources" -name '*.swift' ! -name HealthcertFFI.swift -print0 | sort -z)
+while IFS= read -r -d '' f; do swift_files+=("$f"); done < <(find "$swift/Sources" -name '*.swift' ! -name HealthcertFFI.swift ! -name HealthcertCore.swift -print0 | sort -z)
 while IFS= read -r -d '' f; do swift_files+=("$f"); done < <(find "$root/ios" -name '*.swift' -print0 | sort -z)
 "$venv/bin/python" "$swift/tools/swift_syntax.py" "${swift_files[@]}"
 echo "swift check: ${#swift_files[@]} Swift files parse (generated bindings, Package.swift, URLSessionTransport, ios app)"
 
 # 3. The C header against the library.
 echo "swift check: compiling and running the C check of the header ($((SECONDS - start)) s)"
-contract="$(sed -n 's/^ *let bindings_contract_version = \([0-9][0-9]*\)$/\1/p' "$gen/HealthcertFFI.swift")"
+contract="$(sed -n 's/^ *let bindings_contract_version = \([0-9][0-9]*\)$/\1/p' "$gen/Sources/Healthcert/HealthcertFFI.swift")"
 [ -n "$contract" ] || { echo "swift check: no bindings_contract_version in the generated Swift" >&2; exit 1; }
 cc="${CC:-gcc}"
 sanitize=()

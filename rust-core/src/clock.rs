@@ -5,6 +5,7 @@ use time::OffsetDateTime;
 
 /// Where the instant of a verification came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum ClockSource {
     /// The device's wall clock.

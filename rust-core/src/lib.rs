@@ -22,8 +22,20 @@
 //!   (see [`Limits`]).
 //! - No personal data reaches `Debug`, `Display`, errors or logs.
 
-#![forbid(unsafe_code)]
+// The UniFFI scaffolding (feature `uniffi`) is generated `unsafe` code
+// (`extern "C"` functions, `unsafe impl` of its converters): without the
+// feature no unsafe code at all; with it, none written by hand.
+#![cfg_attr(not(feature = "uniffi"), forbid(unsafe_code))]
+#![cfg_attr(feature = "uniffi", deny(unsafe_code))]
 #![warn(missing_docs)]
+
+// The scaffolding and every derive are `all(feature = "uniffi", not(test))`:
+// its symbols are `#[no_mangle]`, and the core's unit-test binary links the
+// core twice (itself, and the library through the dev-dependency
+// healthcert-test-support), which would define each of them twice when a
+// workspace build turns the feature on.
+#[cfg(all(feature = "uniffi", not(test)))]
+uniffi::setup_scaffolding!();
 
 pub mod clock;
 pub mod crypto;
@@ -39,6 +51,8 @@ pub mod session;
 pub mod text;
 pub mod time_parse;
 pub mod trust;
+#[cfg(all(feature = "uniffi", not(test)))]
+mod uniffi_types;
 pub mod verify;
 
 pub use clock::{Clock, ClockSource, FixedClock, SystemClock};

@@ -1,7 +1,10 @@
 //! UniFFI bindings of `healthcert-core`, for the Android and iOS apps and any
-//! JVM or Swift program. Thin wrappers only: every decision is the core's;
-//! this crate converts types (records and enums the generated Kotlin and
-//! Swift can hold) and maps the core's errors into [`HealthcertError`], in one place (`src/error.rs`).
+//! JVM or Swift program. Thin wrappers only: every decision is the core's.
+//! The verdict and the certificate are the core's own types (its `uniffi`
+//! feature derives them, in its own namespace: Kotlin `org.healthcert.core`,
+//! Swift `HealthcertCore`); this crate holds what is FFI-shaped — objects,
+//! foreign traits, async sync — and maps the core's errors into
+//! [`HealthcertError`], in one place (`src/error.rs`).
 //!
 //! The API: a [`Verifier`] opened with a [`VerifierConfig`] verifies
 //! payloads (now, or at an instant), scans camera frames through a
@@ -15,7 +18,7 @@
 uniffi::setup_scaffolding!();
 
 mod error;
-mod model;
+mod reason;
 mod scanner;
 mod text;
 mod transport;
@@ -23,11 +26,8 @@ mod trust;
 mod verifier;
 
 pub use error::HealthcertError;
-pub use model::{
-    CertificateType, CheckKind, CheckOutcome, CheckResult, Event, Holder, NormalizedCertificate, ReasonClass, Recovery,
-    RuleOutcome, RuleResult, SignerData, TestEvent, TrustData, Vaccination, Verdict, VerdictStatus,
-};
-pub use scanner::{FrameCrop, ScanOutcome, ScanSession, ScannedCode, scan_frame, scan_frame_in};
+pub use reason::{reason_class, reason_code};
+pub use scanner::{ChunkProgress, FrameCrop, ScanOutcome, ScanSession, ScannedCode, scan_frame, scan_frame_in};
 pub use text::display_text;
 pub use transport::{HttpHeader, HttpRequest, HttpResponse, HttpTransport, TransportError};
 pub use trust::{SourceStatus, SyncEvent, SyncProgress, SyncResult, TrustSourceConfig, TrustSourceKind};

@@ -3,12 +3,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use healthcert_core::SystemClock;
 use healthcert_core::scan::{self, LumaFrame};
 use healthcert_core::session::{SessionError, VerifySession};
+use healthcert_core::{SystemClock, Verdict};
 
 use crate::error::HealthcertError;
-use crate::model::Verdict;
 use crate::verifier::Verifier;
 
 /// A QR code found in a frame.
@@ -68,7 +67,7 @@ pub fn scan_frame_in(
 }
 
 /// A payload found in a frame and its verdict.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, uniffi::Record)]
 pub struct ScanOutcome {
     /// The payload (personal data: never log it).
     pub payload: String,
@@ -120,7 +119,7 @@ impl ScanSession {
         let verified =
             self.session().submit(&frame_of(&luma, width, height, stride), &self.verifier.core(), &SystemClock);
         match verified {
-            Ok(v) => Ok(v.map(|v| ScanOutcome { payload: v.payload, verdict: v.verdict.into() })),
+            Ok(v) => Ok(v.map(|v| ScanOutcome { payload: v.payload, verdict: v.verdict })),
             Err(SessionError::Frame(e)) => Err(e.into()),
             Err(SessionError::Verify(e)) => Err(e.into()),
         }

@@ -9,7 +9,6 @@ use healthcert_core::trust::store;
 use healthcert_core::trust::sync::{self as core_sync, SourceSpec, TrustSource};
 
 use crate::error::HealthcertError;
-use crate::model::instant;
 
 /// The protocol of a trust source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -51,6 +50,10 @@ impl TrustSourceConfig {
             .build()
             .map_err(|e| HealthcertError::InvalidArgument { reason: format!("trust source {}: {e}", self.url) })
     }
+}
+
+fn instant(t: time::OffsetDateTime) -> SystemTime {
+    SystemTime::from(t)
 }
 
 fn kind_name(kind: SourceKind) -> String {

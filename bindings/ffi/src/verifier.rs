@@ -8,11 +8,10 @@ use healthcert_core::crypto::public_key_from_pem;
 use healthcert_core::trust::SourceId;
 use healthcert_core::trust::store::SqliteStore;
 use healthcert_core::trust::sync::{SyncConfig, Syncer, Transport, TrustSource};
-use healthcert_core::{Arrival, Clock, FixedClock, SystemClock, VerifyOptions};
+use healthcert_core::{Arrival, Clock, FixedClock, SystemClock, Verdict, VerifyOptions};
 use time::OffsetDateTime;
 
 use crate::error::HealthcertError;
-use crate::model::Verdict;
 use crate::scanner::ScanSession;
 use crate::transport::{Foreign, HttpTransport};
 use crate::trust::{Forward, SourceStatus, SyncProgress, SyncResult, TrustSourceConfig};
@@ -109,7 +108,7 @@ impl Verifier {
     }
 
     pub(crate) fn verify_with(&self, payload: &str, clock: &dyn Clock) -> Result<Verdict, HealthcertError> {
-        Ok(self.core().verify(payload, clock)?.into())
+        Ok(self.core().verify(payload, clock)?)
     }
 }
 
@@ -143,7 +142,7 @@ impl Verifier {
 
     /// Verifies a payload given as bytes (a QR code's byte segment).
     pub fn verify_bytes(&self, payload: Vec<u8>) -> Result<Verdict, HealthcertError> {
-        Ok(self.core().verify_bytes(&payload, &SystemClock)?.into())
+        Ok(self.core().verify_bytes(&payload, &SystemClock)?)
     }
 
     /// Changes the country (and region) of arrival whose business rules are

@@ -21,6 +21,8 @@
 #include <string.h>
 
 #include "healthcertFFI.h"
+/* The core's namespace, in the same clang module: both headers in one unit. */
+#include "healthcertCoreFFI.h"
 
 /* The contract version the generated Swift expects (HealthcertFFI.swift). */
 #ifndef EXPECTED_CONTRACT_VERSION

@@ -53,7 +53,7 @@ struct ResultView: View {
 
             Section("All checks") {
                 ForEach(Array(verdict.checks.enumerated()), id: \.offset) { _, check in
-                    LabeledContent(VerdictStyle.name(check.check), value: "\(VerdictStyle.name(check.outcome)) · \(check.reason)")
+                    LabeledContent(VerdictStyle.name(check.check), value: "\(VerdictStyle.name(check.outcome)) · \(reasonCode(reason: check.reason))")
                 }
             }
 
@@ -75,16 +75,16 @@ struct ResultView: View {
 }
 
 struct CheckRow: View {
-    let check: CheckResult
+    let check: Check
 
     var body: some View {
         VStack(alignment: .leading, spacing: 4) {
             HStack {
                 Text(VerdictStyle.name(check.check)).font(.headline)
                 Spacer()
-                Text(check.reason)
+                Text(reasonCode(reason: check.reason))
                     .font(.caption.monospaced())
-                    .foregroundStyle(check.reasonClass == .invalid ? Color.red : Color.secondary)
+                    .foregroundStyle(reasonClass(reason: check.reason) == .invalid ? Color.red : Color.secondary)
             }
             if !check.detail.isEmpty {
                 Text(displayText(text: check.detail)).font(.subheadline).foregroundStyle(.secondary)

@@ -5,7 +5,7 @@ import SwiftUI
 /// How verdicts and trust data are shown. Presentation only: the status and
 /// the reason codes are the core's.
 enum VerdictStyle {
-    static func color(_ status: VerdictStatus) -> Color {
+    static func color(_ status: Status) -> Color {
         switch status {
         case .valid: return .green
         case .invalid: return .red
@@ -13,7 +13,7 @@ enum VerdictStyle {
         }
     }
 
-    static func title(_ status: VerdictStatus) -> String {
+    static func title(_ status: Status) -> String {
         switch status {
         case .valid: return "Valid"
         case .invalid: return "Invalid"
@@ -24,14 +24,14 @@ enum VerdictStyle {
     /// The first failing check's reason code, or the trust data's staleness.
     static func summary(_ verdict: Verdict) -> String {
         if let failing = failingChecks(verdict).first {
-            return failing.reason
+            return reasonCode(reason: failing.reason)
         }
         return verdict.trust.stale ? "Trust data is stale" : "All checks passed"
     }
 
     /// The checks that failed, or that could not decide.
-    static func failingChecks(_ verdict: Verdict) -> [CheckResult] {
-        verdict.checks.filter { $0.outcome == .fail || $0.reasonClass != .neutral }
+    static func failingChecks(_ verdict: Verdict) -> [Check] {
+        verdict.checks.filter { $0.outcome == .fail || reasonClass(reason: $0.reason) != .neutral }
     }
 
     static func name(_ check: CheckKind) -> String {
@@ -46,7 +46,7 @@ enum VerdictStyle {
         }
     }
 
-    static func name(_ outcome: CheckOutcome) -> String {
+    static func name(_ outcome: Outcome) -> String {
         switch outcome {
         case .pass: return "pass"
         case .fail: return "fail"

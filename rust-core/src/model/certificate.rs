@@ -14,6 +14,7 @@ use crate::time_parse::serde_utc;
 
 /// What the certificate attests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum CertificateType {
     /// A vaccination.
@@ -37,6 +38,7 @@ impl CertificateType {
 
 /// The person the certificate is about.
 #[derive(Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct Holder {
     /// Display name: forename(s) then surname(s), as issued.
@@ -61,6 +63,7 @@ impl fmt::Debug for Holder {
 
 /// A vaccination event.
 #[derive(Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct Vaccination {
     /// Disease or agent targeted (`tg`).
@@ -87,6 +90,7 @@ pub struct Vaccination {
 
 /// A test event.
 #[derive(Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TestEvent {
     /// Disease or agent targeted (`tg`).
@@ -113,6 +117,7 @@ pub struct TestEvent {
 
 /// A recovery statement.
 #[derive(Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct Recovery {
     /// Disease or agent targeted (`tg`).
@@ -133,6 +138,7 @@ pub struct Recovery {
 
 /// One health event of a certificate.
 #[derive(Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Enum))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// A vaccination.
@@ -156,6 +162,7 @@ impl fmt::Debug for Event {
 
 /// The normalized certificate.
 #[derive(Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct Certificate {
     /// What it attests, when exactly one kind of event is present.

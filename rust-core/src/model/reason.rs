@@ -8,6 +8,7 @@ macro_rules! reasons {
     ($( $(#[$doc:meta])* $variant:ident = $code:literal, $class:ident; )*) => {
         /// Why a check ended the way it did.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Enum))]
         #[non_exhaustive]
         pub enum Reason {
             $( $(#[$doc])* $variant, )*
@@ -37,6 +38,7 @@ macro_rules! reasons {
 
 /// How a failing reason affects the overall status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Enum))]
 pub enum ReasonClass {
     /// Not a failure (used with a passing or skipped check).
     Neutral,

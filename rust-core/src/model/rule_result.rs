@@ -5,6 +5,7 @@ use serde::Serialize;
 /// Acceptance rules are set by the country of arrival; invalidation rules by
 /// the country that issued the certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Enum))]
 pub enum RuleType {
     /// `"Acceptance"`
     Acceptance,
@@ -14,6 +15,7 @@ pub enum RuleType {
 
 /// A rule's outcome for one certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Enum))]
 #[serde(rename_all = "lowercase")]
 pub enum RuleOutcome {
     /// The logic evaluated to `true`.
@@ -29,6 +31,7 @@ pub enum RuleOutcome {
 
 /// The result of one rule for one certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct RuleResult {
     /// The rule's `Identifier`.

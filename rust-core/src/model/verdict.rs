@@ -11,6 +11,7 @@ use crate::time_parse::serde_utc;
 
 /// The overall answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Every check passed.
@@ -27,6 +28,7 @@ pub enum Status {
 /// Deliberately exhaustive: a new check (revocation, rules) must be mapped by
 /// every consumer in the workspace (the bindings), and the compiler says so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum CheckKind {
     /// The payload decodes into a signed certificate.
@@ -74,6 +76,7 @@ impl CheckKind {
 
 /// How one check ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The check passed.
@@ -88,6 +91,7 @@ pub enum Outcome {
 ///
 /// `detail` is written for people and never contains personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct Check {
     /// Which check.
@@ -117,6 +121,7 @@ impl Check {
 
 /// The signer a verification used, as recorded in the verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct SignerInfo {
     /// Key identifier, base64.
@@ -133,12 +138,13 @@ pub struct SignerInfo {
 
 /// The trust data a verification used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TrustInfo {
     /// Where the trust store's keys came from (a file path, a snapshot name).
     pub source: String,
     /// Number of signer keys in the store.
-    pub entries: usize,
+    pub entries: u64,
     /// The signer that verified the signature, when one did.
     pub signer: Option<SignerInfo>,
     /// When the store's signer data was last updated, when known.
@@ -154,6 +160,7 @@ pub struct TrustInfo {
 
 /// The result of verifying one payload.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct Verdict {
     /// The overall answer, derived from the checks.

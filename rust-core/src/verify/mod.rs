@@ -113,7 +113,7 @@ impl<S: TrustStore> Verifier<S> {
         let freshness = self.store.freshness(now);
         let mut trust = TrustInfo {
             source: self.store.source(),
-            entries: self.store.len(),
+            entries: self.store.len() as u64,
             signer: None,
             updated_at: freshness.map(|f| f.updated_at),
             age_seconds: freshness.map(|f| f.age_seconds),

@@ -404,6 +404,16 @@ RustBuffer uniffi_healthcert_ffi_fn_method_verifier_verify_bytes(uint64_t ptr, R
 RustBuffer uniffi_healthcert_ffi_fn_method_verifier_verify_payload(uint64_t ptr, RustBuffer payload, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FUNC_REASON_CLASS
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FUNC_REASON_CLASS
+RustBuffer uniffi_healthcert_ffi_fn_func_reason_class(RustBuffer reason, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FUNC_REASON_CODE
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FUNC_REASON_CODE
+RustBuffer uniffi_healthcert_ffi_fn_func_reason_code(RustBuffer reason, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FUNC_SCAN_FRAME
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FUNC_SCAN_FRAME
 RustBuffer uniffi_healthcert_ffi_fn_func_scan_frame(RustBuffer luma, uint32_t width, uint32_t height, uint32_t stride, RustCallStatus *_Nonnull out_status
@@ -677,6 +687,18 @@ void ffi_healthcert_ffi_rust_future_free_void(uint64_t handle
 #ifndef UNIFFI_FFIDEF_FFI_HEALTHCERT_FFI_RUST_FUTURE_COMPLETE_VOID
 #define UNIFFI_FFIDEF_FFI_HEALTHCERT_FFI_RUST_FUTURE_COMPLETE_VOID
 void ffi_healthcert_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_FUNC_REASON_CLASS
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_FUNC_REASON_CLASS
+uint16_t uniffi_healthcert_ffi_checksum_func_reason_class(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_FUNC_REASON_CODE
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_FUNC_REASON_CODE
+uint16_t uniffi_healthcert_ffi_checksum_func_reason_code(void
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_FUNC_SCAN_FRAME

@@ -24,9 +24,9 @@ import org.healthcert.SyncProgress
 import org.healthcert.SyncResult
 import org.healthcert.TrustSourceConfig
 import org.healthcert.TrustSourceKind
-import org.healthcert.Verdict
 import org.healthcert.Verifier
 import org.healthcert.VerifierConfig
+import org.healthcert.core.Verdict
 import org.healthcert.userMessage
 
 private const val TAG = "healthcert"

@@ -18,13 +18,14 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.text.font.FontFamily
 import androidx.compose.ui.unit.dp
-import org.healthcert.CheckOutcome
-import org.healthcert.CheckResult
-import org.healthcert.RuleOutcome
-import org.healthcert.RuleResult
-import org.healthcert.Verdict
-import org.healthcert.displayText
 import org.healthcert.app.R
+import org.healthcert.core.Check
+import org.healthcert.core.Outcome
+import org.healthcert.core.RuleOutcome
+import org.healthcert.core.RuleResult
+import org.healthcert.core.Verdict
+import org.healthcert.displayText
+import org.healthcert.reasonCode
 
 /**
  * Everything shown that a certificate, a trust list or a rule service wrote
@@ -49,7 +50,7 @@ fun ResultScreen(verdict: Verdict?, onScanAgain: () -> Unit) {
                     Text(displayText(holder.name), style = MaterialTheme.typography.headlineSmall)
                     Text(stringResource(R.string.date_of_birth, holder.dateOfBirth?.let(::displayText) ?: "–"))
                 }
-                val failing = verdict.checks.filter { it.outcome == CheckOutcome.FAIL }
+                val failing = verdict.checks.filter { it.outcome == Outcome.FAIL }
                 if (failing.isEmpty()) {
                     Text(stringResource(R.string.all_checks_passed, verdict.checks.size))
                 } else {
@@ -75,10 +76,10 @@ fun ResultScreen(verdict: Verdict?, onScanAgain: () -> Unit) {
 }
 
 @Composable
-private fun FailingCheck(check: CheckResult) {
+private fun FailingCheck(check: Check) {
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(12.dp)) {
-            Text("${check.check.name.lowercase()}: ${check.reason}", fontFamily = FontFamily.Monospace)
+            Text("${check.check.name.lowercase()}: ${reasonCode(check.reason)}", fontFamily = FontFamily.Monospace)
             // Details explain the check; the core never puts personal data in them.
             Text(displayText(check.detail), style = MaterialTheme.typography.bodySmall)
         }

@@ -44,7 +44,7 @@ import androidx.core.content.ContextCompat
 import androidx.lifecycle.compose.LocalLifecycleOwner
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import java.util.concurrent.Executors
-import org.healthcert.VerdictStatus
+import org.healthcert.core.Status
 import org.healthcert.app.Engine
 import org.healthcert.app.HealthcertViewModel
 import org.healthcert.app.LumaAnalyzer
@@ -92,11 +92,11 @@ fun ScanScreen(model: HealthcertViewModel, onResult: () -> Unit, onSettings: () 
 }
 
 @Composable
-fun StatusBanner(status: VerdictStatus, modifier: Modifier = Modifier) {
+fun StatusBanner(status: Status, modifier: Modifier = Modifier) {
     val label = when (status) {
-        VerdictStatus.VALID -> R.string.status_valid
-        VerdictStatus.INVALID -> R.string.status_invalid
-        VerdictStatus.UNKNOWN -> R.string.status_unknown
+        Status.VALID -> R.string.status_valid
+        Status.INVALID -> R.string.status_invalid
+        Status.UNKNOWN -> R.string.status_unknown
     }
     Text(
         stringResource(label),

@@ -10,7 +10,7 @@ import java.time.Instant
 import java.time.ZoneId
 import java.time.format.DateTimeFormatter
 import java.time.format.FormatStyle
-import org.healthcert.VerdictStatus
+import org.healthcert.core.Status
 
 @Composable
 fun HealthcertTheme(content: @Composable () -> Unit) {
@@ -25,10 +25,10 @@ val InvalidRed = Color(0xFFC62828)
 val UnknownGrey = Color(0xFF616161)
 
 /** Green, red or grey: the one thing an inspector must see at a glance. */
-fun VerdictStatus.color(): Color = when (this) {
-    VerdictStatus.VALID -> ValidGreen
-    VerdictStatus.INVALID -> InvalidRed
-    VerdictStatus.UNKNOWN -> UnknownGrey
+fun Status.color(): Color = when (this) {
+    Status.VALID -> ValidGreen
+    Status.INVALID -> InvalidRed
+    Status.UNKNOWN -> UnknownGrey
 }
 
 private val dateTime: DateTimeFormatter =
