@@ -5,7 +5,7 @@
 //!   COSE_Sign1, zlib, base45, `HC1:`);
 //! - [`fixtures`]: the committed fixtures (`fixtures/`) and trust-store
 //!   material built from them;
-//! - [`database`] (feature `sqlite`): a trust database dumped as text, to
+//! - `database` (feature `sqlite`): a trust database dumped as text, to
 //!   prove a failed sync left it as it was;
 //! - [`fuzz`]: the fuzz harness (invariants, the structured-input model,
 //!   the seed builders).
