@@ -105,7 +105,7 @@ async fn sync_at(
 use healthcert_test_support::database::dump as data;
 
 fn kids(store: &SqliteStore, kind: SourceKind) -> usize {
-    store.status(clock().0).unwrap().iter().find(|s| s.kind == kind).map_or(0, |s| s.entries)
+    store.status(clock().0).unwrap().iter().find(|s| s.kind == kind).map_or(0, |s| usize::try_from(s.entries).unwrap())
 }
 
 fn fixture_payload(name: &str) -> String {

@@ -76,7 +76,7 @@ fn one_certificate_from_two_sources_is_one_signer() {
     store.apply(&replace(de.clone(), &d[..1], now), now).unwrap();
     assert_eq!(store.len(), 2, "distinct certificates");
     assert!(found(&store, &d[0]), "looked up once though two sources hold it");
-    let entries: Vec<usize> = store.status(now).unwrap().iter().map(|s| s.entries).collect();
+    let entries: Vec<u64> = store.status(now).unwrap().iter().map(|s| s.entries).collect();
     assert_eq!(entries, [1, 2], "de, dgca: one row per source");
 
     let r = store.apply(&replace(dgca(), &d[1..2], now), now).unwrap();

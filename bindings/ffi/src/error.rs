@@ -25,7 +25,8 @@ pub enum HealthcertError {
         reason: String,
     },
     /// Syncing could not start (the HTTP client could not be built). A source
-    /// that fails is not an error: it is a [`SyncResult`](crate::SyncResult).
+    /// that fails is not an error: it is a
+    /// [`SyncSummary`](healthcert_core::trust::sync::SyncSummary) with its `error`.
     Sync {
         /// Stable code of the failure class.
         code: String,

@@ -30,5 +30,5 @@ pub use reason::{reason_class, reason_code};
 pub use scanner::{ChunkProgress, FrameCrop, ScanOutcome, ScanSession, ScannedCode, scan_frame, scan_frame_in};
 pub use text::display_text;
 pub use transport::{HttpHeader, HttpRequest, HttpResponse, HttpTransport, TransportError};
-pub use trust::{SourceStatus, SyncEvent, SyncProgress, SyncResult, TrustSourceConfig, TrustSourceKind};
+pub use trust::{SyncEvent, SyncProgress, TrustSourceConfig, TrustSourceKind};
 pub use verifier::{Verifier, VerifierConfig};

@@ -1,11 +1,12 @@
-//! Trust sources, sync progress and status, converted for the bindings.
+//! Trust sources and sync progress, converted for the bindings. What a sync
+//! did and the state of each source cross as the core's own records
+//! ([`SyncSummary`](healthcert_core::trust::sync::SyncSummary),
+//! [`SourceStatus`](healthcert_core::trust::store::SourceStatus)).
 
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use healthcert_core::crypto::public_key_from_pem;
 use healthcert_core::trust::SourceKind;
-use healthcert_core::trust::store;
 use healthcert_core::trust::sync::{self as core_sync, SourceSpec, TrustSource};
 
 use crate::error::HealthcertError;
@@ -50,14 +51,6 @@ impl TrustSourceConfig {
             .build()
             .map_err(|e| HealthcertError::InvalidArgument { reason: format!("trust source {}: {e}", self.url) })
     }
-}
-
-fn instant(t: time::OffsetDateTime) -> SystemTime {
-    SystemTime::from(t)
-}
-
-fn kind_name(kind: SourceKind) -> String {
-    kind.name().to_owned()
 }
 
 /// What a sync is doing (no personal data: trust lists hold none).
@@ -136,84 +129,5 @@ impl core_sync::Progress for Forward {
             _ => return,
         };
         target.on_event(event);
-    }
-}
-
-/// The outcome of syncing one source.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct SyncResult {
-    /// The protocol (`dgca`, `de`, `rules`).
-    pub kind: String,
-    /// Its URL.
-    pub url: String,
-    /// Whether it was applied.
-    pub ok: bool,
-    /// Entries it holds now (when applied).
-    pub entries: u64,
-    /// Entries skipped as unusable (when applied).
-    pub skipped: u64,
-    /// Stable failure code (when not applied).
-    pub error_code: Option<String>,
-    /// Why it failed (when not applied).
-    pub error_reason: Option<String>,
-}
-
-impl From<core_sync::SourceOutcome> for SyncResult {
-    fn from(o: core_sync::SourceOutcome) -> Self {
-        let s = o.summary();
-        SyncResult {
-            kind: s.kind.to_owned(),
-            url: s.url,
-            ok: s.ok,
-            entries: s.entries.unwrap_or(0),
-            skipped: s.skipped.map_or(0, |k| k.len() as u64),
-            error_code: s.error.as_ref().map(|e| e.code.to_owned()),
-            error_reason: s.error.map(|e| e.reason),
-        }
-    }
-}
-
-/// The state of one trust source (`trust status`).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct SourceStatus {
-    /// `dgca`, `de`, `rules`, `import`, `bundled`.
-    pub kind: String,
-    /// Where.
-    pub url: String,
-    /// Entries it holds.
-    pub entries: u64,
-    /// Entries of its last list that were unusable.
-    pub skipped: u64,
-    /// When its list was issued, as the list says.
-    pub list_issued_at: Option<SystemTime>,
-    /// The last sync applied.
-    pub last_success: Option<SystemTime>,
-    /// The last sync that failed.
-    pub last_failure: Option<SystemTime>,
-    /// Why it failed.
-    pub failure_reason: Option<String>,
-    /// Age of its data, seconds.
-    pub age_seconds: Option<i64>,
-    /// The maximum age configured.
-    pub max_age_seconds: Option<i64>,
-    /// Whether the data is older than that (or absent).
-    pub stale: bool,
-}
-
-impl From<store::SourceStatus> for SourceStatus {
-    fn from(s: store::SourceStatus) -> Self {
-        SourceStatus {
-            kind: kind_name(s.kind),
-            url: s.location,
-            entries: s.entries as u64,
-            skipped: s.skipped as u64,
-            list_issued_at: s.list_issued_at.map(instant),
-            last_success: s.last_success.map(instant),
-            last_failure: s.last_failure.map(instant),
-            failure_reason: s.failure_reason,
-            age_seconds: s.age_seconds,
-            max_age_seconds: s.max_age_seconds,
-            stale: s.stale,
-        }
     }
 }

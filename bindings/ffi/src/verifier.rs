@@ -6,15 +6,15 @@ use std::time::SystemTime;
 
 use healthcert_core::crypto::public_key_from_pem;
 use healthcert_core::trust::SourceId;
-use healthcert_core::trust::store::SqliteStore;
-use healthcert_core::trust::sync::{SyncConfig, Syncer, Transport, TrustSource};
+use healthcert_core::trust::store::{SourceStatus, SqliteStore};
+use healthcert_core::trust::sync::{SourceOutcome, SyncConfig, SyncSummary, Syncer, Transport, TrustSource};
 use healthcert_core::{Arrival, Clock, FixedClock, SystemClock, Verdict, VerifyOptions};
 use time::OffsetDateTime;
 
 use crate::error::HealthcertError;
 use crate::scanner::ScanSession;
 use crate::transport::{Foreign, HttpTransport};
-use crate::trust::{Forward, SourceStatus, SyncProgress, SyncResult, TrustSourceConfig};
+use crate::trust::{Forward, SyncProgress, TrustSourceConfig};
 
 /// The store label of an app's bundled snapshot.
 const SNAPSHOT_LABEL: &str = "app bundled snapshot";
@@ -176,21 +176,22 @@ impl Verifier {
     /// Syncs every configured source in turn on the core's tokio runtime
     /// (Kotlin `suspend`, Swift `async`), reporting to `progress`. A source
     /// that fails keeps its previous data and is reported in its
-    /// [`SyncResult`]; only a fault that stops syncing altogether is an error.
+    /// [`SyncSummary`] (`ok` false, `error` set); only a fault that stops
+    /// syncing altogether is an error.
     pub async fn sync_trust(
         &self,
         progress: Option<Arc<dyn SyncProgress>>,
-    ) -> Result<Vec<SyncResult>, HealthcertError> {
+    ) -> Result<Vec<SyncSummary>, HealthcertError> {
         let Some(syncer) = &self.syncer else { return Ok(Vec::new()) };
         let forward = Forward(progress);
         let outcomes = syncer.sync_all(&self.store, &self.sources, &SystemClock, &forward).await;
-        Ok(outcomes.into_iter().map(SyncResult::from).collect())
+        Ok(outcomes.iter().map(SourceOutcome::summary).collect())
     }
 
     /// Every source of the trust database: entries, last success, last
     /// failure and why, age and staleness, by the device clock.
     pub fn trust_status(&self) -> Result<Vec<SourceStatus>, HealthcertError> {
-        Ok(self.store.status(OffsetDateTime::now_utc())?.into_iter().map(SourceStatus::from).collect())
+        Ok(self.store.status(OffsetDateTime::now_utc())?)
     }
 }
 

@@ -21,7 +21,7 @@ final class AppModel: ObservableObject {
     struct SyncState: Equatable {
         var running = false
         var sources: [SourceProgress] = []
-        var results: [SyncResult] = []
+        var results: [SyncSummary] = []
         var error: String?
     }
 

@@ -80,7 +80,7 @@ struct SettingsView: View {
                 Section {
                     SourceStatusRows(status: status)
                 } header: {
-                    Text("\(status.kind) · \(status.url)").lineLimit(1).truncationMode(.middle)
+                    Text("\(status.kind.label) · \(status.location)").lineLimit(1).truncationMode(.middle)
                 }
             }
         }
@@ -98,6 +98,19 @@ struct SettingsView: View {
     static func countryName(_ code: String) -> String {
         let name = Locale.current.localizedString(forRegionCode: code) ?? code
         return "\(name) (\(code))"
+    }
+}
+
+extension SourceKind {
+    /// The kind's name as the core and the CLI spell it.
+    var label: String {
+        switch self {
+        case .dgca: return "dgca"
+        case .de: return "de"
+        case .rules: return "rules"
+        case .import: return "import"
+        case .bundled: return "bundled"
+        }
     }
 }
 

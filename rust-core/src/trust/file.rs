@@ -20,6 +20,7 @@ pub const MAX_TRUST_FILE_LEN: u64 = 128 * 1024 * 1024;
 
 /// An entry of a trust list that was not loaded, and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
 pub struct SkippedEntry {
     /// Where in the input: `file.json entry 3`, `dir/bad.pem`.
     pub position: String,

@@ -9,8 +9,9 @@ use time::OffsetDateTime;
 use super::file::SkippedEntry;
 use super::key::{KeyMaterial, KeyScheme};
 
-/// The protocol of a trust source.
+/// The protocol of a trust source. Serialized as its [`name`](SourceKind::name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Enum))]
 #[non_exhaustive]
 pub enum SourceKind {
     /// The DGCA verifier-service protocol (`/signercertificateUpdate`,
@@ -55,6 +56,12 @@ impl SourceKind {
     /// Reads a name back.
     pub fn from_name(name: &str) -> Option<SourceKind> {
         SourceKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+impl serde::Serialize for SourceKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
     }
 }
 

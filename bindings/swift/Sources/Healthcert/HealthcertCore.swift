@@ -1277,6 +1277,450 @@ public func FfiConverterTypeSignerInfo_lower(_ value: SignerInfo) -> RustBuffer 
 
 
 /**
+ * An entry of a trust list that was not loaded, and why.
+ */
+public struct SkippedEntry: Equatable, Hashable {
+    /**
+     * Where in the input: `file.json entry 3`, `dir/bad.pem`.
+     */
+    public var position: String
+    /**
+     * Why it was skipped.
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where in the input: `file.json entry 3`, `dir/bad.pem`.
+         */position: String, 
+        /**
+         * Why it was skipped.
+         */reason: String) {
+        self.position = position
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SkippedEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSkippedEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SkippedEntry {
+        return
+            try SkippedEntry(
+                position: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SkippedEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.position, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSkippedEntry_lift(_ buf: RustBuffer) throws -> SkippedEntry {
+    return try FfiConverterTypeSkippedEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSkippedEntry_lower(_ value: SkippedEntry) -> RustBuffer {
+    return FfiConverterTypeSkippedEntry.lower(value)
+}
+
+
+/**
+ * The state of one trust source, as `trust status --json` shows it.
+ */
+public struct SourceStatus: Equatable, Hashable {
+    /**
+     * The protocol (`dgca`, `de`, `rules`, `import`, `bundled`).
+     */
+    public var kind: SourceKind
+    /**
+     * Where: a base URL, a file path, or a label for bundled data (`url`
+     * in JSON).
+     */
+    public var location: String
+    /**
+     * Entries the source holds: signers, rules, value sets, countries.
+     */
+    public var entries: UInt64
+    /**
+     * Entries of its last applied list that were unusable.
+     */
+    public var skipped: UInt64
+    /**
+     * When the list held was issued, as the list says.
+     */
+    public var listIssuedAt: OffsetDateTime?
+    /**
+     * The last sync that was applied.
+     */
+    public var lastSuccess: OffsetDateTime?
+    /**
+     * The last sync tried, successful or not.
+     */
+    public var lastAttempt: OffsetDateTime?
+    /**
+     * The last sync that failed.
+     */
+    public var lastFailure: OffsetDateTime?
+    /**
+     * Why it failed.
+     */
+    public var failureReason: String?
+    /**
+     * Age of the data at the instant asked about, in seconds; `None` when
+     * the source never synced.
+     */
+    public var ageSeconds: Int64?
+    /**
+     * The maximum age configured for the source (offline policy).
+     */
+    public var maxAgeSeconds: Int64?
+    /**
+     * Whether a maximum age is configured and the data is older than it (or
+     * there is no data at all).
+     */
+    public var stale: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The protocol (`dgca`, `de`, `rules`, `import`, `bundled`).
+         */kind: SourceKind, 
+        /**
+         * Where: a base URL, a file path, or a label for bundled data (`url`
+         * in JSON).
+         */location: String, 
+        /**
+         * Entries the source holds: signers, rules, value sets, countries.
+         */entries: UInt64, 
+        /**
+         * Entries of its last applied list that were unusable.
+         */skipped: UInt64, 
+        /**
+         * When the list held was issued, as the list says.
+         */listIssuedAt: OffsetDateTime?, 
+        /**
+         * The last sync that was applied.
+         */lastSuccess: OffsetDateTime?, 
+        /**
+         * The last sync tried, successful or not.
+         */lastAttempt: OffsetDateTime?, 
+        /**
+         * The last sync that failed.
+         */lastFailure: OffsetDateTime?, 
+        /**
+         * Why it failed.
+         */failureReason: String?, 
+        /**
+         * Age of the data at the instant asked about, in seconds; `None` when
+         * the source never synced.
+         */ageSeconds: Int64?, 
+        /**
+         * The maximum age configured for the source (offline policy).
+         */maxAgeSeconds: Int64?, 
+        /**
+         * Whether a maximum age is configured and the data is older than it (or
+         * there is no data at all).
+         */stale: Bool) {
+        self.kind = kind
+        self.location = location
+        self.entries = entries
+        self.skipped = skipped
+        self.listIssuedAt = listIssuedAt
+        self.lastSuccess = lastSuccess
+        self.lastAttempt = lastAttempt
+        self.lastFailure = lastFailure
+        self.failureReason = failureReason
+        self.ageSeconds = ageSeconds
+        self.maxAgeSeconds = maxAgeSeconds
+        self.stale = stale
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SourceStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSourceStatus: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SourceStatus {
+        return
+            try SourceStatus(
+                kind: FfiConverterTypeSourceKind.read(from: &buf), 
+                location: FfiConverterString.read(from: &buf), 
+                entries: FfiConverterUInt64.read(from: &buf), 
+                skipped: FfiConverterUInt64.read(from: &buf), 
+                listIssuedAt: FfiConverterOptionTypeOffsetDateTime.read(from: &buf), 
+                lastSuccess: FfiConverterOptionTypeOffsetDateTime.read(from: &buf), 
+                lastAttempt: FfiConverterOptionTypeOffsetDateTime.read(from: &buf), 
+                lastFailure: FfiConverterOptionTypeOffsetDateTime.read(from: &buf), 
+                failureReason: FfiConverterOptionString.read(from: &buf), 
+                ageSeconds: FfiConverterOptionInt64.read(from: &buf), 
+                maxAgeSeconds: FfiConverterOptionInt64.read(from: &buf), 
+                stale: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SourceStatus, into buf: inout [UInt8]) {
+        FfiConverterTypeSourceKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.location, into: &buf)
+        FfiConverterUInt64.write(value.entries, into: &buf)
+        FfiConverterUInt64.write(value.skipped, into: &buf)
+        FfiConverterOptionTypeOffsetDateTime.write(value.listIssuedAt, into: &buf)
+        FfiConverterOptionTypeOffsetDateTime.write(value.lastSuccess, into: &buf)
+        FfiConverterOptionTypeOffsetDateTime.write(value.lastAttempt, into: &buf)
+        FfiConverterOptionTypeOffsetDateTime.write(value.lastFailure, into: &buf)
+        FfiConverterOptionString.write(value.failureReason, into: &buf)
+        FfiConverterOptionInt64.write(value.ageSeconds, into: &buf)
+        FfiConverterOptionInt64.write(value.maxAgeSeconds, into: &buf)
+        FfiConverterBool.write(value.stale, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSourceStatus_lift(_ buf: RustBuffer) throws -> SourceStatus {
+    return try FfiConverterTypeSourceStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSourceStatus_lower(_ value: SourceStatus) -> RustBuffer {
+    return FfiConverterTypeSourceStatus.lower(value)
+}
+
+
+/**
+ * Why a source's sync was not applied.
+ */
+public struct SyncFailure: Equatable, Hashable {
+    /**
+     * The stable code of [`SyncError::code`].
+     */
+    public var code: String
+    /**
+     * The message (no personal data).
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The stable code of [`SyncError::code`].
+         */code: String, 
+        /**
+         * The message (no personal data).
+         */reason: String) {
+        self.code = code
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SyncFailure: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSyncFailure: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SyncFailure {
+        return
+            try SyncFailure(
+                code: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SyncFailure, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSyncFailure_lift(_ buf: RustBuffer) throws -> SyncFailure {
+    return try FfiConverterTypeSyncFailure.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSyncFailure_lower(_ value: SyncFailure) -> RustBuffer {
+    return FfiConverterTypeSyncFailure.lower(value)
+}
+
+
+/**
+ * One source's sync, flat: what `trust sync --json` prints per source and
+ * what the bindings return. Applied: `entries`, `added`, `removed`,
+ * `skipped`; not applied: `error`.
+ */
+public struct SyncSummary: Equatable, Hashable {
+    /**
+     * The source's kind (serialized as its name: `dgca`, `de`, `rules`).
+     */
+    public var kind: SourceKind
+    /**
+     * Its location.
+     */
+    public var url: String
+    /**
+     * Whether the sync was applied.
+     */
+    public var ok: Bool
+    /**
+     * Entries the source holds now.
+     */
+    public var entries: UInt64?
+    /**
+     * Signer rows that are new.
+     */
+    public var added: UInt64?
+    /**
+     * Signer rows that are gone.
+     */
+    public var removed: UInt64?
+    /**
+     * Entries not applied, each with its position and reason.
+     */
+    public var skipped: [SkippedEntry]?
+    /**
+     * Why nothing was applied.
+     */
+    public var error: SyncFailure?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The source's kind (serialized as its name: `dgca`, `de`, `rules`).
+         */kind: SourceKind, 
+        /**
+         * Its location.
+         */url: String, 
+        /**
+         * Whether the sync was applied.
+         */ok: Bool, 
+        /**
+         * Entries the source holds now.
+         */entries: UInt64?, 
+        /**
+         * Signer rows that are new.
+         */added: UInt64?, 
+        /**
+         * Signer rows that are gone.
+         */removed: UInt64?, 
+        /**
+         * Entries not applied, each with its position and reason.
+         */skipped: [SkippedEntry]?, 
+        /**
+         * Why nothing was applied.
+         */error: SyncFailure?) {
+        self.kind = kind
+        self.url = url
+        self.ok = ok
+        self.entries = entries
+        self.added = added
+        self.removed = removed
+        self.skipped = skipped
+        self.error = error
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SyncSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSyncSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SyncSummary {
+        return
+            try SyncSummary(
+                kind: FfiConverterTypeSourceKind.read(from: &buf), 
+                url: FfiConverterString.read(from: &buf), 
+                ok: FfiConverterBool.read(from: &buf), 
+                entries: FfiConverterOptionUInt64.read(from: &buf), 
+                added: FfiConverterOptionUInt64.read(from: &buf), 
+                removed: FfiConverterOptionUInt64.read(from: &buf), 
+                skipped: FfiConverterOptionSequenceTypeSkippedEntry.read(from: &buf), 
+                error: FfiConverterOptionTypeSyncFailure.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SyncSummary, into buf: inout [UInt8]) {
+        FfiConverterTypeSourceKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterBool.write(value.ok, into: &buf)
+        FfiConverterOptionUInt64.write(value.entries, into: &buf)
+        FfiConverterOptionUInt64.write(value.added, into: &buf)
+        FfiConverterOptionUInt64.write(value.removed, into: &buf)
+        FfiConverterOptionSequenceTypeSkippedEntry.write(value.skipped, into: &buf)
+        FfiConverterOptionTypeSyncFailure.write(value.error, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSyncSummary_lift(_ buf: RustBuffer) throws -> SyncSummary {
+    return try FfiConverterTypeSyncSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSyncSummary_lower(_ value: SyncSummary) -> RustBuffer {
+    return FfiConverterTypeSyncSummary.lower(value)
+}
+
+
+/**
  * A test event.
  */
 public struct TestEvent: Equatable, Hashable {
@@ -3024,6 +3468,113 @@ public func FfiConverterTypeRuleType_lower(_ value: RuleType) -> RustBuffer {
 
 
 /**
+ * The protocol of a trust source. Serialized as its [`name`](SourceKind::name).
+ */
+
+public enum SourceKind: Equatable, Hashable {
+    
+    /**
+     * The DGCA verifier-service protocol (`/signercertificateUpdate`,
+     * `/signercertificateStatus`).
+     */
+    case dgca
+    /**
+     * A signed signer list in the German shape (first line: base64 ECDSA
+     * signature; then `{"certificates": [...]}`).
+     */
+    case de
+    /**
+     * The DGCA business-rule service (`/rules`, `/valuesets`, `/countrylist`).
+     */
+    case rules
+    /**
+     * A file imported by hand (`trust import`).
+     */
+    case `import`
+    /**
+     * The snapshot bundled with the application, seeding an empty store.
+     */
+    case bundled
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SourceKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSourceKind: FfiConverterRustBuffer {
+    typealias SwiftType = SourceKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SourceKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .dgca
+        
+        case 2: return .de
+        
+        case 3: return .rules
+        
+        case 4: return .`import`
+        
+        case 5: return .bundled
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SourceKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .dgca:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .de:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .rules:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .`import`:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .bundled:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSourceKind_lift(_ buf: RustBuffer) throws -> SourceKind {
+    return try FfiConverterTypeSourceKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSourceKind_lower(_ value: SourceKind) -> RustBuffer {
+    return FfiConverterTypeSourceKind.lower(value)
+}
+
+
+
+/**
  * The overall answer.
  */
 
@@ -3231,6 +3782,30 @@ fileprivate struct FfiConverterOptionTypeSignerInfo: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeSyncFailure: FfiConverterRustBuffer {
+    typealias SwiftType = SyncFailure?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSyncFailure.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSyncFailure.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeCertificateType: FfiConverterRustBuffer {
     typealias SwiftType = CertificateType?
 
@@ -3247,6 +3822,30 @@ fileprivate struct FfiConverterOptionTypeCertificateType: FfiConverterRustBuffer
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeCertificateType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypeSkippedEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [SkippedEntry]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeSkippedEntry.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeSkippedEntry.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -3346,6 +3945,31 @@ fileprivate struct FfiConverterSequenceTypeRuleResult: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeRuleResult.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSkippedEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [SkippedEntry]
+
+    public static func write(_ value: [SkippedEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSkippedEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SkippedEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SkippedEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSkippedEntry.read(from: &buf))
         }
         return seq
     }

@@ -1360,9 +1360,10 @@ public protocol VerifierProtocol: AnyObject, Sendable {
      * Syncs every configured source in turn on the core's tokio runtime
      * (Kotlin `suspend`, Swift `async`), reporting to `progress`. A source
      * that fails keeps its previous data and is reported in its
-     * [`SyncResult`]; only a fault that stops syncing altogether is an error.
+     * [`SyncSummary`] (`ok` false, `error` set); only a fault that stops
+     * syncing altogether is an error.
      */
-    func syncTrust(progress: SyncProgress?) async throws  -> [SyncResult]
+    func syncTrust(progress: SyncProgress?) async throws  -> [SyncSummary]
     
     /**
      * Every source of the trust database: entries, last success, last
@@ -1506,9 +1507,10 @@ open func setArrival(countryOfArrival: String?, region: String?, language: Strin
      * Syncs every configured source in turn on the core's tokio runtime
      * (Kotlin `suspend`, Swift `async`), reporting to `progress`. A source
      * that fails keeps its previous data and is reported in its
-     * [`SyncResult`]; only a fault that stops syncing altogether is an error.
+     * [`SyncSummary`] (`ok` false, `error` set); only a fault that stops
+     * syncing altogether is an error.
      */
-open func syncTrust(progress: SyncProgress?)async throws  -> [SyncResult]  {
+open func syncTrust(progress: SyncProgress?)async throws  -> [SyncSummary]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
@@ -1519,7 +1521,7 @@ open func syncTrust(progress: SyncProgress?)async throws  -> [SyncResult]  {
             pollFunc: ffi_healthcert_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_healthcert_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_healthcert_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterSequenceTypeSyncResult.lift,
+            liftFunc: FfiConverterSequenceTypeSyncSummary.lift,
             errorHandler: FfiConverterTypeHealthcertError_lift
         )
 }
@@ -2173,284 +2175,6 @@ public func FfiConverterTypeScannedCode_lower(_ value: ScannedCode) -> RustBuffe
 
 
 /**
- * The state of one trust source (`trust status`).
- */
-public struct SourceStatus: Equatable, Hashable {
-    /**
-     * `dgca`, `de`, `rules`, `import`, `bundled`.
-     */
-    public var kind: String
-    /**
-     * Where.
-     */
-    public var url: String
-    /**
-     * Entries it holds.
-     */
-    public var entries: UInt64
-    /**
-     * Entries of its last list that were unusable.
-     */
-    public var skipped: UInt64
-    /**
-     * When its list was issued, as the list says.
-     */
-    public var listIssuedAt: Date?
-    /**
-     * The last sync applied.
-     */
-    public var lastSuccess: Date?
-    /**
-     * The last sync that failed.
-     */
-    public var lastFailure: Date?
-    /**
-     * Why it failed.
-     */
-    public var failureReason: String?
-    /**
-     * Age of its data, seconds.
-     */
-    public var ageSeconds: Int64?
-    /**
-     * The maximum age configured.
-     */
-    public var maxAgeSeconds: Int64?
-    /**
-     * Whether the data is older than that (or absent).
-     */
-    public var stale: Bool
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `dgca`, `de`, `rules`, `import`, `bundled`.
-         */kind: String, 
-        /**
-         * Where.
-         */url: String, 
-        /**
-         * Entries it holds.
-         */entries: UInt64, 
-        /**
-         * Entries of its last list that were unusable.
-         */skipped: UInt64, 
-        /**
-         * When its list was issued, as the list says.
-         */listIssuedAt: Date?, 
-        /**
-         * The last sync applied.
-         */lastSuccess: Date?, 
-        /**
-         * The last sync that failed.
-         */lastFailure: Date?, 
-        /**
-         * Why it failed.
-         */failureReason: String?, 
-        /**
-         * Age of its data, seconds.
-         */ageSeconds: Int64?, 
-        /**
-         * The maximum age configured.
-         */maxAgeSeconds: Int64?, 
-        /**
-         * Whether the data is older than that (or absent).
-         */stale: Bool) {
-        self.kind = kind
-        self.url = url
-        self.entries = entries
-        self.skipped = skipped
-        self.listIssuedAt = listIssuedAt
-        self.lastSuccess = lastSuccess
-        self.lastFailure = lastFailure
-        self.failureReason = failureReason
-        self.ageSeconds = ageSeconds
-        self.maxAgeSeconds = maxAgeSeconds
-        self.stale = stale
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension SourceStatus: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSourceStatus: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SourceStatus {
-        return
-            try SourceStatus(
-                kind: FfiConverterString.read(from: &buf), 
-                url: FfiConverterString.read(from: &buf), 
-                entries: FfiConverterUInt64.read(from: &buf), 
-                skipped: FfiConverterUInt64.read(from: &buf), 
-                listIssuedAt: FfiConverterOptionTimestamp.read(from: &buf), 
-                lastSuccess: FfiConverterOptionTimestamp.read(from: &buf), 
-                lastFailure: FfiConverterOptionTimestamp.read(from: &buf), 
-                failureReason: FfiConverterOptionString.read(from: &buf), 
-                ageSeconds: FfiConverterOptionInt64.read(from: &buf), 
-                maxAgeSeconds: FfiConverterOptionInt64.read(from: &buf), 
-                stale: FfiConverterBool.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: SourceStatus, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.kind, into: &buf)
-        FfiConverterString.write(value.url, into: &buf)
-        FfiConverterUInt64.write(value.entries, into: &buf)
-        FfiConverterUInt64.write(value.skipped, into: &buf)
-        FfiConverterOptionTimestamp.write(value.listIssuedAt, into: &buf)
-        FfiConverterOptionTimestamp.write(value.lastSuccess, into: &buf)
-        FfiConverterOptionTimestamp.write(value.lastFailure, into: &buf)
-        FfiConverterOptionString.write(value.failureReason, into: &buf)
-        FfiConverterOptionInt64.write(value.ageSeconds, into: &buf)
-        FfiConverterOptionInt64.write(value.maxAgeSeconds, into: &buf)
-        FfiConverterBool.write(value.stale, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSourceStatus_lift(_ buf: RustBuffer) throws -> SourceStatus {
-    return try FfiConverterTypeSourceStatus.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSourceStatus_lower(_ value: SourceStatus) -> RustBuffer {
-    return FfiConverterTypeSourceStatus.lower(value)
-}
-
-
-/**
- * The outcome of syncing one source.
- */
-public struct SyncResult: Equatable, Hashable {
-    /**
-     * The protocol (`dgca`, `de`, `rules`).
-     */
-    public var kind: String
-    /**
-     * Its URL.
-     */
-    public var url: String
-    /**
-     * Whether it was applied.
-     */
-    public var ok: Bool
-    /**
-     * Entries it holds now (when applied).
-     */
-    public var entries: UInt64
-    /**
-     * Entries skipped as unusable (when applied).
-     */
-    public var skipped: UInt64
-    /**
-     * Stable failure code (when not applied).
-     */
-    public var errorCode: String?
-    /**
-     * Why it failed (when not applied).
-     */
-    public var errorReason: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The protocol (`dgca`, `de`, `rules`).
-         */kind: String, 
-        /**
-         * Its URL.
-         */url: String, 
-        /**
-         * Whether it was applied.
-         */ok: Bool, 
-        /**
-         * Entries it holds now (when applied).
-         */entries: UInt64, 
-        /**
-         * Entries skipped as unusable (when applied).
-         */skipped: UInt64, 
-        /**
-         * Stable failure code (when not applied).
-         */errorCode: String?, 
-        /**
-         * Why it failed (when not applied).
-         */errorReason: String?) {
-        self.kind = kind
-        self.url = url
-        self.ok = ok
-        self.entries = entries
-        self.skipped = skipped
-        self.errorCode = errorCode
-        self.errorReason = errorReason
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension SyncResult: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSyncResult: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SyncResult {
-        return
-            try SyncResult(
-                kind: FfiConverterString.read(from: &buf), 
-                url: FfiConverterString.read(from: &buf), 
-                ok: FfiConverterBool.read(from: &buf), 
-                entries: FfiConverterUInt64.read(from: &buf), 
-                skipped: FfiConverterUInt64.read(from: &buf), 
-                errorCode: FfiConverterOptionString.read(from: &buf), 
-                errorReason: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: SyncResult, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.kind, into: &buf)
-        FfiConverterString.write(value.url, into: &buf)
-        FfiConverterBool.write(value.ok, into: &buf)
-        FfiConverterUInt64.write(value.entries, into: &buf)
-        FfiConverterUInt64.write(value.skipped, into: &buf)
-        FfiConverterOptionString.write(value.errorCode, into: &buf)
-        FfiConverterOptionString.write(value.errorReason, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSyncResult_lift(_ buf: RustBuffer) throws -> SyncResult {
-    return try FfiConverterTypeSyncResult.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSyncResult_lower(_ value: SyncResult) -> RustBuffer {
-    return FfiConverterTypeSyncResult.lower(value)
-}
-
-
-/**
  * A trust source to sync.
  */
 public struct TrustSourceConfig: Equatable, Hashable {
@@ -2698,7 +2422,8 @@ enum HealthcertError: Swift.Error, Equatable, Hashable, Foundation.LocalizedErro
     )
     /**
      * Syncing could not start (the HTTP client could not be built). A source
-     * that fails is not an error: it is a [`SyncResult`](crate::SyncResult).
+     * that fails is not an error: it is a
+     * [`SyncSummary`](healthcert_core::trust::sync::SyncSummary) with its `error`.
      */
     case Sync(
         /**
@@ -3283,30 +3008,6 @@ fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTimestamp: FfiConverterRustBuffer {
-    typealias SwiftType = Date?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTimestamp.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTimestamp.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeSyncProgress: FfiConverterRustBuffer {
     typealias SwiftType = SyncProgress?
 
@@ -3403,6 +3104,56 @@ fileprivate struct FfiConverterOptionTypeScanOutcome: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSourceStatus: FfiConverterRustBuffer {
+    typealias SwiftType = [SourceStatus]
+
+    public static func write(_ value: [SourceStatus], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSourceStatus.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SourceStatus] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SourceStatus]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSourceStatus.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSyncSummary: FfiConverterRustBuffer {
+    typealias SwiftType = [SyncSummary]
+
+    public static func write(_ value: [SyncSummary], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSyncSummary.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SyncSummary] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SyncSummary]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSyncSummary.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeHttpHeader: FfiConverterRustBuffer {
     typealias SwiftType = [HttpHeader]
 
@@ -3445,56 +3196,6 @@ fileprivate struct FfiConverterSequenceTypeScannedCode: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeScannedCode.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeSourceStatus: FfiConverterRustBuffer {
-    typealias SwiftType = [SourceStatus]
-
-    public static func write(_ value: [SourceStatus], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeSourceStatus.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SourceStatus] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [SourceStatus]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeSourceStatus.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeSyncResult: FfiConverterRustBuffer {
-    typealias SwiftType = [SyncResult]
-
-    public static func write(_ value: [SyncResult], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeSyncResult.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SyncResult] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [SyncResult]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeSyncResult.read(from: &buf))
         }
         return seq
     }

@@ -7,7 +7,7 @@
 //! says it (and never from later than the seeding).
 
 use rusqlite::{Connection, Row};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::cache::SignerAge;
@@ -16,18 +16,19 @@ use crate::trust::update::SourceKind;
 
 /// The state of one trust source, as `trust status --json` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct SourceStatus {
     /// The protocol (`dgca`, `de`, `rules`, `import`, `bundled`).
-    #[serde(serialize_with = "kind_name")]
     pub kind: SourceKind,
-    /// Where: a base URL, a file path, or a label for bundled data.
+    /// Where: a base URL, a file path, or a label for bundled data (`url`
+    /// in JSON).
     #[serde(rename = "url")]
     pub location: String,
     /// Entries the source holds: signers, rules, value sets, countries.
-    pub entries: usize,
+    pub entries: u64,
     /// Entries of its last applied list that were unusable.
-    pub skipped: usize,
+    pub skipped: u64,
     /// When the list held was issued, as the list says.
     #[serde(with = "serde_utc::option")]
     pub list_issued_at: Option<OffsetDateTime>,
@@ -50,10 +51,6 @@ pub struct SourceStatus {
     /// Whether a maximum age is configured and the data is older than it (or
     /// there is no data at all).
     pub stale: bool,
-}
-
-fn kind_name<S: Serializer>(kind: &SourceKind, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(kind.name())
 }
 
 /// A stored Unix time, read back.
@@ -104,8 +101,8 @@ pub(super) fn load(conn: &Connection, now: OffsetDateTime) -> rusqlite::Result<V
         Ok(SourceStatus {
             kind,
             location: r.get(1)?,
-            entries: usize::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
-            skipped: usize::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+            entries: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+            skipped: u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
             list_issued_at,
             last_success,
             last_attempt: time_at(r.get(6)?)?,

@@ -40,7 +40,7 @@ pub use url::{check_url, is_loopback_http};
 
 use super::file::SkippedEntry;
 use super::store::{ApplyReport, SqliteStore};
-use super::update::{SignerChange, SourceId, SourceMeta, Update};
+use super::update::{SignerChange, SourceId, SourceKind, SourceMeta, Update};
 use crate::clock::Clock;
 
 /// Limits and timing of sync requests. Every limit holds per source and per
@@ -379,7 +379,7 @@ pub struct SourceOutcome {
 impl SourceOutcome {
     /// The outcome as one flat record, for JSON output and the bindings.
     pub fn summary(&self) -> SyncSummary {
-        let (kind, url) = (self.source.kind.name(), self.source.location.clone());
+        let (kind, url) = (self.source.kind, self.source.location.clone());
         match &self.result {
             Ok(r) => SyncSummary {
                 kind,
@@ -399,7 +399,7 @@ impl SourceOutcome {
                 added: None,
                 removed: None,
                 skipped: None,
-                error: Some(SyncFailure { code: e.code(), reason: e.to_string() }),
+                error: Some(SyncFailure { code: e.code().to_owned(), reason: e.to_string() }),
             },
         }
     }
@@ -409,10 +409,11 @@ impl SourceOutcome {
 /// what the bindings return. Applied: `entries`, `added`, `removed`,
 /// `skipped`; not applied: `error`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct SyncSummary {
-    /// The source's kind (`dgca`, `de`, `rules`).
-    pub kind: &'static str,
+    /// The source's kind (serialized as its name: `dgca`, `de`, `rules`).
+    pub kind: SourceKind,
     /// Its location.
     pub url: String,
     /// Whether the sync was applied.
@@ -436,10 +437,11 @@ pub struct SyncSummary {
 
 /// Why a source's sync was not applied.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct SyncFailure {
     /// The stable code of [`SyncError::code`].
-    pub code: &'static str,
+    pub code: String,
     /// The message (no personal data).
     pub reason: String,
 }

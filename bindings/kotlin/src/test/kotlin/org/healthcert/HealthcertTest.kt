@@ -26,6 +26,7 @@ import org.healthcert.core.Reason
 import org.healthcert.core.ReasonClass
 import org.healthcert.core.RuleOutcome
 import org.healthcert.core.RuleType
+import org.healthcert.core.SourceKind
 import org.healthcert.core.Status
 import org.healthcert.core.Verdict
 import org.junit.jupiter.api.DisplayName
@@ -206,15 +207,18 @@ class HealthcertTest {
                 val results = runBlocking { verifier.syncTrust(progress) }
                 assertEquals(3, results.size)
                 assertTrue(results.all { it.ok }, results.toString())
-                assertEquals(listOf("dgca", "de", "rules"), results.map { it.kind })
+                assertEquals(listOf(SourceKind.DGCA, SourceKind.DE, SourceKind.RULES), results.map { it.kind })
                 assertEquals(9UL, results[0].entries)
+                assertEquals(emptyList(), results[0].skipped)
+                assertNull(results[0].error)
                 assertEquals(3, events.filterIsInstance<SyncEvent.Started>().size)
                 assertEquals(3, events.filterIsInstance<SyncEvent.Applied>().size)
                 assertTrue(events.any { it is SyncEvent.Progress }, events.toString())
 
                 val status = verifier.trustStatus()
-                assertEquals(setOf("bundled", "dgca", "de", "rules"), status.map { it.kind }.toSet())
-                val dgca = status.first { it.kind == "dgca" }
+                assertEquals(setOf(SourceKind.BUNDLED, SourceKind.DGCA, SourceKind.DE, SourceKind.RULES), status.map { it.kind }.toSet())
+                val dgca = status.first { it.kind == SourceKind.DGCA }
+                assertEquals("${server.url}/", dgca.location)
                 assertEquals(9UL, dgca.entries)
                 assertNotNull(dgca.lastSuccess)
                 assertEquals(86_400L, dgca.maxAgeSeconds)
@@ -243,8 +247,9 @@ class HealthcertTest {
         Verifier(config(sources = gone)).use { verifier ->
             val results = runBlocking { verifier.syncTrust(null) }
             assertEquals(false, results.single().ok)
-            assertNotNull(results.single().errorCode)
-            assertNotNull(verifier.trustStatus().first { it.kind == "dgca" }.failureReason)
+            assertEquals("network", results.single().error?.code)
+            assertNull(results.single().entries)
+            assertNotNull(verifier.trustStatus().first { it.kind == SourceKind.DGCA }.failureReason)
         }
     }
 
@@ -277,7 +282,7 @@ class HealthcertTest {
         // enforces the body cap even on a transport that ignores it.
         val dgca = listOf(TrustSourceConfig(TrustSourceKind.DGCA, "https://trust.example/", null))
         fun failureOf(transport: HttpTransport): String? =
-            Verifier.withTransport(config(sources = dgca), transport).use { runBlocking { it.syncTrust(null) }.single().errorCode }
+            Verifier.withTransport(config(sources = dgca), transport).use { runBlocking { it.syncTrust(null) }.single().error?.code }
         val oversized = object : HttpTransport {
             override suspend fun get(request: HttpRequest) =
                 HttpResponse(200u, emptyList(), ByteArray(request.maxBodyBytes.toInt() + 1))

@@ -18,14 +18,14 @@ import kotlinx.coroutines.withContext
 import org.healthcert.HealthcertException
 import org.healthcert.HttpUrlConnectionTransport
 import org.healthcert.ScanSession
-import org.healthcert.SourceStatus
 import org.healthcert.SyncEvent
 import org.healthcert.SyncProgress
-import org.healthcert.SyncResult
 import org.healthcert.TrustSourceConfig
 import org.healthcert.TrustSourceKind
 import org.healthcert.Verifier
 import org.healthcert.VerifierConfig
+import org.healthcert.core.SourceStatus
+import org.healthcert.core.SyncSummary
 import org.healthcert.core.Verdict
 import org.healthcert.userMessage
 
@@ -46,7 +46,7 @@ sealed interface SyncState {
     data object Idle : SyncState
     /** The last event of the sync in progress, when one arrived. */
     data class Running(val event: SyncEvent?) : SyncState
-    data class Done(val results: List<SyncResult>) : SyncState
+    data class Done(val results: List<SyncSummary>) : SyncState
     /** Syncing could not start: [message] is for the user. */
     data class Failed(val message: String) : SyncState
 }

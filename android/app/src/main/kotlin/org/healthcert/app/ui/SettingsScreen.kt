@@ -31,13 +31,14 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
-import org.healthcert.SourceStatus
 import org.healthcert.SyncEvent
 import org.healthcert.app.Engine
 import org.healthcert.app.HealthcertViewModel
 import org.healthcert.app.Preferences
 import org.healthcert.app.R
 import org.healthcert.app.SyncState
+import org.healthcert.core.SourceKind
+import org.healthcert.core.SourceStatus
 
 @Composable
 fun SettingsScreen(model: HealthcertViewModel, onBack: () -> Unit) {
@@ -129,9 +130,9 @@ private fun SyncProgressView(sync: SyncState) {
         }
         is SyncState.Done -> sync.results.forEach { result ->
             val line = if (result.ok) {
-                stringResource(R.string.sync_ok, result.kind, result.entries.toLong(), result.skipped.toLong())
+                stringResource(R.string.sync_ok, result.kind.label, (result.entries ?: 0uL).toLong(), result.skipped.orEmpty().size.toLong())
             } else {
-                stringResource(R.string.sync_failed, result.kind, result.errorCode ?: "", result.errorReason ?: "")
+                stringResource(R.string.sync_failed, result.kind.label, result.error?.code ?: "", result.error?.reason ?: "")
             }
             Text(line, color = if (result.ok) ValidGreen else InvalidRed, style = MaterialTheme.typography.bodySmall)
         }
@@ -148,11 +149,14 @@ private fun describe(event: SyncEvent): String = when (event) {
     is SyncEvent.Failed -> stringResource(R.string.event_failed, event.source, event.code)
 }
 
+/** The kind's name as the CLI and the core spell it: `dgca`, `de`, `rules`, `import`, `bundled`. */
+private val SourceKind.label: String get() = name.lowercase()
+
 @Composable
 private fun SourceCard(source: SourceStatus) {
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(2.dp)) {
-            Text("${source.kind}  ${source.url}", style = MaterialTheme.typography.titleSmall)
+            Text("${source.kind.label}  ${source.location}", style = MaterialTheme.typography.titleSmall)
             Text(stringResource(R.string.entries, source.entries.toLong(), source.skipped.toLong()))
             Text(stringResource(R.string.last_success, source.lastSuccess?.display() ?: "–"))
             source.lastFailure?.let { Text(stringResource(R.string.last_failure, it.display(), source.failureReason ?: "")) }
