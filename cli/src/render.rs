@@ -12,7 +12,7 @@
 use std::fmt::Write as _;
 
 use healthcert_core::ClockSource;
-use healthcert_core::model::{Certificate, Event, Outcome, Status, Verdict};
+use healthcert_core::model::{Certificate, Code, Event, Outcome, Status, Verdict};
 use healthcert_core::rules::RuleOutcome;
 use healthcert_core::text::display;
 use healthcert_core::time_parse::format_utc;
@@ -39,6 +39,18 @@ fn opt(o: &Option<String>) -> String {
     o.as_deref().map_or_else(|| "?".into(), |s| display(s).into_owned())
 }
 
+/// A code, shown safely with the issuer's display text when there is one,
+/// `?` when absent.
+fn code(c: &Option<Code>) -> String {
+    match c {
+        None => "?".into(),
+        Some(c) => match &c.display {
+            Some(d) if !d.is_empty() => format!("{} ({})", display(&c.code), display(d)),
+            _ => display(&c.code).into_owned(),
+        },
+    }
+}
+
 fn event_line(e: &Event) -> String {
     match e {
         Event::Vaccination(v) => format!(
@@ -46,29 +58,30 @@ fn event_line(e: &Event) -> String {
             v.dose_number.map_or("?".into(), |n| n.to_string()),
             v.total_doses.map_or("?".into(), |n| n.to_string()),
             opt(&v.date),
-            opt(&v.country),
-            opt(&v.product)
+            code(&v.country),
+            code(if v.brand.is_some() { &v.brand } else { &v.vaccine })
         ),
         Event::Test(t) => format!(
             "test: type {} sampled {} result {} in {}",
-            opt(&t.test_type),
+            code(&t.test_type),
             opt(&t.sample_collected_at),
-            opt(&t.result),
-            opt(&t.country)
+            code(&t.result),
+            code(&t.country)
         ),
         Event::Recovery(r) => format!(
             "recovery: first positive {}, valid {} to {} in {}",
             opt(&r.first_positive),
             opt(&r.valid_from),
             opt(&r.valid_until),
-            opt(&r.country)
+            code(&r.country)
         ),
     }
 }
 
 fn certificate_lines(c: &Certificate, out: &mut String) {
     let kind = c.kind.map_or("certificate of unclear type", |k| k.name());
-    let issuer = c.issuer_country.as_deref().map_or_else(|| "an unnamed issuer".into(), display);
+    let issuer =
+        c.issuer.as_deref().or(c.issuer_country.as_deref()).map_or_else(|| "an unnamed issuer".into(), display);
     let _ = writeln!(out, "  {kind} issued by {issuer}");
     let name = if c.holder.name.is_empty() { "?".into() } else { display(&c.holder.name) };
     let born = c.holder.date_of_birth.as_deref().filter(|d| !d.is_empty()).map_or_else(|| "?".into(), display);

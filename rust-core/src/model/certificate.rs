@@ -36,6 +36,45 @@ impl CertificateType {
     }
 }
 
+/// A coded value, kept as issued with its code system, so that the same
+/// concept coded by two formats compares equal (`840539006` in
+/// `http://snomed.info/sct` is COVID-19 in an EU DCC, a WHO DDCC and a
+/// SMART Health Card alike). Display names come from the issuer (FHIR
+/// `display`) or from value sets at presentation time.
+#[derive(Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
+#[non_exhaustive]
+pub struct Code {
+    /// The code, as issued.
+    pub code: String,
+    /// Its code system (a URI such as `http://snomed.info/sct`,
+    /// `http://loinc.org` or `urn:iso:std:iso:3166`), when the format names
+    /// or implies one.
+    pub system: Option<String>,
+    /// The display text issued with the code, when there is one.
+    pub display: Option<String>,
+}
+
+impl Code {
+    /// A code in `system`.
+    pub fn new(code: impl Into<String>, system: Option<&str>) -> Self {
+        Self { code: code.into(), system: system.map(str::to_owned), display: None }
+    }
+
+    /// The same code with the issuer's display text.
+    pub fn with_display(mut self, display: Option<String>) -> Self {
+        self.display = display;
+        self
+    }
+}
+
+impl fmt::Debug for Code {
+    /// Codes name vaccines, results and countries: health data, redacted.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Code { <redacted> }")
+    }
+}
+
 /// The person the certificate is about.
 #[derive(Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
@@ -53,6 +92,11 @@ pub struct Holder {
     pub given_name_standardised: Option<String>,
     /// Date of birth as issued: `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or empty.
     pub date_of_birth: Option<String>,
+    /// Sex, when the certificate states it (FHIR administrative gender).
+    pub sex: Option<Code>,
+    /// An identifier of the person (a passport or national id number), when
+    /// the certificate carries one.
+    pub identifier: Option<String>,
 }
 
 impl fmt::Debug for Holder {
@@ -61,55 +105,65 @@ impl fmt::Debug for Holder {
     }
 }
 
-/// A vaccination event.
+/// A vaccination event (WHO DDCC:VS).
 #[derive(Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct Vaccination {
-    /// Disease or agent targeted (`tg`).
-    pub disease: Option<String>,
-    /// Vaccine or prophylaxis (`vp`).
-    pub vaccine: Option<String>,
-    /// Medicinal product (`mp`).
-    pub product: Option<String>,
-    /// Marketing authorisation holder or manufacturer (`ma`).
-    pub manufacturer: Option<String>,
+    /// Disease or agent targeted (EU `tg`, DDCC `disease`).
+    pub disease: Option<Code>,
+    /// Vaccine or prophylaxis (EU `vp`, DDCC `vaccine`, FHIR `vaccineCode`).
+    pub vaccine: Option<Code>,
+    /// Vaccine brand, the medicinal product (EU `mp`, DDCC `brand`).
+    pub brand: Option<Code>,
+    /// Manufacturer (DDCC `manufacturer`, FHIR `manufacturer`).
+    pub manufacturer: Option<Code>,
+    /// Marketing authorisation holder (EU `ma`, which names the
+    /// manufacturer when there is no holder; DDCC `ma_holder`).
+    pub market_authorization_holder: Option<Code>,
+    /// Batch or lot number.
+    pub lot: Option<String>,
     /// Dose number (`dn`).
     pub dose_number: Option<u64>,
     /// Total doses in the series (`sd`).
     pub total_doses: Option<u64>,
-    /// Date of vaccination (`dt`), as issued.
+    /// Date of vaccination, as issued.
     pub date: Option<String>,
-    /// Country of vaccination (`co`).
-    pub country: Option<String>,
-    /// Certificate issuer (`is`).
+    /// When the next dose is due, as issued.
+    pub next_dose: Option<String>,
+    /// Country of vaccination (ISO 3166: alpha-2 in an EU DCC, alpha-3 in
+    /// a WHO DDCC).
+    pub country: Option<Code>,
+    /// Administering centre or performer.
+    pub centre: Option<String>,
+    /// Certificate issuer named in the event (EU `is`).
     pub issuer: Option<String>,
     /// Unique certificate identifier (`ci`).
     pub certificate_id: Option<String>,
 }
 
-/// A test event.
+/// A test result (WHO DDCC:TR).
 #[derive(Clone, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TestEvent {
-    /// Disease or agent targeted (`tg`).
-    pub disease: Option<String>,
-    /// Type of test (`tt`).
-    pub test_type: Option<String>,
-    /// NAA test name (`nm`).
+    /// Disease or agent targeted (EU `tg`, DDCC `pathogen`).
+    pub disease: Option<Code>,
+    /// Type of test (EU `tt`, a LOINC code; FHIR `Observation.code`).
+    pub test_type: Option<Code>,
+    /// Test name (EU `nm`).
     pub test_name: Option<String>,
-    /// Rapid antigen test device (`ma`).
-    pub test_device: Option<String>,
-    /// Sample collection date-time (`sc`), as issued.
+    /// Test device or brand (EU `ma`, DDCC `brand`).
+    pub test_device: Option<Code>,
+    /// Sample collection date-time, as issued.
     pub sample_collected_at: Option<String>,
-    /// Test result (`tr`).
-    pub result: Option<String>,
-    /// Testing centre (`tc`).
+    /// The result (EU `tr`, FHIR `valueCodeableConcept`).
+    pub result: Option<Code>,
+    /// Testing centre or performer.
     pub centre: Option<String>,
-    /// Country of test (`co`).
-    pub country: Option<String>,
-    /// Certificate issuer (`is`).
+    /// Country of test.
+    pub country: Option<Code>,
+    /// Certificate issuer named in the event (EU `is`).
     pub issuer: Option<String>,
     /// Unique certificate identifier (`ci`).
     pub certificate_id: Option<String>,
@@ -121,16 +175,16 @@ pub struct TestEvent {
 #[non_exhaustive]
 pub struct Recovery {
     /// Disease or agent targeted (`tg`).
-    pub disease: Option<String>,
+    pub disease: Option<Code>,
     /// Date of first positive test (`fr`).
     pub first_positive: Option<String>,
     /// Certificate valid from (`df`).
     pub valid_from: Option<String>,
     /// Certificate valid until (`du`).
     pub valid_until: Option<String>,
-    /// Country of test (`co`).
-    pub country: Option<String>,
-    /// Certificate issuer (`is`).
+    /// Country of test.
+    pub country: Option<Code>,
+    /// Certificate issuer named in the event (EU `is`).
     pub issuer: Option<String>,
     /// Unique certificate identifier (`ci`).
     pub certificate_id: Option<String>,
@@ -160,7 +214,34 @@ impl fmt::Debug for Event {
     }
 }
 
-/// The normalized certificate.
+/// A field only one format has, kept apart from the common model: apps
+/// may show it under the format's name, never mix it with the common
+/// fields.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
+#[non_exhaustive]
+pub struct Extra {
+    /// The format's own name for it (`ver` in an EU DCC).
+    pub name: String,
+    /// Its value, as text.
+    pub value: String,
+}
+
+impl Extra {
+    /// A named value.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self { name: name.into(), value: value.into() }
+    }
+}
+
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Extra {{ name: {:?}, <redacted> }}", self.name)
+    }
+}
+
+/// The normalized certificate: the WHO DDCC core data set, whatever the
+/// format.
 #[derive(Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(all(feature = "uniffi", not(test)), derive(uniffi::Record))]
 #[non_exhaustive]
@@ -168,34 +249,70 @@ pub struct Certificate {
     /// What it attests, when exactly one kind of event is present.
     #[serde(rename = "type")]
     pub kind: Option<CertificateType>,
-    /// The payload schema version it declares.
-    pub schema_version: Option<String>,
     /// The person.
     pub holder: Holder,
     /// The events, as issued.
     pub events: Vec<Event>,
-    /// Issuing country (CWT `iss`), ISO 3166-1 alpha-2.
+    /// Issuing country, ISO 3166-1 alpha-2 (CWT `iss`), when the format
+    /// names one.
     pub issuer_country: Option<String>,
-    /// Unique certificate identifier of the (first) event.
+    /// The issuer as the format names it apart from a country: a SMART
+    /// Health Card's `iss` URL, a WHO DDCC's public health authority.
+    pub issuer: Option<String>,
+    /// Unique certificate identifier (of the first event, when events carry
+    /// their own).
     pub certificate_id: Option<String>,
-    /// When it was issued (CWT `iat`).
+    /// When it was issued (CWT `iat`, JWT `nbf`).
     #[serde(with = "serde_utc::option")]
     pub issued_at: Option<OffsetDateTime>,
-    /// When its signature expires (CWT `exp`).
+    /// When its signature expires (CWT/JWT `exp`).
     #[serde(with = "serde_utc::option")]
     pub expires_at: Option<OffsetDateTime>,
+    /// Start of the validity period the content states, as issued (DDCC
+    /// `valid_from`).
+    pub valid_from: Option<String>,
+    /// End of the validity period the content states, as issued (DDCC
+    /// `valid_until`).
+    pub valid_until: Option<String>,
+    /// What only this format carries (the EU DCC's schema version `ver`).
+    pub extras: Vec<Extra>,
+}
+
+impl Certificate {
+    /// A certificate of `kind` about `holder` with `events`; every other
+    /// field empty.
+    pub fn new(kind: Option<CertificateType>, holder: Holder, events: Vec<Event>) -> Self {
+        Self {
+            kind,
+            holder,
+            events,
+            issuer_country: None,
+            issuer: None,
+            certificate_id: None,
+            issued_at: None,
+            expires_at: None,
+            valid_from: None,
+            valid_until: None,
+            extras: Vec::new(),
+        }
+    }
+
+    /// The value of the extra field `name`, if present.
+    pub fn extra(&self, name: &str) -> Option<&str> {
+        self.extras.iter().find(|e| e.name == name).map(|e| e.value.as_str())
+    }
 }
 
 impl fmt::Debug for Certificate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Certificate")
             .field("kind", &self.kind)
-            .field("schema_version", &self.schema_version)
             .field("holder", &self.holder)
             .field("events", &self.events.len())
             .field("issuer_country", &self.issuer_country)
             .field("issued_at", &self.issued_at)
             .field("expires_at", &self.expires_at)
+            .field("extras", &self.extras)
             .finish_non_exhaustive()
     }
 }
@@ -206,28 +323,30 @@ mod tests {
 
     #[test]
     fn debug_never_shows_personal_data() {
-        let c = Certificate {
-            kind: Some(CertificateType::Vaccination),
-            schema_version: Some("1.3.0".into()),
-            holder: Holder {
+        let mut c = Certificate::new(
+            Some(CertificateType::Vaccination),
+            Holder {
                 name: "Erika Mustermann".into(),
                 family_name: Some("Mustermann".into()),
                 given_name: Some("Erika".into()),
                 family_name_standardised: Some("MUSTERMANN".into()),
                 given_name_standardised: Some("ERIKA".into()),
                 date_of_birth: Some("1964-08-12".into()),
+                sex: Some(Code::new("female", Some("http://hl7.org/fhir/administrative-gender"))),
+                identifier: Some("PASSPORT123".into()),
             },
-            events: vec![Event::Vaccination(Vaccination {
+            vec![Event::Vaccination(Vaccination {
                 certificate_id: Some("URN:UVCI:01:XT:SECRET".into()),
+                vaccine: Some(Code::new("SECRETVACCINE", None)),
+                lot: Some("SECRETLOT".into()),
                 ..Default::default()
             })],
-            issuer_country: Some("XT".into()),
-            certificate_id: Some("URN:UVCI:01:XT:SECRET".into()),
-            issued_at: None,
-            expires_at: None,
-        };
-        let s = format!("{c:?} {:?}", c.events);
-        for secret in ["Erika", "Mustermann", "MUSTERMANN", "1964", "SECRET"] {
+        );
+        c.issuer_country = Some("XT".into());
+        c.certificate_id = Some("URN:UVCI:01:XT:SECRET".into());
+        c.extras.push(Extra::new("ver", "SECRETVALUE"));
+        let s = format!("{c:?} {:?} {:?}", c.events, c.holder.sex);
+        for secret in ["Erika", "Mustermann", "MUSTERMANN", "1964", "SECRET", "female", "PASSPORT"] {
             assert!(!s.contains(secret), "{secret} leaked into {s}");
         }
     }

@@ -8,7 +8,7 @@ mod reason;
 mod rule_result;
 mod verdict;
 
-pub use certificate::{Certificate, CertificateType, Event, Holder, Recovery, TestEvent, Vaccination};
+pub use certificate::{Certificate, CertificateType, Code, Event, Extra, Holder, Recovery, TestEvent, Vaccination};
 pub use format::FormatId;
 pub use reason::{Reason, ReasonClass};
 pub use rule_result::{RuleOutcome, RuleResult, RuleType};

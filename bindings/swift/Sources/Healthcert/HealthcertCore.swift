@@ -609,17 +609,14 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
 
 
 /**
- * The normalized certificate.
+ * The normalized certificate: the WHO DDCC core data set, whatever the
+ * format.
  */
 public struct Certificate: Equatable, Hashable {
     /**
      * What it attests, when exactly one kind of event is present.
      */
     public var kind: CertificateType?
-    /**
-     * The payload schema version it declares.
-     */
-    public var schemaVersion: String?
     /**
      * The person.
      */
@@ -629,21 +626,42 @@ public struct Certificate: Equatable, Hashable {
      */
     public var events: [Event]
     /**
-     * Issuing country (CWT `iss`), ISO 3166-1 alpha-2.
+     * Issuing country, ISO 3166-1 alpha-2 (CWT `iss`), when the format
+     * names one.
      */
     public var issuerCountry: String?
     /**
-     * Unique certificate identifier of the (first) event.
+     * The issuer as the format names it apart from a country: a SMART
+     * Health Card's `iss` URL, a WHO DDCC's public health authority.
+     */
+    public var issuer: String?
+    /**
+     * Unique certificate identifier (of the first event, when events carry
+     * their own).
      */
     public var certificateId: String?
     /**
-     * When it was issued (CWT `iat`).
+     * When it was issued (CWT `iat`, JWT `nbf`).
      */
     public var issuedAt: OffsetDateTime?
     /**
-     * When its signature expires (CWT `exp`).
+     * When its signature expires (CWT/JWT `exp`).
      */
     public var expiresAt: OffsetDateTime?
+    /**
+     * Start of the validity period the content states, as issued (DDCC
+     * `valid_from`).
+     */
+    public var validFrom: String?
+    /**
+     * End of the validity period the content states, as issued (DDCC
+     * `valid_until`).
+     */
+    public var validUntil: String?
+    /**
+     * What only this format carries (the EU DCC's schema version `ver`).
+     */
+    public var extras: [Extra]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -652,34 +670,51 @@ public struct Certificate: Equatable, Hashable {
          * What it attests, when exactly one kind of event is present.
          */kind: CertificateType?, 
         /**
-         * The payload schema version it declares.
-         */schemaVersion: String?, 
-        /**
          * The person.
          */holder: Holder, 
         /**
          * The events, as issued.
          */events: [Event], 
         /**
-         * Issuing country (CWT `iss`), ISO 3166-1 alpha-2.
+         * Issuing country, ISO 3166-1 alpha-2 (CWT `iss`), when the format
+         * names one.
          */issuerCountry: String?, 
         /**
-         * Unique certificate identifier of the (first) event.
+         * The issuer as the format names it apart from a country: a SMART
+         * Health Card's `iss` URL, a WHO DDCC's public health authority.
+         */issuer: String?, 
+        /**
+         * Unique certificate identifier (of the first event, when events carry
+         * their own).
          */certificateId: String?, 
         /**
-         * When it was issued (CWT `iat`).
+         * When it was issued (CWT `iat`, JWT `nbf`).
          */issuedAt: OffsetDateTime?, 
         /**
-         * When its signature expires (CWT `exp`).
-         */expiresAt: OffsetDateTime?) {
+         * When its signature expires (CWT/JWT `exp`).
+         */expiresAt: OffsetDateTime?, 
+        /**
+         * Start of the validity period the content states, as issued (DDCC
+         * `valid_from`).
+         */validFrom: String?, 
+        /**
+         * End of the validity period the content states, as issued (DDCC
+         * `valid_until`).
+         */validUntil: String?, 
+        /**
+         * What only this format carries (the EU DCC's schema version `ver`).
+         */extras: [Extra]) {
         self.kind = kind
-        self.schemaVersion = schemaVersion
         self.holder = holder
         self.events = events
         self.issuerCountry = issuerCountry
+        self.issuer = issuer
         self.certificateId = certificateId
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+        self.extras = extras
     }
 
     
@@ -699,25 +734,31 @@ public struct FfiConverterTypeCertificate: FfiConverterRustBuffer {
         return
             try Certificate(
                 kind: FfiConverterOptionTypeCertificateType.read(from: &buf), 
-                schemaVersion: FfiConverterOptionString.read(from: &buf), 
                 holder: FfiConverterTypeHolder.read(from: &buf), 
                 events: FfiConverterSequenceTypeEvent.read(from: &buf), 
                 issuerCountry: FfiConverterOptionString.read(from: &buf), 
+                issuer: FfiConverterOptionString.read(from: &buf), 
                 certificateId: FfiConverterOptionString.read(from: &buf), 
                 issuedAt: FfiConverterOptionTypeOffsetDateTime.read(from: &buf), 
-                expiresAt: FfiConverterOptionTypeOffsetDateTime.read(from: &buf)
+                expiresAt: FfiConverterOptionTypeOffsetDateTime.read(from: &buf), 
+                validFrom: FfiConverterOptionString.read(from: &buf), 
+                validUntil: FfiConverterOptionString.read(from: &buf), 
+                extras: FfiConverterSequenceTypeExtra.read(from: &buf)
         )
     }
 
     public static func write(_ value: Certificate, into buf: inout [UInt8]) {
         FfiConverterOptionTypeCertificateType.write(value.kind, into: &buf)
-        FfiConverterOptionString.write(value.schemaVersion, into: &buf)
         FfiConverterTypeHolder.write(value.holder, into: &buf)
         FfiConverterSequenceTypeEvent.write(value.events, into: &buf)
         FfiConverterOptionString.write(value.issuerCountry, into: &buf)
+        FfiConverterOptionString.write(value.issuer, into: &buf)
         FfiConverterOptionString.write(value.certificateId, into: &buf)
         FfiConverterOptionTypeOffsetDateTime.write(value.issuedAt, into: &buf)
         FfiConverterOptionTypeOffsetDateTime.write(value.expiresAt, into: &buf)
+        FfiConverterOptionString.write(value.validFrom, into: &buf)
+        FfiConverterOptionString.write(value.validUntil, into: &buf)
+        FfiConverterSequenceTypeExtra.write(value.extras, into: &buf)
     }
 }
 
@@ -829,6 +870,164 @@ public func FfiConverterTypeCheck_lower(_ value: Check) -> RustBuffer {
 
 
 /**
+ * A coded value, kept as issued with its code system, so that the same
+ * concept coded by two formats compares equal (`840539006` in
+ * `http://snomed.info/sct` is COVID-19 in an EU DCC, a WHO DDCC and a
+ * SMART Health Card alike). Display names come from the issuer (FHIR
+ * `display`) or from value sets at presentation time.
+ */
+public struct Code: Equatable, Hashable {
+    /**
+     * The code, as issued.
+     */
+    public var code: String
+    /**
+     * Its code system (a URI such as `http://snomed.info/sct`,
+     * `http://loinc.org` or `urn:iso:std:iso:3166`), when the format names
+     * or implies one.
+     */
+    public var system: String?
+    /**
+     * The display text issued with the code, when there is one.
+     */
+    public var display: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The code, as issued.
+         */code: String, 
+        /**
+         * Its code system (a URI such as `http://snomed.info/sct`,
+         * `http://loinc.org` or `urn:iso:std:iso:3166`), when the format names
+         * or implies one.
+         */system: String?, 
+        /**
+         * The display text issued with the code, when there is one.
+         */display: String?) {
+        self.code = code
+        self.system = system
+        self.display = display
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Code: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCode: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Code {
+        return
+            try Code(
+                code: FfiConverterString.read(from: &buf), 
+                system: FfiConverterOptionString.read(from: &buf), 
+                display: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Code, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterOptionString.write(value.system, into: &buf)
+        FfiConverterOptionString.write(value.display, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCode_lift(_ buf: RustBuffer) throws -> Code {
+    return try FfiConverterTypeCode.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCode_lower(_ value: Code) -> RustBuffer {
+    return FfiConverterTypeCode.lower(value)
+}
+
+
+/**
+ * A field only one format has, kept apart from the common model: apps
+ * may show it under the format's name, never mix it with the common
+ * fields.
+ */
+public struct Extra: Equatable, Hashable {
+    /**
+     * The format's own name for it (`ver` in an EU DCC).
+     */
+    public var name: String
+    /**
+     * Its value, as text.
+     */
+    public var value: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The format's own name for it (`ver` in an EU DCC).
+         */name: String, 
+        /**
+         * Its value, as text.
+         */value: String) {
+        self.name = name
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Extra: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExtra: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Extra {
+        return
+            try Extra(
+                name: FfiConverterString.read(from: &buf), 
+                value: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Extra, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExtra_lift(_ buf: RustBuffer) throws -> Extra {
+    return try FfiConverterTypeExtra.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExtra_lower(_ value: Extra) -> RustBuffer {
+    return FfiConverterTypeExtra.lower(value)
+}
+
+
+/**
  * The person the certificate is about.
  */
 public struct Holder: Equatable, Hashable {
@@ -856,6 +1055,15 @@ public struct Holder: Equatable, Hashable {
      * Date of birth as issued: `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or empty.
      */
     public var dateOfBirth: String?
+    /**
+     * Sex, when the certificate states it (FHIR administrative gender).
+     */
+    public var sex: Code?
+    /**
+     * An identifier of the person (a passport or national id number), when
+     * the certificate carries one.
+     */
+    public var identifier: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -877,13 +1085,22 @@ public struct Holder: Equatable, Hashable {
          */givenNameStandardised: String?, 
         /**
          * Date of birth as issued: `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or empty.
-         */dateOfBirth: String?) {
+         */dateOfBirth: String?, 
+        /**
+         * Sex, when the certificate states it (FHIR administrative gender).
+         */sex: Code?, 
+        /**
+         * An identifier of the person (a passport or national id number), when
+         * the certificate carries one.
+         */identifier: String?) {
         self.name = name
         self.familyName = familyName
         self.givenName = givenName
         self.familyNameStandardised = familyNameStandardised
         self.givenNameStandardised = givenNameStandardised
         self.dateOfBirth = dateOfBirth
+        self.sex = sex
+        self.identifier = identifier
     }
 
     
@@ -907,7 +1124,9 @@ public struct FfiConverterTypeHolder: FfiConverterRustBuffer {
                 givenName: FfiConverterOptionString.read(from: &buf), 
                 familyNameStandardised: FfiConverterOptionString.read(from: &buf), 
                 givenNameStandardised: FfiConverterOptionString.read(from: &buf), 
-                dateOfBirth: FfiConverterOptionString.read(from: &buf)
+                dateOfBirth: FfiConverterOptionString.read(from: &buf), 
+                sex: FfiConverterOptionTypeCode.read(from: &buf), 
+                identifier: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -918,6 +1137,8 @@ public struct FfiConverterTypeHolder: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.familyNameStandardised, into: &buf)
         FfiConverterOptionString.write(value.givenNameStandardised, into: &buf)
         FfiConverterOptionString.write(value.dateOfBirth, into: &buf)
+        FfiConverterOptionTypeCode.write(value.sex, into: &buf)
+        FfiConverterOptionString.write(value.identifier, into: &buf)
     }
 }
 
@@ -944,7 +1165,7 @@ public struct Recovery: Equatable, Hashable {
     /**
      * Disease or agent targeted (`tg`).
      */
-    public var disease: String?
+    public var disease: Code?
     /**
      * Date of first positive test (`fr`).
      */
@@ -958,11 +1179,11 @@ public struct Recovery: Equatable, Hashable {
      */
     public var validUntil: String?
     /**
-     * Country of test (`co`).
+     * Country of test.
      */
-    public var country: String?
+    public var country: Code?
     /**
-     * Certificate issuer (`is`).
+     * Certificate issuer named in the event (EU `is`).
      */
     public var issuer: String?
     /**
@@ -975,7 +1196,7 @@ public struct Recovery: Equatable, Hashable {
     public init(
         /**
          * Disease or agent targeted (`tg`).
-         */disease: String?, 
+         */disease: Code?, 
         /**
          * Date of first positive test (`fr`).
          */firstPositive: String?, 
@@ -986,10 +1207,10 @@ public struct Recovery: Equatable, Hashable {
          * Certificate valid until (`du`).
          */validUntil: String?, 
         /**
-         * Country of test (`co`).
-         */country: String?, 
+         * Country of test.
+         */country: Code?, 
         /**
-         * Certificate issuer (`is`).
+         * Certificate issuer named in the event (EU `is`).
          */issuer: String?, 
         /**
          * Unique certificate identifier (`ci`).
@@ -1019,22 +1240,22 @@ public struct FfiConverterTypeRecovery: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Recovery {
         return
             try Recovery(
-                disease: FfiConverterOptionString.read(from: &buf), 
+                disease: FfiConverterOptionTypeCode.read(from: &buf), 
                 firstPositive: FfiConverterOptionString.read(from: &buf), 
                 validFrom: FfiConverterOptionString.read(from: &buf), 
                 validUntil: FfiConverterOptionString.read(from: &buf), 
-                country: FfiConverterOptionString.read(from: &buf), 
+                country: FfiConverterOptionTypeCode.read(from: &buf), 
                 issuer: FfiConverterOptionString.read(from: &buf), 
                 certificateId: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: Recovery, into buf: inout [UInt8]) {
-        FfiConverterOptionString.write(value.disease, into: &buf)
+        FfiConverterOptionTypeCode.write(value.disease, into: &buf)
         FfiConverterOptionString.write(value.firstPositive, into: &buf)
         FfiConverterOptionString.write(value.validFrom, into: &buf)
         FfiConverterOptionString.write(value.validUntil, into: &buf)
-        FfiConverterOptionString.write(value.country, into: &buf)
+        FfiConverterOptionTypeCode.write(value.country, into: &buf)
         FfiConverterOptionString.write(value.issuer, into: &buf)
         FfiConverterOptionString.write(value.certificateId, into: &buf)
     }
@@ -1721,43 +1942,43 @@ public func FfiConverterTypeSyncSummary_lower(_ value: SyncSummary) -> RustBuffe
 
 
 /**
- * A test event.
+ * A test result (WHO DDCC:TR).
  */
 public struct TestEvent: Equatable, Hashable {
     /**
-     * Disease or agent targeted (`tg`).
+     * Disease or agent targeted (EU `tg`, DDCC `pathogen`).
      */
-    public var disease: String?
+    public var disease: Code?
     /**
-     * Type of test (`tt`).
+     * Type of test (EU `tt`, a LOINC code; FHIR `Observation.code`).
      */
-    public var testType: String?
+    public var testType: Code?
     /**
-     * NAA test name (`nm`).
+     * Test name (EU `nm`).
      */
     public var testName: String?
     /**
-     * Rapid antigen test device (`ma`).
+     * Test device or brand (EU `ma`, DDCC `brand`).
      */
-    public var testDevice: String?
+    public var testDevice: Code?
     /**
-     * Sample collection date-time (`sc`), as issued.
+     * Sample collection date-time, as issued.
      */
     public var sampleCollectedAt: String?
     /**
-     * Test result (`tr`).
+     * The result (EU `tr`, FHIR `valueCodeableConcept`).
      */
-    public var result: String?
+    public var result: Code?
     /**
-     * Testing centre (`tc`).
+     * Testing centre or performer.
      */
     public var centre: String?
     /**
-     * Country of test (`co`).
+     * Country of test.
      */
-    public var country: String?
+    public var country: Code?
     /**
-     * Certificate issuer (`is`).
+     * Certificate issuer named in the event (EU `is`).
      */
     public var issuer: String?
     /**
@@ -1769,31 +1990,31 @@ public struct TestEvent: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Disease or agent targeted (`tg`).
-         */disease: String?, 
+         * Disease or agent targeted (EU `tg`, DDCC `pathogen`).
+         */disease: Code?, 
         /**
-         * Type of test (`tt`).
-         */testType: String?, 
+         * Type of test (EU `tt`, a LOINC code; FHIR `Observation.code`).
+         */testType: Code?, 
         /**
-         * NAA test name (`nm`).
+         * Test name (EU `nm`).
          */testName: String?, 
         /**
-         * Rapid antigen test device (`ma`).
-         */testDevice: String?, 
+         * Test device or brand (EU `ma`, DDCC `brand`).
+         */testDevice: Code?, 
         /**
-         * Sample collection date-time (`sc`), as issued.
+         * Sample collection date-time, as issued.
          */sampleCollectedAt: String?, 
         /**
-         * Test result (`tr`).
-         */result: String?, 
+         * The result (EU `tr`, FHIR `valueCodeableConcept`).
+         */result: Code?, 
         /**
-         * Testing centre (`tc`).
+         * Testing centre or performer.
          */centre: String?, 
         /**
-         * Country of test (`co`).
-         */country: String?, 
+         * Country of test.
+         */country: Code?, 
         /**
-         * Certificate issuer (`is`).
+         * Certificate issuer named in the event (EU `is`).
          */issuer: String?, 
         /**
          * Unique certificate identifier (`ci`).
@@ -1826,28 +2047,28 @@ public struct FfiConverterTypeTestEvent: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TestEvent {
         return
             try TestEvent(
-                disease: FfiConverterOptionString.read(from: &buf), 
-                testType: FfiConverterOptionString.read(from: &buf), 
+                disease: FfiConverterOptionTypeCode.read(from: &buf), 
+                testType: FfiConverterOptionTypeCode.read(from: &buf), 
                 testName: FfiConverterOptionString.read(from: &buf), 
-                testDevice: FfiConverterOptionString.read(from: &buf), 
+                testDevice: FfiConverterOptionTypeCode.read(from: &buf), 
                 sampleCollectedAt: FfiConverterOptionString.read(from: &buf), 
-                result: FfiConverterOptionString.read(from: &buf), 
+                result: FfiConverterOptionTypeCode.read(from: &buf), 
                 centre: FfiConverterOptionString.read(from: &buf), 
-                country: FfiConverterOptionString.read(from: &buf), 
+                country: FfiConverterOptionTypeCode.read(from: &buf), 
                 issuer: FfiConverterOptionString.read(from: &buf), 
                 certificateId: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: TestEvent, into buf: inout [UInt8]) {
-        FfiConverterOptionString.write(value.disease, into: &buf)
-        FfiConverterOptionString.write(value.testType, into: &buf)
+        FfiConverterOptionTypeCode.write(value.disease, into: &buf)
+        FfiConverterOptionTypeCode.write(value.testType, into: &buf)
         FfiConverterOptionString.write(value.testName, into: &buf)
-        FfiConverterOptionString.write(value.testDevice, into: &buf)
+        FfiConverterOptionTypeCode.write(value.testDevice, into: &buf)
         FfiConverterOptionString.write(value.sampleCollectedAt, into: &buf)
-        FfiConverterOptionString.write(value.result, into: &buf)
+        FfiConverterOptionTypeCode.write(value.result, into: &buf)
         FfiConverterOptionString.write(value.centre, into: &buf)
-        FfiConverterOptionString.write(value.country, into: &buf)
+        FfiConverterOptionTypeCode.write(value.country, into: &buf)
         FfiConverterOptionString.write(value.issuer, into: &buf)
         FfiConverterOptionString.write(value.certificateId, into: &buf)
     }
@@ -1983,25 +2204,34 @@ public func FfiConverterTypeTrustInfo_lower(_ value: TrustInfo) -> RustBuffer {
 
 
 /**
- * A vaccination event.
+ * A vaccination event (WHO DDCC:VS).
  */
 public struct Vaccination: Equatable, Hashable {
     /**
-     * Disease or agent targeted (`tg`).
+     * Disease or agent targeted (EU `tg`, DDCC `disease`).
      */
-    public var disease: String?
+    public var disease: Code?
     /**
-     * Vaccine or prophylaxis (`vp`).
+     * Vaccine or prophylaxis (EU `vp`, DDCC `vaccine`, FHIR `vaccineCode`).
      */
-    public var vaccine: String?
+    public var vaccine: Code?
     /**
-     * Medicinal product (`mp`).
+     * Vaccine brand, the medicinal product (EU `mp`, DDCC `brand`).
      */
-    public var product: String?
+    public var brand: Code?
     /**
-     * Marketing authorisation holder or manufacturer (`ma`).
+     * Manufacturer (DDCC `manufacturer`, FHIR `manufacturer`).
      */
-    public var manufacturer: String?
+    public var manufacturer: Code?
+    /**
+     * Marketing authorisation holder (EU `ma`, which names the
+     * manufacturer when there is no holder; DDCC `ma_holder`).
+     */
+    public var marketAuthorizationHolder: Code?
+    /**
+     * Batch or lot number.
+     */
+    public var lot: String?
     /**
      * Dose number (`dn`).
      */
@@ -2011,15 +2241,24 @@ public struct Vaccination: Equatable, Hashable {
      */
     public var totalDoses: UInt64?
     /**
-     * Date of vaccination (`dt`), as issued.
+     * Date of vaccination, as issued.
      */
     public var date: String?
     /**
-     * Country of vaccination (`co`).
+     * When the next dose is due, as issued.
      */
-    public var country: String?
+    public var nextDose: String?
     /**
-     * Certificate issuer (`is`).
+     * Country of vaccination (ISO 3166: alpha-2 in an EU DCC, alpha-3 in
+     * a WHO DDCC).
+     */
+    public var country: Code?
+    /**
+     * Administering centre or performer.
+     */
+    public var centre: String?
+    /**
+     * Certificate issuer named in the event (EU `is`).
      */
     public var issuer: String?
     /**
@@ -2031,17 +2270,24 @@ public struct Vaccination: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Disease or agent targeted (`tg`).
-         */disease: String?, 
+         * Disease or agent targeted (EU `tg`, DDCC `disease`).
+         */disease: Code?, 
         /**
-         * Vaccine or prophylaxis (`vp`).
-         */vaccine: String?, 
+         * Vaccine or prophylaxis (EU `vp`, DDCC `vaccine`, FHIR `vaccineCode`).
+         */vaccine: Code?, 
         /**
-         * Medicinal product (`mp`).
-         */product: String?, 
+         * Vaccine brand, the medicinal product (EU `mp`, DDCC `brand`).
+         */brand: Code?, 
         /**
-         * Marketing authorisation holder or manufacturer (`ma`).
-         */manufacturer: String?, 
+         * Manufacturer (DDCC `manufacturer`, FHIR `manufacturer`).
+         */manufacturer: Code?, 
+        /**
+         * Marketing authorisation holder (EU `ma`, which names the
+         * manufacturer when there is no holder; DDCC `ma_holder`).
+         */marketAuthorizationHolder: Code?, 
+        /**
+         * Batch or lot number.
+         */lot: String?, 
         /**
          * Dose number (`dn`).
          */doseNumber: UInt64?, 
@@ -2049,25 +2295,36 @@ public struct Vaccination: Equatable, Hashable {
          * Total doses in the series (`sd`).
          */totalDoses: UInt64?, 
         /**
-         * Date of vaccination (`dt`), as issued.
+         * Date of vaccination, as issued.
          */date: String?, 
         /**
-         * Country of vaccination (`co`).
-         */country: String?, 
+         * When the next dose is due, as issued.
+         */nextDose: String?, 
         /**
-         * Certificate issuer (`is`).
+         * Country of vaccination (ISO 3166: alpha-2 in an EU DCC, alpha-3 in
+         * a WHO DDCC).
+         */country: Code?, 
+        /**
+         * Administering centre or performer.
+         */centre: String?, 
+        /**
+         * Certificate issuer named in the event (EU `is`).
          */issuer: String?, 
         /**
          * Unique certificate identifier (`ci`).
          */certificateId: String?) {
         self.disease = disease
         self.vaccine = vaccine
-        self.product = product
+        self.brand = brand
         self.manufacturer = manufacturer
+        self.marketAuthorizationHolder = marketAuthorizationHolder
+        self.lot = lot
         self.doseNumber = doseNumber
         self.totalDoses = totalDoses
         self.date = date
+        self.nextDose = nextDose
         self.country = country
+        self.centre = centre
         self.issuer = issuer
         self.certificateId = certificateId
     }
@@ -2088,28 +2345,36 @@ public struct FfiConverterTypeVaccination: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Vaccination {
         return
             try Vaccination(
-                disease: FfiConverterOptionString.read(from: &buf), 
-                vaccine: FfiConverterOptionString.read(from: &buf), 
-                product: FfiConverterOptionString.read(from: &buf), 
-                manufacturer: FfiConverterOptionString.read(from: &buf), 
+                disease: FfiConverterOptionTypeCode.read(from: &buf), 
+                vaccine: FfiConverterOptionTypeCode.read(from: &buf), 
+                brand: FfiConverterOptionTypeCode.read(from: &buf), 
+                manufacturer: FfiConverterOptionTypeCode.read(from: &buf), 
+                marketAuthorizationHolder: FfiConverterOptionTypeCode.read(from: &buf), 
+                lot: FfiConverterOptionString.read(from: &buf), 
                 doseNumber: FfiConverterOptionUInt64.read(from: &buf), 
                 totalDoses: FfiConverterOptionUInt64.read(from: &buf), 
                 date: FfiConverterOptionString.read(from: &buf), 
-                country: FfiConverterOptionString.read(from: &buf), 
+                nextDose: FfiConverterOptionString.read(from: &buf), 
+                country: FfiConverterOptionTypeCode.read(from: &buf), 
+                centre: FfiConverterOptionString.read(from: &buf), 
                 issuer: FfiConverterOptionString.read(from: &buf), 
                 certificateId: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: Vaccination, into buf: inout [UInt8]) {
-        FfiConverterOptionString.write(value.disease, into: &buf)
-        FfiConverterOptionString.write(value.vaccine, into: &buf)
-        FfiConverterOptionString.write(value.product, into: &buf)
-        FfiConverterOptionString.write(value.manufacturer, into: &buf)
+        FfiConverterOptionTypeCode.write(value.disease, into: &buf)
+        FfiConverterOptionTypeCode.write(value.vaccine, into: &buf)
+        FfiConverterOptionTypeCode.write(value.brand, into: &buf)
+        FfiConverterOptionTypeCode.write(value.manufacturer, into: &buf)
+        FfiConverterOptionTypeCode.write(value.marketAuthorizationHolder, into: &buf)
+        FfiConverterOptionString.write(value.lot, into: &buf)
         FfiConverterOptionUInt64.write(value.doseNumber, into: &buf)
         FfiConverterOptionUInt64.write(value.totalDoses, into: &buf)
         FfiConverterOptionString.write(value.date, into: &buf)
-        FfiConverterOptionString.write(value.country, into: &buf)
+        FfiConverterOptionString.write(value.nextDose, into: &buf)
+        FfiConverterOptionTypeCode.write(value.country, into: &buf)
+        FfiConverterOptionString.write(value.centre, into: &buf)
         FfiConverterOptionString.write(value.issuer, into: &buf)
         FfiConverterOptionString.write(value.certificateId, into: &buf)
     }
@@ -3758,6 +4023,30 @@ fileprivate struct FfiConverterOptionTypeCertificate: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCode: FfiConverterRustBuffer {
+    typealias SwiftType = Code?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCode.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCode.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSignerInfo: FfiConverterRustBuffer {
     typealias SwiftType = SignerInfo?
 
@@ -3920,6 +4209,31 @@ fileprivate struct FfiConverterSequenceTypeCheck: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCheck.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeExtra: FfiConverterRustBuffer {
+    typealias SwiftType = [Extra]
+
+    public static func write(_ value: [Extra], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeExtra.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Extra] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Extra]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeExtra.read(from: &buf))
         }
         return seq
     }

@@ -6,7 +6,8 @@ use serde_json::Value;
 use super::{key_usage, schema};
 use crate::formats::{Document, Failure, RulesInput, SignedEnvelope, ValidityPolicy};
 use crate::model::{
-    Certificate, CertificateType, Check, CheckKind, Event, Holder, Reason, Recovery, TestEvent, Vaccination,
+    Certificate, CertificateType, Check, CheckKind, Code, Event, Extra, Holder, Reason, Recovery, TestEvent,
+    Vaccination,
 };
 use crate::trust::SignerKey;
 
@@ -50,6 +51,68 @@ impl HcertDocument {
 
 fn text(v: &Value, key: &str) -> Option<String> {
     v.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// The code at `key`, in the code system `system` gives it.
+fn code(v: &Value, key: &str, system: fn(&str) -> Option<&'static str>) -> Option<Code> {
+    let c = v.get(key).and_then(Value::as_str)?;
+    Some(Code::new(c, system(c)))
+}
+
+/// The code systems of the EU DCC value sets (eu-dcc-valuesets), by field.
+/// A value set mixes systems only where non-EU products and makers have
+/// the Commission's temporary codes.
+mod codes {
+    const SNOMED: &str = "http://snomed.info/sct";
+    const ISO_3166: &str = "urn:iso:std:iso:3166";
+
+    pub(super) fn disease(_: &str) -> Option<&'static str> {
+        Some(SNOMED)
+    }
+
+    /// SNOMED CT concept ids are digits; the one ATC code is `J07BX03`.
+    pub(super) fn vaccine(code: &str) -> Option<&'static str> {
+        if code.bytes().all(|b| b.is_ascii_digit()) {
+            Some(SNOMED)
+        } else if code.len() == 7 && code.starts_with(|c: char| c.is_ascii_uppercase()) {
+            Some("http://www.whocc.no/atc")
+        } else {
+            None
+        }
+    }
+
+    pub(super) fn product(code: &str) -> Option<&'static str> {
+        Some(if code.starts_with("EU/") {
+            "https://ec.europa.eu/health/documents/community-register/html/"
+        } else {
+            "http://ec.europa.eu/temp/vaccineproductname"
+        })
+    }
+
+    pub(super) fn authorization_holder(code: &str) -> Option<&'static str> {
+        Some(if code.starts_with("ORG-") {
+            "https://spor.ema.europa.eu/v1/organisations"
+        } else {
+            "http://ec.europa.eu/temp/vaccinemanufacturer"
+        })
+    }
+
+    pub(super) fn test_type(_: &str) -> Option<&'static str> {
+        Some("http://loinc.org")
+    }
+
+    pub(super) fn test_device(_: &str) -> Option<&'static str> {
+        Some("https://covid-19-diagnostics.jrc.ec.europa.eu/devices")
+    }
+
+    pub(super) fn test_result(_: &str) -> Option<&'static str> {
+        Some(SNOMED)
+    }
+
+    /// ISO 3166-1 alpha-2, but for the Commission's temporary code for Kosovo.
+    pub(super) fn country(code: &str) -> Option<&'static str> {
+        Some(if code == "XK" { "http://ec.europa.eu/temp/countrycodes" } else { ISO_3166 })
+    }
 }
 
 fn count(v: &Value, key: &str) -> Option<u64> {
@@ -134,59 +197,114 @@ impl Document for HcertDocument {
             for e in entries(group) {
                 events.push(match kind {
                     CertificateType::Vaccination => Event::Vaccination(Vaccination {
-                        disease: text(e, "tg"),
-                        vaccine: text(e, "vp"),
-                        product: text(e, "mp"),
-                        manufacturer: text(e, "ma"),
+                        disease: code(e, "tg", codes::disease),
+                        vaccine: code(e, "vp", codes::vaccine),
+                        brand: code(e, "mp", codes::product),
+                        market_authorization_holder: code(e, "ma", codes::authorization_holder),
                         dose_number: count(e, "dn"),
                         total_doses: count(e, "sd"),
                         date: text(e, "dt"),
-                        country: text(e, "co"),
+                        country: code(e, "co", codes::country),
                         issuer: text(e, "is"),
                         certificate_id: text(e, "ci"),
+                        ..Default::default()
                     }),
                     CertificateType::Test => Event::Test(TestEvent {
-                        disease: text(e, "tg"),
-                        test_type: text(e, "tt"),
+                        disease: code(e, "tg", codes::disease),
+                        test_type: code(e, "tt", codes::test_type),
                         test_name: text(e, "nm"),
-                        test_device: text(e, "ma"),
+                        test_device: code(e, "ma", codes::test_device),
                         sample_collected_at: text(e, "sc"),
-                        result: text(e, "tr"),
+                        result: code(e, "tr", codes::test_result),
                         centre: text(e, "tc"),
-                        country: text(e, "co"),
+                        country: code(e, "co", codes::country),
                         issuer: text(e, "is"),
                         certificate_id: text(e, "ci"),
                     }),
                     CertificateType::Recovery => Event::Recovery(Recovery {
-                        disease: text(e, "tg"),
+                        disease: code(e, "tg", codes::disease),
                         first_positive: text(e, "fr"),
                         valid_from: text(e, "df"),
                         valid_until: text(e, "du"),
-                        country: text(e, "co"),
+                        country: code(e, "co", codes::country),
                         issuer: text(e, "is"),
                         certificate_id: text(e, "ci"),
                     }),
                 });
             }
         }
-        let certificate_id = self.groups().next().and_then(|(_, g)| entries(g).next()).and_then(|e| text(e, "ci"));
+        let holder = Holder {
+            name,
+            family_name,
+            given_name,
+            family_name_standardised: family_std,
+            given_name_standardised: given_std,
+            date_of_birth: text(d, "dob"),
+            ..Default::default()
+        };
+        let mut certificate = Certificate::new(self.certificate_type().ok(), holder, events);
+        certificate.certificate_id =
+            self.groups().next().and_then(|(_, g)| entries(g).next()).and_then(|e| text(e, "ci"));
+        certificate.issuer_country = envelope.issuer.clone();
+        certificate.issued_at = envelope.times.issued_at.instant();
+        certificate.expires_at = envelope.times.expires_at.instant();
+        certificate.extras = text(d, "ver").map(|v| Extra::new("ver", v)).into_iter().collect();
+        certificate
+    }
+}
 
-        Certificate {
-            kind: self.certificate_type().ok(),
-            schema_version: text(d, "ver"),
-            holder: Holder {
-                name,
-                family_name,
-                given_name,
-                family_name_standardised: family_std,
-                given_name_standardised: given_std,
-                date_of_birth: text(d, "dob"),
-            },
-            events,
-            issuer_country: envelope.issuer.clone(),
-            certificate_id,
-            issued_at: envelope.times.issued_at.instant(),
-            expires_at: envelope.times.expires_at.instant(),
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::formats::{DeclaredAlgorithm, TimeClaims};
+    use crate::trust::KeyRef;
+
+    fn envelope() -> SignedEnvelope {
+        SignedEnvelope {
+            algorithm: DeclaredAlgorithm::Missing,
+            key: KeyRef::Missing { scheme: super::super::SCHEME },
+            key_origin: "test",
+            signed_bytes: Vec::new(),
+            signature: Vec::new(),
+            issuer: Some("XT".into()),
+            times: TimeClaims::default(),
         }
+    }
+
+    #[test]
+    fn codes_keep_their_code_systems() {
+        let dcc = json!({
+            "ver": "1.3.0", "dob": "1964-08-12",
+            "nam": {"fn": "Mustermann", "gn": "Erika", "fnt": "MUSTERMANN", "gnt": "ERIKA"},
+            "v": [{"tg": "840539006", "vp": "J07BX03", "mp": "Sputnik-V", "ma": "ORG-100030215",
+                   "dn": 2, "sd": 2, "dt": "2021-06-01", "co": "XK", "is": "Ministry", "ci": "URN:UVCI:01:XT:1"}]
+        });
+        let c = HcertDocument::new(dcc).normalize(&envelope());
+        assert_eq!(c.kind, Some(CertificateType::Vaccination));
+        assert_eq!(c.holder.name, "Erika Mustermann");
+        assert_eq!((c.issuer_country.as_deref(), c.certificate_id.as_deref()), (Some("XT"), Some("URN:UVCI:01:XT:1")));
+        assert_eq!(c.extra("ver"), Some("1.3.0"));
+        let [Event::Vaccination(v)] = c.events.as_slice() else { panic!("one vaccination") };
+        let system = |c: &Option<Code>| c.as_ref().and_then(|c| c.system.clone());
+        assert_eq!(system(&v.disease).as_deref(), Some("http://snomed.info/sct"));
+        assert_eq!(system(&v.vaccine).as_deref(), Some("http://www.whocc.no/atc"));
+        assert_eq!(system(&v.brand).as_deref(), Some("http://ec.europa.eu/temp/vaccineproductname"));
+        assert_eq!(
+            system(&v.market_authorization_holder).as_deref(),
+            Some("https://spor.ema.europa.eu/v1/organisations")
+        );
+        assert_eq!(system(&v.country).as_deref(), Some("http://ec.europa.eu/temp/countrycodes"));
+        assert_eq!((v.dose_number, v.total_doses), (Some(2), Some(2)));
+        assert!(v.manufacturer.is_none(), "the EU DCC names one maker, as `ma`");
+
+        let test = json!({"t": [{"tg": "840539006", "tt": "LP6464-4", "tr": "260415000", "ma": "1232", "co": "DE"}]});
+        let c = HcertDocument::new(test).normalize(&envelope());
+        let [Event::Test(t)] = c.events.as_slice() else { panic!("one test") };
+        assert_eq!(system(&t.test_type).as_deref(), Some("http://loinc.org"));
+        assert_eq!(system(&t.result).as_deref(), Some("http://snomed.info/sct"));
+        assert_eq!(system(&t.country).as_deref(), Some("urn:iso:std:iso:3166"));
+        assert_eq!(t.test_device.as_ref().map(|c| c.code.as_str()), Some("1232"));
     }
 }
