@@ -5,7 +5,7 @@
 //! [`Decoded`]: a [`SignedEnvelope`] (what to verify, with which key, and
 //! the time claims) plus a [`Document`] that answers what only the format
 //! knows (its type, schema, key-usage rule, validity policy, business-rules
-//! input and the normalized certificate). [`FORMATS`] lists them; the
+//! input, revocation keys and the normalized certificate). [`FORMATS`] lists them; the
 //! verification pipeline sees only these traits.
 //!
 //! Adding a format: one folder here, one line in [`FORMATS`], and its reason
@@ -244,6 +244,57 @@ pub trait Document: Send + Sync {
 
     /// The normalized certificate.
     fn normalize(&self, envelope: &SignedEnvelope) -> Certificate;
+
+    /// What a revocation list may name this certificate by (none for a
+    /// format without revocation). The revocation check looks each key up
+    /// in the lists held for the signer.
+    fn revocation_keys(&self, envelope: &SignedEnvelope) -> Vec<RevocationKey> {
+        let _ = envelope;
+        Vec::new()
+    }
+}
+
+/// A name a revocation list may give a certificate.
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RevocationKey {
+    /// A SHA-256 hash truncated to 16 bytes (EU DCC revocation lists).
+    Hash {
+        /// What was hashed.
+        kind: RevocationHashKind,
+        /// The first 16 bytes of the SHA-256.
+        hash: [u8; 16],
+    },
+    /// A revocation id the issuer wrote into the certificate (SMART Health
+    /// Cards `vc.rid`), with the certificate's issue time, which a
+    /// timestamped list entry compares against.
+    Rid {
+        /// The id.
+        rid: String,
+        /// When the certificate was issued (`nbf`), if stated.
+        issued_at: Option<OffsetDateTime>,
+    },
+}
+
+impl std::fmt::Debug for RevocationKey {
+    /// Ids and hashes single out a certificate: redacted.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RevocationKey::Hash { kind, .. } => write!(f, "Hash {{ kind: {kind:?}, <redacted> }}"),
+            RevocationKey::Rid { .. } => f.write_str("Rid { <redacted> }"),
+        }
+    }
+}
+
+/// What an EU DCC revocation hash is taken over (the gateway's hash types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RevocationHashKind {
+    /// `UCI`: the certificate identifier as issued.
+    Uci,
+    /// `COUNTRYCODEUCI`: a country code followed by the identifier.
+    CountryCodeUci,
+    /// `SIGNATURE`: the signature (for ES256 its `r` half).
+    Signature,
 }
 
 /// A decoded payload: what to verify and what it says.

@@ -4,7 +4,10 @@
 use serde_json::Value;
 
 use super::{key_usage, schema};
-use crate::formats::{Document, Failure, RulesInput, SignedEnvelope, ValidityPolicy};
+use crate::crypto::SignatureAlgorithm;
+use crate::formats::{
+    DeclaredAlgorithm, Document, Failure, RevocationHashKind, RevocationKey, RulesInput, SignedEnvelope, ValidityPolicy,
+};
 use crate::model::{
     Certificate, CertificateType, Check, CheckKind, Code, Event, Extra, Holder, Reason, Recovery, TestEvent,
     Vaccination,
@@ -251,6 +254,40 @@ impl Document for HcertDocument {
         certificate.extras = text(d, "ver").map(|v| Extra::new("ver", v)).into_iter().collect();
         certificate
     }
+
+    /// The EU DCC revocation hashes (DGCA revocation distribution service):
+    /// SHA-256 truncated to 16 bytes of the UCI as issued; of a country
+    /// code and the UCI, with both the event's `co` (the DGCA app) and the
+    /// CWT issuer (the Corona-Warn-App) when they differ; and of the
+    /// signature, only its `r` half for ES256, whole for PS256.
+    fn revocation_keys(&self, envelope: &SignedEnvelope) -> Vec<RevocationKey> {
+        let hash = |kind, bytes: &[u8]| {
+            let digest = crate::crypto::sha256(bytes);
+            let mut hash = [0u8; 16];
+            hash.copy_from_slice(&digest[..16]);
+            RevocationKey::Hash { kind, hash }
+        };
+        let mut keys = Vec::new();
+        let event = self.groups().next().and_then(|(_, g)| entries(g).next());
+        if let Some(uci) = event.and_then(|e| e.get("ci")).and_then(Value::as_str) {
+            keys.push(hash(RevocationHashKind::Uci, uci.as_bytes()));
+            let co = event.and_then(|e| e.get("co")).and_then(Value::as_str);
+            let mut countries: Vec<&str> = co.into_iter().chain(envelope.issuer.as_deref()).collect();
+            countries.dedup();
+            for country in countries {
+                keys.push(hash(RevocationHashKind::CountryCodeUci, format!("{country}{uci}").as_bytes()));
+            }
+        }
+        let signed = match envelope.algorithm {
+            DeclaredAlgorithm::Supported(SignatureAlgorithm::Es256) if envelope.signature.len() == 64 => {
+                Some(&envelope.signature[..32])
+            }
+            DeclaredAlgorithm::Supported(SignatureAlgorithm::Ps256) => Some(&envelope.signature[..]),
+            _ => None,
+        };
+        keys.extend(signed.map(|s| hash(RevocationHashKind::Signature, s)));
+        keys
+    }
 }
 
 #[cfg(test)]
@@ -258,7 +295,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::formats::{DeclaredAlgorithm, TimeClaims};
+    use crate::formats::TimeClaims;
     use crate::trust::KeyRef;
 
     fn envelope() -> SignedEnvelope {
@@ -306,5 +343,38 @@ mod tests {
         assert_eq!(system(&t.result).as_deref(), Some("http://snomed.info/sct"));
         assert_eq!(system(&t.country).as_deref(), Some("urn:iso:std:iso:3166"));
         assert_eq!(t.test_device.as_ref().map(|c| c.code.as_str()), Some("1232"));
+    }
+
+    /// Expected hashes computed apart (Python `hashlib.sha256(b).hexdigest()[:32]`).
+    #[test]
+    fn revocation_keys_follow_the_gateway_hash_types() {
+        let dcc = json!({"v": [{"ci": "URN:UVCI:01:XT:1", "co": "XK"}, {"ci": "URN:UVCI:01:XT:2", "co": "XT"}]});
+        let mut env = envelope();
+        env.algorithm = DeclaredAlgorithm::Supported(SignatureAlgorithm::Es256);
+        env.signature = (0..64).collect();
+        let hex = |k: &RevocationKey| match k {
+            RevocationKey::Hash { kind, hash } => (*kind, hash.iter().map(|b| format!("{b:02x}")).collect::<String>()),
+            RevocationKey::Rid { .. } => panic!("no rid in an EU DCC"),
+        };
+        let keys: Vec<_> = HcertDocument::new(dcc.clone()).revocation_keys(&env).iter().map(hex).collect();
+        use RevocationHashKind::*;
+        let expected = [
+            (Uci, "368060d6aa3df7b2687ccf6341bcda68"),
+            (CountryCodeUci, "75526fb45a2104fcd6704244d5185095"), // co XK, the first event's
+            (CountryCodeUci, "bfd7a4ec6076c684dd256c1516c02f85"), // iss XT
+            (Signature, "630dcd2966c4336691125448bbb25b4f"),      // r: bytes 0..32
+        ];
+        assert_eq!(keys, expected.map(|(k, h)| (k, h.to_owned())));
+
+        env.algorithm = DeclaredAlgorithm::Supported(SignatureAlgorithm::Ps256);
+        let keys: Vec<_> = HcertDocument::new(dcc.clone()).revocation_keys(&env).iter().map(hex).collect();
+        assert_eq!(keys.last(), Some(&(Signature, "fdeab9acf3710362bd2658cdc9a29e8f".to_owned())), "PS256: all of it");
+
+        env.issuer = Some("XK".into());
+        env.algorithm = DeclaredAlgorithm::Supported(SignatureAlgorithm::Es384);
+        let keys: Vec<_> = HcertDocument::new(dcc).revocation_keys(&env).iter().map(hex).collect();
+        assert_eq!(keys.iter().map(|k| k.0).collect::<Vec<_>>(), [Uci, CountryCodeUci], "one country; no ES384 hash");
+        assert!(HcertDocument::new(json!({"v": [{}]})).revocation_keys(&envelope()).is_empty());
+        assert!(!format!("{:?}", RevocationKey::Rid { rid: "SECRET".into(), issued_at: None }).contains("SECRET"));
     }
 }
