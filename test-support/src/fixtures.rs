@@ -18,6 +18,24 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
 }
 
+/// A file of the external test data (`$HEALTHCERT_TESTDATA`, else
+/// `../shared/testdata` beside the repository; see its README), or `None`
+/// after saying plainly on stderr that it is absent: a test then returns
+/// early instead of failing on a machine without the data.
+pub fn external(relative: &str) -> Option<PathBuf> {
+    let dir = match std::env::var_os("HEALTHCERT_TESTDATA") {
+        Some(d) => PathBuf::from(d),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"),
+    };
+    let path = dir.join(relative);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("SKIPPED: external test data {} is absent (set HEALTHCERT_TESTDATA)", path.display());
+        None
+    }
+}
+
 /// A copy of `dir/`'s files and folders in a fresh temporary directory,
 /// which a test may change (a served trust directory, say).
 pub fn copy_dir(dir: &Path) -> tempfile::TempDir {

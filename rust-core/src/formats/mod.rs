@@ -11,7 +11,8 @@
 //! Adding a format: one folder here, one line in [`FORMATS`], and its reason
 //! codes in `model/reason.rs` (see `docs/architecture.md`).
 //!
-//! Today: [`hcert`] (`HC1:`, the EU DCC).
+//! Today: [`hcert`] (`HC1:`: the EU DCC, and the WHO DDCC in the same
+//! transport, reported as `who-ddcc`).
 
 pub mod codec;
 pub mod hcert;

@@ -1,12 +1,15 @@
 //! The CWT claims set (RFC 8392) of an HC1 certificate: `iss` (1), `exp`
 //! (4), `iat` (6) and `hcert` (-260) holding the EU DCC under key 1 (hcert
-//! spec §3.3).
+//! spec §3.3), or a WHO DDCC data set under key 3 (DDCC:VS) or 4 (DDCC:TR)
+//! (WHO SMART Trust). A payload that is a bare DDCC map, with no claims at
+//! all, is read as that data set (see [`super::ddcc`]).
 
 use std::collections::HashSet;
 
 use minicbor::data::Type;
 use time::OffsetDateTime;
 
+use super::ddcc::{self, HCERT_DDCC_TR, HCERT_DDCC_VS};
 use crate::formats::codec::cbor::{CborError, Reader, type_name};
 use crate::formats::{Failure, TimeClaim};
 use crate::limits::Limits;
@@ -27,8 +30,33 @@ pub struct Claims {
     pub exp: TimeClaim,
     /// Issued at.
     pub iat: TimeClaim,
-    /// The EU DCC payload, as JSON.
-    pub dcc: serde_json::Value,
+    /// The health certificate, as JSON.
+    pub content: Content,
+}
+
+/// What the `hcert` claim (or a bare payload) holds.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// The EU DCC (`hcert` key 1).
+    EuDcc(serde_json::Value),
+    /// A WHO DDCC data set: under `hcert` key 3 (DDCC:VS) or 4 (DDCC:TR),
+    /// or (`None`) the bare payload.
+    WhoDdcc {
+        /// The data set.
+        data: serde_json::Value,
+        /// The `hcert` key it was found under.
+        key: Option<i128>,
+    },
+}
+
+impl Content {
+    /// The EU DCC, if that is what it holds.
+    pub fn eu_dcc(&self) -> Option<&serde_json::Value> {
+        match self {
+            Content::EuDcc(v) => Some(v),
+            Content::WhoDdcc { .. } => None,
+        }
+    }
 }
 
 /// RFC 8392 §2: NumericDate, as in RFC 7519 (may be non-integer); an
@@ -105,7 +133,9 @@ pub fn parse(payload: &[u8], limits: &Limits) -> Result<Claims, Failure> {
     let fail = |e: CborError| e.into_failure(Reason::CwtMalformed, "CWT claims set", depth);
     let mut r = Reader::new(payload, depth);
     let (mut iss, mut exp, mut iat, mut dcc) = (None, TimeClaim::Absent, TimeClaim::Absent, None);
+    let mut ddcc: Option<(serde_json::Value, i128)> = None;
     let mut hcert_seen = false;
+    let mut text_keys = false;
 
     entries(
         &mut r,
@@ -143,27 +173,40 @@ pub fn parse(payload: &[u8], limits: &Limits) -> Result<Claims, Failure> {
                         r,
                         "hcert claim",
                         |r, key| {
-                            if key == Some(HCERT_EU_DCC_V1) {
-                                let t = r.peek().map_err(fail)?;
-                                if !matches!(t, Type::Map | Type::MapIndef) {
+                            let (what, known_key): (&str, fn(&str) -> bool) = match key {
+                                Some(HCERT_EU_DCC_V1) => ("EU DCC", super::schema::is_known_key),
+                                Some(HCERT_DDCC_VS | HCERT_DDCC_TR) => ("WHO DDCC data set", ddcc::is_known_key),
+                                _ => return r.skip().map_err(fail),
+                            };
+                            let t = r.peek().map_err(fail)?;
+                            if !matches!(t, Type::Map | Type::MapIndef) {
+                                return Err(Failure::new(
+                                    Reason::HcertMalformed,
+                                    format!("the {what} is a {}, not a map", type_name(t)),
+                                ));
+                            }
+                            let json = r.json(&mut String::new(), known_key).map_err(|e| match e {
+                                CborError::Invalid(m) => Failure::new(Reason::HcertMalformed, m),
+                                too_deep => fail(too_deep),
+                            })?;
+                            match key {
+                                Some(HCERT_EU_DCC_V1) => dcc = Some(json),
+                                Some(k) if ddcc.is_none() => ddcc = Some((json, k)),
+                                _ => {
                                     return Err(Failure::new(
                                         Reason::HcertMalformed,
-                                        format!("the EU DCC is a {}, not a map", type_name(t)),
+                                        "the hcert claim holds both a DDCC:VS and a DDCC:TR data set",
                                     ));
                                 }
-                                let json =
-                                    r.json(&mut String::new(), super::schema::is_known_key).map_err(|e| match e {
-                                        CborError::Invalid(m) => Failure::new(Reason::HcertMalformed, m),
-                                        too_deep => fail(too_deep),
-                                    })?;
-                                dcc = Some(json);
-                                Ok(())
-                            } else {
-                                r.skip().map_err(fail)
                             }
+                            Ok(())
                         },
                         &fail,
                     )
+                }
+                None => {
+                    text_keys = true;
+                    r.skip().map_err(fail)
                 }
                 _ => r.skip().map_err(fail),
             }?;
@@ -173,12 +216,24 @@ pub fn parse(payload: &[u8], limits: &Limits) -> Result<Claims, Failure> {
     )?;
     r.finish().map_err(fail)?;
 
-    let dcc = dcc.ok_or_else(|| {
-        if hcert_seen {
-            Failure::new(Reason::HcertMissing, "the hcert claim has no EU DCC (key 1)")
-        } else {
-            Failure::new(Reason::HcertMissing, "the CWT has no hcert claim (-260)")
+    let content = match (dcc, ddcc) {
+        // Key 1 is the EU DCC, whatever else the claim holds.
+        (Some(dcc), _) => Content::EuDcc(dcc),
+        (None, Some((data, key))) => Content::WhoDdcc { data, key: Some(key) },
+        (None, None) if hcert_seen => {
+            return Err(Failure::new(Reason::HcertMissing, "the hcert claim has no EU DCC (key 1) or WHO DDCC (3, 4)"));
         }
-    })?;
-    Ok(Claims { iss, exp, iat, dcc })
+        (None, None) => {
+            let bare = if text_keys && iss.is_none() && exp == TimeClaim::Absent && iat == TimeClaim::Absent {
+                crate::formats::codec::cbor::json(payload, depth, ddcc::is_known_key).ok().filter(ddcc::looks_like_ddcc)
+            } else {
+                None
+            };
+            match bare {
+                Some(data) => Content::WhoDdcc { data, key: None },
+                None => return Err(Failure::new(Reason::HcertMissing, "the CWT has no hcert claim (-260)")),
+            }
+        }
+    };
+    Ok(Claims { iss, exp, iat, content })
 }

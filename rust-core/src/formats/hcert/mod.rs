@@ -1,4 +1,5 @@
-//! HC1: the EU Digital COVID Certificate (hcert spec, `hcert_spec.md`).
+//! HC1: the EU Digital COVID Certificate (hcert spec, `hcert_spec.md`), and
+//! the WHO DDCC in the same transport ([`ddcc`]).
 //!
 //! `HC1:` + base45( zlib( COSE_Sign1( CWT { iss, iat, exp, -260: { 1: DCC } } ) ) )
 //!
@@ -20,12 +21,14 @@ macro_rules! stages {
 
 stages!(cose, cwt, schema, transport);
 mod dcc;
+pub mod ddcc;
 mod key_usage;
 
 pub use dcc::HcertDocument;
+pub use ddcc::DdccDocument;
 pub use key_usage::dcc_types;
 
-use super::{Decoded, Detection, Failure, Format, FormatId, PrefixPolicy, SignedEnvelope, TimeClaims};
+use super::{Decoded, Detection, Failure, Format, FormatId, PrefixPolicy, SignedEnvelope, TimeClaim, TimeClaims};
 
 use crate::limits::Limits;
 use crate::trust::{KeyRef, KeyScheme};
@@ -90,8 +93,24 @@ fn cose_to_decoded(bytes: &[u8], limits: &Limits) -> Result<Decoded, Failure> {
         Some(kid) => (KeyRef::Kid { scheme: SCHEME, kid }, sign1.kid_location),
         None => (KeyRef::Missing { scheme: SCHEME }, "neither COSE header carries a key identifier"),
     };
+    let mut times = TimeClaims { issued_at: claims.iat, expires_at: claims.exp, ..TimeClaims::default() };
+    let mut notes = Vec::new();
+    let (format, document): (FormatId, Box<dyn super::Document>) = match claims.content {
+        cwt::Content::EuDcc(dcc) => (ID, Box::new(HcertDocument::new(dcc))),
+        cwt::Content::WhoDdcc { data, key } => {
+            let document = DdccDocument::new(data, key);
+            if key.is_none() {
+                // No CWT claims: the signed data set's own validity period.
+                let (from, until) = document.validity_period();
+                times.not_before = from.map_or(TimeClaim::Absent, TimeClaim::At);
+                times.expires_at = until.map_or(TimeClaim::Absent, TimeClaim::At);
+                notes.push("a WHO DDCC without CWT claims; validity from its valid_from and valid_until".to_owned());
+            }
+            (ddcc::ID, Box::new(document))
+        }
+    };
     Ok(Decoded {
-        format: ID,
+        format,
         envelope: SignedEnvelope {
             algorithm: sign1.algorithm,
             key,
@@ -99,10 +118,10 @@ fn cose_to_decoded(bytes: &[u8], limits: &Limits) -> Result<Decoded, Failure> {
             signed_bytes: sign1.to_be_signed,
             signature: sign1.signature.to_vec(),
             issuer: claims.iss,
-            times: TimeClaims { issued_at: claims.iat, expires_at: claims.exp, ..TimeClaims::default() },
+            times,
         },
-        document: Box::new(HcertDocument::new(claims.dcc)),
-        notes: Vec::new(),
+        document,
+        notes,
     })
 }
 
@@ -111,8 +130,8 @@ fn cose_to_decoded(bytes: &[u8], limits: &Limits) -> Result<Decoded, Failure> {
 #[cfg(feature = "stages")]
 pub fn dcc_from_cbor(bytes: &[u8], limits: &Limits) -> Result<serde_json::Value, Failure> {
     use crate::model::Reason;
-    if let Ok(claims) = cwt::parse(bytes, limits) {
-        return Ok(claims.dcc);
+    if let Ok(cwt::Claims { content: cwt::Content::EuDcc(dcc), .. }) = cwt::parse(bytes, limits) {
+        return Ok(dcc);
     }
     crate::formats::codec::cbor::json(bytes, limits.max_cbor_depth, schema::is_known_key)
         .map_err(|e| e.into_failure(Reason::HcertMalformed, "DCC CBOR", limits.max_cbor_depth))

@@ -317,7 +317,9 @@ impl ClaimsInput {
                 entries.push((key(-260), Value::Map(m)));
                 if b.no_json {
                     hcert_outcome = Some(Some(Reason::HcertMalformed));
-                } else if b.unknown {
+                } else if b.unknown || extra.iter().any(|(k, _)| matches!(k, 3 | 4)) {
+                    // Keys 3 and 4 are WHO DDCC data sets, parsed (and
+                    // possibly refused) beside the EU DCC: not modelled.
                     hcert_outcome = None;
                 } else {
                     json = Some(j);
