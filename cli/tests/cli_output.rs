@@ -174,8 +174,9 @@ fn hostile_fields_cannot_draw_a_verdict() {
     assert!(said.contains("\\u{1b}[2J"), "{said}");
     assert!(!said.chars().any(|c| c != '\n' && (is_unsafe(c) || c.is_control())), "{said:?}");
     let verify = healthcert(&["verify", &picture, "--at", AT]);
-    assert_eq!(verify.status.code(), Some(3), "{}", stderr(&verify));
-    assert_safe_text(&stdout(&verify), "INVALID");
+    // No health certificate: "can't tell".
+    assert_eq!(verify.status.code(), Some(4), "{}", stderr(&verify));
+    assert_safe_text(&stdout(&verify), "CANNOT TELL");
 }
 
 #[test]
@@ -253,7 +254,7 @@ fn missing_file_directory_and_payload_arguments() {
     let text = std::fs::read_to_string(fixtures().join("hcert/valid-test.txt")).unwrap();
     let text = text.trim();
     let bare = text.strip_prefix("HC1:").unwrap();
-    for (arg, code) in [(text, 0), (bare, 0), ("shc:/5676290952432060", 3), ("HC1:NOT/A/FILE.PNG", 3)] {
+    for (arg, code) in [(text, 0), (bare, 0), ("NZCP:/1/2KCEVIQ", 4), ("HC1:NOT/A/FILE.PNG", 3)] {
         let out = healthcert(&["verify", arg, "--at", AT, "--json"]);
         assert_eq!(out.status.code(), Some(code), "{arg}: {}", stderr(&out));
     }

@@ -100,8 +100,10 @@ fn payload_from_argument_stdin_and_without_prefix() {
     assert_eq!(v["status"], "valid");
     assert!(v["checks"][0]["detail"].as_str().unwrap().contains("no HC1: prefix"));
     let garbage = healthcert(&["verify", "-", "--at", AT, "--json"], Some("hello world"));
-    assert_eq!(garbage.status.code(), Some(3));
-    assert_eq!(json(&garbage)["checks"][0]["reason"], "FORMAT_UNKNOWN");
+    // No health certificate at all: "can't tell", not "invalid".
+    assert_eq!(garbage.status.code(), Some(4));
+    assert_eq!(json(&garbage)["status"], "unknown");
+    assert_eq!(json(&garbage)["checks"][0]["reason"], "NOT_A_HEALTH_CERTIFICATE");
 }
 
 #[test]

@@ -79,8 +79,12 @@ pub enum PrefixPolicy {
 /// [`FORMATS`] among equals), if any.
 pub fn detect(payload: &str, policy: PrefixPolicy) -> Option<&'static dyn Format> {
     let mut best: Option<(Detection, &'static dyn Format)> = None;
+    // A known foreign context identifier is never read as a bare encoding
+    // (`NZCP:/1/…` is valid base45).
+    let foreign = other_scheme(payload).is_some();
     for &format in FORMATS {
         let d = format.detect(payload, policy);
+        let d = if foreign && d == Detection::Bare { Detection::No } else { d };
         if d > Detection::No && best.is_none_or(|(b, _)| d > b) {
             best = Some((d, format));
         }
@@ -97,28 +101,79 @@ pub fn decode(payload: &str, policy: PrefixPolicy, limits: &Limits) -> Result<De
     }
 }
 
-/// Context identifiers of health certificate formats this verifier does not
-/// read, named in the detail when a payload carries one. Any other
-/// identifier is the payload's own text and is not repeated.
-const OTHER_SCHEMES: [&str; 4] = ["shc", "NZCP", "http", "https"];
+/// Health certificate formats this verifier recognises but does not read,
+/// by context identifier (matched without regard to case) and name.
+const OTHER_SCHEMES: [(&str, &str); 6] = [
+    ("shc:/", "a SMART Health Card"),
+    ("NZCP:/", "a NZ COVID Pass"),
+    ("LT1:", "a Lithuanian health certificate"),
+    ("shlink:/", "a SMART Health Link"),
+    ("vhlink:/", "a WHO verifiable health link"),
+    ("mdoc:", "an ISO 18013-5 mdoc device engagement"),
+];
 
-/// Why no format recognised `payload`: names a known scheme ("shc: is not
-/// supported") rather than a generic refusal, and never echoes the content.
+/// The format of [`OTHER_SCHEMES`] whose context identifier `payload` starts
+/// with.
+fn other_scheme(payload: &str) -> Option<&'static (&'static str, &'static str)> {
+    OTHER_SCHEMES.iter().find(|(p, _)| payload.get(..p.len()).is_some_and(|head| head.eq_ignore_ascii_case(p)))
+}
+
+/// Longest run of letters and digits before a `:` read as a context
+/// identifier.
+const MAX_SCHEME: usize = 32;
+
+/// Why no format recognised `payload`, never echoing its content:
+/// - a format known by its context identifier but not read here:
+///   `FORMAT_UNSUPPORTED`, naming it;
+/// - some other context identifier (`XYZ:`): `FORMAT_UNKNOWN`, counting its
+///   characters (it may be a certificate of a format never heard of);
+/// - a web address or text with no context identifier:
+///   `NOT_A_HEALTH_CERTIFICATE`.
 fn unknown_format(payload: &str) -> Failure {
     let supported: Vec<&str> = FORMATS.iter().map(|f| f.prefix()).collect();
     let supported = supported.join(", ");
-    let scheme: String = payload.chars().take_while(|c| c.is_ascii_alphanumeric()).take(8).collect();
-    let detail = match payload[scheme.len()..].chars().next() {
-        Some(':') if !scheme.is_empty() => match OTHER_SCHEMES.iter().find(|s| s.eq_ignore_ascii_case(&scheme)) {
-            Some(known) => format!("payloads with the context identifier {known}: are not supported"),
-            None => format!(
-                "payloads with a context identifier of {} characters are not supported (supported: {supported})",
-                scheme.len()
-            ),
-        },
-        _ => format!("the payload is not in a supported format (supported: {supported})"),
-    };
-    Failure::new(Reason::FormatUnknown, detail)
+    let starts = |p: &str| payload.get(..p.len()).is_some_and(|head| head.eq_ignore_ascii_case(p));
+    if let Some((prefix, name)) = other_scheme(payload) {
+        return Failure::new(
+            Reason::FormatUnsupported,
+            format!("{name} ({prefix}): a health certificate format this verifier does not read"),
+        );
+    }
+    if starts("http://") || starts("https://") {
+        return Failure::new(Reason::NotAHealthCertificate, "the code holds a web address, not a health certificate");
+    }
+    let scheme: String = payload.chars().take_while(|c| c.is_ascii_alphanumeric()).take(MAX_SCHEME + 1).collect();
+    match payload[scheme.len()..].chars().next() {
+        Some(':')
+            if (1..=MAX_SCHEME).contains(&scheme.len()) && scheme.starts_with(|c: char| c.is_ascii_alphabetic()) =>
+        {
+            Failure::new(
+                Reason::FormatUnknown,
+                format!(
+                    "payloads with a context identifier of {} characters are not supported (supported: {supported})",
+                    scheme.len()
+                ),
+            )
+        }
+        _ => Failure::new(
+            Reason::NotAHealthCertificate,
+            format!("the payload is no health certificate this verifier knows (supported: {supported})"),
+        ),
+    }
+}
+
+/// Why binary `payload` (a QR code in byte mode that is not UTF-8) is not
+/// verified: a ZIP archive is how DIVOC certificates travel, anything else
+/// is no health certificate.
+pub fn unknown_binary(payload: &[u8]) -> Failure {
+    if payload.starts_with(b"PK\x03\x04") {
+        Failure::new(
+            Reason::FormatUnsupported,
+            "a ZIP archive, as DIVOC certificates are carried: a format this verifier does not read",
+        )
+    } else {
+        Failure::new(Reason::NotAHealthCertificate, "the payload is binary data, not a health certificate")
+    }
 }
 
 /// Why decoding stopped: a stable reason and a detail without personal data.
@@ -322,9 +377,22 @@ mod tests {
         assert_eq!(detect("12345", PrefixPolicy::Optional).map(|f| f.id()), Some(hcert::ID), "bare base45");
         let shc = decode("shc:/5676290952432060346029243740", PrefixPolicy::Optional, &Limits::DEFAULT);
         let (format, failure) = shc.err().unwrap();
-        assert_eq!((format, failure.reason), (FormatId::UNKNOWN, Reason::FormatUnknown));
-        assert_eq!(failure.detail, "payloads with the context identifier shc: are not supported");
+        assert_eq!((format, failure.reason), (FormatId::UNKNOWN, Reason::FormatUnsupported));
+        assert!(failure.detail.starts_with("a SMART Health Card (shc:/)"), "{}", failure.detail);
         let (_, odd) = decode("SECRETNAME:123", PrefixPolicy::Required, &Limits::DEFAULT).err().unwrap();
         assert!(!odd.detail.contains("SECRET") && odd.detail.contains("HC1:"), "{}", odd.detail);
+        assert_eq!(odd.reason, Reason::FormatUnknown);
+        let reason = |p: &str| decode(p, PrefixPolicy::Required, &Limits::DEFAULT).err().unwrap().1.reason;
+        assert_eq!(
+            reason("nzcp:/1/2KCEVIQEIVVWK6JNGEASNICZAEP2KALYDZSGSZB2O5SWEOTOPJRXALTDN53GSZBRHEXGQZLYMN"),
+            Reason::FormatUnsupported
+        );
+        assert_eq!(reason("https://example.org/SECRET"), Reason::NotAHealthCertificate);
+        assert_eq!(reason("hello world"), Reason::NotAHealthCertificate);
+        let bare = |p: &str| decode(p, PrefixPolicy::Optional, &Limits::DEFAULT).err().unwrap().1.reason;
+        assert_eq!(bare("NZCP:/1/2KCEVIQ"), Reason::FormatUnsupported, "base45 text, but a known foreign prefix");
+        assert_eq!(reason("12:30"), Reason::NotAHealthCertificate);
+        assert_eq!(unknown_binary(b"PK\x03\x04rest").reason, Reason::FormatUnsupported);
+        assert_eq!(unknown_binary(&[0xff, 0xfe]).reason, Reason::NotAHealthCertificate);
     }
 }

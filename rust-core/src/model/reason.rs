@@ -61,12 +61,23 @@ reasons! {
     PayloadEmpty = "PAYLOAD_EMPTY", Invalid;
     /// The payload is larger than the configured limit.
     PayloadTooLarge = "PAYLOAD_TOO_LARGE", Invalid;
-    /// The payload is not in any format this verifier knows.
-    FormatUnknown = "FORMAT_UNKNOWN", Invalid;
+    /// The payload carries a context identifier (`XYZ:`) of no format this
+    /// verifier knows: it may be a certificate of a format it has never
+    /// heard of, so the verifier cannot tell.
+    FormatUnknown = "FORMAT_UNKNOWN", Inconclusive;
+    /// A health certificate of a format this verifier recognises but does
+    /// not read (a NZ COVID Pass `NZCP:/`, a SMART Health Link `shlink:/`,
+    /// an ISO 18013-5 `mdoc:` engagement, a ZIP-packed DIVOC certificate):
+    /// the verifier cannot tell.
+    FormatUnsupported = "FORMAT_UNSUPPORTED", Inconclusive;
+    /// The payload is no health certificate at all: plain text, a web
+    /// address, binary data.
+    NotAHealthCertificate = "NOT_A_HEALTH_CERTIFICATE", Inconclusive;
     /// The `HC1:` context identifier is missing.
     PrefixMissing = "PREFIX_MISSING", Invalid;
-    /// A context identifier other than `HC1:` (a future or foreign version).
-    PrefixUnsupported = "PREFIX_UNSUPPORTED", Invalid;
+    /// A context identifier of the HC1 family other than `HC1:` (`HC2:`, a
+    /// version this verifier does not read): the verifier cannot tell.
+    PrefixUnsupported = "PREFIX_UNSUPPORTED", Inconclusive;
     /// The text is not valid base45.
     Base45Invalid = "BASE45_INVALID", Invalid;
     /// The data is not compressed with zlib, as HC1 requires.

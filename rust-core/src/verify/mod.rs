@@ -95,10 +95,7 @@ impl<S: TrustStore> Verifier<S> {
     pub fn verify_bytes(&self, payload: &[u8], clock: &dyn Clock) -> Result<Verdict, Error> {
         match std::str::from_utf8(payload) {
             Ok(text) => self.verify(text, clock),
-            Err(_) => self.verify_decoded(
-                Err((FormatId::UNKNOWN, Failure::new(Reason::FormatUnknown, "the payload is binary, not text"))),
-                clock,
-            ),
+            Err(_) => self.verify_decoded(Err((FormatId::UNKNOWN, crate::formats::unknown_binary(payload))), clock),
         }
     }
 

@@ -39,8 +39,12 @@ type Failures = &'static [(&'static str, &'static str)];
 fn status_of(failures: Failures) -> &'static str {
     match failures {
         [] => "valid",
-        // Inconclusive reasons alone (the issuer is not known): unknown.
-        f if f.iter().all(|(_, r)| matches!(*r, "ISSUER_UNKNOWN" | "NO_TRUSTED_KEY" | "TOO_MANY_CANDIDATE_KEYS")) => {
+        // Inconclusive reasons alone (the issuer is not known, a version of
+        // the format this verifier does not read): unknown.
+        f if f.iter().all(|(_, r)| {
+            matches!(*r, "ISSUER_UNKNOWN" | "NO_TRUSTED_KEY" | "TOO_MANY_CANDIDATE_KEYS" | "PREFIX_UNSUPPORTED")
+        }) =>
+        {
             "unknown"
         }
         _ => "invalid",
