@@ -92,6 +92,8 @@ impl fmt::Display for KeyError {
     }
 }
 
+impl std::error::Error for KeyError {}
+
 const OID_EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
 const OID_P256: &str = "1.2.840.10045.3.1.7";
 const OID_P384: &str = "1.3.132.0.34";

@@ -44,6 +44,7 @@ use super::key::LookupKey;
 use super::update::{RuleRecord, SourceId, SourceKind, SourceMeta, Update, ValueSetRecord};
 use super::{Freshness, HeldRules, KeyMaterial, KeyRef, SignerKey, TrustStore};
 use crate::Error;
+use crate::error::{ArgumentError, TrustFormatReason};
 
 /// The reading connection and the cache it fills.
 struct Reader {
@@ -228,10 +229,7 @@ impl SqliteStore {
     /// whether it seeded.
     pub fn seed_if_empty(&self, update: &Update, now: OffsetDateTime) -> Result<bool, Error> {
         if update.source.kind != SourceKind::Bundled {
-            return Err(Error::InvalidArgument(format!(
-                "only a bundled snapshot seeds a store, not a {} source",
-                update.source.kind
-            )));
+            return Err(Error::InvalidArgument(ArgumentError::NotBundledSource { kind: update.source.kind }));
         }
         let (rows, skipped) = apply::prepare(update);
         self.write(|tx| {
@@ -256,7 +254,7 @@ impl SqliteStore {
         now: OffsetDateTime,
     ) -> Result<(SourceId, bool), Error> {
         let list = crate::trust::signed_list::parse(label, snapshot, key)
-            .map_err(|e| Error::TrustFormat { origin: label.to_owned(), reason: e.to_string() })?;
+            .map_err(|e| Error::TrustFormat { origin: label.to_owned(), reason: TrustFormatReason::SignedList(e) })?;
         let id = SourceId { kind: SourceKind::Bundled, location: label.to_owned() };
         let seeded = self.seed_if_empty(&list.into_update(id.clone(), None), now)?;
         Ok((id, seeded))
@@ -289,7 +287,7 @@ impl SqliteStore {
     /// transaction.
     pub fn set_max_ages(&self, sources: &[SourceId], max_age_seconds: Option<i64>) -> Result<(), Error> {
         if max_age_seconds.is_some_and(|m| m < 0) {
-            return Err(Error::InvalidArgument("a maximum age cannot be negative".to_owned()));
+            return Err(Error::InvalidArgument(ArgumentError::NegativeMaxAge));
         }
         self.write(|tx| {
             for source in sources {
