@@ -39,6 +39,6 @@ pub const SEED_LABEL: &str = "healthcert bundled test snapshot";
 pub fn signed_snapshot_key() -> Result<healthcert_core::crypto::PublicKey, healthcert_core::Error> {
     healthcert_core::crypto::public_key_from_pem(SIGNED_SNAPSHOT_KEY).map_err(|e| healthcert_core::Error::TrustFormat {
         origin: "the bundled list-signing key".to_owned(),
-        reason: e.to_string(),
+        reason: healthcert_core::error::TrustFormatReason::Key(e),
     })
 }

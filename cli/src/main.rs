@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use healthcert_cli::errln;
-use healthcert_cli::usage::is_usage;
+use healthcert_cli::usage::{self, is_usage};
 use healthcert_core::text::display_bounded;
 
 mod cmd;
@@ -66,7 +66,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // File names, server messages and argument values end up in
             // errors: shown escaped, like every text from outside.
-            errln!("error: {}", display_bounded(&format!("{e:#}"), 2000));
+            errln!("error: {}", display_bounded(&usage::message(&e), 2000));
             ExitCode::from(if is_usage(&e) { exit::USAGE } else { exit::ERROR })
         }
     }

@@ -4,6 +4,9 @@
 //! that names no file. They exit with status 2, as clap's own do, so that a
 //! script can tell a mistyped command from an operational fault (1) or a
 //! verdict (0, 3, 4).
+//!
+//! [`message`] words any error for stderr: its chain of causes, each said
+//! once.
 
 use std::fmt;
 
@@ -27,4 +30,37 @@ pub fn usage(message: impl Into<String>) -> anyhow::Error {
 /// Whether `e` (or an error it wraps) is a usage error.
 pub fn is_usage(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.is::<UsageError>())
+}
+
+/// `e` and its causes joined by `: ` (as `{e:#}` does), leaving out a
+/// cause whose message the text already holds: the core's errors name their
+/// source in their own message and also return it from
+/// [`source`](std::error::Error::source), for callers that want it as data.
+pub fn message(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.is_empty() {
+            text = part;
+        } else if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes_are_said_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+        let core = healthcert_core::Error::TrustIo { path: "t.json".into(), source: io };
+        assert_eq!(message(&anyhow::Error::new(core)), "cannot read trust list t.json: gone");
+        let wrapped = anyhow::Error::new(std::io::Error::other("disk full")).context("writing t.db");
+        assert_eq!(message(&wrapped), "writing t.db: disk full");
+        assert_eq!(format!("{wrapped:#}"), message(&wrapped));
+    }
 }

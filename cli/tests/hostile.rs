@@ -20,7 +20,8 @@ use healthcert_core::crypto::public_key_from_pem;
 use healthcert_core::trust::SourceKind;
 use healthcert_core::trust::store::SqliteStore;
 use healthcert_core::trust::sync::{
-    DgcaSource, NoProgress, RuleServiceSource, SignedListSource, SyncConfig, SyncError, Syncer, TrustSource,
+    DgcaSource, NoProgress, RedirectReason, ResumeTokenReason, RuleServiceSource, SignedListSource, SyncConfig,
+    SyncError, Syncer, TrustSource,
 };
 use healthcert_core::{FixedClock, time_parse};
 
@@ -158,6 +159,7 @@ async fn looping_or_growing_resume_tokens_end_the_paging() {
     let (ab, sent) = endless_pages(move |n| (cert(n), if n % 2 == 0 { "A".into() } else { "B".into() }));
     server.faults().inject(UPDATE, ab);
     let err = fails_intact(&path, &store, &dgca(&server), config(), "resume_token").await;
+    assert!(matches!(err, SyncError::ResumeToken { reason: ResumeTokenReason::Repeated { page: 3 }, .. }), "{err:?}");
     assert!(err.to_string().contains("page 3"), "{err}");
     assert_eq!(sent.load(Ordering::SeqCst), 3);
 
@@ -172,6 +174,7 @@ async fn looping_or_growing_resume_tokens_end_the_paging() {
     let (growing, sent) = endless_pages(move |n| (cert(n), "7".repeat(4096 * (n + 1))));
     server.faults().inject(UPDATE, growing);
     let err = fails_intact(&path, &store, &dgca(&server), config(), "resume_token").await;
+    assert!(matches!(err, SyncError::ResumeToken { reason: ResumeTokenReason::TooLong { limit: 256 }, .. }), "{err:?}");
     assert!(err.to_string().contains("longer than 256 bytes"), "{err}");
     assert_eq!(sent.load(Ordering::SeqCst), 1);
 
@@ -313,7 +316,18 @@ async fn redirects_are_checked_hop_by_hop() {
     // A loop of redirects ends.
     server.faults().clear();
     server.faults().inject(DE, redirect(DE));
-    fails_intact(&path, &store, &de(&server), config(), "redirect").await;
+    let err = fails_intact(&path, &store, &de(&server), config(), "redirect").await;
+    let limit = config().max_redirects;
+    assert!(
+        matches!(err, SyncError::Redirect { reason: RedirectReason::TooMany { limit: l }, .. } if l == limit),
+        "{err:?}"
+    );
+    // A redirect that says nowhere.
+    server.faults().clear();
+    server.faults().inject(DE, Fault::Replace(Replacement::new(302, "")));
+    let err = fails_intact(&path, &store, &de(&server), config(), "redirect").await;
+    assert!(matches!(err, SyncError::Redirect { reason: RedirectReason::NoLocation { status: 302 }, .. }), "{err:?}");
+    assert!(err.to_string().ends_with("redirect not followed: HTTP 302 without a Location"), "{err}");
 
     // A legitimate loopback redirect is followed (to the same list, which
     // is unchanged: 304 through the redirect).

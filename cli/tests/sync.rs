@@ -16,7 +16,8 @@ use healthcert_core::crypto::{PublicKey, public_key_from_pem};
 use healthcert_core::model::{CheckKind, Outcome, Status};
 use healthcert_core::trust::store::SqliteStore;
 use healthcert_core::trust::sync::{
-    DgcaSource, Progress, RuleServiceSource, SignedListSource, SyncConfig, SyncError, SyncEvent, Syncer, TrustSource,
+    DgcaSource, MalformedReason, Progress, RuleServiceSource, SignedListSource, SyncConfig, SyncError, SyncEvent,
+    Syncer, TrustSource,
 };
 use healthcert_core::trust::{SourceKind, TrustStore as _};
 use healthcert_core::{FixedClock, Verifier, time_parse};
@@ -124,7 +125,13 @@ async fn synced_store(dir: &Path, server: &RunningServer) -> (PathBuf, SqliteSto
 
 /// Asserts that a sync of `source` fails with `code`, leaves the data as it
 /// was, and records the failure.
-async fn fails_intact(path: &Path, store: &SqliteStore, source: &dyn TrustSource, config: SyncConfig, code: &str) {
+async fn fails_intact(
+    path: &Path,
+    store: &SqliteStore,
+    source: &dyn TrustSource,
+    config: SyncConfig,
+    code: &str,
+) -> SyncError {
     let before = data(path);
     let err = sync(store, source, config).await.expect_err("the sync must fail");
     assert_eq!(err.code(), code, "{err}");
@@ -132,6 +139,7 @@ async fn fails_intact(path: &Path, store: &SqliteStore, source: &dyn TrustSource
     let status = store.status(clock().0).unwrap();
     let s = status.iter().find(|s| s.kind == source.id().kind && s.location == source.id().location).unwrap();
     assert!(s.last_failure.is_some() && s.failure_reason.is_some(), "{s:?}");
+    err
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -375,7 +383,8 @@ async fn rules_must_carry_valid_signatures_and_match_their_hashes() {
     let fresh = SqliteStore::open(&path).unwrap();
     sync(&fresh, &dgca(&server), config()).await.unwrap();
     let unsigned = RuleServiceSource::new(server.url(), None);
-    fails_intact(&path, &fresh, &unsigned, config(), "malformed").await;
+    let err = fails_intact(&path, &fresh, &unsigned, config(), "malformed").await;
+    assert!(matches!(err, SyncError::Malformed { reason: MalformedReason::HashMismatch, .. }), "{err:?}");
     assert!(fresh.rules(cc).unwrap().is_empty());
 }
 

@@ -4,9 +4,18 @@
 //!
 //! `Display` never includes personal data: the messages name files, sources
 //! and positions, never certificate contents.
+//!
+//! What went wrong is data ([`TrustFormatReason`], [`ArgumentError`]): a
+//! caller branches on it, and [`std::error::Error::source`] gives the
+//! lower-level error when there is one (the I/O error, serde's JSON error
+//! with its line and column, the signed list's, the key's).
 
 use std::fmt;
 use std::path::PathBuf;
+
+use crate::crypto::KeyError;
+use crate::trust::signed_list::ListError;
+use crate::trust::update::SourceKind;
 
 /// An operational fault of the verifier.
 #[derive(Debug)]
@@ -24,7 +33,7 @@ pub enum Error {
         /// Where the list came from (a path or a label).
         origin: String,
         /// What was wrong with it.
-        reason: String,
+        reason: TrustFormatReason,
     },
     /// The trust database could not be opened, read or written: a missing
     /// directory, a file that is not a database, a corrupt page, a disk that
@@ -32,7 +41,8 @@ pub enum Error {
     TrustDatabase {
         /// The database file (`:memory:` for an in-memory database).
         path: String,
-        /// What failed (SQLite's message; never certificate contents).
+        /// What failed: SQLite's message, kept as text (it is all SQLite
+        /// says; never certificate contents).
         reason: String,
     },
     /// The trust database was written by a newer version of this software
@@ -57,8 +67,102 @@ pub enum Error {
         offered: time::OffsetDateTime,
     },
     /// The caller passed an argument that can never be valid.
-    InvalidArgument(String),
+    InvalidArgument(ArgumentError),
 }
+
+/// Why trust material is not usable ([`Error::TrustFormat`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum TrustFormatReason {
+    /// A file larger than the limit (read no further).
+    TooLarge {
+        /// Its length in bytes.
+        len: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A directory tree with more JSON files than the limit.
+    TooManyFiles {
+        /// The limit.
+        limit: usize,
+    },
+    /// A JSON document that is not a trust list: not JSON, or JSON of
+    /// another shape. serde's error (the source) has the line and column.
+    NotTrustListJson(serde_json::Error),
+    /// A signed list refused as a whole (its signature, its shape, its
+    /// content).
+    SignedList(ListError),
+    /// A public key that cannot be read.
+    Key(KeyError),
+}
+
+impl TrustFormatReason {
+    /// The line and column (1-based; column 0 is before the line's first
+    /// character) where a JSON document stopped being a trust list, when
+    /// that is the reason and serde knows the position.
+    pub fn json_position(&self) -> Option<(usize, usize)> {
+        match self {
+            TrustFormatReason::NotTrustListJson(e) if e.line() > 0 => Some((e.line(), e.column())),
+            _ => None,
+        }
+    }
+
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            TrustFormatReason::NotTrustListJson(e) => Some(e),
+            TrustFormatReason::SignedList(e) => Some(e),
+            TrustFormatReason::Key(e) => Some(e),
+            TrustFormatReason::TooLarge { .. } | TrustFormatReason::TooManyFiles { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for TrustFormatReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrustFormatReason::TooLarge { len, limit } => write!(f, "{len} bytes is more than the {limit}-byte limit"),
+            TrustFormatReason::TooManyFiles { limit } => write!(f, "more than {limit} JSON files"),
+            TrustFormatReason::NotTrustListJson(e) => write!(f, "not a trust-list JSON document: {e}"),
+            TrustFormatReason::SignedList(e) => write!(f, "{e}"),
+            TrustFormatReason::Key(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Which argument can never be valid ([`Error::InvalidArgument`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ArgumentError {
+    /// A country of arrival that is not an ISO 3166-1 alpha-2 code.
+    CountryOfArrival {
+        /// What was given (trimmed).
+        given: String,
+    },
+    /// A store can be seeded only from the bundled snapshot
+    /// ([`SourceKind::Bundled`]).
+    NotBundledSource {
+        /// The kind of the source offered.
+        kind: SourceKind,
+    },
+    /// A maximum age of a source's data that is negative.
+    NegativeMaxAge,
+}
+
+impl fmt::Display for ArgumentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ArgumentError::CountryOfArrival { given } => {
+                write!(f, "country of arrival {given:?} is not an ISO 3166-1 alpha-2 code (e.g. DE)")
+            }
+            ArgumentError::NotBundledSource { kind } => {
+                write!(f, "only a bundled snapshot seeds a store, not a {kind} source")
+            }
+            ArgumentError::NegativeMaxAge => f.write_str("a maximum age cannot be negative"),
+        }
+    }
+}
+
+impl std::error::Error for ArgumentError {}
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -82,7 +186,7 @@ impl fmt::Display for Error {
                 crate::time_parse::format_utc(*offered),
                 crate::time_parse::format_utc(*held)
             ),
-            Error::InvalidArgument(msg) => write!(f, "invalid argument: {msg}"),
+            Error::InvalidArgument(e) => write!(f, "invalid argument: {e}"),
         }
     }
 }
@@ -134,11 +238,17 @@ impl Error {
     }
 }
 
+/// The source is the lower-level error whose message `Display` already
+/// includes: the I/O error, or the one behind a [`TrustFormatReason`].
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::TrustIo { source, .. } => Some(source),
-            _ => None,
+            Error::TrustFormat { reason, .. } => reason.source(),
+            Error::TrustDatabase { .. }
+            | Error::TrustSchemaTooNew { .. }
+            | Error::TrustRollback { .. }
+            | Error::InvalidArgument(_) => None,
         }
     }
 }
@@ -151,14 +261,52 @@ mod tests {
     fn kinds_and_what_is_logged() {
         let db = Error::TrustDatabase { path: "t.db".into(), reason: "disk full".into() };
         let newer = Error::TrustSchemaTooNew { path: "t.db".into(), found: 9, supported: 4 };
-        let format = Error::TrustFormat { origin: "list.json".into(), reason: "not JSON".into() };
+        let format =
+            Error::TrustFormat { origin: "list.json".into(), reason: TrustFormatReason::TooManyFiles { limit: 3 } };
         let at = time::OffsetDateTime::UNIX_EPOCH;
         let rollback = Error::TrustRollback { source: "dgca=x".into(), held: at, offered: at };
-        let misuse = Error::InvalidArgument("country".into());
+        let misuse = Error::InvalidArgument(ArgumentError::NegativeMaxAge);
         let kinds: Vec<_> = [&db, &newer, &format, &rollback, &misuse].iter().map(|e| e.kind()).collect();
         use ErrorKind::*;
         assert_eq!(kinds, [Database, Database, TrustMaterial, Rollback, InvalidArgument]);
         assert!(Database.is_logged() && Rollback.is_logged());
         assert!(!TrustMaterial.is_logged() && !InvalidArgument.is_logged());
+    }
+
+    #[test]
+    fn reasons_are_data_and_lower_errors_are_the_source() {
+        use std::error::Error as _;
+        let mut report = crate::trust::file::LoadReport::default();
+        let e = crate::trust::file::parse("list.json", b"[{\"kid\": 3}]", &mut report).unwrap_err();
+        let Error::TrustFormat { origin, reason } = &e else { panic!("{e:?}") };
+        assert_eq!(origin, "list.json");
+        assert!(matches!(reason, TrustFormatReason::NotTrustListJson(_)), "{reason:?}");
+        assert_eq!(reason.json_position(), Some((1, 10)), "at the 3");
+        assert!(e.source().is_some_and(|s| s.is::<serde_json::Error>()));
+        assert!(
+            e.to_string().starts_with("trust list list.json is not usable: not a trust-list JSON document: "),
+            "{e}"
+        );
+
+        let key =
+            crate::crypto::public_key_from_pem("-----BEGIN PUBLIC KEY-----\n!!\n-----END PUBLIC KEY-----").unwrap_err();
+        let e = Error::TrustFormat { origin: "the key".into(), reason: TrustFormatReason::Key(key.clone()) };
+        assert_eq!(e.source().and_then(|s| s.downcast_ref::<KeyError>()), Some(&key));
+        assert_eq!(e.to_string(), format!("trust list the key is not usable: {key}"));
+
+        let e = Error::TrustFormat { origin: "big".into(), reason: TrustFormatReason::TooLarge { len: 9, limit: 8 } };
+        assert_eq!(e.to_string(), "trust list big is not usable: 9 bytes is more than the 8-byte limit");
+        assert!(e.source().is_none());
+
+        let arrival = crate::Arrival::parse(Some(" DEU "), None, None).unwrap_err();
+        assert!(
+            matches!(&arrival, Error::InvalidArgument(ArgumentError::CountryOfArrival { given }) if given == "DEU")
+        );
+        assert_eq!(
+            arrival.to_string(),
+            "invalid argument: country of arrival \"DEU\" is not an ISO 3166-1 alpha-2 code (e.g. DE)"
+        );
+        let seed = Error::InvalidArgument(ArgumentError::NotBundledSource { kind: SourceKind::Dgca });
+        assert_eq!(seed.to_string(), "invalid argument: only a bundled snapshot seeds a store, not a dgca source");
     }
 }

@@ -92,6 +92,8 @@ impl fmt::Display for KeyError {
     }
 }
 
+impl std::error::Error for KeyError {}
+
 const OID_EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
 const OID_P256: &str = "1.2.840.10045.3.1.7";
 const OID_P384: &str = "1.3.132.0.34";
@@ -166,6 +168,30 @@ impl PublicKey {
             }
             OID_RSA | OID_RSA_PSS => Self::rsa_from_pkcs1(bits),
             other => Err(KeyError(format!("unsupported key algorithm {other}"))),
+        }
+    }
+
+    /// The key as a trust database stores it: its type (`p256`, `p384`,
+    /// `rsa`) and its bytes (the uncompressed SEC1 point, or the PKCS#1
+    /// `RSAPublicKey` DER). [`from_stored`](Self::from_stored) reads it back.
+    pub(crate) fn stored(&self) -> (&'static str, &[u8]) {
+        let kind = match self.kind {
+            KeyKind::P256 => "p256",
+            KeyKind::P384 => "p384",
+            KeyKind::Rsa => "rsa",
+        };
+        (kind, &self.bytes)
+    }
+
+    /// A key from its [`stored`](Self::stored) form, checked as when it was
+    /// first read (point length and form, RSA modulus size and exponent);
+    /// no certificate or JWK is parsed.
+    pub(crate) fn from_stored(kind: &str, bytes: &[u8]) -> Result<Self, KeyError> {
+        match kind {
+            "p256" => Self::p256_from_sec1(bytes),
+            "p384" => Self::p384_from_sec1(bytes),
+            "rsa" => Self::rsa_from_pkcs1(bytes),
+            _ => Err(KeyError(format!("unknown stored key type {kind:?}"))),
         }
     }
 
@@ -249,6 +275,20 @@ mod tests {
         assert!(PublicKey::p256_from_sec1(&[4; 64]).is_err());
         assert!(PublicKey::p256_from_sec1(&[2; 33]).is_err());
         assert!(PublicKey::p384_from_sec1(&[4; 97]).is_ok());
+    }
+
+    #[test]
+    fn stored_keys_read_back() {
+        let p256 = PublicKey::p256_from_sec1(&[4; 65]).unwrap();
+        let p384 = PublicKey::p384_from_sec1(&[4; 97]).unwrap();
+        for key in [p256, p384] {
+            let (kind, bytes) = key.stored();
+            assert_eq!(PublicKey::from_stored(kind, bytes).unwrap(), key);
+        }
+        assert_eq!(PublicKey::p256_from_sec1(&[4; 65]).unwrap().stored().0, "p256");
+        assert!(PublicKey::from_stored("p256", &[4; 97]).is_err(), "a P-384 point is not a P-256 key");
+        assert!(PublicKey::from_stored("ed25519", &[4; 65]).is_err());
+        assert!(PublicKey::from_stored("rsa", &[0x30, 0]).is_err());
     }
 
     #[test]

@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use super::{MemoryStore, SignerKey};
 use crate::Error;
+use crate::error::TrustFormatReason;
 
 /// Largest trust-list file read, in bytes.
 pub const MAX_TRUST_FILE_LEN: u64 = 128 * 1024 * 1024;
@@ -37,11 +38,11 @@ pub struct LoadReport {
     pub skipped: Vec<SkippedEntry>,
 }
 
+/// `{"certificates": [...]}`; a bare list is read as `Vec<Entry>`. (Not an
+/// untagged enum: serde's errors would lose their line and column.)
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum TrustListJson {
-    Bare(Vec<Entry>),
-    Wrapped { certificates: Vec<Entry> },
+struct Wrapped {
+    certificates: Vec<Entry>,
 }
 
 #[derive(Deserialize)]
@@ -55,6 +56,17 @@ struct Entry {
 
 /// Parses a trust list held in memory. `origin` names it in reports.
 pub fn parse(origin: &str, bytes: &[u8], report: &mut LoadReport) -> Result<Vec<SignerKey>, Error> {
+    parse_entries(origin, bytes, report)
+        .map_err(|e| Error::TrustFormat { origin: origin.to_owned(), reason: TrustFormatReason::NotTrustListJson(e) })
+}
+
+/// [`parse`], failing only with serde's error for a JSON document that is
+/// not a trust list.
+pub(crate) fn parse_entries(
+    origin: &str,
+    bytes: &[u8],
+    report: &mut LoadReport,
+) -> Result<Vec<SignerKey>, serde_json::Error> {
     let trimmed = bytes.trim_ascii_start();
     let mut signers = Vec::new();
     let mut add =
@@ -68,12 +80,10 @@ pub fn parse(origin: &str, bytes: &[u8], report: &mut LoadReport) -> Result<Vec<
             Err(reason) => report.skipped.push(SkippedEntry { position, reason }),
         };
     if trimmed.starts_with(b"[") || trimmed.starts_with(b"{") {
-        let list: TrustListJson = serde_json::from_slice(trimmed).map_err(|e| Error::TrustFormat {
-            origin: origin.to_owned(),
-            reason: format!("not a trust-list JSON document: {e}"),
-        })?;
-        let entries = match list {
-            TrustListJson::Bare(v) | TrustListJson::Wrapped { certificates: v } => v,
+        let entries: Vec<Entry> = if trimmed.starts_with(b"[") {
+            serde_json::from_slice(trimmed)?
+        } else {
+            serde_json::from_slice::<Wrapped>(trimmed)?.certificates
         };
         for (i, entry) in entries.into_iter().enumerate() {
             let position = format!("{origin} entry {i}");
@@ -111,7 +121,7 @@ pub fn read_capped(path: &Path) -> Result<Vec<u8>, Error> {
     if len > MAX_TRUST_FILE_LEN {
         return Err(Error::TrustFormat {
             origin: path.display().to_string(),
-            reason: format!("{len} bytes is more than the {MAX_TRUST_FILE_LEN}-byte limit"),
+            reason: TrustFormatReason::TooLarge { len, limit: MAX_TRUST_FILE_LEN },
         });
     }
     fs::read(path).map_err(io)

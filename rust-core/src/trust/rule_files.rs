@@ -15,6 +15,7 @@ use super::file::{SkippedEntry, read_capped};
 use super::update::{RuleRecord, SourceId, SourceMeta, Update, ValueSetRecord};
 use crate::Error;
 use crate::crypto::sha256;
+use crate::error::TrustFormatReason;
 use crate::rules::{Rule, ValueSets};
 
 /// Deepest directory level walked below the given path.
@@ -68,7 +69,7 @@ fn json_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), Er
             if out.len() >= MAX_FILES {
                 return Err(Error::TrustFormat {
                     origin: dir.display().to_string(),
-                    reason: format!("more than {MAX_FILES} JSON files"),
+                    reason: TrustFormatReason::TooManyFiles { limit: MAX_FILES },
                 });
             }
             out.push(path);

@@ -31,15 +31,61 @@ pub struct SignedList {
 }
 
 /// Why a list was refused as a whole.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ListError {
     /// The text is not a signature line followed by a body.
-    Malformed(String),
+    Malformed(ListShape),
     /// The signature does not verify with the pinned key.
     BadSignature,
     /// The signed body is not a trust-list JSON document.
-    BadContent(String),
+    BadContent(ListContent),
+}
+
+/// How a signed list's text is not a signature line and a body
+/// ([`ListError::Malformed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ListShape {
+    /// No line break after the signature line.
+    NoLineBreak,
+    /// The signature line is not UTF-8 text.
+    SignatureNotText,
+    /// The signature line is not base64.
+    SignatureNotBase64,
+}
+
+/// How a signed list's verified body is unusable ([`ListError::BadContent`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ListContent {
+    /// The body does not start with a JSON object.
+    NotJsonObject,
+    /// The body is not JSON, or not the trust-list shape; serde's error
+    /// (the source) has the line and column.
+    NotTrustListJson(serde_json::Error),
+    /// The list's `timestamp` is not a date-time.
+    BadTimestamp,
+}
+
+impl fmt::Display for ListShape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ListShape::NoLineBreak => "no line break after the signature",
+            ListShape::SignatureNotText => "the signature line is not text",
+            ListShape::SignatureNotBase64 => "the signature line is not base64",
+        })
+    }
+}
+
+impl fmt::Display for ListContent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ListContent::NotJsonObject => f.write_str("the body is not a JSON object"),
+            ListContent::NotTrustListJson(e) => write!(f, "not a trust-list JSON document: {e}"),
+            ListContent::BadTimestamp => f.write_str("timestamp is not a date-time"),
+        }
+    }
 }
 
 impl fmt::Display for ListError {
@@ -52,7 +98,16 @@ impl fmt::Display for ListError {
     }
 }
 
-impl std::error::Error for ListError {}
+/// The source is serde's JSON error of [`ListContent::NotTrustListJson`]
+/// (its message is part of `Display` already).
+impl std::error::Error for ListError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ListError::BadContent(ListContent::NotTrustListJson(e)) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 #[derive(Deserialize)]
 struct Times {
@@ -95,29 +150,25 @@ impl SignerRecord {
 
 /// Verifies and reads a signed list. `origin` names it in reports.
 pub fn parse(origin: &str, bytes: &[u8], key: &PublicKey) -> Result<SignedList, ListError> {
-    let newline = bytes
-        .iter()
-        .position(|b| *b == b'\n')
-        .ok_or_else(|| ListError::Malformed("no line break after the signature".into()))?;
+    let newline = bytes.iter().position(|b| *b == b'\n').ok_or(ListError::Malformed(ListShape::NoLineBreak))?;
     let (line, body) = (&bytes[..newline], &bytes[newline + 1..]);
-    let line = std::str::from_utf8(line).map_err(|_| ListError::Malformed("the signature line is not text".into()))?;
+    let line = std::str::from_utf8(line).map_err(|_| ListError::Malformed(ListShape::SignatureNotText))?;
     let signature = base64::engine::general_purpose::STANDARD
         .decode(line.trim())
-        .map_err(|_| ListError::Malformed("the signature line is not base64".into()))?;
+        .map_err(|_| ListError::Malformed(ListShape::SignatureNotBase64))?;
     crypto::verify_p256_sha256(key, body, &signature).map_err(|_| ListError::BadSignature)?;
 
     if !body.trim_ascii_start().starts_with(b"{") {
-        return Err(ListError::BadContent("the body is not a JSON object".into()));
+        return Err(ListError::BadContent(ListContent::NotJsonObject));
     }
-    let times: Times = serde_json::from_slice(body).map_err(|e| ListError::BadContent(e.to_string()))?;
+    let not_json = |e| ListError::BadContent(ListContent::NotTrustListJson(e));
+    let times: Times = serde_json::from_slice(body).map_err(not_json)?;
     let issued_at = match times.timestamp.as_deref() {
-        Some(t) => {
-            Some(time_parse::lenient(t).ok_or_else(|| ListError::BadContent("timestamp is not a date-time".into()))?)
-        }
+        Some(t) => Some(time_parse::lenient(t).ok_or(ListError::BadContent(ListContent::BadTimestamp))?),
         None => times.certificates.iter().filter_map(|c| c.timestamp.as_deref().and_then(time_parse::lenient)).max(),
     };
     let mut report = LoadReport::default();
-    let signers = file::parse(origin, body, &mut report).map_err(|e| ListError::BadContent(e.to_string()))?;
+    let signers = file::parse_entries(origin, body, &mut report).map_err(not_json)?;
     Ok(SignedList {
         issued_at,
         signers: signers.iter().filter_map(SignerRecord::of).collect(),
@@ -180,18 +231,36 @@ mod tests {
         let mut tampered = signed(&body);
         let last = tampered.len() - 3;
         tampered[last] ^= 1;
-        assert_eq!(parse("t", &tampered, &public()), Err(ListError::BadSignature));
+        assert!(matches!(parse("t", &tampered, &public()), Err(ListError::BadSignature)));
         let other = PublicKey::p256_from_sec1(
             p256::ecdsa::SigningKey::from_slice(&[8u8; 32]).unwrap().verifying_key().to_encoded_point(false).as_bytes(),
         )
         .unwrap();
-        assert_eq!(parse("t", &signed(&body), &other), Err(ListError::BadSignature));
-        assert!(matches!(parse("t", body.as_bytes(), &public()), Err(ListError::Malformed(_))));
-        assert!(matches!(parse("t", b"!!!\n{}", &public()), Err(ListError::Malformed(_))));
-        assert!(matches!(parse("t", &signed("[1,2]"), &public()), Err(ListError::BadContent(_))));
+        assert!(matches!(parse("t", &signed(&body), &other), Err(ListError::BadSignature)));
+        assert!(matches!(parse("t", body.as_bytes(), &public()), Err(ListError::Malformed(ListShape::NoLineBreak))));
+        assert!(matches!(parse("t", b"!!!\n{}", &public()), Err(ListError::Malformed(ListShape::SignatureNotBase64))));
+        assert!(matches!(parse("t", b"\xff\n{}", &public()), Err(ListError::Malformed(ListShape::SignatureNotText))));
+        assert!(matches!(
+            parse("t", &signed("[1,2]"), &public()),
+            Err(ListError::BadContent(ListContent::NotJsonObject))
+        ));
         assert!(matches!(
             parse("t", &signed(r#"{"timestamp":"soon","certificates":[]}"#), &public()),
-            Err(ListError::BadContent(_))
+            Err(ListError::BadContent(ListContent::BadTimestamp))
         ));
+    }
+
+    #[test]
+    fn content_errors_keep_the_json_error_as_their_source() {
+        use std::error::Error as _;
+        // Valid JSON, but `certificates` is not a list of entries.
+        let e = parse("t", &signed(r#"{"certificates": 3}"#), &public()).unwrap_err();
+        assert!(matches!(e, ListError::BadContent(ListContent::NotTrustListJson(_))), "{e:?}");
+        let json = e.source().and_then(|s| s.downcast_ref::<serde_json::Error>()).expect("serde's error");
+        assert_eq!((json.line(), json.column()), (1, 18), "at the 3");
+        assert!(e.to_string().starts_with("the signed list content is unusable: not a trust-list JSON document: "));
+        // Times pass, the entries do not: the same reason.
+        let e = parse("t", &signed(r#"{"timestamp":"2026-01-01T00:00:00Z"}"#), &public()).unwrap_err();
+        assert!(matches!(e, ListError::BadContent(ListContent::NotTrustListJson(_))), "{e:?}");
     }
 }

@@ -145,8 +145,9 @@ impl SignerKey {
         })
     }
 
-    /// Reads a signer back from stored material (what a trust source
-    /// delivered, or a database row).
+    /// Reads a signer from key material as a trust source delivers it. The
+    /// SQLite store does this once per record, when it stores it, and keeps
+    /// what it found beside the material.
     pub fn from_material(
         scheme: KeyScheme,
         material: &KeyMaterial,

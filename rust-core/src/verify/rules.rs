@@ -42,9 +42,9 @@ impl Arrival {
     pub fn parse(country: Option<&str>, region: Option<&str>, language: Option<&str>) -> Result<Option<Self>, Error> {
         let Some(country) = country.map(str::trim).filter(|c| !c.is_empty()) else { return Ok(None) };
         if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_alphabetic()) {
-            return Err(Error::InvalidArgument(format!(
-                "country of arrival {country:?} is not an ISO 3166-1 alpha-2 code (e.g. DE)"
-            )));
+            return Err(Error::InvalidArgument(crate::error::ArgumentError::CountryOfArrival {
+                given: country.to_owned(),
+            }));
         }
         let language = language.map(str::trim).filter(|l| !l.is_empty()).unwrap_or("en").to_ascii_lowercase();
         let region = region.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);

@@ -5,7 +5,8 @@
 //! verified, then committed in one SQLite transaction, or not at all").
 //!
 //! Certificates are parsed *before* the transaction opens (parsing is the
-//! slow part, and the write lock is held only for the statements).
+//! slow part, and the write lock is held only for the statements), once:
+//! their parsed fields are stored beside them (`store/keys.rs`).
 
 use std::collections::HashSet;
 
@@ -13,12 +14,12 @@ use rusqlite::{OptionalExtension as _, Transaction, params};
 use time::OffsetDateTime;
 
 use super::content;
+use super::keys::KeyColumns;
 use super::schema::db_error;
 use super::status::time_at;
 use crate::Error;
 use crate::crypto::sha256;
 use crate::formats::codec::base64::encode as b64;
-use crate::trust::SignerKey;
 use crate::trust::file::SkippedEntry;
 use crate::trust::update::{SignerChange, SignerRecord, SourceId, SourceMeta, Update};
 
@@ -38,14 +39,16 @@ pub struct ApplyReport {
     pub total: usize,
 }
 
-/// A signer record that parsed, ready for insertion.
+/// A signer record that parsed, ready for insertion with its parsed fields.
 pub(super) struct Row<'a> {
     record: &'a SignerRecord,
     hash: [u8; 32],
+    columns: KeyColumns,
 }
 
 /// Checks every signer record of `update` (each must parse via
-/// [`SignerKey::from_material`]); returns the usable ones and the skipped
+/// [`SignerKey::from_material`](crate::trust::SignerKey::from_material));
+/// returns the usable ones with their parsed fields, and the skipped
 /// entries.
 pub(super) fn prepare(update: &Update) -> (Vec<Row<'_>>, Vec<SkippedEntry>) {
     let records: &[SignerRecord] = match &update.signers {
@@ -59,18 +62,10 @@ pub(super) fn prepare(update: &Update) -> (Vec<Row<'_>>, Vec<SkippedEntry>) {
         let usable = if record.kid.is_empty() {
             Err("empty key identifier".to_owned())
         } else {
-            SignerKey::from_material(
-                record.scheme,
-                &record.material,
-                record.issuer.as_deref(),
-                &record.kid,
-                record.country.clone(),
-            )
-            .map(drop)
-            .map_err(|e| e.0)
+            KeyColumns::of_record(record).map_err(|e| e.0)
         };
         match usable {
-            Ok(()) => rows.push(Row { record, hash: sha256(record.material.bytes()) }),
+            Ok(columns) => rows.push(Row { record, hash: sha256(record.material.bytes()), columns }),
             Err(reason) => skipped.push(SkippedEntry {
                 position: format!("{} signer {i} (kid {})", update.source, b64(&record.kid)),
                 reason,
@@ -131,13 +126,19 @@ fn signer_set(tx: &Transaction<'_>, source_id: i64) -> rusqlite::Result<HashSet<
 }
 
 fn insert_signers(tx: &Transaction<'_>, source_id: i64, rows: &[Row<'_>]) -> rusqlite::Result<()> {
+    // A row held already keeps its material (same hash) and takes the
+    // record's country and the fields this version parsed.
     let mut stmt = tx.prepare_cached(
-        "INSERT INTO signers (source_id, scheme, issuer, kid, country, material_type, material_hash, material)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT (source_id, scheme, issuer, kid, material_hash) DO UPDATE SET country = excluded.country",
+        "INSERT INTO signers (source_id, scheme, issuer, kid, country, material_type, material_hash, material,
+                              key_type, public_key, not_before, not_after, eku, subject_country)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         ON CONFLICT (source_id, scheme, issuer, kid, material_hash) DO UPDATE
+         SET country = excluded.country, key_type = excluded.key_type, public_key = excluded.public_key,
+             not_before = excluded.not_before, not_after = excluded.not_after, eku = excluded.eku,
+             subject_country = excluded.subject_country",
     )?;
     for row in rows {
-        let r = row.record;
+        let (r, c) = (row.record, &row.columns);
         stmt.execute(params![
             source_id,
             r.scheme.name(),
@@ -146,7 +147,13 @@ fn insert_signers(tx: &Transaction<'_>, source_id: i64, rows: &[Row<'_>]) -> rus
             r.country,
             r.material.type_name(),
             row.hash.as_slice(),
-            r.material.bytes()
+            r.material.bytes(),
+            c.key_type,
+            c.public_key,
+            c.not_before,
+            c.not_after,
+            c.eku,
+            c.subject_country,
         ])?;
     }
     Ok(())

@@ -16,12 +16,15 @@
 //! for a writer. [`SqliteStore::open_read_only`] opens a store with the
 //! reading connection alone (a verifier that must not write: `verify
 //! --db`); `store/open.rs` says what it needs of the file system. Lookups
-//! are served from an in-memory cache of parsed keys that every commit
-//! invalidates (see the private module `cache`).
+//! are served from an in-memory cache of signer keys that every commit
+//! invalidates (see the private module `cache`); a lookup that misses it
+//! builds its keys from their parsed fields, stored beside the key material
+//! (`store/keys.rs`), without parsing a certificate.
 
 mod apply;
 mod cache;
 mod content;
+mod keys;
 mod open;
 mod schema;
 mod source_rules;
@@ -39,11 +42,13 @@ pub use schema::{APPLICATION_ID, CURRENT_VERSION};
 pub use status::SourceStatus;
 
 use self::cache::Cache;
+use self::keys::StoredSigner;
 use self::schema::db_error;
 use super::key::LookupKey;
 use super::update::{RuleRecord, SourceId, SourceKind, SourceMeta, Update, ValueSetRecord};
-use super::{Freshness, HeldRules, KeyMaterial, KeyRef, SignerKey, TrustStore};
+use super::{Freshness, HeldRules, KeyRef, SignerKey, TrustStore};
 use crate::Error;
+use crate::error::{ArgumentError, TrustFormatReason};
 
 /// The reading connection and the cache it fills.
 struct Reader {
@@ -217,7 +222,9 @@ impl SqliteStore {
     ///   to `now`.
     ///
     /// Every signer record must parse via [`SignerKey::from_material`]; one that
-    /// does not is skipped and reported, and the rest applies.
+    /// does not is skipped and reported, and the rest applies. What parsing
+    /// found (the public key, validity, extended key usage) is stored with
+    /// the material, so lookups never parse it again.
     pub fn apply(&self, update: &Update, now: OffsetDateTime) -> Result<ApplyReport, Error> {
         let (rows, skipped) = apply::prepare(update);
         self.write(|tx| apply::apply_in(tx, &self.label, update, &rows, skipped, now))
@@ -228,10 +235,7 @@ impl SqliteStore {
     /// whether it seeded.
     pub fn seed_if_empty(&self, update: &Update, now: OffsetDateTime) -> Result<bool, Error> {
         if update.source.kind != SourceKind::Bundled {
-            return Err(Error::InvalidArgument(format!(
-                "only a bundled snapshot seeds a store, not a {} source",
-                update.source.kind
-            )));
+            return Err(Error::InvalidArgument(ArgumentError::NotBundledSource { kind: update.source.kind }));
         }
         let (rows, skipped) = apply::prepare(update);
         self.write(|tx| {
@@ -256,7 +260,7 @@ impl SqliteStore {
         now: OffsetDateTime,
     ) -> Result<(SourceId, bool), Error> {
         let list = crate::trust::signed_list::parse(label, snapshot, key)
-            .map_err(|e| Error::TrustFormat { origin: label.to_owned(), reason: e.to_string() })?;
+            .map_err(|e| Error::TrustFormat { origin: label.to_owned(), reason: TrustFormatReason::SignedList(e) })?;
         let id = SourceId { kind: SourceKind::Bundled, location: label.to_owned() };
         let seeded = self.seed_if_empty(&list.into_update(id.clone(), None), now)?;
         Ok((id, seeded))
@@ -289,7 +293,7 @@ impl SqliteStore {
     /// transaction.
     pub fn set_max_ages(&self, sources: &[SourceId], max_age_seconds: Option<i64>) -> Result<(), Error> {
         if max_age_seconds.is_some_and(|m| m < 0) {
-            return Err(Error::InvalidArgument("a maximum age cannot be negative".to_owned()));
+            return Err(Error::InvalidArgument(ArgumentError::NegativeMaxAge));
         }
         self.write(|tx| {
             for source in sources {
@@ -389,7 +393,8 @@ fn configure(conn: &Connection, label: &str) -> Result<(), Error> {
 macro_rules! signer_query {
     ($where:literal) => {
         concat!(
-            "SELECT material_hash, country IS NULL, source_id, issuer, kid, material_type, material, country
+            "SELECT material_hash, country IS NULL, source_id, issuer, kid, material_type, material, country,
+                    key_type, public_key, not_before, not_after, eku, subject_country
              FROM signers WHERE ",
             $where
         )
@@ -397,13 +402,29 @@ macro_rules! signer_query {
 }
 
 /// The signers `key` refers to, each key once even when several sources
-/// deliver it (the copy with a country, then the oldest source, wins). A
-/// stored key that no longer parses is left out.
+/// deliver it (the copy with a country, then the oldest source, wins),
+/// built from their stored fields. A row whose fields do not rebuild a key
+/// is left out.
 fn load_signers(conn: &Connection, key: &LookupKey) -> rusqlite::Result<Vec<Arc<SignerKey>>> {
     type Order = (Vec<u8>, bool, i64);
-    type Stored = (Order, String, Vec<u8>, String, Vec<u8>, Option<String>);
-    let read = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Stored> {
-        Ok(((r.get(0)?, r.get(1)?, r.get(2)?), r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+    let read = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(Order, StoredSigner)> {
+        let order = (r.get(0)?, r.get(1)?, r.get(2)?);
+        Ok((
+            order,
+            StoredSigner {
+                issuer: r.get(3)?,
+                kid: r.get(4)?,
+                material_type: r.get(5)?,
+                material: r.get(6)?,
+                country: r.get(7)?,
+                key_type: r.get(8)?,
+                public_key: r.get(9)?,
+                not_before: r.get(10)?,
+                not_after: r.get(11)?,
+                eku: r.get(12)?,
+                subject_country: r.get(13)?,
+            },
+        ))
     };
     let (scheme, mut rows) = match key {
         LookupKey::Kid(scheme, kid) => {
@@ -429,14 +450,7 @@ fn load_signers(conn: &Connection, key: &LookupKey) -> rusqlite::Result<Vec<Arc<
     // whole indexed lookup.
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     rows.dedup_by(|later, first| later.0.0 == first.0.0);
-    Ok(rows
-        .into_iter()
-        .filter_map(|(_, issuer, kid, material_type, material, country)| {
-            let material = KeyMaterial::from_stored(&material_type, material)?;
-            let issuer = Some(issuer.as_str()).filter(|i| !i.is_empty());
-            SignerKey::from_material(scheme, &material, issuer, &kid, country).ok().map(Arc::new)
-        })
-        .collect())
+    Ok(rows.into_iter().filter_map(|(_, stored)| stored.rebuild(scheme).map(Arc::new)).collect())
 }
 
 impl TrustStore for SqliteStore {

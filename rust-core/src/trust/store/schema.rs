@@ -9,7 +9,8 @@
 //!
 //! Times are stored as Unix seconds (UTC), certificates as DER, JWKs as
 //! JSON text, kids as raw bytes; an issuer is `''` for keys looked up by
-//! kid alone.
+//! kid alone. Since version 5 a signer's parsed fields are stored beside its
+//! material (`store/keys.rs`).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -19,12 +20,34 @@ use crate::Error;
 /// another program's SQLite file is not mistaken for one.
 pub const APPLICATION_ID: i32 = 0x4843_5453;
 
-/// One step of the schema: the SQL that takes version `n - 1` to `n`, where
-/// `n` is its position in [`MIGRATIONS`] plus one.
-pub(super) type Migration = &'static str;
+/// One step of the schema, taking version `n - 1` to `n`, where `n` is its
+/// position in [`MIGRATIONS`] plus one: SQL, then, in the same
+/// transaction, a step over the data that SQL cannot do (parsing stored
+/// material).
+#[derive(Clone, Copy)]
+pub(super) struct Migration {
+    sql: &'static str,
+    data: Option<fn(&Connection) -> rusqlite::Result<()>>,
+}
+
+impl Migration {
+    /// A step that is SQL alone.
+    pub(super) const fn sql(sql: &'static str) -> Self {
+        Migration { sql, data: None }
+    }
+
+    fn run(&self, conn: &Connection) -> rusqlite::Result<()> {
+        conn.execute_batch(self.sql)?;
+        match self.data {
+            Some(step) => step(conn),
+            None => Ok(()),
+        }
+    }
+}
 
 /// Version 1: trust sources and their signer certificates.
-const V1: Migration = "
+const V1: Migration = Migration::sql(
+    "
 CREATE TABLE sources (
     id             INTEGER PRIMARY KEY,
     kind           TEXT NOT NULL,
@@ -51,11 +74,13 @@ CREATE TABLE signers (
     UNIQUE (source_id, scheme, kid, cert_hash)
 );
 CREATE INDEX signers_by_kid ON signers (scheme, kid);
-";
+",
+);
 
 /// Version 2: business rules, value sets and country lists per source, and a
 /// per-source maximum age (offline policy).
-const V2: Migration = "
+const V2: Migration = Migration::sql(
+    "
 ALTER TABLE sources ADD COLUMN max_age_seconds INTEGER
     CHECK (max_age_seconds IS NULL OR max_age_seconds >= 0);
 CREATE TABLE rules (
@@ -82,25 +107,29 @@ CREATE TABLE countries (
     code      TEXT NOT NULL,
     PRIMARY KEY (source_id, code)
 );
-";
+",
+);
 
 /// Version 3: the number of distinct signer certificates, kept by every
 /// commit that changes signers (opening a store reads one row instead of
 /// counting 10 000), and an index on certificate hashes for that count.
-const V3: Migration = "
+const V3: Migration = Migration::sql(
+    "
 CREATE INDEX signers_by_hash ON signers (cert_hash);
 CREATE TABLE store_stats (
     id               INTEGER PRIMARY KEY CHECK (id = 1),
     distinct_signers INTEGER NOT NULL
 );
 INSERT INTO store_stats (id, distinct_signers) VALUES (1, (SELECT count(DISTINCT cert_hash) FROM signers));
-";
+",
+);
 
 /// Version 4: signers keyed by (scheme, issuer, kid) with key material that
 /// is an X.509 certificate or a JSON Web Key. The table is rebuilt (SQLite
 /// cannot change a UNIQUE constraint in place); every row is kept, as an
 /// X.509 signer without issuer.
-const V4: Migration = "
+const V4: Migration = Migration::sql(
+    "
 CREATE TABLE signers_v4 (
     id            INTEGER PRIMARY KEY,
     source_id     INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
@@ -120,10 +149,29 @@ ALTER TABLE signers_v4 RENAME TO signers;
 CREATE INDEX signers_by_kid ON signers (scheme, kid);
 CREATE INDEX signers_by_hash ON signers (material_hash);
 UPDATE store_stats SET distinct_signers = (SELECT count(DISTINCT material_hash) FROM signers) WHERE id = 1;
-";
+",
+);
+
+/// Version 5: each signer's parsed fields beside its material, so that a
+/// lookup builds its key without parsing a certificate: the public key
+/// (`key_type` and `public_key`), the validity (`not_before`, `not_after`),
+/// the extended key usage (`eku`) and the subject's country. The data step
+/// fills them from the stored material; a row whose material does not
+/// parse keeps `key_type` NULL and is left out of lookups, as before.
+const V5: Migration = Migration {
+    sql: "
+ALTER TABLE signers ADD COLUMN key_type TEXT CHECK (key_type IS NULL OR key_type IN ('p256', 'p384', 'rsa'));
+ALTER TABLE signers ADD COLUMN public_key BLOB;
+ALTER TABLE signers ADD COLUMN not_before INTEGER;
+ALTER TABLE signers ADD COLUMN not_after INTEGER;
+ALTER TABLE signers ADD COLUMN eku TEXT;
+ALTER TABLE signers ADD COLUMN subject_country TEXT;
+",
+    data: Some(super::keys::fill_columns),
+};
 
 /// Every migration, in order.
-pub(super) const MIGRATIONS: &[Migration] = &[V1, V2, V3, V4];
+pub(super) const MIGRATIONS: &[Migration] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this code writes and reads.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -193,7 +241,7 @@ pub(super) fn migrate_with(
             path: label.to_owned(),
             reason: format!("migration to schema version {} failed: {e}", version + 1),
         };
-        tx.execute_batch(migrations[version as usize]).map_err(step)?;
+        migrations[version as usize].run(&tx).map_err(step)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(step)?;
         tx.pragma_update(None, "user_version", version + 1).map_err(step)?;
         tx.commit().map_err(step)?;
@@ -216,7 +264,7 @@ mod tests {
         assert_eq!(tables(&conn), ["signers", "sources"]);
         assert_eq!(migrate(&mut conn, "t").unwrap(), CURRENT_VERSION);
         assert_eq!(tables(&conn), ["countries", "rules", "signers", "sources", "store_stats", "value_sets"]);
-        assert_eq!(user_version(&conn).unwrap(), 4);
+        assert_eq!(user_version(&conn).unwrap(), 5);
         // Idempotent.
         assert_eq!(migrate(&mut conn, "t").unwrap(), CURRENT_VERSION);
     }
@@ -224,11 +272,22 @@ mod tests {
     #[test]
     fn a_failing_step_leaves_the_previous_version_whole() {
         let mut conn = Connection::open_in_memory().unwrap();
-        let broken: &[Migration] = &[V1, "CREATE TABLE half_done (a); INSERT INTO no_such_table VALUES (1);"];
+        let broken: &[Migration] =
+            &[V1, Migration::sql("CREATE TABLE half_done (a); INSERT INTO no_such_table VALUES (1);")];
         let err = migrate_with(&mut conn, "t", broken, 2).unwrap_err();
         assert!(matches!(&err, Error::TrustDatabase { reason, .. } if reason.contains("version 2")), "{err}");
         assert_eq!(user_version(&conn).unwrap(), 1);
         assert_eq!(tables(&conn), ["signers", "sources"], "the failed step's table was rolled back");
+
+        // A data step that fails rolls its SQL back too.
+        let failing_data = Migration {
+            sql: "CREATE TABLE half_done (a); UPDATE signers SET country = 'XX';",
+            data: Some(|_| Err(rusqlite::Error::InvalidQuery)),
+        };
+        let err = migrate_with(&mut conn, "t", &[V1, failing_data], 2).unwrap_err();
+        assert!(matches!(&err, Error::TrustDatabase { reason, .. } if reason.contains("version 2")), "{err}");
+        assert_eq!(user_version(&conn).unwrap(), 1);
+        assert_eq!(tables(&conn), ["signers", "sources"]);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Unit tests that need the store's insides: a failure at every point of an
 //! apply leaves the database as it was (logical dump and main file bytes),
-//! and a database of every earlier schema version opens, upgraded, with its
-//! data.
+//! a database of every earlier schema version opens, upgraded, with its
+//! data, and a lookup builds from the stored fields the key that parsing the
+//! material gives.
 
 use healthcert_test_support::fixtures::reference_time;
 use rusqlite::types::ValueRef;
@@ -9,10 +10,10 @@ use time::OffsetDateTime;
 
 use super::apply::{Stage, fault};
 use super::*;
-use crate::crypto::sha256;
+use crate::crypto::{jwk_thumbprint, sha256};
 use crate::formats::hcert;
 use crate::trust::update::{SignerChange, SignerRecord};
-use crate::trust::{KeyRef, KeyScheme, kid_of};
+use crate::trust::{KeyMaterial, KeyRef, KeyScheme, kid_of};
 
 /// The DER of every committed fixture DSC, by file name.
 ///
@@ -25,6 +26,52 @@ fn dscs() -> Vec<Vec<u8>> {
 
 fn record(der: &[u8]) -> SignerRecord {
     SignerRecord::x509(crate::formats::hcert::SCHEME, kid_of(der), Some("XT".into()), der.to_vec())
+}
+
+const JWK_SCHEME: KeyScheme = KeyScheme::new("test-jwk");
+const JWK_ISSUER: &str = "https://issuer.example";
+
+/// RFC 7515 appendix A.3's P-256 key (public part), with its thumbprint kid.
+fn jwk_record() -> SignerRecord {
+    let mut jwk = serde_json::json!({
+        "kty": "EC", "crv": "P-256",
+        "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+        "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
+    });
+    let kid = jwk_thumbprint(&jwk).unwrap();
+    jwk["kid"] = kid.clone().into();
+    SignerRecord {
+        scheme: JWK_SCHEME,
+        issuer: Some(JWK_ISSUER.into()),
+        kid: kid.into_bytes(),
+        country: Some("XU".into()),
+        material: KeyMaterial::Jwk(jwk.to_string()),
+    }
+}
+
+/// The reference of a record, as a document would carry it.
+fn key_ref(r: &SignerRecord) -> KeyRef {
+    match &r.issuer {
+        Some(issuer) => KeyRef::IssuerKid { scheme: r.scheme, issuer: issuer.clone(), kid: r.kid.clone() },
+        None => KeyRef::Kid { scheme: r.scheme, kid: r.kid.clone() },
+    }
+}
+
+/// Every field of `found` is what parsing `r`'s material gives.
+fn assert_same_key(found: &SignerKey, r: &SignerRecord) {
+    let parsed =
+        SignerKey::from_material(r.scheme, &r.material, r.issuer.as_deref(), &r.kid, r.country.clone()).unwrap();
+    let what = format!("{:?}", r.material);
+    assert_eq!(found.scheme, parsed.scheme, "{what}");
+    assert_eq!(found.kid, parsed.kid, "{what}");
+    assert_eq!(found.issuer, parsed.issuer, "{what}");
+    assert_eq!(found.country, parsed.country, "{what}");
+    assert_eq!(found.public_key, parsed.public_key, "{what}");
+    assert_eq!(found.not_before, parsed.not_before, "{what}");
+    assert_eq!(found.not_after, parsed.not_after, "{what}");
+    assert_eq!(found.key_usage, parsed.key_usage, "{what}");
+    assert_eq!(found.material, parsed.material, "{what}");
+    assert_eq!(found.kid_text(), parsed.kid_text(), "{what}");
 }
 
 fn dgca() -> SourceId {
@@ -200,13 +247,41 @@ fn populate(conn: &Connection, version: u32, der: &[u8], t: i64) {
                 conn.execute("UPDATE store_stats SET distinct_signers = 1 WHERE id = 1", []).unwrap();
             }
         }
+        // Version 4: signers keyed by (scheme, issuer, kid) with X.509 or
+        // JWK material, before their parsed fields were stored. The second
+        // certificate row is not a certificate: it was left out of lookups
+        // then and is after the upgrade too.
+        4 => {
+            conn.execute(
+                "INSERT INTO sources (id, kind, location, etag, resume_token, list_issued_at, entries, skipped,
+                                      last_attempt, last_success, last_failure, failure_reason)
+                 VALUES (1, 'dgca', 'https://dgca.example/', '\"v1\"', 'tok', ?1, 1, 2, ?1, ?1, ?1, 'timeout')",
+                [t],
+            )
+            .unwrap();
+            let jwk = jwk_record();
+            let rows = [
+                ("dcc", "", kid_of(der), Some("XT"), "x509", der.to_vec()),
+                ("dcc", "", b"broken".to_vec(), None, "x509", b"not a certificate".to_vec()),
+                (JWK_SCHEME.name(), JWK_ISSUER, jwk.kid.clone(), Some("XU"), "jwk", jwk.material.bytes().to_vec()),
+            ];
+            for (scheme, issuer, kid, country, material_type, material) in rows {
+                conn.execute(
+                    "INSERT INTO signers (source_id, scheme, issuer, kid, country, material_type, material_hash, material)
+                     VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    rusqlite::params![scheme, issuer, kid, country, material_type, sha256(&material).as_slice(), material],
+                )
+                .unwrap();
+            }
+            conn.execute("UPDATE store_stats SET distinct_signers = 3 WHERE id = 1", []).unwrap();
+        }
         v => panic!("no test data for schema version {v}: add it here when adding a migration"),
     }
 }
 
 #[test]
 fn every_earlier_version_opens_upgraded_with_its_data() {
-    assert_eq!(CURRENT_VERSION, 4, "extend `populate` for the new version");
+    assert_eq!(CURRENT_VERSION, 5, "extend `populate` for the new version");
     let dir = tempfile::tempdir().unwrap();
     let now = reference_time();
     let der = &dscs()[0];
@@ -233,6 +308,7 @@ fn every_earlier_version_opens_upgraded_with_its_data() {
             let signers = store.signers(&hcert::kid_ref(&kid_of(der))).unwrap();
             assert_eq!(signers.len(), 1, "the v{version} signer survived");
             assert_eq!(signers[0].certificate(), Some(der.as_slice()));
+            assert_same_key(&signers[0], &record(der));
             let embedded = KeyRef::Embedded { scheme: hcert::SCHEME, certificate: der.clone() };
             assert_eq!(store.signers(&embedded).unwrap().len(), 1, "found by its certificate too");
             let other = KeyRef::Kid { scheme: KeyScheme::new("other"), kid: kid_of(der) };
@@ -245,13 +321,74 @@ fn every_earlier_version_opens_upgraded_with_its_data() {
             assert_eq!((meta.etag.as_deref(), meta.resume_token.as_deref()), (Some("\"v1\""), Some("tok")));
             assert_eq!(meta.list_issued_at, Some(now));
         }
+        if version == 4 {
+            let jwk = jwk_record();
+            let found = store.signers(&key_ref(&jwk)).unwrap();
+            assert_eq!(found.len(), 1, "the v4 JWK signer survived");
+            assert_same_key(&found[0], &jwk);
+            assert!(store.signers(&hcert::kid_ref(b"broken")).unwrap().is_empty(), "still left out");
+        }
         // The new version's features work on the upgraded file.
         store.set_max_age(&dgca(), Some(60)).unwrap();
         store.apply(&update(SignerChange::Unchanged, now), now).unwrap();
         assert_eq!(store.rules("XT").unwrap().len(), 1);
         assert_eq!(store.countries().unwrap(), ["XT", "XU"]);
         assert_eq!(store.status(now).unwrap()[0].max_age_seconds, Some(60));
-        assert_eq!(store.len(), usize::from(version > 0));
+        let signers = match version {
+            0 => 0,
+            1..=3 => 1,
+            _ => 3,
+        };
+        assert_eq!(store.len(), signers);
+    }
+}
+
+/// A lookup that misses the cache builds each key from its stored fields:
+/// every field is what parsing its material gives (P-256, P-384 and RSA
+/// certificates, with and without extended key usage, a country from the
+/// record or from the subject, a JWK). A row whose fields do not rebuild a
+/// key is left out.
+#[test]
+fn lookups_build_from_stored_fields_what_parsing_gives() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let now = reference_time();
+    let mut records: Vec<SignerRecord> = dscs().iter().map(|d| record(d)).collect();
+    // Without a listed country: the subject's.
+    let der = dscs().remove(0);
+    records.push(SignerRecord::x509(KeyScheme::new("other"), kid_of(&der), None, der));
+    records.push(jwk_record());
+    let report = store.apply(&update(SignerChange::Replace(records.clone()), now), now).unwrap();
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    let mut kinds = std::collections::BTreeSet::new();
+    for r in &records {
+        let found = store.signers(&key_ref(r)).unwrap();
+        assert_eq!(found.len(), 1, "{:?}", r.material);
+        assert_same_key(&found[0], r);
+        kinds.insert(found[0].public_key.describe());
+        lock(&store.read).cache.invalidate();
+    }
+    assert!(kinds.iter().any(|k| k.starts_with("RSA")) && kinds.contains("P-384"), "{kinds:?}");
+    let with_eku = records.iter().filter(|r| !store.signers(&key_ref(r)).unwrap()[0].key_usage.oids.is_empty());
+    assert!(with_eku.count() > 0, "a fixture signer has extended key usage");
+
+    // Fields that do not rebuild a key leave the row out, as a certificate
+    // that did not parse did.
+    let all = update(SignerChange::Replace(records.clone()), now);
+    let kid0 = records[0].kid.clone();
+    for broken in [
+        "UPDATE signers SET public_key = x'0400' WHERE kid = ?1",
+        "UPDATE signers SET key_type = NULL WHERE kid = ?1",
+        "UPDATE signers SET not_after = 9223372036854775807 WHERE kid = ?1",
+    ] {
+        assert_eq!(store.signers(&hcert::kid_ref(&kid0)).unwrap().len(), 1);
+        {
+            // The in-memory store writes through its reading connection.
+            let mut reader = lock(&store.read);
+            reader.conn.execute(broken, [&kid0]).unwrap();
+            reader.cache.invalidate();
+        }
+        assert!(store.signers(&hcert::kid_ref(&kid0)).unwrap().is_empty(), "{broken}");
+        store.apply(&all, now).unwrap();
     }
 }
 

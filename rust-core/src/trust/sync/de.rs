@@ -2,7 +2,7 @@
 //! entity tag of the list held), then the signature is verified with the
 //! pinned key before anything of the list is used.
 
-use super::{FetchContext, FetchFuture, SyncError, TrustSource};
+use super::{FetchContext, FetchFuture, MalformedReason, SyncError, TrustSource};
 use crate::crypto::PublicKey;
 use crate::trust::signed_list::{self, ListError};
 use crate::trust::update::{SourceId, SourceKind, Update};
@@ -43,7 +43,7 @@ async fn fetch(ctx: &FetchContext<'_>, source: SourceId, url: &str, key: &Public
     }
     let list = signed_list::parse(url, &response.body, key).map_err(|e| match e {
         ListError::BadSignature => SyncError::BadSignature { what: url.to_owned() },
-        other => SyncError::Malformed { url: url.to_owned(), reason: other.to_string() },
+        other => SyncError::Malformed { url: url.to_owned(), reason: MalformedReason::SignedList(other) },
     })?;
     Ok(list.into_update(source, response.header("etag")))
 }

@@ -22,7 +22,9 @@
 
 use std::collections::HashSet;
 
-use super::{FetchContext, FetchFuture, SyncError, SyncEvent, TrustSource, endpoint};
+use super::{
+    FetchContext, FetchFuture, MalformedReason, ResumeTokenReason, SyncError, SyncEvent, TrustSource, endpoint,
+};
 use crate::trust::file::SkippedEntry;
 use crate::trust::protocol;
 use crate::trust::update::{SignerChange, SignerRecord, SourceId, SourceKind, SourceMeta, Update};
@@ -76,20 +78,17 @@ async fn fetch(ctx: &FetchContext<'_>, source: SourceId, base: &str) -> Result<U
         }
         let next = response.header("X-RESUME-TOKEN").ok_or_else(|| SyncError::Malformed {
             url: update_url.clone(),
-            reason: "a certificate page without X-RESUME-TOKEN".into(),
+            reason: MalformedReason::MissingResumeToken,
         })?;
         if next.len() > config.max_resume_token_bytes {
             return Err(SyncError::ResumeToken {
                 url: update_url,
-                reason: format!("a resume token longer than {} bytes", config.max_resume_token_bytes),
+                reason: ResumeTokenReason::TooLong { limit: config.max_resume_token_bytes },
             });
         }
         if !seen.insert(next.clone()) {
             // A token seen before would page for ever.
-            return Err(SyncError::ResumeToken {
-                url: update_url,
-                reason: format!("page {page} repeats a resume token of this sync (the paging loops)"),
-            });
+            return Err(SyncError::ResumeToken { url: update_url, reason: ResumeTokenReason::Repeated { page } });
         }
         token = Some(next);
         let position = format!("{update_url} page {page}");
@@ -97,7 +96,7 @@ async fn fetch(ctx: &FetchContext<'_>, source: SourceId, base: &str) -> Result<U
         let record = protocol::dgca_page(&response.body, declared_kid.as_deref());
         match record {
             Ok(r) => added.push(r),
-            Err(reason) => skipped.push(SkippedEntry { position, reason }),
+            Err(e) => skipped.push(SkippedEntry { position, reason: e.to_string() }),
         }
         progress.event(SyncEvent::Progress { source: source.clone(), done: added.len(), total: None });
     }
@@ -112,7 +111,7 @@ async fn fetch(ctx: &FetchContext<'_>, source: SourceId, base: &str) -> Result<U
         304 if incremental => (None, meta.etag.clone()),
         200 => {
             let kids = protocol::dgca_status(&response.body)
-                .map_err(|reason| SyncError::Malformed { url: status_url.clone(), reason })?;
+                .map_err(|e| SyncError::Malformed { url: status_url.clone(), reason: MalformedReason::List(e) })?;
             (Some(kids), response.header("etag"))
         }
         status => return Err(SyncError::Status { url: status_url, status }),

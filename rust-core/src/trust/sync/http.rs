@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use super::{SyncConfig, SyncError};
+use super::{RedirectReason, SyncConfig, SyncError};
 
 /// One GET request for a [`Transport`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,13 +198,13 @@ impl HttpClient {
             if hops >= self.config.max_redirects {
                 return Err(SyncError::Redirect {
                     url: url.to_owned(),
-                    reason: format!("more than {} redirects", self.config.max_redirects),
+                    reason: RedirectReason::TooMany { limit: self.config.max_redirects },
                 });
             }
             hops += 1;
             let location = response.header("Location").ok_or_else(|| SyncError::Redirect {
                 url: current.clone(),
-                reason: format!("HTTP {} without a Location", response.status),
+                reason: RedirectReason::NoLocation { status: response.status },
             })?;
             current = super::url::redirect_target(&current, &location, self.config.allow_http)?;
         }

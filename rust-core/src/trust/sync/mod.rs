@@ -17,6 +17,7 @@
 
 mod de;
 mod dgca;
+mod error;
 mod http;
 #[cfg(feature = "https")]
 mod reqwest_transport;
@@ -31,6 +32,7 @@ use std::time::Duration;
 
 pub use de::SignedListSource;
 pub use dgca::DgcaSource;
+pub use error::{MalformedReason, RedirectReason, ResumeTokenReason, SyncError};
 pub use http::{Fetched, HttpClient, HttpRequest, HttpResponse, Transport, TransportError, TransportFuture};
 #[cfg(feature = "https")]
 pub use reqwest_transport::ReqwestTransport;
@@ -104,174 +106,6 @@ impl Default for SyncConfig {
             max_resume_token_bytes: 256,
             max_redirects: 5,
             max_rules: 20_000,
-        }
-    }
-}
-
-/// Why a sync failed. The store was left as it was.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum SyncError {
-    /// The server answered with a status the protocol does not allow.
-    Status {
-        /// The URL.
-        url: String,
-        /// The HTTP status.
-        status: u16,
-    },
-    /// The connection failed, was reset, or the body was cut short.
-    Network {
-        /// The URL.
-        url: String,
-        /// What failed.
-        reason: String,
-    },
-    /// The server was too slow.
-    Timeout {
-        /// The URL.
-        url: String,
-    },
-    /// A body exceeded its size cap (an endless or hostile response).
-    TooLarge {
-        /// The URL.
-        url: String,
-        /// The cap in bytes.
-        cap: usize,
-    },
-    /// A signature did not verify with the pinned key.
-    BadSignature {
-        /// What was signed.
-        what: String,
-    },
-    /// The content does not follow the protocol.
-    Malformed {
-        /// The URL.
-        url: String,
-        /// What was wrong.
-        reason: String,
-    },
-    /// The DGCA paging did not end within the configured number of pages.
-    TooManyPages {
-        /// The cap.
-        max_pages: usize,
-    },
-    /// The HTTP client could not be set up (TLS roots, configuration).
-    Client(String),
-    /// A URL the policy refuses ([`check_url`]): plain `http://` to a host
-    /// that is not written as a loopback literal (without
-    /// [`SyncConfig::allow_http`]), a redirect from `https` down to `http`,
-    /// another scheme, or a URL with whitespace or control characters.
-    InsecureUrl {
-        /// The URL.
-        url: String,
-    },
-    /// A redirect that cannot be followed: too many hops, or no `Location`.
-    /// (A hop to a URL the policy refuses is [`SyncError::InsecureUrl`].)
-    Redirect {
-        /// The URL requested.
-        url: String,
-        /// What was wrong.
-        reason: String,
-    },
-    /// The source's sync downloaded [`SyncConfig::max_sync_bytes`] and
-    /// wanted more.
-    ByteBudget {
-        /// The budget in bytes.
-        limit: u64,
-    },
-    /// The source's sync sent [`SyncConfig::max_requests`] requests and
-    /// needed more.
-    RequestBudget {
-        /// The budget.
-        limit: usize,
-    },
-    /// The source's sync did not finish within [`SyncConfig::sync_deadline`].
-    Deadline {
-        /// The deadline.
-        limit: Duration,
-    },
-    /// A DGCA resume token that was seen before in this sync (the paging
-    /// would loop) or is longer than [`SyncConfig::max_resume_token_bytes`].
-    ResumeToken {
-        /// The URL.
-        url: String,
-        /// What was wrong.
-        reason: String,
-    },
-    /// A list announces more entries than the configured cap
-    /// ([`SyncConfig::max_rules`]).
-    TooManyItems {
-        /// The URL.
-        url: String,
-        /// The cap.
-        cap: usize,
-    },
-    /// The store refused or failed to apply the update (a rollback to an
-    /// older list is refused here).
-    Store(crate::Error),
-}
-
-impl SyncError {
-    /// A stable, machine-readable name of the failure class, for JSON
-    /// output and bindings.
-    pub fn code(&self) -> &'static str {
-        match self {
-            SyncError::Status { .. } => "http_status",
-            SyncError::Network { .. } => "network",
-            SyncError::Timeout { .. } => "timeout",
-            SyncError::TooLarge { .. } => "too_large",
-            SyncError::BadSignature { .. } => "bad_signature",
-            SyncError::Malformed { .. } => "malformed",
-            SyncError::TooManyPages { .. } => "too_many_pages",
-            SyncError::Client(_) => "client",
-            SyncError::InsecureUrl { .. } => "insecure_url",
-            SyncError::Redirect { .. } => "redirect",
-            SyncError::ByteBudget { .. } => "byte_budget",
-            SyncError::RequestBudget { .. } => "request_budget",
-            SyncError::Deadline { .. } => "deadline",
-            SyncError::ResumeToken { .. } => "resume_token",
-            SyncError::TooManyItems { .. } => "too_many_items",
-            SyncError::Store(crate::Error::TrustRollback { .. }) => "rollback",
-            SyncError::Store(_) => "store",
-        }
-    }
-}
-
-impl fmt::Display for SyncError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SyncError::Status { url, status } => write!(f, "{url} answered HTTP {status}"),
-            SyncError::Network { url, reason } => write!(f, "{url}: {reason}"),
-            SyncError::Timeout { url } => write!(f, "{url} timed out"),
-            SyncError::TooLarge { url, cap } => write!(f, "{url} sent more than {cap} bytes"),
-            SyncError::BadSignature { what } => write!(f, "{what}: signature does not verify with the pinned key"),
-            SyncError::Malformed { url, reason } => write!(f, "{url}: {reason}"),
-            SyncError::TooManyPages { max_pages } => {
-                write!(f, "certificate paging did not end within {max_pages} pages")
-            }
-            SyncError::Client(reason) => write!(f, "cannot set up the HTTP client: {reason}"),
-            SyncError::InsecureUrl { url } => write!(
-                f,
-                "{url}: refused by the URL policy (https only; plain http only to a loopback literal or with allow-http; never https to http)"
-            ),
-            SyncError::Redirect { url, reason } => write!(f, "{url}: redirect not followed: {reason}"),
-            SyncError::ByteBudget { limit } => write!(f, "the sync would download more than {limit} bytes"),
-            SyncError::RequestBudget { limit } => write!(f, "the sync would send more than {limit} requests"),
-            SyncError::Deadline { limit } => {
-                write!(f, "the sync did not finish within {} s", limit.as_secs_f64())
-            }
-            SyncError::ResumeToken { url, reason } => write!(f, "{url}: {reason}"),
-            SyncError::TooManyItems { url, cap } => write!(f, "{url}: more than {cap} entries"),
-            SyncError::Store(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for SyncError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            SyncError::Store(e) => Some(e),
-            _ => None,
         }
     }
 }
@@ -537,7 +371,7 @@ impl Syncer {
         if update.source != *id {
             return Err(SyncError::Malformed {
                 url: id.location.clone(),
-                reason: format!("the source delivered an update for {}", update.source),
+                reason: MalformedReason::WrongSource { delivered: update.source },
             });
         }
         let changed = update.signers != SignerChange::Unchanged

@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use base64::Engine as _;
 
 use super::http::{Fetched, HttpClient};
-use super::{FetchContext, FetchFuture, SyncConfig, SyncError, SyncEvent, TrustSource, endpoint};
+use super::{FetchContext, FetchFuture, MalformedReason, SyncConfig, SyncError, SyncEvent, TrustSource, endpoint};
 use crate::crypto::{self, PublicKey};
 use crate::rules::{Rule, ValueSets};
 use crate::trust::file::SkippedEntry;
@@ -67,16 +67,13 @@ async fn item(
     }
     check_signature(&response, key, url)?;
     if !protocol::content_hash(&response.body).eq_ignore_ascii_case(hash) {
-        return Err(SyncError::Malformed {
-            url: url.to_owned(),
-            reason: "the content does not match its listed hash".into(),
-        });
+        return Err(SyncError::Malformed { url: url.to_owned(), reason: MalformedReason::HashMismatch });
     }
     Ok(response.body)
 }
 
-fn malformed(url: &str, reason: String) -> SyncError {
-    SyncError::Malformed { url: url.to_owned(), reason }
+fn malformed(url: &str, e: protocol::ProtocolError) -> SyncError {
+    SyncError::Malformed { url: url.to_owned(), reason: MalformedReason::List(e) }
 }
 
 /// The three entity tags of the source, kept together in its metadata.
@@ -136,7 +133,7 @@ async fn fetch(
     let rules = match &rules_list {
         None => None,
         Some(response) => {
-            let entries = protocol::rule_list(&response.body).map_err(|reason| malformed(&rules_url, reason))?;
+            let entries = protocol::rule_list(&response.body).map_err(|e| malformed(&rules_url, e))?;
             if entries.len() > config.max_rules {
                 return Err(SyncError::TooManyItems { url: rules_url, cap: config.max_rules });
             }
@@ -146,7 +143,7 @@ async fn fetch(
     let value_sets = match &sets_list {
         None => None,
         Some(response) => {
-            let entries = protocol::value_set_list(&response.body).map_err(|reason| malformed(&sets_url, reason))?;
+            let entries = protocol::value_set_list(&response.body).map_err(|e| malformed(&sets_url, e))?;
             if entries.len() > config.max_rules {
                 return Err(SyncError::TooManyItems { url: sets_url, cap: config.max_rules });
             }
@@ -155,9 +152,7 @@ async fn fetch(
     };
     let countries = match &countries_list {
         None => None,
-        Some(response) => {
-            Some(protocol::country_list(&response.body).map_err(|reason| malformed(&countries_url, reason))?)
-        }
+        Some(response) => Some(protocol::country_list(&response.body).map_err(|e| malformed(&countries_url, e))?),
     };
 
     let etag = [
