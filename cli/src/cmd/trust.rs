@@ -96,9 +96,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Import a trust file (DGCA trust-list JSON, PEM/DER certificates, a
-    /// directory of them, or with --de-key a German-shaped signed list) as
-    /// the signer set of a source named by the file's path.
+    /// Import a trust file (DGCA trust-list JSON, a multi-format registry in
+    /// the PathCheck layout, PEM/DER certificates, a directory of them, or
+    /// with --de-key a German-shaped signed list) as the signer set of a
+    /// source named by the file's path.
     Import {
         /// The trust database (created when missing).
         #[arg(long, value_name = "PATH")]

@@ -14,7 +14,7 @@ mod jwk;
 mod pem;
 
 pub use jwk::{MAX_JWK_LEN, jwk_thumbprint};
-pub use pem::{pem_certificates, public_key_from_pem};
+pub use pem::{pem_certificates, public_key_from_pem, spki_der_from_pem};
 
 /// A signature algorithm named by a signed envelope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -145,6 +145,15 @@ impl PublicKey {
             return Err(KeyError("invalid RSA public exponent".into()));
         }
         Ok(Self { kind: KeyKind::Rsa, bytes: der.to_vec(), bits })
+    }
+
+    /// Reads a DER SubjectPublicKeyInfo (a bare public key, as trust
+    /// registries list some keys).
+    pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
+        use x509_cert::der::Decode as _;
+        let spki = x509_cert::spki::SubjectPublicKeyInfoOwned::from_der(der)
+            .map_err(|e| KeyError(format!("not a SubjectPublicKeyInfo: {e}")))?;
+        Self::from_spki(&spki)
     }
 
     /// Reads a key from an X.509 SubjectPublicKeyInfo.

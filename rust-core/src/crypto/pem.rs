@@ -36,9 +36,11 @@ pub fn public_key_from_pem(pem: &str) -> Result<PublicKey, KeyError> {
         let cert = x509_cert::Certificate::from_der(&der).map_err(|e| KeyError(format!("bad certificate: {e}")))?;
         return PublicKey::from_spki(&cert.tbs_certificate.subject_public_key_info);
     }
+    PublicKey::from_spki_der(&spki_der_from_pem(pem)?)
+}
+
+/// The DER SubjectPublicKeyInfo of a PEM `PUBLIC KEY`.
+pub fn spki_der_from_pem(pem: &str) -> Result<Vec<u8>, KeyError> {
     let body: String = pem.lines().filter(|l| !l.starts_with("-----")).map(str::trim).collect();
-    let der = base64::decode_lenient(&body).ok_or_else(|| KeyError("PEM body is not base64".into()))?;
-    let spki = x509_cert::spki::SubjectPublicKeyInfoOwned::from_der(&der)
-        .map_err(|e| KeyError(format!("not a SubjectPublicKeyInfo: {e}")))?;
-    PublicKey::from_spki(&spki)
+    base64::decode_lenient(&body).ok_or_else(|| KeyError("PEM body is not base64".into()))
 }

@@ -1,6 +1,7 @@
 //! Trust lists from files: the DGCA trust-list JSON shape (an array of
-//! `{kid, country, rawData}` entries, bare or under `"certificates"`), PEM or
-//! DER certificates, or a directory of such files.
+//! `{kid, country, rawData}` entries, bare or under `"certificates"`), a
+//! multi-format registry ([`registry`](super::registry)), PEM or DER
+//! certificates, or a directory of such files.
 //!
 //! An entry that cannot be used (garbage base64, not a certificate, an
 //! unsupported key) is skipped and reported; the rest of the list loads.
@@ -83,6 +84,14 @@ pub(crate) fn parse_entries(
         let entries: Vec<Entry> = if trimmed.starts_with(b"[") {
             serde_json::from_slice(trimmed)?
         } else {
+            let value: serde_json::Value = serde_json::from_slice(trimmed)?;
+            if super::registry::is_registry(&value) {
+                let keys = super::registry::signers(origin, &value, report);
+                signers.extend(keys);
+                return Ok(signers);
+            }
+            drop(value);
+            // Read again for serde's line and column in errors.
             serde_json::from_slice::<Wrapped>(trimmed)?.certificates
         };
         for (i, entry) in entries.into_iter().enumerate() {

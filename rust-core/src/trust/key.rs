@@ -150,6 +150,10 @@ pub enum KeyMaterial {
     X509(Vec<u8>),
     /// A JSON Web Key (RFC 7517), as JSON text.
     Jwk(String),
+    /// A bare public key: a DER SubjectPublicKeyInfo, listed under a key
+    /// identifier by a trust registry (no certificate, so no validity or
+    /// key usage of its own).
+    Spki(Vec<u8>),
 }
 
 impl KeyMaterial {
@@ -158,13 +162,14 @@ impl KeyMaterial {
         match self {
             KeyMaterial::X509(_) => "x509",
             KeyMaterial::Jwk(_) => "jwk",
+            KeyMaterial::Spki(_) => "spki",
         }
     }
 
     /// The stored bytes.
     pub fn bytes(&self) -> &[u8] {
         match self {
-            KeyMaterial::X509(der) => der,
+            KeyMaterial::X509(der) | KeyMaterial::Spki(der) => der,
             KeyMaterial::Jwk(json) => json.as_bytes(),
         }
     }
@@ -174,6 +179,7 @@ impl KeyMaterial {
         match type_name {
             "x509" => Some(KeyMaterial::X509(bytes)),
             "jwk" => String::from_utf8(bytes).ok().map(KeyMaterial::Jwk),
+            "spki" => Some(KeyMaterial::Spki(bytes)),
             _ => None,
         }
     }

@@ -9,6 +9,7 @@ pub mod file;
 mod key;
 mod memory;
 pub mod protocol;
+pub mod registry;
 pub mod rule_files;
 pub mod signed_list;
 mod signer;

@@ -170,6 +170,17 @@ impl SignerKey {
                 key.country = country;
                 Ok(key)
             }
+            KeyMaterial::Spki(der) => Ok(SignerKey {
+                scheme,
+                kid: kid.to_vec(),
+                issuer: issuer.map(str::to_owned),
+                country,
+                public_key: PublicKey::from_spki_der(der)?,
+                not_before: None,
+                not_after: None,
+                key_usage: KeyUsage::default(),
+                material: Some(material.clone()),
+            }),
         }
     }
 
@@ -178,7 +189,7 @@ impl SignerKey {
     pub fn kid_text(&self) -> String {
         match &self.material {
             Some(KeyMaterial::Jwk(_)) => String::from_utf8_lossy(&self.kid).into_owned(),
-            Some(KeyMaterial::X509(_)) | None => base64::encode(&self.kid),
+            Some(KeyMaterial::X509(_) | KeyMaterial::Spki(_)) | None => base64::encode(&self.kid),
         }
     }
 
@@ -186,7 +197,7 @@ impl SignerKey {
     pub fn certificate(&self) -> Option<&[u8]> {
         match &self.material {
             Some(KeyMaterial::X509(der)) => Some(der),
-            Some(KeyMaterial::Jwk(_)) | None => None,
+            Some(KeyMaterial::Jwk(_) | KeyMaterial::Spki(_)) | None => None,
         }
     }
 }

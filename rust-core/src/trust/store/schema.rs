@@ -155,17 +155,38 @@ UPDATE store_stats SET distinct_signers = (SELECT count(DISTINCT material_hash) 
 /// Version 5: each signer's parsed fields beside its material, so that a
 /// lookup builds its key without parsing a certificate: the public key
 /// (`key_type` and `public_key`), the validity (`not_before`, `not_after`),
-/// the extended key usage (`eku`) and the subject's country. The data step
-/// fills them from the stored material; a row whose material does not
-/// parse keeps `key_type` NULL and is left out of lookups, as before.
+/// the extended key usage (`eku`) and the subject's country; and material
+/// that may also be a bare public key (`spki`, as trust registries list
+/// some keys). The table is rebuilt (SQLite cannot change a CHECK
+/// constraint in place), every row kept. The data step fills the parsed
+/// fields from the stored material; a row whose material does not parse
+/// keeps `key_type` NULL and is left out of lookups, as before.
 const V5: Migration = Migration {
     sql: "
-ALTER TABLE signers ADD COLUMN key_type TEXT CHECK (key_type IS NULL OR key_type IN ('p256', 'p384', 'rsa'));
-ALTER TABLE signers ADD COLUMN public_key BLOB;
-ALTER TABLE signers ADD COLUMN not_before INTEGER;
-ALTER TABLE signers ADD COLUMN not_after INTEGER;
-ALTER TABLE signers ADD COLUMN eku TEXT;
-ALTER TABLE signers ADD COLUMN subject_country TEXT;
+CREATE TABLE signers_v5 (
+    id              INTEGER PRIMARY KEY,
+    source_id       INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    scheme          TEXT NOT NULL,
+    issuer          TEXT NOT NULL DEFAULT '',
+    kid             BLOB NOT NULL CHECK (length(kid) > 0),
+    country         TEXT,
+    material_type   TEXT NOT NULL CHECK (material_type IN ('x509', 'jwk', 'spki')),
+    material_hash   BLOB NOT NULL CHECK (length(material_hash) = 32),
+    material        BLOB NOT NULL,
+    key_type        TEXT CHECK (key_type IS NULL OR key_type IN ('p256', 'p384', 'rsa')),
+    public_key      BLOB,
+    not_before      INTEGER,
+    not_after       INTEGER,
+    eku             TEXT,
+    subject_country TEXT,
+    UNIQUE (source_id, scheme, issuer, kid, material_hash)
+);
+INSERT INTO signers_v5 (id, source_id, scheme, issuer, kid, country, material_type, material_hash, material)
+    SELECT id, source_id, scheme, issuer, kid, country, material_type, material_hash, material FROM signers;
+DROP TABLE signers;
+ALTER TABLE signers_v5 RENAME TO signers;
+CREATE INDEX signers_by_kid ON signers (scheme, kid);
+CREATE INDEX signers_by_hash ON signers (material_hash);
 ",
     data: Some(super::keys::fill_columns),
 };

@@ -1,0 +1,150 @@
+//! Multi-format trust registries in the PathCheck layout
+//! (`Path-Check/trust-registry`: `registry.json`, `test_registry.json`):
+//! one JSON object per governance framework, each mapping a key identifier
+//! to an entry with a `status`, a validity start and a `didDocument` (a PEM
+//! certificate or public key, or a JWK).
+//!
+//! Read here:
+//! - `EUDCC`: EU DCC (and WHO DDCC) document signers under their base64 kid;
+//!   a PEM certificate, or a bare PEM public key;
+//! - `SmartHealthCards`: SMART Health Card issuer keys under `iss#kid`, each a
+//!   JWK whose kid is its RFC 7638 thumbprint.
+//!
+//! Only `current` entries are loaded; an entry of another status
+//! (`terminated`, `revoked`, `expired`) is skipped and reported, so it never
+//! verifies anything. Frameworks this version does not read (ICAO, DIVOC,
+//! CRED) are reported with their entry counts.
+
+use serde_json::Value;
+
+use super::file::{LoadReport, SkippedEntry};
+use super::{KeyMaterial, KeyScheme, SignerKey};
+use crate::crypto::{pem_certificates, spki_der_from_pem};
+use crate::formats::codec::base64;
+
+/// The SMART Health Cards key scheme: keys looked up by issuer and kid.
+const SHC_SCHEME: KeyScheme = KeyScheme::new("shc");
+
+/// The frameworks of the layout, by the names it uses.
+const FRAMEWORKS: [&str; 5] = ["EUDCC", "SmartHealthCards", "ICAO", "DIVOC", "CRED"];
+
+/// Whether `json` is a registry in this layout: an object whose keys
+/// include a framework name and whose values are objects.
+pub fn is_registry(json: &Value) -> bool {
+    json.as_object().is_some_and(|o| {
+        FRAMEWORKS.iter().any(|f| o.get(*f).is_some_and(Value::is_object)) && !o.contains_key("certificates")
+    })
+}
+
+/// The signer keys of a registry; entries that cannot be used, are not
+/// current, or belong to a framework not read here are reported.
+pub fn signers(origin: &str, json: &Value, report: &mut LoadReport) -> Vec<SignerKey> {
+    let mut out = Vec::new();
+    let Some(frameworks) = json.as_object() else { return out };
+    for (framework, entries) in frameworks {
+        let Some(entries) = entries.as_object() else { continue };
+        let read: fn(&str, &Value) -> Result<SignerKey, String> = match framework.as_str() {
+            "EUDCC" => eu_dcc,
+            "SmartHealthCards" => smart_health_card,
+            _ => {
+                if !entries.is_empty() {
+                    report.skipped.push(SkippedEntry {
+                        position: format!("{origin} {framework}"),
+                        reason: format!("{} entries of a framework this version does not read", entries.len()),
+                    });
+                }
+                continue;
+            }
+        };
+        for (i, (id, entry)) in entries.iter().enumerate() {
+            // The id names a key, not a person; still, positions count.
+            let position = format!("{origin} {framework} entry {i}");
+            let status = entry.get("status").and_then(Value::as_str).unwrap_or("");
+            if status != "current" {
+                let status = if matches!(status, "terminated" | "revoked" | "expired") { status } else { "unknown" };
+                report.skipped.push(SkippedEntry { position, reason: format!("status {status}: not trusted") });
+                continue;
+            }
+            match read(id, entry) {
+                Ok(key) => {
+                    out.push(key);
+                    report.loaded += 1;
+                }
+                Err(reason) => report.skipped.push(SkippedEntry { position, reason }),
+            }
+        }
+    }
+    out
+}
+
+fn did_document(entry: &Value) -> Result<&Value, String> {
+    entry.get("didDocument").ok_or_else(|| "the entry has no didDocument".to_owned())
+}
+
+/// An EU DCC signer: the id is the base64 kid; the document a PEM
+/// certificate or a PEM public key.
+fn eu_dcc(id: &str, entry: &Value) -> Result<SignerKey, String> {
+    let kid = base64::decode_lenient(id).filter(|k| !k.is_empty()).ok_or("the key id is not base64")?;
+    let pem = did_document(entry)?.as_str().ok_or("the didDocument is not PEM text")?;
+    let scheme = crate::formats::hcert::SCHEME;
+    if pem.contains("-----BEGIN CERTIFICATE-----") {
+        let der = pem_certificates(pem).into_iter().next().ok_or("no certificate in the PEM text")??;
+        SignerKey::from_der(scheme, &der, Some(kid), None).map_err(|e| e.0)
+    } else {
+        let der = spki_der_from_pem(pem).map_err(|e| e.0)?;
+        SignerKey::from_material(scheme, &KeyMaterial::Spki(der), None, &kid, None).map_err(|e| e.0)
+    }
+}
+
+/// A SMART Health Card issuer key: the id is `iss#kid`, the document the
+/// JWK (whose kid must be its thumbprint and equal the id's).
+fn smart_health_card(id: &str, entry: &Value) -> Result<SignerKey, String> {
+    let (issuer, kid) = id.rsplit_once('#').ok_or("the key id is not issuer#kid")?;
+    let jwk = did_document(entry)?;
+    let jwk = match jwk {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let key = SignerKey::from_jwk(SHC_SCHEME, issuer, &jwk).map_err(|e| e.0)?;
+    if key.kid != kid.as_bytes() {
+        return Err("the JWK's kid differs from the one it is listed under".to_owned());
+    }
+    Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const P256_SPKI: &str = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEFDMpzOeGjkFpJ1mc9lo0884v/aVafspp7YkZo5TULw9g9/GngNing7+3ot1rJ5boEo27zvnT0WjblSmXGjbnuQ==\n-----END PUBLIC KEY-----";
+
+    #[test]
+    fn current_entries_load_and_the_rest_are_reported() {
+        let registry = json!({
+            "EUDCC": {
+                "MTE=": {"status": "current", "didDocument": P256_SPKI},
+                "MjI=": {"status": "revoked", "didDocument": P256_SPKI},
+                "!!": {"status": "current", "didDocument": P256_SPKI},
+                "MzM=": {"status": "current", "didDocument": "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"}
+            },
+            "ICAO": {"x": {}, "y": {}},
+            "DIVOC": {}
+        });
+        assert!(is_registry(&registry));
+        assert!(!is_registry(&json!({"certificates": []})));
+        let mut report = LoadReport::default();
+        let keys = signers("reg.json", &registry, &mut report);
+        assert_eq!(keys.len(), 1);
+        assert_eq!((keys[0].kid.as_slice(), keys[0].scheme), (&b"11"[..], crate::formats::hcert::SCHEME));
+        assert_eq!(keys[0].kid_text(), "MTE=");
+        assert!(matches!(keys[0].material, Some(KeyMaterial::Spki(_))));
+        let reasons: Vec<&str> = report.skipped.iter().map(|s| s.reason.as_str()).collect();
+        assert_eq!(reasons.len(), 4, "{reasons:?}");
+        assert!(reasons.contains(&"status revoked: not trusted"));
+        assert!(reasons.contains(&"the key id is not base64"));
+        assert!(reasons.contains(&"2 entries of a framework this version does not read"));
+        assert_eq!(report.loaded, 1);
+    }
+}
