@@ -158,7 +158,7 @@ impl Document for HcertDocument {
     /// Regulation (EU) 2021/953 and the DCC schema: one certificate carries
     /// exactly one of a vaccination, test or recovery group; the payload
     /// follows the schema release it declares in `ver`. Unless `strict`,
-    /// the deviations [`schema::validate_tolerant`] tolerates pass with
+    /// the deviations `schema::validate_tolerant` tolerates pass with
     /// [`Reason::SchemaDeviation`], each named by its path.
     fn schema_check(&self, strict: bool) -> Check {
         if self.groups.len() != 1 {
