@@ -206,3 +206,69 @@ fn rules_imported_from_files_decide_for_the_country_of_arrival() {
     assert_eq!(nothing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&nothing.stderr).contains("no usable rules"));
 }
+
+/// A DCC signed by the fixture signer `dsc-ec-all`, as `HC1:` text, and the
+/// path of that signer's certificate.
+fn signed_by_fixture_dsc(dcc: &serde_json::Value) -> (String, String) {
+    use base64::Engine as _;
+    use healthcert_test_support::hc1;
+    use p256::ecdsa::{Signature, SigningKey, signature::Signer as _};
+    use p256::pkcs8::DecodePrivateKey as _;
+    use sha2::Digest as _;
+
+    let key_pem = std::fs::read_to_string(fixtures().join("keys/dsc-ec-all.pk8.pem")).unwrap();
+    let key = SigningKey::from_pkcs8_pem(&key_pem).unwrap();
+    let cert = fixtures().join("trust/dsc/dsc-ec-all.pem");
+    let pem = std::fs::read_to_string(&cert).unwrap();
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD.decode(body).unwrap();
+    let kid = &sha2::Sha256::digest(&der)[..8];
+    let payload = hc1::cbor(&hc1::valid_claims_of(dcc));
+    let cose = hc1::cose_signed_by(payload, kid, |tbs| {
+        let sig: Signature = key.sign(tbs);
+        sig.to_bytes().to_vec()
+    });
+    (hc1::hc1(&cose), cert.display().to_string())
+}
+
+#[test]
+fn strict_schema_keeps_the_letter_of_the_schema() {
+    // A vaccination date written as a date-time, a null test group beside the
+    // vaccination, a lowercase country: a certificate in circulation.
+    let mut dcc = healthcert_test_support::hc1::dcc();
+    dcc["v"][0]["dt"] = "2026-05-01T00:00:00".into();
+    dcc["v"][0]["co"] = "xt".into();
+    dcc["t"] = serde_json::Value::Null;
+    let (text, cert) = signed_by_fixture_dsc(&dcc);
+
+    let out = healthcert(&["verify", "--trust", &cert, "--at", AT, "--json", &text], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let v = json(&out);
+    assert_eq!(v["status"], "valid");
+    let schema = &v["checks"][5];
+    assert_eq!((&schema["outcome"], &schema["reason"]), (&"pass".into(), &"SCHEMA_DEVIATION".into()), "{schema}");
+    let detail = schema["detail"].as_str().unwrap();
+    for path in ["/v/0/dt", "/v/0/co", "/t"] {
+        assert!(detail.contains(path), "{detail}");
+    }
+    assert!(!detail.contains("2026-05-01") && !detail.contains("xt"), "no values in the detail: {detail}");
+    let event = &v["certificate"]["events"][0];
+    assert!(event.to_string().contains("\"2026-05-01\""), "the date part is read: {event}");
+
+    let out = healthcert(&["verify", "--strict-schema", "--trust", &cert, "--at", AT, "--json", &text], None);
+    assert_eq!(out.status.code(), Some(3), "invalid: {}", String::from_utf8_lossy(&out.stdout));
+    let v = json(&out);
+    assert_eq!(v["status"], "invalid");
+    let schema = &v["checks"][5];
+    assert_eq!((&schema["outcome"], &schema["reason"]), (&"fail".into(), &"SCHEMA_INVALID".into()), "{schema}");
+    // The other checks are the same either way.
+    for c in &v["checks"].as_array().unwrap()[..5] {
+        assert_eq!(c["outcome"], "pass", "{c}");
+    }
+
+    // Without deviations both modes agree: OK.
+    let (clean, _) = signed_by_fixture_dsc(&healthcert_test_support::hc1::dcc());
+    let out = healthcert(&["verify", "--strict-schema", "--trust", &cert, "--at", AT, "--json", &clean], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["checks"][5]["reason"], "OK");
+}

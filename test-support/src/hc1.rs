@@ -136,6 +136,19 @@ pub fn cose(payload: Vec<u8>) -> Vec<u8> {
         .expect("COSE encoding cannot fail")
 }
 
+/// A tagged COSE_Sign1 over `payload`, ES256 with `kid` in the protected
+/// header, signed by `sign` (raw r‖s over the Sig_structure).
+pub fn cose_signed_by(payload: Vec<u8>, kid: &[u8], sign: impl FnOnce(&[u8]) -> Vec<u8>) -> Vec<u8> {
+    let protected = HeaderBuilder::new().algorithm(iana::Algorithm::ES256).key_id(kid.to_vec()).build();
+    CoseSign1Builder::new()
+        .protected(protected)
+        .payload(payload)
+        .create_signature(&[], sign)
+        .build()
+        .to_tagged_vec()
+        .expect("COSE encoding cannot fail")
+}
+
 /// The same message without tag 18.
 pub fn untagged(tagged: &[u8]) -> Vec<u8> {
     coset::CoseSign1::from_tagged_slice(tagged).expect("a tagged COSE_Sign1").to_vec().expect("encodes")

@@ -47,6 +47,11 @@ pub struct VerifierConfig {
     /// or not provided by a rule.
     #[uniffi(default)]
     pub language: Option<String>,
+    /// Keep the letter of the DCC schema, for issuers testing their output:
+    /// deviations otherwise tolerated with the warning `SCHEMA_DEVIATION`
+    /// fail the schema check. Off by default.
+    #[uniffi(default)]
+    pub strict_schema: bool,
 }
 
 type CoreVerifier = healthcert_core::Verifier<Arc<SqliteStore>>;
@@ -69,6 +74,8 @@ pub struct Verifier {
     sources: Vec<Box<dyn TrustSource>>,
     /// `None` only without sources and without any transport.
     syncer: Option<Syncer>,
+    /// [`VerifierConfig::strict_schema`], kept across arrival changes.
+    strict_schema: bool,
 }
 
 impl Verifier {
@@ -98,9 +105,10 @@ impl Verifier {
         if let Some(max) = config.max_trust_age_seconds {
             store.set_max_ages(&ids, Some(max))?;
         }
-        let options = VerifyOptions { arrival, ..VerifyOptions::default() };
+        let strict_schema = config.strict_schema;
+        let options = VerifyOptions { arrival, strict_schema, ..VerifyOptions::default() };
         let core = RwLock::new(Arc::new(CoreVerifier::with_options(Arc::clone(&store), options)));
-        Ok(Arc::new(Verifier { store, core, sources, syncer }))
+        Ok(Arc::new(Verifier { store, core, sources, syncer, strict_schema }))
     }
 
     pub(crate) fn core(&self) -> Arc<CoreVerifier> {
@@ -156,7 +164,7 @@ impl Verifier {
         language: Option<String>,
     ) -> Result<(), HealthcertError> {
         let arrival = arrival(country_of_arrival.as_deref(), region.as_deref(), language.as_deref())?;
-        let options = VerifyOptions { arrival, ..VerifyOptions::default() };
+        let options = VerifyOptions { arrival, strict_schema: self.strict_schema, ..VerifyOptions::default() };
         let next = Arc::new(CoreVerifier::with_options(Arc::clone(&self.store), options));
         *self.core.write().unwrap_or_else(|e| e.into_inner()) = next;
         Ok(())

@@ -68,6 +68,12 @@ pub(crate) struct Args {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
+    /// Keep the letter of the schema, for issuers testing their output:
+    /// deviations that are otherwise tolerated with the warning
+    /// SCHEMA_DEVIATION (a date-time where a date belongs, a null group
+    /// beside the real one, a lowercase country code) fail the schema check.
+    #[arg(long)]
+    strict_schema: bool,
 }
 
 impl Args {
@@ -88,7 +94,7 @@ impl Args {
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     let clock = super::clock(args.at.clone())?;
     let arrival = args.arrival()?;
-    let Args { payload, trust, db, json, .. } = args;
+    let Args { payload, trust, db, json, strict_schema, .. } = args;
     // Usage errors first, before any note about the trust data.
     let payloads = input::resolve(payload.as_deref())?;
     if arrival.is_some() && db.is_none() && !json {
@@ -126,7 +132,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     // Text from files, stdin or the command line may lack the HC1: prefix;
     // a QR code always carries it.
     let verifier = |prefix| {
-        let options = VerifyOptions { prefix, arrival: arrival.clone(), ..VerifyOptions::default() };
+        let options = VerifyOptions { prefix, arrival: arrival.clone(), strict_schema, ..VerifyOptions::default() };
         Verifier::with_options(Arc::clone(&store), options)
     };
     let (lenient, scanned) = (verifier(PrefixPolicy::Optional), verifier(PrefixPolicy::Required));

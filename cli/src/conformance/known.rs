@@ -103,8 +103,8 @@ mod tests {
     #[test]
     fn the_document_table_is_read() {
         let rows = rows();
-        assert!(rows.len() >= 5, "{rows:?}");
-        assert!(rows.iter().any(|r| r.files == ["NL/2DCode/raw/*.json"] && r.count == 320));
+        assert!(rows.len() >= 3, "{rows:?}");
+        assert!(rows.iter().any(|r| r.files == ["NL/2DCode/raw/*.json"] && r.count == 280));
     }
 
     #[test]

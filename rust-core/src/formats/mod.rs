@@ -283,8 +283,13 @@ pub trait Document: Send + Sync {
     /// The type of certificate, or why it cannot be determined.
     fn certificate_type(&self) -> Result<CertificateType, Failure>;
 
-    /// The format's schema check.
-    fn schema_check(&self) -> Check;
+    /// The format's schema check. `strict`: the letter of the schema, for
+    /// issuers testing their output; otherwise deviations that do not
+    /// change what the data means pass with [`Reason::SchemaDeviation`]
+    /// (for formats that define such deviations).
+    ///
+    /// [`Reason::SchemaDeviation`]: crate::model::Reason::SchemaDeviation
+    fn schema_check(&self, strict: bool) -> Check;
 
     /// Whether `signer` may sign this document (the key-usage check). The
     /// rule is the format's: the EU DCC's extended key usage lives in

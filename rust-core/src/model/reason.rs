@@ -146,6 +146,12 @@ reasons! {
     IssuedBeforeSigner = "ISSUED_BEFORE_SIGNER", Invalid;
 
     // schema
+    /// A warning on a passing schema check: the payload deviates from its
+    /// schema in ways that do not change what the data means (a date-time
+    /// where a date belongs, a null group beside the real one, a field the
+    /// schema does not define, a lowercase country code); the detail names
+    /// each by its path. `--strict-schema` fails them instead.
+    SchemaDeviation = "SCHEMA_DEVIATION", Neutral;
     /// The payload does not follow the schema of its declared version.
     SchemaInvalid = "SCHEMA_INVALID", Invalid;
     /// The payload declares no schema version, or one that is malformed.

@@ -109,6 +109,11 @@ impl Check {
     pub fn pass(check: CheckKind, detail: impl Into<String>) -> Self {
         Self { check, outcome: Outcome::Pass, reason: Reason::Ok, detail: detail.into() }
     }
+    /// A passing check with a neutral reason other than `OK`: a warning
+    /// ([`Reason::SchemaDeviation`]). The status is unaffected.
+    pub fn pass_with(check: CheckKind, reason: Reason, detail: impl Into<String>) -> Self {
+        Self { check, outcome: Outcome::Pass, reason, detail: detail.into() }
+    }
     /// A failing check.
     pub fn fail(check: CheckKind, reason: Reason, detail: impl Into<String>) -> Self {
         Self { check, outcome: Outcome::Fail, reason, detail: detail.into() }
@@ -229,6 +234,8 @@ mod tests {
         let na = Check::skipped(CheckKind::KeyUsage, Reason::NotApplicable, "");
         assert_eq!(Verdict::status_of(&[pass.clone(), na]), Status::Valid);
         assert_eq!(Verdict::status_of(&[pass.clone(), unknown.clone()]), Status::Unknown);
-        assert_eq!(Verdict::status_of(&[unknown, invalid, pass]), Status::Invalid);
+        assert_eq!(Verdict::status_of(&[unknown, invalid, pass.clone()]), Status::Invalid);
+        let warned = Check::pass_with(CheckKind::Schema, Reason::SchemaDeviation, "");
+        assert_eq!(Verdict::status_of(&[pass, warned]), Status::Valid);
     }
 }

@@ -33,11 +33,22 @@ pub struct VerifyOptions {
     /// Where the certificate is presented: the business rules of that
     /// country are checked. `None`: the rules check does not apply.
     pub arrival: Option<Arrival>,
+    /// Whether the schema check keeps the letter of the schema (for issuers
+    /// testing their output). By default, deviations that do not change
+    /// what the data means pass with the warning
+    /// [`Reason::SchemaDeviation`].
+    pub strict_schema: bool,
 }
 
 impl Default for VerifyOptions {
     fn default() -> Self {
-        Self { prefix: PrefixPolicy::Required, limits: Limits::DEFAULT, clock_skew: Duration::ZERO, arrival: None }
+        Self {
+            prefix: PrefixPolicy::Required,
+            limits: Limits::DEFAULT,
+            clock_skew: Duration::ZERO,
+            arrival: None,
+            strict_schema: false,
+        }
     }
 }
 
@@ -155,7 +166,7 @@ impl<S: TrustStore> Verifier<S> {
         };
         let validity =
             validity::check(env, document.validity_policy(), sig.signer.as_deref(), now, self.options.clock_skew);
-        let schema = document.schema_check();
+        let schema = document.schema_check(self.options.strict_schema);
         let (rules_check, rules) = match (&self.options.arrival, document.rules_input()) {
             (Some(arrival), Some(input)) => {
                 let held = self.store.business_rules()?;

@@ -3022,15 +3022,30 @@ public enum Reason: Equatable, Hashable {
      */
     case payloadTooLarge
     /**
-     * The payload is not in any format this verifier knows.
+     * The payload carries a context identifier (`XYZ:`) of no format this
+     * verifier knows: it may be a certificate of a format it has never
+     * heard of, so the verifier cannot tell.
      */
     case formatUnknown
+    /**
+     * A health certificate of a format this verifier recognises but does
+     * not read (a NZ COVID Pass `NZCP:/`, a SMART Health Link `shlink:/`,
+     * an ISO 18013-5 `mdoc:` engagement, a ZIP-packed DIVOC certificate):
+     * the verifier cannot tell.
+     */
+    case formatUnsupported
+    /**
+     * The payload is no health certificate at all: plain text, a web
+     * address, binary data.
+     */
+    case notAHealthCertificate
     /**
      * The `HC1:` context identifier is missing.
      */
     case prefixMissing
     /**
-     * A context identifier other than `HC1:` (a future or foreign version).
+     * A context identifier of the HC1 family other than `HC1:` (`HC2:`, a
+     * version this verifier does not read): the verifier cannot tell.
      */
     case prefixUnsupported
     /**
@@ -3150,6 +3165,14 @@ public enum Reason: Equatable, Hashable {
      */
     case issuedBeforeSigner
     /**
+     * A warning on a passing schema check: the payload deviates from its
+     * schema in ways that do not change what the data means (a date-time
+     * where a date belongs, a null group beside the real one, a field the
+     * schema does not define, a lowercase country code); the detail names
+     * each by its path. `--strict-schema` fails them instead.
+     */
+    case schemaDeviation
+    /**
      * The payload does not follow the schema of its declared version.
      */
     case schemaInvalid
@@ -3209,79 +3232,85 @@ public struct FfiConverterTypeReason: FfiConverterRustBuffer {
         
         case 6: return .formatUnknown
         
-        case 7: return .prefixMissing
+        case 7: return .formatUnsupported
         
-        case 8: return .prefixUnsupported
+        case 8: return .notAHealthCertificate
         
-        case 9: return .base45Invalid
+        case 9: return .prefixMissing
         
-        case 10: return .notCompressed
+        case 10: return .prefixUnsupported
         
-        case 11: return .zlibInvalid
+        case 11: return .base45Invalid
         
-        case 12: return .inflatedTooLarge
+        case 12: return .notCompressed
         
-        case 13: return .cborTooDeep
+        case 13: return .zlibInvalid
         
-        case 14: return .coseMalformed
+        case 14: return .inflatedTooLarge
         
-        case 15: return .cwtMalformed
+        case 15: return .cborTooDeep
         
-        case 16: return .hcertMissing
+        case 16: return .coseMalformed
         
-        case 17: return .hcertMalformed
+        case 17: return .cwtMalformed
         
-        case 18: return .algorithmMissing
+        case 18: return .hcertMissing
         
-        case 19: return .algorithmUnsupported
+        case 19: return .hcertMalformed
         
-        case 20: return .kidMissing
+        case 20: return .algorithmMissing
         
-        case 21: return .noTrustedKey
+        case 21: return .algorithmUnsupported
         
-        case 22: return .keyAlgorithmMismatch
+        case 22: return .kidMissing
         
-        case 23: return .signatureMalformed
+        case 23: return .noTrustedKey
         
-        case 24: return .signatureInvalid
+        case 24: return .keyAlgorithmMismatch
         
-        case 25: return .tooManyCandidateKeys
+        case 25: return .signatureMalformed
         
-        case 26: return .issuerUnknown
+        case 26: return .signatureInvalid
         
-        case 27: return .signerNotYetValid
+        case 27: return .tooManyCandidateKeys
         
-        case 28: return .signerExpired
+        case 28: return .issuerUnknown
         
-        case 29: return .keyUsageMismatch
+        case 29: return .signerNotYetValid
         
-        case 30: return .certificateTypeAmbiguous
+        case 30: return .signerExpired
         
-        case 31: return .expired
+        case 31: return .keyUsageMismatch
         
-        case 32: return .notYetValid
+        case 32: return .certificateTypeAmbiguous
         
-        case 33: return .expiryMissing
+        case 33: return .expired
         
-        case 34: return .issuedAtMissing
+        case 34: return .notYetValid
         
-        case 35: return .timeClaimInvalid
+        case 35: return .expiryMissing
         
-        case 36: return .expiresAfterSigner
+        case 36: return .issuedAtMissing
         
-        case 37: return .issuedBeforeSigner
+        case 37: return .timeClaimInvalid
         
-        case 38: return .schemaInvalid
+        case 38: return .expiresAfterSigner
         
-        case 39: return .schemaVersionInvalid
+        case 39: return .issuedBeforeSigner
         
-        case 40: return .groupCount
+        case 40: return .schemaDeviation
         
-        case 41: return .noRules
+        case 41: return .schemaInvalid
         
-        case 42: return .ruleFailed
+        case 42: return .schemaVersionInvalid
         
-        case 43: return .ruleOpen
+        case 43: return .groupCount
+        
+        case 44: return .noRules
+        
+        case 45: return .ruleFailed
+        
+        case 46: return .ruleOpen
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -3315,152 +3344,164 @@ public struct FfiConverterTypeReason: FfiConverterRustBuffer {
             writeInt(&buf, Int32(6))
         
         
-        case .prefixMissing:
+        case .formatUnsupported:
             writeInt(&buf, Int32(7))
         
         
-        case .prefixUnsupported:
+        case .notAHealthCertificate:
             writeInt(&buf, Int32(8))
         
         
-        case .base45Invalid:
+        case .prefixMissing:
             writeInt(&buf, Int32(9))
         
         
-        case .notCompressed:
+        case .prefixUnsupported:
             writeInt(&buf, Int32(10))
         
         
-        case .zlibInvalid:
+        case .base45Invalid:
             writeInt(&buf, Int32(11))
         
         
-        case .inflatedTooLarge:
+        case .notCompressed:
             writeInt(&buf, Int32(12))
         
         
-        case .cborTooDeep:
+        case .zlibInvalid:
             writeInt(&buf, Int32(13))
         
         
-        case .coseMalformed:
+        case .inflatedTooLarge:
             writeInt(&buf, Int32(14))
         
         
-        case .cwtMalformed:
+        case .cborTooDeep:
             writeInt(&buf, Int32(15))
         
         
-        case .hcertMissing:
+        case .coseMalformed:
             writeInt(&buf, Int32(16))
         
         
-        case .hcertMalformed:
+        case .cwtMalformed:
             writeInt(&buf, Int32(17))
         
         
-        case .algorithmMissing:
+        case .hcertMissing:
             writeInt(&buf, Int32(18))
         
         
-        case .algorithmUnsupported:
+        case .hcertMalformed:
             writeInt(&buf, Int32(19))
         
         
-        case .kidMissing:
+        case .algorithmMissing:
             writeInt(&buf, Int32(20))
         
         
-        case .noTrustedKey:
+        case .algorithmUnsupported:
             writeInt(&buf, Int32(21))
         
         
-        case .keyAlgorithmMismatch:
+        case .kidMissing:
             writeInt(&buf, Int32(22))
         
         
-        case .signatureMalformed:
+        case .noTrustedKey:
             writeInt(&buf, Int32(23))
         
         
-        case .signatureInvalid:
+        case .keyAlgorithmMismatch:
             writeInt(&buf, Int32(24))
         
         
-        case .tooManyCandidateKeys:
+        case .signatureMalformed:
             writeInt(&buf, Int32(25))
         
         
-        case .issuerUnknown:
+        case .signatureInvalid:
             writeInt(&buf, Int32(26))
         
         
-        case .signerNotYetValid:
+        case .tooManyCandidateKeys:
             writeInt(&buf, Int32(27))
         
         
-        case .signerExpired:
+        case .issuerUnknown:
             writeInt(&buf, Int32(28))
         
         
-        case .keyUsageMismatch:
+        case .signerNotYetValid:
             writeInt(&buf, Int32(29))
         
         
-        case .certificateTypeAmbiguous:
+        case .signerExpired:
             writeInt(&buf, Int32(30))
         
         
-        case .expired:
+        case .keyUsageMismatch:
             writeInt(&buf, Int32(31))
         
         
-        case .notYetValid:
+        case .certificateTypeAmbiguous:
             writeInt(&buf, Int32(32))
         
         
-        case .expiryMissing:
+        case .expired:
             writeInt(&buf, Int32(33))
         
         
-        case .issuedAtMissing:
+        case .notYetValid:
             writeInt(&buf, Int32(34))
         
         
-        case .timeClaimInvalid:
+        case .expiryMissing:
             writeInt(&buf, Int32(35))
         
         
-        case .expiresAfterSigner:
+        case .issuedAtMissing:
             writeInt(&buf, Int32(36))
         
         
-        case .issuedBeforeSigner:
+        case .timeClaimInvalid:
             writeInt(&buf, Int32(37))
         
         
-        case .schemaInvalid:
+        case .expiresAfterSigner:
             writeInt(&buf, Int32(38))
         
         
-        case .schemaVersionInvalid:
+        case .issuedBeforeSigner:
             writeInt(&buf, Int32(39))
         
         
-        case .groupCount:
+        case .schemaDeviation:
             writeInt(&buf, Int32(40))
         
         
-        case .noRules:
+        case .schemaInvalid:
             writeInt(&buf, Int32(41))
         
         
-        case .ruleFailed:
+        case .schemaVersionInvalid:
             writeInt(&buf, Int32(42))
         
         
-        case .ruleOpen:
+        case .groupCount:
             writeInt(&buf, Int32(43))
+        
+        
+        case .noRules:
+            writeInt(&buf, Int32(44))
+        
+        
+        case .ruleFailed:
+            writeInt(&buf, Int32(45))
+        
+        
+        case .ruleOpen:
+            writeInt(&buf, Int32(46))
         
         }
     }

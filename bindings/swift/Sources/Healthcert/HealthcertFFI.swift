@@ -2295,6 +2295,12 @@ public struct VerifierConfig: Equatable, Hashable {
      * or not provided by a rule.
      */
     public var language: String?
+    /**
+     * Keep the letter of the DCC schema, for issuers testing their output:
+     * deviations otherwise tolerated with the warning `SCHEMA_DEVIATION`
+     * fail the schema check. Off by default.
+     */
+    public var strictSchema: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2328,7 +2334,12 @@ public struct VerifierConfig: Equatable, Hashable {
         /**
          * Language of rule descriptions (ISO 639-1, `de`); English when absent
          * or not provided by a rule.
-         */language: String? = nil) {
+         */language: String? = nil, 
+        /**
+         * Keep the letter of the DCC schema, for issuers testing their output:
+         * deviations otherwise tolerated with the warning `SCHEMA_DEVIATION`
+         * fail the schema check. Off by default.
+         */strictSchema: Bool = false) {
         self.databasePath = databasePath
         self.snapshot = snapshot
         self.snapshotKeyPem = snapshotKeyPem
@@ -2337,6 +2348,7 @@ public struct VerifierConfig: Equatable, Hashable {
         self.countryOfArrival = countryOfArrival
         self.region = region
         self.language = language
+        self.strictSchema = strictSchema
     }
 
     
@@ -2362,7 +2374,8 @@ public struct FfiConverterTypeVerifierConfig: FfiConverterRustBuffer {
                 maxTrustAgeSeconds: FfiConverterOptionInt64.read(from: &buf), 
                 countryOfArrival: FfiConverterOptionString.read(from: &buf), 
                 region: FfiConverterOptionString.read(from: &buf), 
-                language: FfiConverterOptionString.read(from: &buf)
+                language: FfiConverterOptionString.read(from: &buf), 
+                strictSchema: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -2375,6 +2388,7 @@ public struct FfiConverterTypeVerifierConfig: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.countryOfArrival, into: &buf)
         FfiConverterOptionString.write(value.region, into: &buf)
         FfiConverterOptionString.write(value.language, into: &buf)
+        FfiConverterBool.write(value.strictSchema, into: &buf)
     }
 }
 

@@ -16,6 +16,8 @@ use crate::trust::SignerKey;
 
 /// How many violations a schema check's detail lists before summarising.
 const MAX_LISTED_VIOLATIONS: usize = 3;
+/// How many tolerated deviations a passing schema check's detail lists.
+const MAX_LISTED_DEVIATIONS: usize = 10;
 
 /// A decoded EU DCC.
 #[derive(Clone)]
@@ -54,6 +56,20 @@ impl HcertDocument {
 
 fn text(v: &Value, key: &str) -> Option<String> {
     v.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// A date field: a date-time written where the schema says date is read as
+/// its date part (a tolerated schema deviation).
+fn date(v: &Value, key: &str) -> Option<String> {
+    let s = v.get(key).and_then(Value::as_str)?;
+    Some(schema::date_part(s).unwrap_or(s).to_owned())
+}
+
+/// The country code, read in uppercase (`de` is a tolerated deviation).
+fn country(v: &Value) -> Option<Code> {
+    let c = v.get("co").and_then(Value::as_str)?.to_ascii_uppercase();
+    let system = codes::country(&c);
+    Some(Code::new(&c, system))
 }
 
 /// The code at `key`, in the code system `system` gives it.
@@ -141,8 +157,10 @@ impl Document for HcertDocument {
 
     /// Regulation (EU) 2021/953 and the DCC schema: one certificate carries
     /// exactly one of a vaccination, test or recovery group; the payload
-    /// follows the schema release it declares in `ver`.
-    fn schema_check(&self) -> Check {
+    /// follows the schema release it declares in `ver`. Unless `strict`,
+    /// the deviations `schema::validate_tolerant` tolerates pass with
+    /// [`Reason::SchemaDeviation`], each named by its path.
+    fn schema_check(&self, strict: bool) -> Check {
         if self.groups.len() != 1 {
             return Check::fail(
                 CheckKind::Schema,
@@ -150,8 +168,24 @@ impl Document for HcertDocument {
                 format!("the DCC has {} of the groups v, t, r; exactly one is required", self.groups.len()),
             );
         }
-        match schema::validate(&self.dcc) {
-            Ok(v) => Check::pass(CheckKind::Schema, format!("follows the DCC schema {} rules", v.rules)),
+        let result = if strict { schema::validate(&self.dcc) } else { schema::validate_tolerant(&self.dcc) };
+        match result {
+            Ok(v) if v.deviations.is_empty() => {
+                Check::pass(CheckKind::Schema, format!("follows the DCC schema {} rules", v.rules))
+            }
+            Ok(v) => {
+                let listed: Vec<String> =
+                    v.deviations.iter().take(MAX_LISTED_DEVIATIONS).map(ToString::to_string).collect();
+                let mut detail = format!(
+                    "follows the DCC schema {} rules but for tolerated deviations: {}",
+                    v.rules,
+                    listed.join("; ")
+                );
+                if v.deviations.len() > MAX_LISTED_DEVIATIONS {
+                    detail.push_str(&format!(" (and {} more)", v.deviations.len() - MAX_LISTED_DEVIATIONS));
+                }
+                Check::pass_with(CheckKind::Schema, Reason::SchemaDeviation, detail)
+            }
             Err(e) => {
                 let mut detail = match &e.rules {
                     Some(r) => format!("against the DCC schema {r} rules: "),
@@ -206,8 +240,8 @@ impl Document for HcertDocument {
                         market_authorization_holder: code(e, "ma", codes::authorization_holder),
                         dose_number: count(e, "dn"),
                         total_doses: count(e, "sd"),
-                        date: text(e, "dt"),
-                        country: code(e, "co", codes::country),
+                        date: date(e, "dt"),
+                        country: country(e),
                         issuer: text(e, "is"),
                         certificate_id: text(e, "ci"),
                         ..Default::default()
@@ -220,16 +254,16 @@ impl Document for HcertDocument {
                         sample_collected_at: text(e, "sc"),
                         result: code(e, "tr", codes::test_result),
                         centre: text(e, "tc"),
-                        country: code(e, "co", codes::country),
+                        country: country(e),
                         issuer: text(e, "is"),
                         certificate_id: text(e, "ci"),
                     }),
                     CertificateType::Recovery => Event::Recovery(Recovery {
                         disease: code(e, "tg", codes::disease),
-                        first_positive: text(e, "fr"),
-                        valid_from: text(e, "df"),
-                        valid_until: text(e, "du"),
-                        country: code(e, "co", codes::country),
+                        first_positive: date(e, "fr"),
+                        valid_from: date(e, "df"),
+                        valid_until: date(e, "du"),
+                        country: country(e),
                         issuer: text(e, "is"),
                         certificate_id: text(e, "ci"),
                     }),
@@ -242,7 +276,7 @@ impl Document for HcertDocument {
             given_name,
             family_name_standardised: family_std,
             given_name_standardised: given_std,
-            date_of_birth: text(d, "dob"),
+            date_of_birth: date(d, "dob"),
             ..Default::default()
         };
         let mut certificate = Certificate::new(self.certificate_type().ok(), holder, events);
@@ -308,6 +342,44 @@ mod tests {
             issuer: Some("XT".into()),
             times: TimeClaims::default(),
         }
+    }
+
+    #[test]
+    fn schema_deviations_pass_with_a_warning_unless_strict() {
+        let dcc = json!({
+            "ver": "1.3.0", "dob": "1964-08-12T00:00:00",
+            "nam": {"fn": "Mustermann", "gn": "Erika", "fnt": "MUSTERMANN", "gnt": "ERIKA"},
+            "v": [{"tg": "840539006", "vp": "1119349007", "mp": "EU/1/20/1528", "ma": "ORG-100030215",
+                   "dn": 2, "sd": 2, "dt": "2022-01-15T00:00:00", "co": "de", "is": "Ministry", "ci": "URN:UVCI:01:XT:1"}],
+            "t": null
+        });
+        let doc = HcertDocument::new(dcc);
+        let check = doc.schema_check(false);
+        assert_eq!((check.outcome, check.reason), (crate::model::Outcome::Pass, Reason::SchemaDeviation), "{check:?}");
+        for path in ["/dob:", "/v/0/dt:", "/v/0/co:", "/t:"] {
+            assert!(check.detail.contains(path), "{}", check.detail);
+        }
+        for value in ["1964", "2022-01-15", "\"de\"", "Mustermann"] {
+            assert!(!check.detail.contains(value), "{}", check.detail);
+        }
+        let strict = doc.schema_check(true);
+        assert_eq!((strict.outcome, strict.reason), (crate::model::Outcome::Fail, Reason::SchemaInvalid));
+
+        // The normalized certificate reads the date part and the uppercase code.
+        let c = doc.normalize(&envelope());
+        assert_eq!(c.holder.date_of_birth.as_deref(), Some("1964-08-12"));
+        let Event::Vaccination(v) = &c.events[0] else { panic!("a vaccination") };
+        assert_eq!(v.date.as_deref(), Some("2022-01-15"));
+        assert_eq!(v.country.as_ref().map(|c| c.code.as_str()), Some("DE"));
+        assert_eq!(c.events.len(), 1);
+
+        // Without deviations: OK in both modes.
+        let clean = HcertDocument::new(json!({
+            "ver": "1.3.0", "dob": "1964-08-12", "nam": {"fnt": "MUSTERMANN"},
+            "v": [{"tg": "840539006", "vp": "1119349007", "mp": "EU/1/20/1528", "ma": "ORG-100030215",
+                   "dn": 2, "sd": 2, "dt": "2022-01-15", "co": "DE", "is": "Ministry", "ci": "URN:UVCI:01:XT:1"}]
+        }));
+        assert_eq!((clean.schema_check(false).reason, clean.schema_check(true).reason), (Reason::Ok, Reason::Ok));
     }
 
     #[test]

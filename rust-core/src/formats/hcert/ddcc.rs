@@ -247,7 +247,8 @@ impl Document for DdccDocument {
     /// The DDCC logical models' cardinalities and types (WHO DDCC
     /// implementation guide: DDCCCoreDataSet, DDCCCoreDataSetVS,
     /// DDCCCoreDataSetTR).
-    fn schema_check(&self) -> Check {
+    /// No deviations are tolerated, so `strict` changes nothing.
+    fn schema_check(&self, _strict: bool) -> Check {
         let Some(kind) = self.kind else {
             return Check::fail(
                 CheckKind::Schema,
@@ -375,9 +376,9 @@ mod tests {
     fn schema_names_fields_never_values() {
         let ok = json!({"name": "A B", "vaccine": {"code": "1119349007", "system": "http://snomed.info/sct"},
                         "date": "2021-07-08", "dose": 1});
-        assert_eq!(DdccDocument::new(ok, None).schema_check().reason, Reason::Ok);
+        assert_eq!(DdccDocument::new(ok, None).schema_check(false).reason, Reason::Ok);
         let bad = json!({"name": "SECRET", "vaccine": "SECRETCODE", "dose": 0, "birthDate": 19860919});
-        let check = DdccDocument::new(bad, None).schema_check();
+        let check = DdccDocument::new(bad, None).schema_check(false);
         assert_eq!(check.reason, Reason::SchemaInvalid);
         assert!(!check.detail.contains("SECRET"), "{}", check.detail);
         for named in ["date is missing", "vaccine has the wrong type", "dose has the wrong type", "birthDate"] {
@@ -386,9 +387,9 @@ mod tests {
         let test = json!({"name": "A", "test": {"pathogen": {"code": "840539006"}, "type": {"code": "LP6464-4"},
                           "date": "2021-07-08T10:00:00Z", "result": {"code": "260415000"}}});
         let doc = DdccDocument::new(test, None);
-        assert_eq!((doc.certificate_type(), doc.schema_check().reason), (Ok(CertificateType::Test), Reason::Ok));
+        assert_eq!((doc.certificate_type(), doc.schema_check(false).reason), (Ok(CertificateType::Test), Reason::Ok));
         let neither = DdccDocument::new(json!({"name": "A"}), None);
-        assert_eq!(neither.schema_check().reason, Reason::GroupCount);
+        assert_eq!(neither.schema_check(false).reason, Reason::GroupCount);
         assert_eq!(neither.certificate_type().map_err(|f| f.reason), Err(Reason::CertificateTypeAmbiguous));
     }
 

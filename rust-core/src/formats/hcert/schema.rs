@@ -21,6 +21,22 @@
 //! - properties the schema does not name are allowed, and so are the value
 //!   set codes (the schema refers to value sets but does not constrain them).
 //!
+//! [`validate`] keeps the letter of the schema. [`validate_tolerant`], what the
+//! verifier uses unless told to be strict, reads certificates in circulation
+//! as the official verifier apps do: a deviation that does not change what
+//! the data means is a [`Deviation`], not a violation —
+//!
+//! - a date-time where the schema says date (`2022-01-15T00:00:00` as a
+//!   vaccination date): its date part is the date;
+//! - a group present as `null` beside the real one (`"t": null` next to
+//!   `"v": [...]`): read as absent;
+//! - a country code in lowercase (`de`) whose uppercase follows the value set;
+//! - a field the schema does not define (the schema allows them; the
+//!   deviation says where, never the field's name).
+//!
+//! A structural defect (no name, no birth date, no or several groups, a
+//! wrong type, a date that is no date) is a violation in both modes.
+//!
 //! The payload's `ver` chooses the rules: the greatest known release not
 //! above it with the same major version (a future 1.4.0 is checked with the
 //! 1.3.3 rules, a 1.0.4 with the 1.0.1 rules).
@@ -42,7 +58,13 @@ pub struct Validated {
     pub declared: String,
     /// The schema release whose rules were applied.
     pub rules: &'static str,
+    /// The deviations tolerated ([`validate_tolerant`] only; always empty
+    /// from [`validate`]).
+    pub deviations: Vec<Violation>,
 }
+
+/// A tolerated deviation has the shape of a violation: where, and what.
+pub type Deviation = Violation;
 
 /// One way a payload breaks its schema. Never contains payload values.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,19 +93,40 @@ pub struct SchemaError {
     pub violations: Vec<Violation>,
 }
 
-/// Validates a DCC payload against the rules of the schema version it declares.
+/// Validates a DCC payload against the rules of the schema version it
+/// declares, to the letter.
 pub fn validate(dcc: &Value) -> Result<Validated, SchemaError> {
+    run(dcc, false)
+}
+
+/// Validates a DCC payload as [`validate`] does, but tolerates the
+/// deviations listed in the module documentation: they are returned in
+/// [`Validated::deviations`] instead of failing.
+pub fn validate_tolerant(dcc: &Value) -> Result<Validated, SchemaError> {
+    run(dcc, true)
+}
+
+/// The date part of a date-time written where a date belongs
+/// (`2022-01-15T00:00:00`, `2022-01-15T00:00:00Z`, `2022-01-15 00:00:00+0100`):
+/// `2022-01-15`. `None` for anything else, a plain date included.
+pub fn date_part(s: &str) -> Option<&str> {
+    let date = s.get(..10)?;
+    (s.len() > 10 && time_parse::full_date(date).is_some() && time_parse::lenient(s).is_some()).then_some(date)
+}
+
+fn run(dcc: &Value, tolerant: bool) -> Result<Validated, SchemaError> {
     let (declared, rules) = choose_rules(dcc).map_err(|violations| SchemaError {
         reason: Reason::SchemaVersionInvalid,
         rules: None,
         violations,
     })?;
-    let mut walk = Walk { rules, violations: Vec::new(), path: String::with_capacity(32) };
+    let mut walk =
+        Walk { rules, tolerant, violations: Vec::new(), deviations: Vec::new(), path: String::with_capacity(32) };
     if let Some(root) = dcc.as_object() {
         walk.root(root);
     }
     if walk.violations.is_empty() {
-        Ok(Validated { declared: declared.to_owned(), rules: rules.release })
+        Ok(Validated { declared: declared.to_owned(), rules: rules.release, deviations: walk.deviations })
     } else {
         Err(SchemaError { reason: Reason::SchemaInvalid, rules: Some(rules.release), violations: walk.violations })
     }
@@ -368,6 +411,12 @@ fn matches_country_pattern(s: &str) -> bool {
     s.bytes().any(|b| b.is_ascii_uppercase())
 }
 
+/// A code of ASCII letters, some lowercase, whose uppercase would match
+/// the country pattern (`de`, `De`).
+fn is_lowercase_code(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphabetic()) && s.bytes().any(|b| b.is_ascii_lowercase())
+}
+
 /// `(19|20)\d\d` at the start of `b`.
 fn century_year(b: &[u8]) -> bool {
     matches!(b, [b'1', b'9', y, z, ..] | [b'2', b'0', y, z, ..] if y.is_ascii_digit() && z.is_ascii_digit())
@@ -506,7 +555,10 @@ fn as_integer(n: &serde_json::Number) -> Option<f64> {
 
 struct Walk {
     rules: &'static Rules,
+    /// Whether deviations are tolerated ([`validate_tolerant`]).
+    tolerant: bool,
     violations: Vec<Violation>,
+    deviations: Vec<Deviation>,
     /// JSON pointer of the value being checked; extended and truncated as
     /// the walk descends, so that valid payloads allocate no paths.
     path: String,
@@ -521,6 +573,25 @@ impl Walk {
     fn push_here(&mut self, message: impl Into<String>) {
         let v = violation(&self.path, message);
         self.violations.push(v);
+    }
+
+    /// A deviation at `path`.
+    fn deviate(&mut self, path: &str, message: impl Into<String>) {
+        self.deviations.push(violation(path, message));
+    }
+
+    /// Notes the fields of `object` (at the current path) that `known` does
+    /// not name, when tolerant: one deviation per object, without the names.
+    fn unknown_fields(&mut self, object: &Map<String, Value>, known: impl Fn(&str) -> bool) {
+        if !self.tolerant {
+            return;
+        }
+        let n = object.keys().filter(|k| !known(k)).count();
+        if n > 0 {
+            let at = if self.path.is_empty() { "/".to_owned() } else { self.path.clone() };
+            let what = if n == 1 { "a field".to_owned() } else { format!("{n} fields") };
+            self.deviate(&at, format!("has {what} the schema does not define (ignored)"));
+        }
     }
 
     /// Descends into `segment`; returns the length to truncate back to.
@@ -543,16 +614,26 @@ impl Walk {
             Some(Value::String(dob)) => self.dob(dob),
             Some(_) => self.push("/dob", "must be a string"),
         }
+        // A null group is read as absent, when tolerant and another group
+        // is real; alone it is still a violation (no group to read).
+        let real = GROUPS.iter().filter(|(key, _)| root.get(*key).is_some_and(|g| !g.is_null())).count();
         let mut present = 0usize;
         for (key, fields) in GROUPS {
-            if let Some(group) = root.get(key) {
-                present += 1;
-                self.group(key, group, fields);
+            match root.get(key) {
+                None => {}
+                Some(Value::Null) if self.tolerant && real > 0 => {
+                    self.deviate(&format!("/{key}"), "is null beside the real group (read as absent)");
+                }
+                Some(group) => {
+                    present += 1;
+                    self.group(key, group, fields);
+                }
             }
         }
         if self.rules.exactly_one_group && present != 1 {
             self.push("", format!("must hold exactly one of v, t, r (holds {present})"));
         }
+        self.unknown_fields(root, |k| matches!(k, "ver" | "nam" | "dob" | "v" | "t" | "r"));
     }
 
     fn person_name(&mut self, nam: &Map<String, Value>) {
@@ -569,6 +650,20 @@ impl Walk {
     }
 
     fn dob(&mut self, dob: &str) {
+        if self.tolerant
+            && let Some(date) = date_part(dob)
+        {
+            let before = self.violations.len();
+            self.dob_letter(date);
+            if self.violations.len() == before {
+                self.deviate("/dob", "is a date-time where the schema says date (its date part is read)");
+            }
+            return;
+        }
+        self.dob_letter(dob);
+    }
+
+    fn dob_letter(&mut self, dob: &str) {
         let (matches, pattern) = match self.rules.dob {
             DobRule::FullDate => {
                 if time_parse::full_date(dob).is_none() {
@@ -610,6 +705,7 @@ impl Walk {
 
     /// Checks the fields of the object at the current path.
     fn fields(&mut self, object: &Map<String, Value>, fields: &[Field]) {
+        self.unknown_fields(object, |k| fields.iter().any(|f| f.name == k));
         for f in fields {
             let at = self.enter(f.name);
             match object.get(f.name) {
@@ -654,10 +750,20 @@ impl Walk {
                 self.push_here(format!("does not match the pattern {ICAO_PATTERN}"));
             }
             Kind::Country if !matches_country_pattern(s) => {
-                self.push_here(format!("does not match the pattern {COUNTRY_PATTERN}"));
+                if self.tolerant && is_lowercase_code(s) {
+                    let here = self.path.clone();
+                    self.deviate(&here, "is lowercase where the value set is uppercase (read in uppercase)");
+                } else {
+                    self.push_here(format!("does not match the pattern {COUNTRY_PATTERN}"));
+                }
             }
             Kind::Date if time_parse::full_date(s).is_none() => {
-                self.push_here("is not a valid date (YYYY-MM-DD)");
+                if self.tolerant && date_part(s).is_some() {
+                    let here = self.path.clone();
+                    self.deviate(&here, "is a date-time where the schema says date (its date part is read)");
+                } else {
+                    self.push_here("is not a valid date (YYYY-MM-DD)");
+                }
             }
             Kind::DateTime | Kind::ResultDate if time_parse::rfc3339(s).is_none() => {
                 self.push_here("is not a valid date-time (RFC 3339, such as 2021-05-03T10:27:15Z)");
@@ -1046,6 +1152,117 @@ mod tests {
         }
     }
 
+    /// The deviations as `path: message` when the tolerant check passes.
+    fn deviations(v: &Value) -> Vec<String> {
+        match validate_tolerant(v) {
+            Ok(ok) => ok.deviations.iter().map(ToString::to_string).collect(),
+            Err(e) => panic!("tolerant check refused: {:?}", e.violations),
+        }
+    }
+
+    const DATE_TIME_AS_DATE: &str = "is a date-time where the schema says date (its date part is read)";
+
+    #[test]
+    fn tolerated_date_time_where_the_schema_says_date() {
+        for ver in ["1.0.0", "1.2.1", "1.3.3"] {
+            for dt in ["2022-01-15T00:00:00", "2022-01-15T00:00:00Z", "2022-01-15T10:00:00+01:00", "2022-01-15 00:00:00"] {
+                let v = set(vaccination(ver), "/v/0/dt", json!(dt));
+                assert_eq!(deviations(&v), [format!("/v/0/dt: {DATE_TIME_AS_DATE}")], "{ver} {dt}");
+                assert_eq!(check(&v), ["/v/0/dt: is not a valid date (YYYY-MM-DD)"], "strict {ver} {dt}");
+            }
+            for pointer in ["/r/0/fr", "/r/0/df", "/r/0/du"] {
+                let v = set(recovery(ver), pointer, json!("2021-04-04T00:00:00"));
+                assert_eq!(deviations(&v), [format!("{pointer}: {DATE_TIME_AS_DATE}")]);
+                assert!(!valid(&v));
+            }
+            let v = set(vaccination(ver), "/dob", json!("1964-08-12T00:00:00"));
+            assert_eq!(deviations(&v), [format!("/dob: {DATE_TIME_AS_DATE}")], "{ver}");
+            assert!(!valid(&v), "{ver}");
+        }
+        // The date part must itself be a date the release accepts.
+        for bad in ["2022-02-30T00:00:00", "2022-01-15T25:00:00", "2022-01-15Tnoon", "2022-01-15T"] {
+            let v = set(vaccination("1.3.3"), "/v/0/dt", json!(bad));
+            assert!(validate_tolerant(&v).is_err(), "{bad}");
+        }
+        let old_dob = set(vaccination("1.3.3"), "/dob", json!("1864-08-12T00:00:00"));
+        assert!(validate_tolerant(&old_dob).is_err());
+        assert_eq!(date_part("2022-01-15T00:00:00"), Some("2022-01-15"));
+        assert_eq!(date_part("2022-01-15"), None);
+        assert_eq!(date_part("2022-01-15ČČ"), None);
+    }
+
+    #[test]
+    fn tolerated_null_group_beside_the_real_one() {
+        for ver in ["1.0.0", "1.3.3"] {
+            let mut v = vaccination(ver);
+            v["t"] = Value::Null;
+            v["r"] = Value::Null;
+            assert_eq!(
+                deviations(&v),
+                ["/t: is null beside the real group (read as absent)", "/r: is null beside the real group (read as absent)"]
+            );
+            assert!(!valid(&v), "strict {ver}");
+        }
+        // Alone, a null group is no group: still refused.
+        let mut only_null = remove(vaccination("1.3.3"), "/v");
+        only_null["v"] = Value::Null;
+        assert!(validate_tolerant(&only_null).is_err());
+    }
+
+    #[test]
+    fn tolerated_lowercase_country_code() {
+        for pointer_of in [("/v/0/co", vaccination as fn(&str) -> Value), ("/t/0/co", test_entry), ("/r/0/co", recovery)] {
+            let (pointer, make) = pointer_of;
+            let v = set(make("1.3.3"), pointer, json!("de"));
+            assert_eq!(deviations(&v), [format!("{pointer}: is lowercase where the value set is uppercase (read in uppercase)")]);
+            assert_eq!(check(&v), [format!("{pointer}: does not match the pattern [A-Z]{{1,10}}")]);
+        }
+        // Not letters: not a lowercase code.
+        for bad in ["", "12", "ü", "d-e"] {
+            assert!(validate_tolerant(&set(vaccination("1.3.3"), "/v/0/co", json!(bad))).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unknown_fields_are_named_by_their_place_only() {
+        let mut v = vaccination("1.3.3");
+        v["SECRETKEY"] = json!(1);
+        v["nam"]["middle"] = json!("x");
+        v["v"][0]["SECRET1"] = json!("y");
+        v["v"][0]["SECRET2"] = json!("z");
+        let got = deviations(&v);
+        assert_eq!(
+            got,
+            [
+                "/nam: has a field the schema does not define (ignored)",
+                "/v/0: has 2 fields the schema does not define (ignored)",
+                "/: has a field the schema does not define (ignored)",
+            ]
+        );
+        assert!(got.iter().all(|d| !d.contains("SECRET") && !d.contains("middle")));
+        // The letter allows them.
+        assert_eq!(validate(&v).map(|ok| ok.deviations), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn structural_defects_still_fail_when_tolerant() {
+        let refused = |v: Value| validate_tolerant(&v).unwrap_err().violations;
+        assert_eq!(refused(remove(vaccination("1.3.3"), "/nam"))[0].to_string(), "/nam: is required");
+        assert_eq!(refused(remove(vaccination("1.3.3"), "/dob"))[0].to_string(), "/dob: is required");
+        assert!(!refused(remove(vaccination("1.3.3"), "/v")).is_empty());
+        let mut two = vaccination("1.3.3");
+        two["r"] = recovery("1.3.3")["r"].clone();
+        assert_eq!(refused(two)[0].to_string(), "/: must hold exactly one of v, t, r (holds 2)");
+        assert_eq!(refused(set(vaccination("1.3.3"), "/v/0/dn", json!("2")))[0].to_string(), "/v/0/dn: must be an integer");
+        assert_eq!(refused(set(vaccination("1.3.3"), "/v/0/dt", json!(20220115)))[0].to_string(), "/v/0/dt: must be a string");
+        assert_eq!(refused(set(vaccination("1.3.3"), "/nam", json!("x")))[0].to_string(), "/nam: must be an object");
+        // A deviation beside a violation: refused for the violation only.
+        let mixed = set(set(vaccination("1.3.3"), "/v/0/co", json!("de")), "/v/0/ci", json!("X".repeat(81)));
+        assert_eq!(refused(mixed).iter().map(ToString::to_string).collect::<Vec<_>>(), ["/v/0/ci: is longer than 80 characters"]);
+        // A valid payload has no deviations.
+        assert_eq!(deviations(&vaccination("1.3.3")), Vec::<String>::new());
+    }
+
     #[test]
     fn odd_inputs_do_not_panic() {
         for v in [
@@ -1058,6 +1275,7 @@ mod tests {
             json!({"ver": "1.3.3", "nam": {}, "dob": "", "v": [{"dn": -1e308, "sd": u64::MAX, "co": [], "dt": ""}]}),
         ] {
             assert!(validate(&v).is_err());
+            assert!(validate_tolerant(&v).is_err());
         }
     }
 }
