@@ -8,7 +8,9 @@
 //! - `database` (feature `sqlite`): a trust database dumped as text, to
 //!   prove a failed sync left it as it was;
 //! - [`fuzz`]: the fuzz harness (invariants, the structured-input model,
-//!   the seed builders).
+//!   the seed builders);
+//! - [`rules`]: business-rule inputs (a country's rules in the external
+//!   test data, a vaccination rule context).
 //!
 //! A dev-dependency of healthcert-core (cargo allows the cycle for
 //! dev-dependencies) and a dependency of the fuzz crate; never published.
@@ -25,3 +27,4 @@ pub mod database;
 pub mod fixtures;
 pub mod fuzz;
 pub mod hc1;
+pub mod rules;
