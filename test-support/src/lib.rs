@@ -10,7 +10,9 @@
 //! - [`fuzz`]: the fuzz harness (invariants, the structured-input model,
 //!   the seed builders);
 //! - [`rules`]: business-rule inputs (a country's rules in the external
-//!   test data, a vaccination rule context).
+//!   test data, a vaccination rule context);
+//! - `sync` (feature `sync`): trust sync against the CLI's loopback trust
+//!   server, and the check that a failed sync changed nothing.
 //!
 //! A dev-dependency of healthcert-core (cargo allows the cycle for
 //! dev-dependencies) and a dependency of the fuzz crate; never published.
@@ -28,3 +30,5 @@ pub mod fixtures;
 pub mod fuzz;
 pub mod hc1;
 pub mod rules;
+#[cfg(feature = "sync")]
+pub mod sync;
