@@ -62,8 +62,8 @@ fn jwk_signers_are_stored_and_found_by_issuer_and_kid() {
     let mut all = records.clone();
     all.push(forged);
 
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("trust.db")).unwrap();
+    let (dir, path) = temp_database();
+    let store = SqliteStore::open(&path).unwrap();
     let report = store
         .apply(
             &signers(source(healthcert_core::trust::SourceKind::Import, "jwks"), SignerChange::Replace(all), now),

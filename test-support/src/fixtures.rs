@@ -40,6 +40,14 @@ pub fn external(relative: &str) -> Option<PathBuf> {
     }
 }
 
+/// A fresh temporary folder, and the path of a trust database in it (not
+/// created: the test opens it as it needs).
+pub fn temp_database() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trust.db");
+    (dir, path)
+}
+
 /// A copy of `dir/`'s files and folders in a fresh temporary directory,
 /// which a test may change (a served trust directory, say).
 pub fn copy_dir(dir: &Path) -> tempfile::TempDir {

@@ -15,7 +15,7 @@ use healthcert_core::trust::sync::{
 use tempfile::TempDir;
 
 use crate::database::dump;
-use crate::fixtures::{fixtures, reference_time};
+use crate::fixtures::{fixtures, reference_time, temp_database};
 
 /// The path of the DGCA protocol's signer pages.
 pub const UPDATE: &str = "/signercertificateUpdate";
@@ -72,9 +72,8 @@ pub async fn sync(store: &SqliteStore, source: &dyn TrustSource, config: SyncCon
 /// holding the file (the store lives as long as it), the server, the
 /// file's path and the store.
 pub async fn synced(served: &Path, config: SyncConfig) -> (TempDir, RunningServer, PathBuf, SqliteStore) {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, path) = temp_database();
     let server = serve(served).await;
-    let path = dir.path().join("trust.db");
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(sync(&store, &dgca(&server), config.clone()).await.unwrap(), 9);
     assert_eq!(sync(&store, &de(&server), config.clone()).await.unwrap(), 9);
