@@ -40,35 +40,30 @@ pub(super) fn add(c: &mut Cases<'_>) -> Result<()> {
     c.add(case, "The CWT has no iat claim.", &[("validity", "ISSUED_AT_MISSING")])?;
 
     // ---- schema -------------------------------------------------------------
-    let mut dcc = vacc("invalid-schema");
-    dcc[2].1 = text("12.08.1964");
-    let case = c.draft_of("invalid-schema", vsigner, dcc);
+    let mut case = c.draft("invalid-schema", vsigner, vacc);
+    case.dcc()[2].1 = text("12.08.1964");
     c.add(
         case,
         "Date of birth in the wrong format (\"12.08.1964\"); everything else is valid.",
         &[("schema", "SCHEMA_INVALID")],
     )?;
-    let mut dcc = vacc("invalid-schema-version-missing");
-    dcc.remove(0);
-    let case = c.draft_of("invalid-schema-version-missing", vsigner, dcc);
+    let mut case = c.draft("invalid-schema-version-missing", vsigner, vacc);
+    case.dcc().remove(0);
     c.add(case, "The DCC has no ver (schema version).", &[("schema", "SCHEMA_VERSION_INVALID")])?;
-    let mut dcc = vacc("invalid-multiple-groups");
-    dcc.push(("t", Value::Array(vec![hcert::test_entry("invalid-multiple-groups/t")])));
-    let case = c.draft_of("invalid-multiple-groups", "dsc-ec-all", dcc);
+    let mut case = c.draft("invalid-multiple-groups", "dsc-ec-all", vacc);
+    case.dcc().push((text("t"), Value::Array(vec![hcert::test_entry("invalid-multiple-groups/t")])));
     let ambiguous: Failures = &[("key_usage", "CERTIFICATE_TYPE_AMBIGUOUS"), ("schema", "GROUP_COUNT")];
     c.add(case, "The DCC has both a vaccination (v) and a test (t) group; signed by the DSC without EKU.", ambiguous)?;
-    let mut dcc = vacc("invalid-no-group");
-    dcc.truncate(3);
-    let case = c.draft_of("invalid-no-group", "dsc-ec-all", dcc);
+    let mut case = c.draft("invalid-no-group", "dsc-ec-all", vacc);
+    case.dcc().truncate(3);
     c.add(case, "The DCC has none of v, t, r; signed by the DSC without EKU.", ambiguous)?;
-    let mut dcc = vacc("invalid-two-vaccinations");
+    let mut case = c.draft("invalid-two-vaccinations", vsigner, vacc);
     let mut first = hcert::vaccination_entry("invalid-two-vaccinations/1");
     if let Value::Map(entries) = &mut first {
         entries[4].1 = Value::Integer(1.into());
         entries[6].1 = text("2026-04-22");
     }
-    dcc[3].1 = Value::Array(vec![first, hcert::vaccination_entry("invalid-two-vaccinations")]);
-    let case = c.draft_of("invalid-two-vaccinations", vsigner, dcc);
+    case.dcc()[3].1 = Value::Array(vec![first, hcert::vaccination_entry("invalid-two-vaccinations")]);
     c.add(case, "The v group holds two entries; schema 1.3.0 allows one (maxItems).", &[("schema", "SCHEMA_INVALID")])?;
 
     Ok(())

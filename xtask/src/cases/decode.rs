@@ -83,9 +83,8 @@ pub(super) fn add(c: &mut Cases<'_>) -> Result<()> {
     for _ in 0..24 {
         deep = Value::Array(vec![deep]);
     }
-    let mut dcc = vacc("invalid-cbor-too-deep");
-    dcc.push(("xt", map(vec![("nested", deep)])));
-    let case = c.draft_of("invalid-cbor-too-deep", vsigner, dcc);
+    let mut case = c.draft("invalid-cbor-too-deep", vsigner, vacc);
+    case.dcc().push((text("xt"), map(vec![("nested", deep)])));
     c.add(
         case,
         "The DCC carries an extra property nested 25 levels deep (beyond the CBOR depth limit of 16).",

@@ -89,12 +89,7 @@ impl<'p> Cases<'p> {
     /// The case `name`: the DCC `dcc(name)` signed by `signer`, which the
     /// case then changes as it needs before [`Cases::add`].
     fn draft(&self, name: &'static str, signer: &'static str, dcc: fn(&str) -> Dcc) -> Draft<'p> {
-        self.draft_of(name, signer, dcc(name))
-    }
-
-    /// The case `name`: `dcc` signed by `signer`.
-    fn draft_of(&self, name: &'static str, signer: &'static str, dcc: Dcc) -> Draft<'p> {
-        Draft { name, signer, cert: Cert::new(self.pki.dsc(signer), dcc) }
+        Draft { name, signer, cert: Cert::new(self.pki.dsc(signer), dcc(name)) }
     }
 
     /// Adds the case `draft`: what it tests, and the checks that fail.
@@ -109,7 +104,8 @@ impl<'p> Cases<'p> {
     }
 }
 
-/// A DCC as a list of entries, which a case may edit before it becomes a map.
+/// A DCC as a list of entries (what `hcert::vaccination` and its siblings
+/// make).
 type Dcc = Vec<(&'static str, Value)>;
 
 /// A certificate case in the making (see [`Cases::draft`]).
@@ -117,6 +113,17 @@ struct Draft<'p> {
     name: &'static str,
     signer: &'static str,
     cert: Cert<'p>,
+}
+
+impl Draft<'_> {
+    /// The entries of the DCC (`ver`, `nam`, `dob`, the group, in this
+    /// order), for a case that changes them.
+    fn dcc(&mut self) -> &mut Vec<(Value, Value)> {
+        match &mut self.cert.dcc {
+            Some(Value::Map(entries)) => entries,
+            _ => panic!("{}: the DCC is no longer a map", self.name),
+        }
+    }
 }
 
 /// No failing check.
