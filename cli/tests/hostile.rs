@@ -24,7 +24,7 @@ use healthcert_core::trust::sync::{
 };
 use healthcert_test_support::fixtures::fixtures;
 use healthcert_test_support::sync::{
-    DE, UPDATE, clock, de, de_at, dgca, fails_intact, rules, serve, served_copy, sync, synced,
+    DE, UPDATE, clock, de, de_at, dgca, fails_intact, rules, serve, served_copy, sync, synced, unsynced,
 };
 
 /// Plain http is allowed by the URL policy for these loopback literals,
@@ -147,9 +147,7 @@ fn rule_list(dir: &Path) -> Vec<serde_json::Value> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rule_listed_many_times_is_downloaded_and_stored_once() {
     let served = served_copy();
-    let dir = tempfile::tempdir().unwrap();
-    let server = serve(served.path()).await;
-    let store = SqliteStore::open(&dir.path().join("t.db")).unwrap();
+    let (_dir, server, _, store) = unsynced(served.path()).await;
     // One rule listed 4 000 times under 4 000 identifiers, unsigned (no
     // rules key): issue 13 downloaded and stored it 4 000 times.
     let first = rule_list(served.path())[0].clone();

@@ -23,7 +23,7 @@ use healthcert_core::{FixedClock, Verifier, time_parse};
 use healthcert_test_support::database::dump as data;
 use healthcert_test_support::fixtures::fixtures;
 use healthcert_test_support::sync::{
-    DE, STATUS, UPDATE, clock, de, dgca, fails_intact, rules, serve, served_copy, sync, synced,
+    DE, STATUS, UPDATE, clock, de, dgca, fails_intact, rules, serve, served_copy, sync, synced, unsynced,
 };
 
 /// The list `fixtures/trust/variants/<name>` served in place of the one asked for.
@@ -140,9 +140,7 @@ async fn an_unchanged_source_costs_one_conditional_request() {
 #[tokio::test(flavor = "multi_thread")]
 async fn dgca_incremental_fetches_only_what_is_new_and_drops_what_is_revoked() {
     let served = served_copy();
-    let dir = tempfile::tempdir().unwrap();
-    let server = serve(served.path()).await;
-    let store = SqliteStore::open(&dir.path().join("t.db")).unwrap();
+    let (_dir, server, _, store) = unsynced(served.path()).await;
     sync(&store, &dgca(&server), config()).await.unwrap();
     let store = std::sync::Arc::new(store);
     let verifier = Verifier::new(std::sync::Arc::clone(&store));
@@ -245,9 +243,7 @@ async fn an_older_list_is_refused_as_a_rollback() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn garbage_entries_are_skipped_reported_and_the_rest_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = serve(&fixtures().join("trust")).await;
-    let store = SqliteStore::open(&dir.path().join("t.db")).unwrap();
+    let (dir, server, _, store) = unsynced(&fixtures().join("trust")).await;
     server.faults().inject(DE, variant("de-trustlist-garbage-entry"));
     let events = Events::default();
     let report = Syncer::new(config()).unwrap().sync(&store, &de(&server), &clock(), &events).await.unwrap();

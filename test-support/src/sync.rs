@@ -67,14 +67,20 @@ pub async fn sync(store: &SqliteStore, source: &dyn TrustSource, config: SyncCon
     Ok(report.total)
 }
 
-/// The trust lists in `served` on a loopback port, and a store file with
-/// its DGCA, `de` and rule sources synced once with `config`: the folder
-/// holding the file (the store lives as long as it), the server, the
-/// file's path and the store.
-pub async fn synced(served: &Path, config: SyncConfig) -> (TempDir, RunningServer, PathBuf, SqliteStore) {
+/// The trust lists in `served` on a loopback port, and an empty store file:
+/// the folder holding the file (the store lives as long as it), the server,
+/// the file's path and the store.
+pub async fn unsynced(served: &Path) -> (TempDir, RunningServer, PathBuf, SqliteStore) {
     let (dir, path) = temp_database();
     let server = serve(served).await;
     let store = SqliteStore::open(&path).unwrap();
+    (dir, server, path, store)
+}
+
+/// As [`unsynced`], with the store's DGCA, `de` and rule sources synced
+/// once with `config`.
+pub async fn synced(served: &Path, config: SyncConfig) -> (TempDir, RunningServer, PathBuf, SqliteStore) {
+    let (dir, server, path, store) = unsynced(served).await;
     assert_eq!(sync(&store, &dgca(&server), config.clone()).await.unwrap(), 9);
     assert_eq!(sync(&store, &de(&server), config.clone()).await.unwrap(), 9);
     assert!(sync(&store, &rules(&server), config).await.unwrap() > 0);
