@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use healthcert_cli::serve::{Fault, Generator, Replacement};
+use healthcert_cli::serve::{Fault, Generator, Replacement, RunningServer};
 use healthcert_core::trust::SourceKind;
 use healthcert_core::trust::store::SqliteStore;
 use healthcert_core::trust::sync::{
@@ -46,17 +46,32 @@ fn page(body: &[u8], token: &str) -> Replacement {
         .header("X-RESUME-TOKEN", token)
 }
 
-/// A server that pages for ever, `make(n)` being page `n`'s body and token;
-/// counts the pages it sent.
-fn endless_pages(make: impl Fn(usize) -> (Vec<u8>, String) + Send + Sync + 'static) -> (Fault, Arc<AtomicUsize>) {
+/// Makes `server` page its DGCA signer list for ever (any other fault
+/// cleared), `make(n)` being page `n`'s body and token; counts the pages it
+/// sent.
+fn endless_pages(
+    server: &RunningServer,
+    make: impl Fn(usize) -> (Vec<u8>, String) + Send + Sync + 'static,
+) -> Arc<AtomicUsize> {
     let sent = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&sent);
-    let fault = Fault::Generate(Generator::new(move |_| {
-        let n = counter.fetch_add(1, Ordering::SeqCst);
-        let (body, token) = make(n);
-        page(&body, &token)
-    }));
-    (fault, sent)
+    server.faults().clear();
+    server.faults().inject(
+        UPDATE,
+        Fault::Generate(Generator::new(move |_| {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let (body, token) = make(n);
+            page(&body, &token)
+        })),
+    );
+    sent
+}
+
+/// Page `n` of a flood: 190 kB, each different, each with a new token.
+fn flood_page(n: usize) -> (Vec<u8>, String) {
+    let mut body = vec![0x30u8; 142 * 1024];
+    body[..8].copy_from_slice(&(n as u64).to_be_bytes());
+    (body, format!("{}", n + 10))
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -64,12 +79,7 @@ async fn a_flood_of_distinct_pages_stops_at_the_byte_budget() {
     let (_dir, server, path, store) = synced(&fixtures().join("trust"), config()).await;
     // 190 kB pages, each different, each with a new token (issue 13: the
     // sync held every page until the end and reached 9.7 GB in 60 s).
-    let (flood, sent) = endless_pages(|n| {
-        let mut body = vec![0x30u8; 142 * 1024];
-        body[..8].copy_from_slice(&(n as u64).to_be_bytes());
-        (body, format!("{}", n + 10))
-    });
-    server.faults().inject(UPDATE, flood);
+    let sent = endless_pages(&server, flood_page);
     let budget = SyncConfig { max_sync_bytes: 2 * 1024 * 1024, ..config() };
     let err = fails_intact(&path, &store, &dgca(&server), budget, "byte_budget").await;
     assert!(matches!(err, SyncError::ByteBudget { limit: 2097152 }), "{err}");
@@ -84,23 +94,18 @@ async fn looping_or_growing_resume_tokens_end_the_paging() {
 
     // A, B, A, B, … (the old check compared with the previous token only
     // and ran 100 000 requests).
-    let (ab, sent) = endless_pages(move |n| (cert(n), if n % 2 == 0 { "A".into() } else { "B".into() }));
-    server.faults().inject(UPDATE, ab);
+    let sent = endless_pages(&server, move |n| (cert(n), if n % 2 == 0 { "A".into() } else { "B".into() }));
     let err = fails_intact(&path, &store, &dgca(&server), config(), "resume_token").await;
     assert!(matches!(err, SyncError::ResumeToken { reason: ResumeTokenReason::Repeated { page: 3 }, .. }), "{err:?}");
     assert!(err.to_string().contains("page 3"), "{err}");
     assert_eq!(sent.load(Ordering::SeqCst), 3);
 
     // Back to the token the sync resumed from (9, held since the first sync).
-    server.faults().clear();
-    let (back, _) = endless_pages(move |n| (cert(n), if n == 0 { "10".into() } else { "9".into() }));
-    server.faults().inject(UPDATE, back);
+    endless_pages(&server, move |n| (cert(n), if n == 0 { "10".into() } else { "9".into() }));
     fails_intact(&path, &store, &dgca(&server), config(), "resume_token").await;
 
     // A token growing 4 kB a page.
-    server.faults().clear();
-    let (growing, sent) = endless_pages(move |n| (cert(n), "7".repeat(4096 * (n + 1))));
-    server.faults().inject(UPDATE, growing);
+    let sent = endless_pages(&server, move |n| (cert(n), "7".repeat(4096 * (n + 1))));
     let err = fails_intact(&path, &store, &dgca(&server), config(), "resume_token").await;
     assert!(matches!(err, SyncError::ResumeToken { reason: ResumeTokenReason::TooLong { limit: 256 }, .. }), "{err:?}");
     assert!(err.to_string().contains("longer than 256 bytes"), "{err}");
@@ -108,9 +113,7 @@ async fn looping_or_growing_resume_tokens_end_the_paging() {
 
     // Distinct tokens for ever end at the request budget (retries and
     // redirects count too).
-    server.faults().clear();
-    let (fresh, sent) = endless_pages(move |n| (cert(n), format!("{}", n + 100)));
-    server.faults().inject(UPDATE, fresh);
+    let sent = endless_pages(&server, move |n| (cert(n), format!("{}", n + 100)));
     let capped = SyncConfig { max_requests: 50, ..config() };
     let err = fails_intact(&path, &store, &dgca(&server), capped, "request_budget").await;
     assert!(matches!(err, SyncError::RequestBudget { limit: 50 }), "{err}");
@@ -316,12 +319,7 @@ fn the_command_line_applies_the_limits_per_source() {
 fn measure_a_page_flood_with_the_default_limits() {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let server = runtime.block_on(serve(&fixtures().join("trust")));
-    let (flood, sent) = endless_pages(|n| {
-        let mut body = vec![0x30u8; 142 * 1024];
-        body[..8].copy_from_slice(&(n as u64).to_be_bytes());
-        (body, format!("{}", n + 10))
-    });
-    server.faults().inject(UPDATE, flood);
+    let sent = endless_pages(&server, flood_page);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("trust.db").display().to_string();
     let started = Instant::now();
