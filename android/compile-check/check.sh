@@ -20,21 +20,11 @@
 # From anywhere: `bash android/compile-check/check.sh`. Honours
 # CARGO_TARGET_DIR (default: target/).
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$root"
-target="${CARGO_TARGET_DIR:-target}"
-case "$target" in /*) ;; *) target="$root/$target" ;; esac
-start=$SECONDS
-step() { echo "android: $* ($((SECONDS - start)) s)"; }
+# root, target, step; kotlinc (npm) and JNA (apt), installed when missing;
+# build_native and compile_once.
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/kotlin-env.sh" android
 
-# kotlinc (npm) and JNA (apt), installed when missing; run_kotlinc.
-source "$root/scripts/kotlin-env.sh"
-
-step "building the native library and uniffi-bindgen (scripts/build.sh)"
-bash "$root/scripts/build.sh"
-lib="$target/debug/libhealthcert_ffi.so"
-out="$target/android-compile-check"
-mkdir -p "$out"
+build_native android-compile-check
 
 # The bindings' API is the same with or without the native-http feature
 # (Gradle builds the library without it): only the sync backend differs.
@@ -103,25 +93,10 @@ sources=(
   "$app/src/main/kotlin"
 )
 app_files="$(find "$app/src/main/kotlin" -type f -name '*.kt' | wc -l | tr -d ' ')"
-# app.jar is compiled from exactly these inputs; the fingerprint beside it
-# says which.
-fingerprint="$(
-  {
-    echo "kotlinc $kotlin_version cp $cp"
-    find "${sources[@]}" -type f -name '*.kt' -print0 | sort -z | xargs -0 sha256sum
-  } | sha256sum | cut -d' ' -f1
-)"
-if [ -f "$out/app.jar" ] && [ "$(cat "$out/app.jar.inputs" 2>/dev/null)" = "$fingerprint" ]; then
-  step "bindings, stubs and app sources unchanged: compiled already ($out/app.jar)"
-else
-  step "compiling the stubs, the bindings and the app with kotlinc (a minute or more; a line every 30 s)"
-  rm -f "$out/app.jar" "$out/app.jar.inputs"
-  status=0
-  run_kotlinc android "$out/kotlinc.log" -nowarn -jvm-target 17 -cp "$cp" -d "$out/app.jar" "${sources[@]}" || status=$?
-  if [ "$status" != 0 ] || [ ! -f "$out/app.jar" ]; then
-    echo "android: the app does not compile against the generated bindings and the stubs (kotlinc exit $status; log: $out/kotlinc.log)" >&2
-    exit 1
-  fi
-  echo "$fingerprint" >"$out/app.jar.inputs"
+status=0
+compile_once "$out/app.jar" "$cp" "the stubs, the bindings and the app" "${sources[@]}" || status=$?
+if [ "$status" != 0 ]; then
+  echo "android: the app does not compile against the generated bindings and the stubs (kotlinc exit $status; log: $out/kotlinc.log)" >&2
+  exit 1
 fi
 step "app sources compile ($app_files files)"

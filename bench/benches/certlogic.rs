@@ -11,41 +11,31 @@
 // Tests and benches: failing loudly is their job; their helpers are theirs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use healthcert_core::model::CertificateType;
-use healthcert_core::rules::{RuleContext, RuleSet, ValueSets};
+use healthcert_core::rules::{RuleSet, ValueSets};
 use healthcert_core::time_parse;
+use healthcert_test_support::fixtures::{external, fixtures};
+use healthcert_test_support::rules::{country_rules, vaccination_context};
 use serde_json::{Value, json};
-
-fn testdata() -> Option<PathBuf> {
-    let root = std::env::var_os("HEALTHCERT_TESTDATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"));
-    let dir = root.join("eu-digital-green-certificates+dgc-business-rules-testdata");
-    dir.is_dir().then_some(dir)
-}
 
 fn read(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
 fn bench(c: &mut Criterion) {
-    let Some(dir) = testdata() else {
-        println!("SKIPPED: dgc-business-rules-testdata absent (set HEALTHCERT_TESTDATA)");
+    let Some(dir) = external("eu-digital-green-certificates+dgc-business-rules-testdata") else {
         return;
     };
-    let payload = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/hcert/valid-vaccination.json"));
+    let payload = read(&fixtures().join("hcert/valid-vaccination.json"));
     let sets = read(&dir.join("valuesets/valueSets.json"));
     let data = json!({"payload": payload, "external": {"validationClock": "2026-09-01T12:00:00Z", "valueSets": sets}});
     let value_sets = ValueSets::from_map(&sets).unwrap();
     let clock = time_parse::rfc3339("2026-09-01T12:00:00Z").unwrap();
     let mut group = c.benchmark_group("certlogic_ruleset");
     for cc in ["DE", "CH"] {
-        let mut dirs: Vec<_> = std::fs::read_dir(dir.join(cc)).unwrap().map(|e| e.unwrap().path()).collect();
-        dirs.sort();
-        let docs: Vec<Vec<u8>> = dirs.iter().map(|d| std::fs::read(d.join("rule.json")).unwrap()).collect();
+        let docs = country_rules(&dir, cc);
         let (set, _) = RuleSet::from_json_rules(&docs);
         group.bench_function(format!("{cc}/all {} rules, logic only", set.rules().len()), |b| {
             b.iter(|| {
@@ -54,18 +44,7 @@ fn bench(c: &mut Criterion) {
                 }
             })
         });
-        let ctx = RuleContext {
-            payload: &data["payload"],
-            country_of_arrival: cc,
-            region: None,
-            issuer_country: None,
-            certificate_type: CertificateType::Vaccination,
-            validation_clock: clock,
-            exp: None,
-            iat: None,
-            kid: None,
-            value_sets: &value_sets,
-        };
+        let ctx = vaccination_context(&data["payload"], cc, clock, &value_sets);
         group.bench_function(format!("{cc}/RuleSet::evaluate"), |b| {
             b.iter(|| std::hint::black_box(set.evaluate(std::hint::black_box(&ctx), "en")))
         });

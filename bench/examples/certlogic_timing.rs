@@ -19,9 +19,9 @@
 use std::path::Path;
 use std::time::Instant;
 
-use healthcert_core::model::CertificateType;
-use healthcert_core::rules::{RuleContext, RuleSet, ValueSets};
+use healthcert_core::rules::{RuleSet, ValueSets};
 use healthcert_core::time_parse;
+use healthcert_test_support::rules::{country_rules, vaccination_context};
 use serde_json::{Value, json};
 
 const COUNTRIES: [&str; 2] = ["DE", "CH"];
@@ -36,9 +36,7 @@ fn prepare(testdata: &Path, fixtures: &Path, out: &Path) {
     let rules_dir = testdata.join("eu-digital-green-certificates+dgc-business-rules-testdata");
     let mut rules = serde_json::Map::new();
     for cc in COUNTRIES {
-        let mut dirs: Vec<_> = std::fs::read_dir(rules_dir.join(cc)).unwrap().map(|e| e.unwrap().path()).collect();
-        dirs.sort();
-        let docs: Vec<Value> = dirs.iter().map(|d| read(&d.join("rule.json"))).collect();
+        let docs = country_rules(&rules_dir, cc).iter().map(|d| serde_json::from_slice(d).unwrap()).collect();
         rules.insert(cc.into(), Value::Array(docs));
     }
     let payload = read(&fixtures.join("hcert/valid-vaccination.json"));
@@ -85,18 +83,7 @@ fn run(input: &Path, iter: usize, rounds: usize) {
                 std::hint::black_box(x.evaluate(std::hint::black_box(data)).ok());
             }
         });
-        let ctx = RuleContext {
-            payload: &data["payload"],
-            country_of_arrival: cc,
-            region: None,
-            issuer_country: None,
-            certificate_type: CertificateType::Vaccination,
-            validation_clock: clock,
-            exp: None,
-            iat: None,
-            kid: None,
-            value_sets: &value_sets,
-        };
+        let ctx = vaccination_context(&data["payload"], cc, clock, &value_sets);
         let selected = set.evaluate(&ctx, "en").len();
         let rounds_engine = time(iter, rounds, || {
             std::hint::black_box(set.evaluate(std::hint::black_box(&ctx), "en"));

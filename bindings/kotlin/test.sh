@@ -15,15 +15,9 @@
 # launcher, opentest4j, apiguardian) from Debian's `junit5`. Needs a JDK
 # (java 17+) and npm. Honours CARGO_TARGET_DIR (default: target/).
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$root"
-target="${CARGO_TARGET_DIR:-target}"
-case "$target" in /*) ;; *) target="$root/$target" ;; esac
-start=$SECONDS
-step() { echo "kotlin: $* ($((SECONDS - start)) s)"; }
-
-# kotlinc (npm) and JNA (apt), installed when missing; run_kotlinc.
-source "$root/scripts/kotlin-env.sh"
+# root, target, step; kotlinc (npm) and JNA (apt), installed when missing;
+# apt_install, build_native and compile_once.
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/kotlin-env.sh" kotlin
 # JUnit 5 from Debian (5.9): the Jupiter API to compile against, and the
 # console launcher, whose jar carries the platform and the Jupiter engine.
 junit_api="$java_share/junit-jupiter-api.jar:$java_share/opentest4j.jar:$java_share/apiguardian-api.jar"
@@ -34,40 +28,19 @@ if [ ! -f "$junit_console" ] || [ ! -f "$java_share/junit-jupiter-api.jar" ]; th
 fi
 command -v java >/dev/null || { echo "bindings/kotlin/test.sh needs a JDK (java 17+)" >&2; exit 1; }
 
-step "building the native library, uniffi-bindgen and the CLI (scripts/build.sh)"
-bash "$root/scripts/build.sh"
-lib="$target/debug/libhealthcert_ffi.so"
-out="$target/kotlin"
-mkdir -p "$out"
+build_native kotlin
 step "generating the Kotlin bindings"
 rm -rf "$out/generated"
 "$target/debug/uniffi-bindgen" generate --library "$lib" --language kotlin --no-format --out-dir "$out/generated" >/dev/null
 
 libs="$kotlin_home/lib"
 cp="$jna:$libs/kotlinx-coroutines-core-jvm.jar:$libs/kotlin-test.jar:$junit_api"
-# tests.jar is compiled from exactly these inputs; the fingerprint beside it
-# says which. Any change to the bindings, the hand-written Kotlin, the
-# compiler or the class path compiles it anew.
-fingerprint="$(
-  {
-    echo "kotlinc $kotlin_version cp $cp"
-    find "$out/generated" "$root/bindings/kotlin/src/main/kotlin" "$root/bindings/kotlin/src/test/kotlin" \
-      -type f -name '*.kt' -print0 | sort -z | xargs -0 sha256sum
-  } | sha256sum | cut -d' ' -f1
-)"
-if [ -f "$out/tests.jar" ] && [ "$(cat "$out/tests.jar.inputs" 2>/dev/null)" = "$fingerprint" ]; then
-  step "bindings and Kotlin sources unchanged: reusing $out/tests.jar"
-else
-  step "compiling the bindings and the tests with kotlinc (a few minutes; a line every 30 s)"
-  rm -f "$out/tests.jar" "$out/tests.jar.inputs"
-  status=0
-  run_kotlinc kotlin "$out/kotlinc.log" -nowarn -jvm-target 17 -cp "$cp" -d "$out/tests.jar" \
-    "$out/generated" "$root/bindings/kotlin/src/main/kotlin" "$root/bindings/kotlin/src/test/kotlin" || status=$?
-  if [ "$status" != 0 ] || [ ! -f "$out/tests.jar" ]; then
-    echo "kotlin: kotlinc failed (exit $status)" >&2
-    exit 1
-  fi
-  echo "$fingerprint" >"$out/tests.jar.inputs"
+status=0
+compile_once "$out/tests.jar" "$cp" "the bindings and the tests" \
+  "$out/generated" "$root/bindings/kotlin/src/main/kotlin" "$root/bindings/kotlin/src/test/kotlin" || status=$?
+if [ "$status" != 0 ]; then
+  echo "kotlin: kotlinc failed (exit $status; log: $out/kotlinc.log)" >&2
+  exit 1
 fi
 
 step "running the tests on the JVM (JUnit Platform console launcher)"

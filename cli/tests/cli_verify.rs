@@ -8,6 +8,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use healthcert_test_support::fixtures::temp_database;
+
 const AT: &str = "2026-09-01T12:00:00Z";
 
 fn fixtures() -> PathBuf {
@@ -170,8 +172,7 @@ fn pictures_are_scanned_then_verified() {
 
 #[test]
 fn rules_imported_from_files_decide_for_the_country_of_arrival() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("trust.db");
+    let (_dir, db) = temp_database();
     let db = db.to_str().unwrap();
     let rules = fixtures().join("trust/rules");
     let import = healthcert(&["rules", "import", "--db", db, rules.to_str().unwrap(), "--at", AT], None);

@@ -9,18 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use healthcert_cli::conformance::dgc;
+use healthcert_test_support::fixtures::external;
 
 fn suite() -> Option<PathBuf> {
-    let root = std::env::var_os("HEALTHCERT_TESTDATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"));
-    let dir = root.join("eu-digital-green-certificates+dgc-testdata");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("SKIPPED: external test data not found at {} (set HEALTHCERT_TESTDATA)", dir.display());
-        None
-    }
+    external("eu-digital-green-certificates+dgc-testdata")
 }
 
 /// A row of the "Known mismatches" table.

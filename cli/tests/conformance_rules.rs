@@ -5,30 +5,18 @@
 // Tests and benches: failing loudly is their job; their helpers are theirs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use healthcert_cli::conformance::{certlogic, rules};
-
-fn testdata(folder: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("HEALTHCERT_TESTDATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"));
-    let dir = root.join(folder);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("SKIPPED: external test data not found at {} (set HEALTHCERT_TESTDATA)", dir.display());
-        None
-    }
-}
+use healthcert_test_support::fixtures::external;
 
 fn spec() -> Option<PathBuf> {
-    testdata("ehn-dcc-development+eu-dcc-business-rules/certlogic/specification")
+    external("ehn-dcc-development+eu-dcc-business-rules/certlogic/specification")
 }
 
 fn rules_data() -> Option<PathBuf> {
-    testdata("eu-digital-green-certificates+dgc-business-rules-testdata")
+    external("eu-digital-green-certificates+dgc-business-rules-testdata")
 }
 
 #[test]

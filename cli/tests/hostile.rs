@@ -9,37 +9,23 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use healthcert_cli::serve::{Fault, Generator, Replacement, RunningServer, TrustServer};
-use healthcert_core::crypto::public_key_from_pem;
+use healthcert_cli::serve::{Fault, Generator, Replacement, RunningServer};
 use healthcert_core::trust::SourceKind;
 use healthcert_core::trust::store::SqliteStore;
 use healthcert_core::trust::sync::{
-    DgcaSource, NoProgress, RedirectReason, ResumeTokenReason, RuleServiceSource, SignedListSource, SyncConfig,
-    SyncError, Syncer, TrustSource,
+    DgcaSource, NoProgress, RedirectReason, ResumeTokenReason, RuleServiceSource, SyncConfig, SyncError, Syncer,
+    TrustSource as _,
 };
-use healthcert_core::{FixedClock, time_parse};
-
-const UPDATE: &str = "/signercertificateUpdate";
-const DE: &str = "/de/trustList/DSC";
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
-}
-
-fn clock() -> FixedClock {
-    FixedClock(time_parse::rfc3339("2026-09-01T12:00:00Z").unwrap())
-}
-
-/// A copy of `fixtures/trust` a test may change.
-fn served_copy() -> tempfile::TempDir {
-    healthcert_test_support::fixtures::copy_dir(&fixtures().join("trust"))
-}
+use healthcert_test_support::fixtures::fixtures;
+use healthcert_test_support::sync::{
+    DE, UPDATE, clock, de, de_at, dgca, fails_intact, rules, serve, served_copy, sync, synced, unsynced,
+};
 
 /// Plain http is allowed by the URL policy for these loopback literals,
 /// without `allow_http`.
@@ -53,60 +39,6 @@ fn config() -> SyncConfig {
     }
 }
 
-fn dgca(s: &RunningServer) -> DgcaSource {
-    DgcaSource::new(format!("{}/", s.url()))
-}
-
-fn de(s: &RunningServer) -> SignedListSource {
-    de_at(&format!("{}{DE}", s.url()))
-}
-
-fn de_at(url: &str) -> SignedListSource {
-    let pem = fs::read_to_string(fixtures().join("trust/de/list-signing-key.pem")).unwrap();
-    SignedListSource::new(url, public_key_from_pem(&pem).unwrap())
-}
-
-fn rules(s: &RunningServer) -> RuleServiceSource {
-    let pem = fs::read_to_string(fixtures().join("trust/rules/signing-key.pem")).unwrap();
-    RuleServiceSource::new(s.url(), Some(public_key_from_pem(&pem).unwrap()))
-}
-
-async fn sync(store: &SqliteStore, source: &dyn TrustSource, config: SyncConfig) -> Result<usize, SyncError> {
-    let report = Syncer::new(config)?.sync(store, source, &clock(), &NoProgress).await?;
-    Ok(report.total)
-}
-
-use healthcert_test_support::database::dump as data;
-
-/// A store with the DGCA, `de` and rule sources of `server` synced once.
-async fn synced_store(dir: &Path, server: &RunningServer) -> (PathBuf, SqliteStore) {
-    let path = dir.join("trust.db");
-    let store = SqliteStore::open(&path).unwrap();
-    assert_eq!(sync(&store, &dgca(server), config()).await.unwrap(), 9);
-    assert_eq!(sync(&store, &de(server), config()).await.unwrap(), 9);
-    assert!(sync(&store, &rules(server), config()).await.unwrap() > 0);
-    (path, store)
-}
-
-/// Asserts that a sync of `source` fails with `code`, leaves the data as it
-/// was, and records the failure; returns the error.
-async fn fails_intact(
-    path: &Path,
-    store: &SqliteStore,
-    source: &dyn TrustSource,
-    config: SyncConfig,
-    code: &str,
-) -> SyncError {
-    let before = data(path);
-    let err = sync(store, source, config).await.expect_err("the sync must fail");
-    assert_eq!(err.code(), code, "{err}");
-    assert_eq!(data(path), before, "a failed sync ({err}) changed the data");
-    let status = store.status(clock().0).unwrap();
-    let s = status.iter().find(|s| s.kind == source.id().kind && s.location == source.id().location).unwrap();
-    assert!(s.last_failure.is_some() && s.failure_reason.as_deref() == Some(&*err.to_string()), "{s:?}");
-    err
-}
-
 /// A DGCA page: `body` as base64, a kid, and the resume token `token`.
 fn page(body: &[u8], token: &str) -> Replacement {
     Replacement::new(200, base64::engine::general_purpose::STANDARD.encode(body))
@@ -114,32 +46,40 @@ fn page(body: &[u8], token: &str) -> Replacement {
         .header("X-RESUME-TOKEN", token)
 }
 
-/// A server that pages for ever, `make(n)` being page `n`'s body and token;
-/// counts the pages it sent.
-fn endless_pages(make: impl Fn(usize) -> (Vec<u8>, String) + Send + Sync + 'static) -> (Fault, Arc<AtomicUsize>) {
+/// Makes `server` page its DGCA signer list for ever (any other fault
+/// cleared), `make(n)` being page `n`'s body and token; counts the pages it
+/// sent.
+fn endless_pages(
+    server: &RunningServer,
+    make: impl Fn(usize) -> (Vec<u8>, String) + Send + Sync + 'static,
+) -> Arc<AtomicUsize> {
     let sent = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&sent);
-    let fault = Fault::Generate(Generator::new(move |_| {
-        let n = counter.fetch_add(1, Ordering::SeqCst);
-        let (body, token) = make(n);
-        page(&body, &token)
-    }));
-    (fault, sent)
+    server.faults().clear();
+    server.faults().inject(
+        UPDATE,
+        Fault::Generate(Generator::new(move |_| {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let (body, token) = make(n);
+            page(&body, &token)
+        })),
+    );
+    sent
+}
+
+/// Page `n` of a flood: 190 kB, each different, each with a new token.
+fn flood_page(n: usize) -> (Vec<u8>, String) {
+    let mut body = vec![0x30u8; 142 * 1024];
+    body[..8].copy_from_slice(&(n as u64).to_be_bytes());
+    (body, format!("{}", n + 10))
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_flood_of_distinct_pages_stops_at_the_byte_budget() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TrustServer::start(&fixtures().join("trust"), "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let (path, store) = synced_store(dir.path(), &server).await;
+    let (_dir, server, path, store) = synced(&fixtures().join("trust"), config()).await;
     // 190 kB pages, each different, each with a new token (issue 13: the
     // sync held every page until the end and reached 9.7 GB in 60 s).
-    let (flood, sent) = endless_pages(|n| {
-        let mut body = vec![0x30u8; 142 * 1024];
-        body[..8].copy_from_slice(&(n as u64).to_be_bytes());
-        (body, format!("{}", n + 10))
-    });
-    server.faults().inject(UPDATE, flood);
+    let sent = endless_pages(&server, flood_page);
     let budget = SyncConfig { max_sync_bytes: 2 * 1024 * 1024, ..config() };
     let err = fails_intact(&path, &store, &dgca(&server), budget, "byte_budget").await;
     assert!(matches!(err, SyncError::ByteBudget { limit: 2097152 }), "{err}");
@@ -149,30 +89,23 @@ async fn a_flood_of_distinct_pages_stops_at_the_byte_budget() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn looping_or_growing_resume_tokens_end_the_paging() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TrustServer::start(&fixtures().join("trust"), "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let (path, store) = synced_store(dir.path(), &server).await;
+    let (_dir, server, path, store) = synced(&fixtures().join("trust"), config()).await;
     let cert = |n: usize| (n as u64 + 1).to_be_bytes().to_vec();
 
     // A, B, A, B, … (the old check compared with the previous token only
     // and ran 100 000 requests).
-    let (ab, sent) = endless_pages(move |n| (cert(n), if n % 2 == 0 { "A".into() } else { "B".into() }));
-    server.faults().inject(UPDATE, ab);
+    let sent = endless_pages(&server, move |n| (cert(n), if n % 2 == 0 { "A".into() } else { "B".into() }));
     let err = fails_intact(&path, &store, &dgca(&server), config(), "resume_token").await;
     assert!(matches!(err, SyncError::ResumeToken { reason: ResumeTokenReason::Repeated { page: 3 }, .. }), "{err:?}");
     assert!(err.to_string().contains("page 3"), "{err}");
     assert_eq!(sent.load(Ordering::SeqCst), 3);
 
     // Back to the token the sync resumed from (9, held since the first sync).
-    server.faults().clear();
-    let (back, _) = endless_pages(move |n| (cert(n), if n == 0 { "10".into() } else { "9".into() }));
-    server.faults().inject(UPDATE, back);
+    endless_pages(&server, move |n| (cert(n), if n == 0 { "10".into() } else { "9".into() }));
     fails_intact(&path, &store, &dgca(&server), config(), "resume_token").await;
 
     // A token growing 4 kB a page.
-    server.faults().clear();
-    let (growing, sent) = endless_pages(move |n| (cert(n), "7".repeat(4096 * (n + 1))));
-    server.faults().inject(UPDATE, growing);
+    let sent = endless_pages(&server, move |n| (cert(n), "7".repeat(4096 * (n + 1))));
     let err = fails_intact(&path, &store, &dgca(&server), config(), "resume_token").await;
     assert!(matches!(err, SyncError::ResumeToken { reason: ResumeTokenReason::TooLong { limit: 256 }, .. }), "{err:?}");
     assert!(err.to_string().contains("longer than 256 bytes"), "{err}");
@@ -180,9 +113,7 @@ async fn looping_or_growing_resume_tokens_end_the_paging() {
 
     // Distinct tokens for ever end at the request budget (retries and
     // redirects count too).
-    server.faults().clear();
-    let (fresh, sent) = endless_pages(move |n| (cert(n), format!("{}", n + 100)));
-    server.faults().inject(UPDATE, fresh);
+    let sent = endless_pages(&server, move |n| (cert(n), format!("{}", n + 100)));
     let capped = SyncConfig { max_requests: 50, ..config() };
     let err = fails_intact(&path, &store, &dgca(&server), capped, "request_budget").await;
     assert!(matches!(err, SyncError::RequestBudget { limit: 50 }), "{err}");
@@ -195,9 +126,7 @@ async fn looping_or_growing_resume_tokens_end_the_paging() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn pages_that_trickle_in_end_at_the_sync_deadline() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TrustServer::start(&fixtures().join("trust"), "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let (path, store) = synced_store(dir.path(), &server).await;
+    let (_dir, server, path, store) = synced(&fixtures().join("trust"), config()).await;
     // Each page well within the request timeout (5 s), but a fresh source
     // pages nine of them: 9 × 300 ms is past a 1 s deadline.
     server.faults().inject(
@@ -221,9 +150,7 @@ fn rule_list(dir: &Path) -> Vec<serde_json::Value> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rule_listed_many_times_is_downloaded_and_stored_once() {
     let served = served_copy();
-    let dir = tempfile::tempdir().unwrap();
-    let server = TrustServer::start(served.path(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let store = SqliteStore::open(&dir.path().join("t.db")).unwrap();
+    let (_dir, server, _, store) = unsynced(served.path()).await;
     // One rule listed 4 000 times under 4 000 identifiers, unsigned (no
     // rules key): issue 13 downloaded and stored it 4 000 times.
     let first = rule_list(served.path())[0].clone();
@@ -256,9 +183,7 @@ async fn a_rule_listed_many_times_is_downloaded_and_stored_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn rules_that_do_not_compile_are_skipped_and_the_held_ones_kept() {
     let served = served_copy();
-    let dir = tempfile::tempdir().unwrap();
-    let server = TrustServer::start(served.path(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let (_, store) = synced_store(dir.path(), &server).await;
+    let (dir, server, _, store) = synced(served.path(), config()).await;
     let source = rules(&server).id();
     let (held, _) = store.source_rules(&source).unwrap();
 
@@ -298,9 +223,7 @@ fn redirect(location: &str) -> Fault {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn redirects_are_checked_hop_by_hop() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = TrustServer::start(&fixtures().join("trust"), "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let (path, store) = synced_store(dir.path(), &server).await;
+    let (_dir, server, path, store) = synced(&fixtures().join("trust"), config()).await;
     let port = server.addr().port();
     // Both refused when given directly; a loopback source must not make them
     // reachable (issue 13 followed them and reported ok).
@@ -350,7 +273,7 @@ fn healthcert(args: &[&str]) -> std::process::Output {
 fn the_command_line_applies_the_limits_per_source() {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let served = served_copy();
-    let server = runtime.block_on(TrustServer::start(served.path(), "127.0.0.1:0".parse().unwrap())).unwrap();
+    let server = runtime.block_on(serve(served.path()));
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("trust.db").display().to_string();
     let (url, port) = (server.url(), server.addr().port());
@@ -395,14 +318,8 @@ fn the_command_line_applies_the_limits_per_source() {
 #[ignore]
 fn measure_a_page_flood_with_the_default_limits() {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    let server =
-        runtime.block_on(TrustServer::start(&fixtures().join("trust"), "127.0.0.1:0".parse().unwrap())).unwrap();
-    let (flood, sent) = endless_pages(|n| {
-        let mut body = vec![0x30u8; 142 * 1024];
-        body[..8].copy_from_slice(&(n as u64).to_be_bytes());
-        (body, format!("{}", n + 10))
-    });
-    server.faults().inject(UPDATE, flood);
+    let server = runtime.block_on(serve(&fixtures().join("trust")));
+    let sent = endless_pages(&server, flood_page);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("trust.db").display().to_string();
     let started = Instant::now();

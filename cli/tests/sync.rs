@@ -7,11 +7,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 
 use std::fs;
-use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use healthcert_cli::serve::{Fault, Replacement, RunningServer, TrustServer};
+use healthcert_cli::serve::{Fault, Replacement};
 use healthcert_core::crypto::{PublicKey, public_key_from_pem};
 use healthcert_core::model::{CheckKind, Outcome, Status};
 use healthcert_core::trust::store::SqliteStore;
@@ -21,21 +20,15 @@ use healthcert_core::trust::sync::{
 };
 use healthcert_core::trust::{SourceKind, TrustStore as _};
 use healthcert_core::{FixedClock, Verifier, time_parse};
+use healthcert_test_support::database::dump as data;
+use healthcert_test_support::fixtures::fixtures;
+use healthcert_test_support::sync::{
+    DE, STATUS, UPDATE, clock, de, dgca, fails_intact, rules, serve, served_copy, sync, synced, unsynced,
+};
 
-const UPDATE: &str = "/signercertificateUpdate";
-const STATUS: &str = "/signercertificateStatus";
-const DE: &str = "/de/trustList/DSC";
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
-}
-
-fn variant(name: &str) -> Vec<u8> {
-    fs::read(fixtures().join("trust/variants").join(name)).unwrap()
-}
-
-fn clock() -> FixedClock {
-    FixedClock(time_parse::rfc3339("2026-09-01T12:00:00Z").unwrap())
+/// The list `fixtures/trust/variants/<name>` served in place of the one asked for.
+fn variant(name: &str) -> Fault {
+    Fault::Replace(Replacement::new(200, fs::read(fixtures().join("trust/variants").join(name)).unwrap()))
 }
 
 fn later(days: i64) -> FixedClock {
@@ -44,15 +37,6 @@ fn later(days: i64) -> FixedClock {
 
 fn key(rel: &str) -> PublicKey {
     public_key_from_pem(&fs::read_to_string(fixtures().join("trust").join(rel)).unwrap()).unwrap()
-}
-
-/// A copy of `fixtures/trust` a test may change.
-fn served_copy() -> tempfile::TempDir {
-    healthcert_test_support::fixtures::copy_dir(&fixtures().join("trust"))
-}
-
-async fn serve(dir: &Path) -> RunningServer {
-    TrustServer::start(dir, "127.0.0.1:0".parse().unwrap()).await.unwrap()
 }
 
 fn config() -> SyncConfig {
@@ -67,18 +51,6 @@ fn config() -> SyncConfig {
     }
 }
 
-fn dgca(s: &RunningServer) -> DgcaSource {
-    DgcaSource::new(format!("{}/", s.url()))
-}
-
-fn de(s: &RunningServer) -> SignedListSource {
-    SignedListSource::new(format!("{}{DE}", s.url()), key("de/list-signing-key.pem"))
-}
-
-fn rules(s: &RunningServer) -> RuleServiceSource {
-    RuleServiceSource::new(s.url(), Some(key("rules/signing-key.pem")))
-}
-
 /// Records every event.
 #[derive(Default)]
 struct Events(Mutex<Vec<SyncEvent>>);
@@ -87,10 +59,6 @@ impl Progress for Events {
     fn event(&self, e: SyncEvent) {
         self.0.lock().unwrap().push(e);
     }
-}
-
-async fn sync(store: &SqliteStore, source: &dyn TrustSource, config: SyncConfig) -> Result<usize, SyncError> {
-    sync_at(store, source, config, &clock()).await
 }
 
 async fn sync_at(
@@ -103,8 +71,6 @@ async fn sync_at(
     syncer.sync(store, source, clock, &Events::default()).await.map(|r| r.total)
 }
 
-use healthcert_test_support::database::dump as data;
-
 fn kids(store: &SqliteStore, kind: SourceKind) -> usize {
     store.status(clock().0).unwrap().iter().find(|s| s.kind == kind).map_or(0, |s| usize::try_from(s.entries).unwrap())
 }
@@ -113,40 +79,18 @@ fn fixture_payload(name: &str) -> String {
     fs::read_to_string(fixtures().join("hcert").join(format!("{name}.txt"))).unwrap()
 }
 
-/// A store file with every protocol synced once from `server`.
-async fn synced_store(dir: &Path, server: &RunningServer) -> (PathBuf, SqliteStore) {
-    let path = dir.join("trust.db");
-    let store = SqliteStore::open(&path).unwrap();
-    assert_eq!(sync(&store, &dgca(server), config()).await.unwrap(), 9);
-    assert_eq!(sync(&store, &de(server), config()).await.unwrap(), 9);
-    assert!(sync(&store, &rules(server), config()).await.unwrap() > 0);
-    (path, store)
-}
-
-/// Asserts that a sync of `source` fails with `code`, leaves the data as it
-/// was, and records the failure.
-async fn fails_intact(
-    path: &Path,
-    store: &SqliteStore,
-    source: &dyn TrustSource,
-    config: SyncConfig,
-    code: &str,
-) -> SyncError {
-    let before = data(path);
-    let err = sync(store, source, config).await.expect_err("the sync must fail");
-    assert_eq!(err.code(), code, "{err}");
-    assert_eq!(data(path), before, "a failed sync ({err}) changed the data");
-    let status = store.status(clock().0).unwrap();
-    let s = status.iter().find(|s| s.kind == source.id().kind && s.location == source.id().location).unwrap();
-    assert!(s.last_failure.is_some() && s.failure_reason.is_some(), "{s:?}");
-    err
+/// A newer `de` list served with `fault` on the way: its sync fails with
+/// `code` and changes nothing.
+async fn a_newer_de_list_fails_intact(fault: Fault, config: SyncConfig, code: &str) {
+    let (_dir, server, path, store) = synced(&fixtures().join("trust"), self::config()).await;
+    server.faults().inject(DE, variant("de-trustlist-newer"));
+    server.faults().inject(DE, fault);
+    fails_intact(&path, &store, &de(&server), config, code).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_protocol_syncs_into_the_store_and_the_verifier_reads_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = serve(&fixtures().join("trust")).await;
-    let (_, store) = synced_store(dir.path(), &server).await;
+    let (_dir, _server, _, store) = synced(&fixtures().join("trust"), config()).await;
     let store = std::sync::Arc::new(store);
     assert_eq!(store.len(), 9, "the same nine certificates from two sources are nine signers");
     assert_eq!(store.countries().unwrap(), ["DE", "XT"]);
@@ -164,9 +108,7 @@ async fn every_protocol_syncs_into_the_store_and_the_verifier_reads_it() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unchanged_source_costs_one_conditional_request() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = serve(&fixtures().join("trust")).await;
-    let (path, store) = synced_store(dir.path(), &server).await;
+    let (_dir, server, path, store) = synced(&fixtures().join("trust"), config()).await;
     let before = data(&path);
 
     server.clear_requests();
@@ -198,9 +140,7 @@ async fn an_unchanged_source_costs_one_conditional_request() {
 #[tokio::test(flavor = "multi_thread")]
 async fn dgca_incremental_fetches_only_what_is_new_and_drops_what_is_revoked() {
     let served = served_copy();
-    let dir = tempfile::tempdir().unwrap();
-    let server = serve(served.path()).await;
-    let store = SqliteStore::open(&dir.path().join("t.db")).unwrap();
+    let (_dir, server, _, store) = unsynced(served.path()).await;
     sync(&store, &dgca(&server), config()).await.unwrap();
     let store = std::sync::Arc::new(store);
     let verifier = Verifier::new(std::sync::Arc::clone(&store));
@@ -225,9 +165,7 @@ async fn dgca_incremental_fetches_only_what_is_new_and_drops_what_is_revoked() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_error_in_the_middle_of_paging_changes_nothing() {
     let served = served_copy();
-    let dir = tempfile::tempdir().unwrap();
-    let server = serve(served.path()).await;
-    let (path, store) = synced_store(dir.path(), &server).await;
+    let (_dir, server, path, store) = synced(served.path(), config()).await;
     // A fresh source (full paging) failing after four pages…
     let other = DgcaSource::new(format!("{}/", server.url()).replace("127.0.0.1", "localhost"));
     server.faults().inject(UPDATE, Fault::ErrorAfter { ok: 4 });
@@ -245,10 +183,8 @@ async fn a_server_error_in_the_middle_of_paging_changes_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reset_connection_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = serve(&fixtures().join("trust")).await;
-    let (path, store) = synced_store(dir.path(), &server).await;
-    server.faults().inject(DE, Fault::Replace(Replacement::new(200, variant("de-trustlist-newer"))));
+    let (_dir, server, path, store) = synced(&fixtures().join("trust"), config()).await;
+    server.faults().inject(DE, variant("de-trustlist-newer"));
     server.faults().inject(DE, Fault::Reset);
     fails_intact(&path, &store, &de(&server), config(), "network").await;
     server.faults().inject(UPDATE, Fault::Reset);
@@ -258,68 +194,47 @@ async fn a_reset_connection_changes_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_truncated_body_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = serve(&fixtures().join("trust")).await;
-    let (path, store) = synced_store(dir.path(), &server).await;
-    server.faults().inject(DE, Fault::Replace(Replacement::new(200, variant("de-trustlist-newer"))));
-    server.faults().inject(DE, Fault::Truncate);
-    fails_intact(&path, &store, &de(&server), config(), "network").await;
+    a_newer_de_list_fails_intact(Fault::Truncate, config(), "network").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_endless_body_is_cut_off_at_the_cap() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = serve(&fixtures().join("trust")).await;
-    let (path, store) = synced_store(dir.path(), &server).await;
-    server.faults().inject(DE, Fault::Replace(Replacement::new(200, variant("de-trustlist-newer"))));
-    server.faults().inject(DE, Fault::Endless);
     let capped = SyncConfig { max_list_bytes: 64 * 1024, ..config() };
-    fails_intact(&path, &store, &de(&server), capped, "too_large").await;
+    a_newer_de_list_fails_intact(Fault::Endless, capped, "too_large").await;
     // `too_large`, not `timeout`: the cap ended it, not the 5 s request timeout.
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_slow_server_times_out() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = serve(&fixtures().join("trust")).await;
-    let (path, store) = synced_store(dir.path(), &server).await;
-    server.faults().inject(DE, Fault::Replace(Replacement::new(200, variant("de-trustlist-newer"))));
-    server.faults().inject(
-        DE,
-        Fault::Slow {
-            before_headers: Duration::from_millis(50),
-            chunk: 16,
-            between_chunks: Duration::from_millis(200),
-        },
-    );
+    let slow = Fault::Slow {
+        before_headers: Duration::from_millis(50),
+        chunk: 16,
+        between_chunks: Duration::from_millis(200),
+    };
     let impatient = SyncConfig { request_timeout: Duration::from_millis(500), retries: 0, ..config() };
-    fails_intact(&path, &store, &de(&server), impatient, "timeout").await;
+    a_newer_de_list_fails_intact(slow, impatient, "timeout").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bad_signature_refuses_the_whole_list() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = serve(&fixtures().join("trust")).await;
-    let (path, store) = synced_store(dir.path(), &server).await;
-    server.faults().inject(DE, Fault::Replace(Replacement::new(200, variant("de-trustlist-bad-signature"))));
+    let (_dir, server, path, store) = synced(&fixtures().join("trust"), config()).await;
+    server.faults().inject(DE, variant("de-trustlist-bad-signature"));
     fails_intact(&path, &store, &de(&server), config(), "bad_signature").await;
     // The right list signed by another key is just as bad.
     let wrong_key = SignedListSource::new(format!("{}{DE}", server.url()), key("rules/signing-key.pem"));
     server.faults().clear();
-    server.faults().inject(DE, Fault::Replace(Replacement::new(200, variant("de-trustlist-newer"))));
+    server.faults().inject(DE, variant("de-trustlist-newer"));
     let err = sync(&store, &wrong_key, config()).await.unwrap_err();
     assert_eq!(err.code(), "bad_signature");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_older_list_is_refused_as_a_rollback() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = serve(&fixtures().join("trust")).await;
-    let (path, store) = synced_store(dir.path(), &server).await;
-    server.faults().inject(DE, Fault::Replace(Replacement::new(200, variant("de-trustlist-older"))));
+    let (_dir, server, path, store) = synced(&fixtures().join("trust"), config()).await;
+    server.faults().inject(DE, variant("de-trustlist-older"));
     fails_intact(&path, &store, &de(&server), config(), "rollback").await;
     // A newer one is taken.
-    server.faults().inject(DE, Fault::Replace(Replacement::new(200, variant("de-trustlist-newer"))));
+    server.faults().inject(DE, variant("de-trustlist-newer"));
     assert_eq!(sync(&store, &de(&server), config()).await.unwrap(), 10);
     let status = store.status(clock().0).unwrap();
     let de_status = status.iter().find(|s| s.kind == SourceKind::De).unwrap();
@@ -328,10 +243,8 @@ async fn an_older_list_is_refused_as_a_rollback() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn garbage_entries_are_skipped_reported_and_the_rest_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = serve(&fixtures().join("trust")).await;
-    let store = SqliteStore::open(&dir.path().join("t.db")).unwrap();
-    server.faults().inject(DE, Fault::Replace(Replacement::new(200, variant("de-trustlist-garbage-entry"))));
+    let (dir, server, _, store) = unsynced(&fixtures().join("trust")).await;
+    server.faults().inject(DE, variant("de-trustlist-garbage-entry"));
     let events = Events::default();
     let report = Syncer::new(config()).unwrap().sync(&store, &de(&server), &clock(), &events).await.unwrap();
     assert_eq!(report.total, 9);
@@ -360,9 +273,7 @@ async fn garbage_entries_are_skipped_reported_and_the_rest_kept() {
 #[tokio::test(flavor = "multi_thread")]
 async fn rules_must_carry_valid_signatures_and_match_their_hashes() {
     let served = served_copy();
-    let dir = tempfile::tempdir().unwrap();
-    let server = serve(served.path()).await;
-    let (path, store) = synced_store(dir.path(), &server).await;
+    let (dir, server, path, store) = synced(served.path(), config()).await;
 
     // A changed rule list whose signature no longer matches.
     let listed = fs::read(served.path().join("rules/rules.json")).unwrap();
@@ -390,9 +301,7 @@ async fn rules_must_carry_valid_signatures_and_match_their_hashes() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn trust_age_and_the_stale_flag_follow_the_offline_policy() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = serve(&fixtures().join("trust")).await;
-    let (_, store) = synced_store(dir.path(), &server).await;
+    let (_dir, server, _, store) = synced(&fixtures().join("trust"), config()).await;
     for s in [dgca(&server).id(), de(&server).id()] {
         store.set_max_age(&s, Some(3 * 86_400)).unwrap();
     }

@@ -41,6 +41,16 @@ impl Rng {
     fn byte(&mut self) -> u8 {
         (self.next() >> 32) as u8
     }
+    /// `count` random byte strings, each `min` bytes long and up to
+    /// `spread - 1` more.
+    fn byte_strings(&mut self, count: usize, min: usize, spread: usize) -> Vec<Vec<u8>> {
+        (0..count)
+            .map(|_| {
+                let n = min + self.below(spread);
+                (0..n).map(|_| self.byte()).collect()
+            })
+            .collect()
+    }
 }
 
 /// Bytes that tend to matter to the parsers: CBOR headers (arrays, maps,
@@ -143,12 +153,7 @@ fn verify_payload_rewrapped() {
 #[test]
 fn verify_hc1_structured() {
     // Random byte strings of assorted lengths, then mutants of them.
-    let mut rng = Rng::new(3);
-    let mut inputs = seeds::structured_seeds();
-    for _ in 0..32 {
-        let n = 16 + rng.below(1024);
-        inputs.push((0..n).map(|_| rng.byte()).collect());
-    }
+    let inputs = [seeds::structured_seeds(), Rng::new(3).byte_strings(32, 16, 1024)].concat();
     run("verify_hc1_structured", 4, &inputs, 3_000, structured::verify_hc1_structured_bytes);
 }
 
@@ -357,12 +362,7 @@ fn schema_tree() {
 #[test]
 fn certlogic() {
     // `[expression, data]` pairs, then random bytes as generator choices.
-    let mut inputs = seeds::certlogic_seeds();
-    let mut rng = Rng::new(13);
-    for _ in 0..64 {
-        let n = 8 + rng.below(512);
-        inputs.push((0..n).map(|_| rng.byte()).collect());
-    }
+    let inputs = [seeds::certlogic_seeds(), Rng::new(13).byte_strings(64, 8, 512)].concat();
     run("certlogic", 14, &inputs, 3_000, invariants::certlogic);
 }
 

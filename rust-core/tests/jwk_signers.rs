@@ -6,8 +6,6 @@
 // Tests and benches: failing loudly is their job; their helpers are theirs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 
-use std::path::{Path, PathBuf};
-
 use healthcert_core::trust::store::SqliteStore;
 use healthcert_core::trust::update::{SignerChange, SignerRecord};
 use healthcert_core::trust::{KeyMaterial, KeyRef, KeyScheme, SignerKey, TrustStore};
@@ -16,26 +14,10 @@ use healthcert_test_support::fixtures::*;
 const SCHEME: KeyScheme = KeyScheme::new("test-jwk");
 const ISSUER: &str = "https://spec.smarthealth.cards/examples/issuer";
 
-fn testdata_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("HEALTHCERT_TESTDATA") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"),
-    };
-    dir.is_dir().then_some(dir)
-}
-
 /// The example issuer's public keys, as JSON text each.
 fn example_keys() -> Option<Vec<String>> {
-    let Some(dir) = testdata_dir() else {
-        eprintln!("SKIPPED: no external test data (set HEALTHCERT_TESTDATA or put it at ../shared/testdata)");
-        return None;
-    };
-    let path = dir.join("smart-on-fhir+health-cards/gh-pages/examples/issuer/.well-known/jwks.json");
-    let Ok(bytes) = std::fs::read(&path) else {
-        eprintln!("SKIPPED: {} is absent", path.display());
-        return None;
-    };
-    let jwks: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let path = external("smart-on-fhir+health-cards/gh-pages/examples/issuer/.well-known/jwks.json")?;
+    let jwks: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     Some(jwks["keys"].as_array().unwrap().iter().map(|k| k.to_string()).collect())
 }
 
@@ -80,8 +62,8 @@ fn jwk_signers_are_stored_and_found_by_issuer_and_kid() {
     let mut all = records.clone();
     all.push(forged);
 
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("trust.db")).unwrap();
+    let (dir, path) = temp_database();
+    let store = SqliteStore::open(&path).unwrap();
     let report = store
         .apply(
             &signers(source(healthcert_core::trust::SourceKind::Import, "jwks"), SignerChange::Replace(all), now),

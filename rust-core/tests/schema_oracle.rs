@@ -16,6 +16,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use healthcert_core::formats::hcert::schema;
+use healthcert_test_support::fixtures::testdata_root;
 use serde_json::Value;
 
 const SCHEMA_REPO: &str = "ehn-dcc-development+eu-dcc-schema";
@@ -27,10 +28,7 @@ const DGC_TESTDATA: &str = "eu-digital-green-certificates+dgc-testdata";
 const ALLOWED_DISAGREEMENTS: &[(&str, &str)] = &[];
 
 fn testdata_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("HEALTHCERT_TESTDATA") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"),
-    };
+    let dir = testdata_root();
     dir.is_dir().then_some(dir)
 }
 
@@ -110,10 +108,7 @@ fn official(root: &Path, release: &str) -> jsonschema::Validator {
 #[test]
 fn hand_written_rules_agree_with_the_official_schemas() {
     let Some(root) = testdata_dir() else {
-        println!(
-            "SKIPPED: external test data not found at $HEALTHCERT_TESTDATA or {}",
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata").display()
-        );
+        println!("SKIPPED: external test data not found at {} (set HEALTHCERT_TESTDATA)", testdata_root().display());
         return;
     };
     let (payloads, unreadable) = collect(&root);

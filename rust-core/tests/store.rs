@@ -23,6 +23,12 @@ fn ders() -> Vec<Vec<u8>> {
     dscs().into_iter().map(|(_, d)| d).collect()
 }
 
+/// An empty store in memory, the fixtures' reference time and the
+/// committed DSCs.
+fn empty_store() -> (SqliteStore, OffsetDateTime, Vec<Vec<u8>>) {
+    (SqliteStore::open_in_memory().unwrap(), reference_time(), ders())
+}
+
 fn found(store: &SqliteStore, der: &[u8]) -> bool {
     let keys = store.signers(&hcert::kid_ref(&kid_of(der))).unwrap();
     assert!(keys.len() <= 1, "one certificate, one signer");
@@ -31,9 +37,7 @@ fn found(store: &SqliteStore, der: &[u8]) -> bool {
 
 #[test]
 fn replace_incremental_and_unchanged() {
-    let store = SqliteStore::open_in_memory().unwrap();
-    let now = reference_time();
-    let d = ders();
+    let (store, now, d) = empty_store();
     let r = store.apply(&replace(dgca(), &d[..3], now), now).unwrap();
     assert_eq!((r.added, r.removed, r.total, r.skipped.len()), (3, 0, 3, 0));
     assert_eq!(store.len(), 3);
@@ -69,9 +73,7 @@ fn replace_incremental_and_unchanged() {
 
 #[test]
 fn one_certificate_from_two_sources_is_one_signer() {
-    let store = SqliteStore::open_in_memory().unwrap();
-    let now = reference_time();
-    let d = ders();
+    let (store, now, d) = empty_store();
     let de = source(SourceKind::De, "https://de.example/list");
     store.apply(&replace(dgca(), &d[..2], now), now).unwrap();
     store.apply(&replace(de.clone(), &d[..1], now), now).unwrap();
@@ -90,9 +92,7 @@ fn one_certificate_from_two_sources_is_one_signer() {
 
 #[test]
 fn unusable_records_are_skipped_and_reported() {
-    let store = SqliteStore::open_in_memory().unwrap();
-    let now = reference_time();
-    let d = ders();
+    let (store, now, d) = empty_store();
     let garbage = SignerRecord { material: KeyMaterial::X509(b"not a certificate".to_vec()), ..record(&d[1]) };
     let no_kid = SignerRecord { kid: Vec::new(), ..record(&d[2]) };
     let mut up = signers(dgca(), SignerChange::Replace(vec![record(&d[0]), garbage, no_kid]), now);
@@ -110,9 +110,7 @@ fn unusable_records_are_skipped_and_reported() {
 
 #[test]
 fn an_older_list_is_refused_as_a_rollback() {
-    let store = SqliteStore::open_in_memory().unwrap();
-    let now = reference_time();
-    let d = ders();
+    let (store, now, d) = empty_store();
     let mut first = replace(dgca(), &d[..2], now);
     first.meta.etag = Some("\"1\"".into());
     store.apply(&first, now).unwrap();
@@ -146,9 +144,7 @@ fn an_older_list_is_refused_as_a_rollback() {
 
 #[test]
 fn failures_are_recorded_without_touching_data() {
-    let store = SqliteStore::open_in_memory().unwrap();
-    let now = reference_time();
-    let d = ders();
+    let (store, now, d) = empty_store();
     let never = source(SourceKind::De, "https://down.example/");
     store.record_failure(&never, now, "connection refused").unwrap();
     let s = &store.status(now).unwrap()[0];
@@ -356,8 +352,7 @@ fn rules_value_sets_and_countries_are_replaced_whole() {
 
 #[test]
 fn data_survives_reopening() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("trust.db");
+    let (dir, path) = temp_database();
     let now = reference_time();
     let d = ders();
     let mut up = replace(dgca(), &d[..3], now);
@@ -381,8 +376,7 @@ fn data_survives_reopening() {
 
 #[test]
 fn a_commit_by_another_connection_is_seen_by_a_warm_cache() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("trust.db");
+    let (_dir, path) = temp_database();
     let now = reference_time();
     let d = ders();
     let verifier_side = SqliteStore::open(&path).unwrap();
@@ -432,8 +426,7 @@ fn files_it_cannot_use_are_errors_and_left_untouched() {
 
 #[test]
 fn a_damaged_page_is_found_and_never_panics() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("trust.db");
+    let (_dir, path) = temp_database();
     let now = reference_time();
     {
         let store = SqliteStore::open(&path).unwrap();

@@ -88,8 +88,7 @@ fn verification_latency_during_a_large_commit() {
     let probe = kid_of(&old[0]);
 
     for scenario in ["same store (app)", "a store opened per verification (verify --db)"] {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("trust.db");
+        let (_dir, path) = temp_database();
         let store = Arc::new(SqliteStore::open(&path).unwrap());
         store.apply(&replace(dgca(), &old, now), now).unwrap();
         let (idle, stop) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
@@ -144,8 +143,7 @@ fn verification_latency_during_a_large_commit() {
 /// for the lock instead.
 #[test]
 fn opening_a_new_file_waits_for_another_connection_s_write_lock() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("trust.db");
+    let (_dir, path) = temp_database();
     let other = rusqlite::Connection::open(&path).unwrap();
     other.execute_batch("BEGIN IMMEDIATE").unwrap();
     let p = path.clone();
@@ -197,8 +195,7 @@ fn within_a_minute<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) ->
 /// commit both see it.
 #[test]
 fn a_verifier_reads_the_last_commit_while_another_connection_writes() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("trust.db");
+    let (_dir, path) = temp_database();
     let now = reference_time();
     let certs = synthetic(5, 3);
     let kid = kid_of(&certs[0]);
@@ -233,8 +230,7 @@ fn a_verifier_reads_the_last_commit_while_another_connection_writes() {
 /// header of the WAL index; and it refuses every write.
 #[test]
 fn a_read_only_store_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("trust.db");
+    let (_dir, path) = temp_database();
     let now = reference_time();
     let certs = synthetic(6, 4);
     {
@@ -288,8 +284,7 @@ fn a_read_only_store_writes_nothing() {
 #[test]
 fn read_only_opening_never_creates_upgrades_or_seeds() {
     use healthcert_core::trust::store::NeedsWrite;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("trust.db");
+    let (_dir, path) = temp_database();
     assert_eq!(SqliteStore::open_read_only(&path).unwrap().err(), Some(NeedsWrite::Missing));
     assert!(!path.exists(), "not created");
 
@@ -325,8 +320,7 @@ fn two_first_syncs_on_a_new_database_both_commit() {
         .map(|(s, c)| replace(s, std::slice::from_ref(c), now))
         .collect();
     for round in 0..60 {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("trust.db");
+        let (_dir, path) = temp_database();
         let start = Arc::new(std::sync::Barrier::new(2));
         let results: Vec<_> = std::thread::scope(|s| {
             let handles: Vec<_> = updates
@@ -360,8 +354,8 @@ fn lookup_latency_while_rules_compile() {
     use healthcert_core::trust::update::{RuleRecord, SourceMeta};
     let n: usize = std::env::var("HEALTHCERT_BENCH_RULES").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
     let now = reference_time();
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(SqliteStore::open(&dir.path().join("trust.db")).unwrap());
+    let (_dir, path) = temp_database();
+    let store = Arc::new(SqliteStore::open(&path).unwrap());
     let certs = synthetic(7, 100);
     store.apply(&replace(dgca(), &certs, now), now).unwrap();
     let rule_dir = fixtures().join("trust/rules/rule/XT");

@@ -103,8 +103,7 @@ fn per(d: StdDuration, n: u32) -> String {
 #[test]
 fn ten_thousand_signers() {
     const N: u32 = 10_000;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("trust.db");
+    let (_dir, path) = temp_database();
     let now = reference_time();
     let certs = synthetic(3, N);
 

@@ -18,22 +18,34 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
 }
 
-/// A file of the external test data (`$HEALTHCERT_TESTDATA`, else
-/// `../shared/testdata` beside the repository; see its README), or `None`
-/// after saying plainly on stderr that it is absent: a test then returns
-/// early instead of failing on a machine without the data.
+/// Where the external test data lies (it may be absent):
+/// `$HEALTHCERT_TESTDATA`, else `../shared/testdata` beside the repository
+/// (see its README). It is read there, never copied into the repository.
+pub fn testdata_root() -> PathBuf {
+    std::env::var_os("HEALTHCERT_TESTDATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"))
+}
+
+/// A file or folder of the external test data ([`testdata_root`]), or
+/// `None` after saying plainly on stderr that it is absent: a test then
+/// returns early instead of failing on a machine without the data.
 pub fn external(relative: &str) -> Option<PathBuf> {
-    let dir = match std::env::var_os("HEALTHCERT_TESTDATA") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"),
-    };
-    let path = dir.join(relative);
+    let path = testdata_root().join(relative);
     if path.exists() {
         Some(path)
     } else {
         eprintln!("SKIPPED: external test data {} is absent (set HEALTHCERT_TESTDATA)", path.display());
         None
     }
+}
+
+/// A fresh temporary folder, and the path of a trust database in it (not
+/// created: the test opens it as it needs).
+pub fn temp_database() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trust.db");
+    (dir, path)
 }
 
 /// A copy of `dir/`'s files and folders in a fresh temporary directory,

@@ -8,7 +8,11 @@
 //! - `database` (feature `sqlite`): a trust database dumped as text, to
 //!   prove a failed sync left it as it was;
 //! - [`fuzz`]: the fuzz harness (invariants, the structured-input model,
-//!   the seed builders).
+//!   the seed builders);
+//! - [`rules`]: business-rule inputs (a country's rules in the external
+//!   test data, a vaccination rule context);
+//! - `sync` (feature `sync`): trust sync against the CLI's loopback trust
+//!   server, and the check that a failed sync changed nothing.
 //!
 //! A dev-dependency of healthcert-core (cargo allows the cycle for
 //! dev-dependencies) and a dependency of the fuzz crate; never published.
@@ -25,3 +29,6 @@ pub mod database;
 pub mod fixtures;
 pub mod fuzz;
 pub mod hc1;
+pub mod rules;
+#[cfg(feature = "sync")]
+pub mod sync;

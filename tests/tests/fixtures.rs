@@ -22,6 +22,24 @@ fn manifest() -> Value {
     serde_json::from_str(&text).expect("manifest.json is JSON")
 }
 
+/// The payload text of a manifest case.
+fn payload(case: &Value) -> String {
+    fs::read_to_string(fixtures_dir().join(case["file"].as_str().expect("file"))).expect("payload file")
+}
+
+/// Every case of the manifest that names a `key` file: its name, its payload
+/// and that file's path.
+fn cases_with(key: &str) -> Vec<(String, String, PathBuf)> {
+    let manifest = manifest();
+    let mut out = Vec::new();
+    for case in manifest["cases"].as_array().expect("cases") {
+        if let Some(file) = case[key].as_str() {
+            out.push((case["name"].as_str().expect("name").to_owned(), payload(case), fixtures_dir().join(file)));
+        }
+    }
+    out
+}
+
 fn reference_clock(manifest: &Value) -> FixedClock {
     let at = manifest["reference_time"].as_str().expect("reference_time");
     FixedClock(healthcert_core::time_parse::rfc3339(at).expect("RFC 3339"))
@@ -87,7 +105,7 @@ fn every_case_gets_the_verdict_of_the_manifest() {
     let mut mismatches: Vec<String> = Vec::new();
     for case in cases {
         let name = case["name"].as_str().expect("name");
-        let payload = fs::read_to_string(dir.join(case["file"].as_str().expect("file"))).expect("payload file");
+        let payload = payload(case);
         let want_status = case["expected_status"].as_str().expect("expected_status");
         let want: BTreeSet<(String, String)> = case["expected_failures"]
             .as_array()
@@ -141,14 +159,8 @@ fn manifest_uses_the_codes_of_the_core() {
 
 #[test]
 fn qr_codes_hold_the_payload_at_error_correction_q() {
-    let manifest = manifest();
-    let dir = fixtures_dir();
-    for case in manifest["cases"].as_array().expect("cases") {
-        let Some(png_file) = case["png"].as_str() else { continue };
-        let name = case["name"].as_str().unwrap();
-        let payload = fs::read_to_string(dir.join(case["file"].as_str().unwrap())).unwrap();
-
-        let mut decoder = png::Decoder::new(std::io::BufReader::new(fs::File::open(dir.join(png_file)).unwrap()));
+    for (name, payload, png_file) in cases_with("png") {
+        let mut decoder = png::Decoder::new(std::io::BufReader::new(fs::File::open(png_file).unwrap()));
         decoder.set_transformations(png::Transformations::EXPAND);
         let mut reader = decoder.read_info().expect("PNG header");
         let mut buf = vec![0; reader.output_buffer_size().expect("buffer size")];
@@ -167,13 +179,8 @@ fn qr_codes_hold_the_payload_at_error_correction_q() {
 
 #[test]
 fn json_files_are_the_decoded_dcc() {
-    let manifest = manifest();
-    let dir = fixtures_dir();
-    for case in manifest["cases"].as_array().expect("cases") {
-        let Some(json_file) = case["json"].as_str() else { continue };
-        let name = case["name"].as_str().unwrap();
-        let payload = fs::read_to_string(dir.join(case["file"].as_str().unwrap())).unwrap();
-        let want: Value = serde_json::from_str(&fs::read_to_string(dir.join(json_file)).unwrap()).unwrap();
+    for (name, payload, json_file) in cases_with("json") {
+        let want: Value = serde_json::from_str(&fs::read_to_string(json_file).unwrap()).unwrap();
         let decoded = healthcert_core::formats::hcert::decode(payload.trim(), PrefixPolicy::Required, &Limits::DEFAULT)
             .unwrap_or_else(|f| panic!("{name}: does not decode: {f:?}"));
         assert_eq!(decoded.document.rules_input().map(|i| i.payload), Some(&want), "{name}");

@@ -34,7 +34,7 @@ pub(crate) fn signature(body: &[u8], key: &Key) -> Result<Vec<u8>> {
 #[derive(Serialize)]
 struct Desc {
     lang: &'static str,
-    desc: &'static str,
+    desc: String,
 }
 
 #[derive(Serialize)]
@@ -81,8 +81,16 @@ fn rule(
     }
 }
 
-fn en(desc: &'static str) -> Vec<Desc> {
-    vec![Desc { lang: "en", desc }]
+fn en(desc: &str) -> Vec<Desc> {
+    vec![Desc { lang: "en", desc: desc.into() }]
+}
+
+/// The descriptions of a rule for arrival in DE, in English and German.
+fn in_de(en: &str, de: &str) -> Vec<Desc> {
+    vec![
+        Desc { lang: "en", desc: format!("Test rule for arrival in DE: {en}") },
+        Desc { lang: "de", desc: format!("Testregel für die Einreise nach DE: {de}") },
+    ]
 }
 
 /// `{"if": [group present, check, true]}`: a rule that holds for
@@ -155,10 +163,7 @@ fn rules() -> Vec<Rule> {
             "TR-DE-0101",
             "DE",
             "Test",
-            vec![
-                Desc { lang: "en", desc: "Test rule for arrival in DE: the test result is negative." },
-                Desc { lang: "de", desc: "Testregel für die Einreise nach DE: das Testergebnis ist negativ." },
-            ],
+            in_de("the test result is negative.", "das Testergebnis ist negativ."),
             vec!["t.0", "t.0.tr"],
             negative(),
         ),
@@ -166,10 +171,7 @@ fn rules() -> Vec<Rule> {
             "VR-DE-0101",
             "DE",
             "Vaccination",
-            vec![
-                Desc { lang: "en", desc: "Test rule for arrival in DE: the vaccination series is complete." },
-                Desc { lang: "de", desc: "Testregel für die Einreise nach DE: die Impfserie ist abgeschlossen." },
-            ],
+            in_de("the vaccination series is complete.", "die Impfserie ist abgeschlossen."),
             vec!["v.0", "v.0.dn", "v.0.sd"],
             series_complete(),
         ),
@@ -299,7 +301,7 @@ pub(crate) fn readme() -> Result<String> {
     rules.sort_by_key(|r| r.identifier);
     for r in &rules {
         let hash = hex_sha256(&pretty(r)?);
-        let what = r.description.first().map_or("", |d| d.desc);
+        let what = r.description.first().map_or("", |d| d.desc.as_str());
         s.push_str(&format!(
             "| `{}` | {} | {} | `{}…` | {what} |\n",
             r.identifier,

@@ -50,17 +50,7 @@ impl Entry {
 
     /// An entry whose `rawData` is valid base64 but not a certificate.
     pub fn garbage(country: &str, timestamp: &str) -> Self {
-        let junk = b"healthcert fixtures: not a certificate";
-        let digest = Sha256::digest(junk);
-        Entry {
-            id: None,
-            certificate_type: "DSC",
-            country: country.to_owned(),
-            kid: b64(&digest[..8]),
-            raw_data: b64(junk),
-            thumbprint: digest.iter().map(|b| format!("{b:02x}")).collect(),
-            timestamp: timestamp.to_owned(),
-        }
+        Entry::dsc(b"healthcert fixtures: not a certificate", country, timestamp)
     }
 }
 

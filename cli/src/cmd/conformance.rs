@@ -2,10 +2,11 @@
 //! each suite's report (run by [`healthcert_cli::conformance`]) printed as
 //! text or JSON; exit status 5 when the suite disagrees with the pipeline.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 use clap::Subcommand;
+use serde::Serialize;
 
 use healthcert_cli::{conformance, out, outln};
 use healthcert_core::text::{display, display_bounded};
@@ -72,19 +73,37 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     }
 }
 
+/// Fails, saying what `dir` should hold, unless it is a directory.
+fn suite_dir(dir: &Path, expected: &str) -> anyhow::Result<()> {
+    if !dir.is_dir() {
+        bail!("{} is not a directory (expected {expected})", dir.display());
+    }
+    Ok(())
+}
+
+/// Prints a suite's report: one JSON object with `--json`; else its notes,
+/// then `text`.
+fn print<R: Serialize>(
+    report: &R,
+    json: bool,
+    notes: &[String],
+    text: impl FnOnce(&R) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    if json {
+        return out::json_line(report);
+    }
+    for n in notes {
+        outln!("note: {}", display(n))?;
+    }
+    text(report)
+}
+
 /// `conformance dgc`: new mismatches listed, known ones counted per row of
 /// the table in docs/conformance.md.
 fn dgc(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
-    if !dir.is_dir() {
-        bail!("{} is not a directory (expected the dgc-testdata suite)", dir.display());
-    }
+    suite_dir(&dir, "the dgc-testdata suite")?;
     let report = conformance::dgc::run(&dir)?;
-    if json {
-        out::json_line(&report)?;
-    } else {
-        for n in &report.notes {
-            outln!("note: {}", display(n))?;
-        }
+    print(&report, json, &report.notes, |report| {
         for (flag, nc) in &report.flags_not_checked {
             outln!("not checked: {} ×{}: {}", display(flag), nc.count, display(&nc.reason))?;
         }
@@ -112,16 +131,15 @@ fn dgc(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
             report.mismatches.len(),
             sorted.new.len()
         )?;
-    }
+        Ok(())
+    })?;
     Ok(if report.mismatches.is_empty() { exit::VALID } else { exit::MISMATCHES })
 }
 
 /// `conformance certlogic`: every failed assertion, then the counts.
 fn certlogic(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
     let report = conformance::certlogic::run(&dir)?;
-    if json {
-        out::json_line(&report)?;
-    } else {
+    print(&report, json, &[], |report| {
         for f in &report.failed {
             let at = f.assertion.map(|a| format!(" assertion {a}")).unwrap_or_default();
             outln!("FAILED {} \"{}\"{at}: {}", display(&f.file), display(&f.case), display_bounded(&f.detail, 600))?;
@@ -144,22 +162,16 @@ fn certlogic(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
             report.failed.len(),
             report.skipped
         )?;
-    }
+        Ok(())
+    })?;
     Ok(if report.failed.is_empty() { exit::VALID } else { exit::MISMATCHES })
 }
 
 /// `conformance rules`: every failed rule test, then the counts.
 fn rules(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
-    if !dir.is_dir() {
-        bail!("{} is not a directory (expected dgc-business-rules-testdata)", dir.display());
-    }
+    suite_dir(&dir, "dgc-business-rules-testdata")?;
     let report = conformance::rules::run(&dir)?;
-    if json {
-        out::json_line(&report)?;
-    } else {
-        for n in &report.notes {
-            outln!("note: {}", display(n))?;
-        }
+    print(&report, json, &report.notes, |report| {
         for f in &report.failed {
             outln!(
                 "FAILED {}: expected {}, got {} {}",
@@ -176,6 +188,7 @@ fn rules(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
             report.passed,
             report.failed.len()
         )?;
-    }
+        Ok(())
+    })?;
     Ok(if report.failed.is_empty() { exit::VALID } else { exit::MISMATCHES })
 }

@@ -20,7 +20,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use healthcert_core::formats::hcert::{self, HcertDocument, transport};
-use healthcert_core::formats::{Document as _, PrefixPolicy};
+use healthcert_core::formats::{Document as _, Failure, PrefixPolicy};
 use healthcert_core::model::{CheckKind, Outcome, Verdict};
 use healthcert_core::trust::{MemoryStore, SignerKey};
 use healthcert_core::{FixedClock, Limits, Verifier, time_parse};
@@ -177,6 +177,27 @@ fn text<'a>(case: &'a Value, key: &str) -> Option<&'a str> {
     case.get(key).and_then(Value::as_str)
 }
 
+/// A stage of the pipeline: its failure is the step's, its output goes on
+/// to `then`.
+fn stage<T>(
+    result: Result<T, Failure>,
+    then: impl FnOnce(T) -> Result<Step, &'static str>,
+) -> Result<Step, &'static str> {
+    match result {
+        Err(f) => Ok(Step::fail(format!("{}: {}", f.reason, f.detail))),
+        Ok(output) => then(output),
+    }
+}
+
+/// The bytes a stage made against the case's hex field `key`, when it has a
+/// readable one.
+fn same_bytes(case: &Value, key: &str, bytes: &[u8], differs: &'static str, passed: &'static str) -> Step {
+    match text(case, key).and_then(hex) {
+        Some(expected) if expected != bytes => Step::fail(differs),
+        _ => Step::pass(passed),
+    }
+}
+
 /// One test case and what the pipeline makes of it.
 struct Case<'a> {
     json: &'a Value,
@@ -252,12 +273,11 @@ impl<'a> Case<'a> {
         match flag {
             Flag::Unprefix => {
                 let prefixed = text(j, "PREFIX").ok_or("no PREFIX")?;
-                Ok(match transport::strip_prefix(prefixed, PrefixPolicy::Required) {
-                    Err(f) => Step::fail(format!("{}: {}", f.reason, f.detail)),
-                    Ok((rest, _)) => match text(j, "BASE45") {
+                stage(transport::strip_prefix(prefixed, PrefixPolicy::Required), |(rest, _)| {
+                    Ok(match text(j, "BASE45") {
                         Some(b) if b != rest => Step::fail("unprefixed text differs from BASE45"),
                         _ => Step::pass("prefix removed"),
-                    },
+                    })
                 })
             }
             Flag::B45Decode => {
@@ -269,39 +289,31 @@ impl<'a> Case<'a> {
                             .map_err(|_| "no BASE45, and PREFIX has no prefix")?
                     }
                 };
-                Ok(match transport::base45(&input) {
-                    Err(f) => Step::fail(format!("{}: {}", f.reason, f.detail)),
-                    Ok(bytes) => match text(j, "COMPRESSED").map(hex) {
-                        Some(Some(c)) if c != bytes => Step::fail("base45 decodes to bytes other than COMPRESSED"),
-                        _ => Step::pass("base45 decoded"),
-                    },
+                stage(transport::base45(&input), |bytes| {
+                    Ok(same_bytes(
+                        j,
+                        "COMPRESSED",
+                        &bytes,
+                        "base45 decodes to bytes other than COMPRESSED",
+                        "base45 decoded",
+                    ))
                 })
             }
             Flag::Compression => {
                 let compressed = self.compressed().ok_or("no COMPRESSED (nor earlier stage)")?;
-                Ok(match transport::inflate(&compressed, self.limits.max_inflated_len) {
-                    Err(f) => Step::fail(format!("{}: {}", f.reason, f.detail)),
-                    Ok(bytes) => match text(j, "COSE").map(hex) {
-                        Some(Some(c)) if c != bytes => Step::fail("inflates to bytes other than COSE"),
-                        _ => Step::pass("inflated"),
-                    },
+                stage(transport::inflate(&compressed, self.limits.max_inflated_len), |bytes| {
+                    Ok(same_bytes(j, "COSE", &bytes, "inflates to bytes other than COSE", "inflated"))
                 })
             }
             Flag::Decode => {
                 let cose = self.cose().ok_or("no COSE (nor earlier stage)")?;
-                Ok(match hcert::decode_cose(&cose, &self.limits) {
-                    Err(f) => Step::fail(format!("{}: {}", f.reason, f.detail)),
-                    Ok(d) => self.compare_dcc(dcc(&d)?, true),
-                })
+                stage(hcert::decode_cose(&cose, &self.limits), |d| Ok(self.compare_dcc(dcc(&d)?, true)))
             }
             Flag::ValidJson => {
                 let prefixed = text(j, "PREFIX").ok_or("no PREFIX")?;
-                Ok(match hcert::decode(prefixed, PrefixPolicy::Required, &self.limits) {
-                    Err(f) => Step::fail(format!("{}: {}", f.reason, f.detail)),
-                    Ok(d) => match self.expected_dcc() {
-                        None => return Err("no JSON"),
-                        Some(_) => self.compare_dcc(dcc(&d)?, false),
-                    },
+                stage(hcert::decode(prefixed, PrefixPolicy::Required, &self.limits), |d| {
+                    self.expected_dcc().ok_or("no JSON")?;
+                    Ok(self.compare_dcc(dcc(&d)?, false))
                 })
             }
             Flag::Verify => self.check_outcome(CheckKind::Signature),
@@ -341,16 +353,13 @@ impl<'a> Case<'a> {
             Flag::Encode => {
                 let dcc = self.expected_dcc().ok_or("no JSON")?;
                 let cbor = text(j, "CBOR").and_then(hex).ok_or("no CBOR")?;
-                Ok(match hcert::dcc_from_cbor(&cbor, &self.limits) {
-                    Err(f) => Step::fail(format!("{}: {}", f.reason, f.detail)),
-                    Ok(from_cbor) => {
-                        if json_eq::equivalent(&from_cbor, dcc) {
-                            Step::pass("CBOR encodes JSON")
-                        } else {
-                            let at = json_eq::first_difference(&from_cbor, dcc, &mut String::new());
-                            Step::fail(format!("CBOR and JSON differ at {}", at.unwrap_or_default()))
-                        }
-                    }
+                stage(hcert::dcc_from_cbor(&cbor, &self.limits), |from_cbor| {
+                    Ok(if json_eq::equivalent(&from_cbor, dcc) {
+                        Step::pass("CBOR encodes JSON")
+                    } else {
+                        let at = json_eq::first_difference(&from_cbor, dcc, &mut String::new());
+                        Step::fail(format!("CBOR and JSON differ at {}", at.unwrap_or_default()))
+                    })
                 })
             }
             Flag::PictureDecode => {

@@ -19,17 +19,25 @@ fn same_instant(a: &str, b: &str) -> bool {
     }
 }
 
-/// Whether `a` and `b` are the same document.
-pub(super) fn equivalent(a: &Value, b: &Value) -> bool {
+/// Whether `a` and `b` are equal: objects and arrays by content, numbers by
+/// value, strings by `same_string`, anything else exactly.
+fn equal_by(a: &Value, b: &Value, same_string: fn(&str, &str) -> bool) -> bool {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| equivalent(v, w)))
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| equal_by(v, w, same_string)))
         }
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| equivalent(v, w)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| equal_by(v, w, same_string))
+        }
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::String(x), Value::String(y)) => x == y || same_instant(x, y),
+        (Value::String(x), Value::String(y)) => same_string(x, y),
         _ => a == b,
     }
+}
+
+/// Whether `a` and `b` are the same document.
+pub(super) fn equivalent(a: &Value, b: &Value) -> bool {
+    equal_by(a, b, |x, y| x == y || same_instant(x, y))
 }
 
 /// The first place where `a` and `b` differ, as a JSON pointer (for mismatch
@@ -73,14 +81,7 @@ pub(super) fn first_difference(a: &Value, b: &Value, path: &mut String) -> Optio
 /// content, numbers by value (`42` and `42.0` are one JavaScript number),
 /// strings exactly.
 pub(super) fn same_value(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_value(v, w)))
-        }
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same_value(v, w)),
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        _ => a == b,
-    }
+    equal_by(a, b, |x, y| x == y)
 }
 
 #[cfg(test)]

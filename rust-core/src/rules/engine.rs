@@ -251,20 +251,14 @@ impl RuleSet {
         I: IntoIterator<Item = B>,
         B: AsRef<[u8]>,
     {
-        let mut rules = Vec::new();
-        let mut skipped = Vec::new();
-        for (position, doc) in documents.into_iter().enumerate() {
-            let doc = doc.as_ref();
-            match Rule::from_json(doc) {
-                Ok(rule) => rules.push(rule),
-                Err(reason) => {
-                    let identifier = serde_json::from_slice::<Value>(doc)
-                        .ok()
-                        .and_then(|v| v.get("Identifier").and_then(Value::as_str).map(str::to_owned));
-                    skipped.push(SkippedRule { position, identifier, reason });
-                }
-            }
-        }
+        let (rules, skipped) = super::read_documents(documents, |position, doc| {
+            Rule::from_json(doc).map_err(|reason| {
+                let identifier = serde_json::from_slice::<Value>(doc)
+                    .ok()
+                    .and_then(|v| v.get("Identifier").and_then(Value::as_str).map(str::to_owned));
+                SkippedRule { position, identifier, reason }
+            })
+        });
         (RuleSet { rules }, skipped)
     }
 

@@ -19,3 +19,21 @@ mod value_sets;
 pub use crate::model::{RuleOutcome, RuleResult, RuleType};
 pub use engine::{Rule, RuleContext, RuleSet, SUPPORTED_ENGINE_VERSION, SkippedRule};
 pub use value_sets::ValueSets;
+
+/// Reads each of `documents` (JSON bytes, as the trust store keeps them)
+/// with `read`, which is given its position; what `read` accepts, in order,
+/// and what it refused, in order.
+fn read_documents<I, B, T, E>(documents: I, mut read: impl FnMut(usize, &[u8]) -> Result<T, E>) -> (Vec<T>, Vec<E>)
+where
+    I: IntoIterator<Item = B>,
+    B: AsRef<[u8]>,
+{
+    let (mut read_ok, mut refused) = (Vec::new(), Vec::new());
+    for (position, doc) in documents.into_iter().enumerate() {
+        match read(position, doc.as_ref()) {
+            Ok(item) => read_ok.push(item),
+            Err(skip) => refused.push(skip),
+        }
+    }
+    (read_ok, refused)
+}

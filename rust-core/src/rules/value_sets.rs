@@ -45,10 +45,7 @@ impl ValueSets {
         I: IntoIterator<Item = B>,
         B: AsRef<[u8]>,
     {
-        let mut sets = Map::new();
-        let mut skipped = Vec::new();
-        for (position, doc) in documents.into_iter().enumerate() {
-            let doc = doc.as_ref();
+        let (sets, skipped) = super::read_documents(documents, |position, doc| {
             let parsed = if doc.len() > MAX_DOCUMENT_BYTES {
                 Err(format!("larger than {MAX_DOCUMENT_BYTES} bytes"))
             } else {
@@ -57,16 +54,11 @@ impl ValueSets {
             let entry = parsed.and_then(|v| {
                 let id = v.get("valueSetId").and_then(Value::as_str).ok_or("no valueSetId")?.to_owned();
                 let values = v.get("valueSetValues").and_then(Value::as_object).ok_or("no valueSetValues object")?;
-                Ok((id, values.keys().map(|k| Value::String(k.clone())).collect::<Vec<_>>()))
+                Ok((id, Value::Array(values.keys().map(|k| Value::String(k.clone())).collect())))
             });
-            match entry {
-                Ok((id, codes)) => {
-                    sets.insert(id, Value::Array(codes));
-                }
-                Err(reason) => skipped.push(SkippedValueSet { position, reason }),
-            }
-        }
-        (ValueSets { sets: Value::Object(sets) }, skipped)
+            entry.map_err(|reason| SkippedValueSet { position, reason })
+        });
+        (ValueSets { sets: Value::Object(sets.into_iter().collect::<Map<_, _>>()) }, skipped)
     }
 
     /// From the object rules see (`{id: [code, …]}`), as the business-rule

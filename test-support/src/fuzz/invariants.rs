@@ -4,11 +4,10 @@
 
 use healthcert_core::formats::PrefixPolicy;
 use healthcert_core::formats::hcert::{self, decode_cose, schema, transport};
-use healthcert_core::model::CertificateType;
 use healthcert_core::model::{Outcome, Reason, ReasonClass, Status};
 use healthcert_core::picture::{self, PictureLimits};
 use healthcert_core::rules::certlogic::{CertLogicLimits, EvalError, Expression, validate};
-use healthcert_core::rules::{RuleContext, RuleOutcome, RuleSet, ValueSets};
+use healthcert_core::rules::{RuleOutcome, RuleSet, ValueSets};
 use healthcert_core::scan::{self as qr, LumaFrame};
 use healthcert_core::trust::KeyRef;
 use healthcert_core::trust::file::{self, LoadReport};
@@ -747,18 +746,7 @@ pub fn certlogic_pair(expr: &Value, input: &Value) {
     }
     let value_sets = ValueSets::from_map(&serde_json::json!({"vaccines-covid-19-names": ["EU/1/20/1528"]}));
     let value_sets = value_sets.unwrap_or_default();
-    let ctx = RuleContext {
-        payload: &payload,
-        country_of_arrival: "XT",
-        region: None,
-        issuer_country: None,
-        certificate_type: CertificateType::Vaccination,
-        validation_clock: seeds::clock().0,
-        exp: None,
-        iat: None,
-        kid: None,
-        value_sets: &value_sets,
-    };
+    let ctx = crate::rules::vaccination_context(&payload, "XT", seeds::clock().0, &value_sets);
     for r in set.evaluate(&ctx, "de") {
         assert_eq!(r.description, "fuzz", "English fallback");
         match r.outcome {

@@ -86,8 +86,43 @@ impl<'p> Cases<'p> {
         self.out.push(Case { name, description, signer, status, failures: failures.to_vec(), text, json });
     }
 
-    fn new_cert(&self, signer: &str, dcc: Vec<(&'static str, Value)>) -> Cert<'p> {
-        Cert::new(self.pki.dsc(signer), dcc)
+    /// The case `name`: the DCC `dcc(name)` signed by `signer`, which the
+    /// case then changes as it needs before [`Cases::add`].
+    fn draft(&self, name: &'static str, signer: &'static str, dcc: fn(&str) -> Dcc) -> Draft<'p> {
+        Draft { name, signer, cert: Cert::new(self.pki.dsc(signer), dcc(name)) }
+    }
+
+    /// Adds the case `draft`: what it tests, and the checks that fail.
+    fn add(&mut self, draft: Draft<'_>, description: &'static str, failures: Failures) -> Result<()> {
+        self.cert(draft.name, description, draft.signer, failures, &draft.cert)
+    }
+
+    /// Adds the case `draft` as `text`, which the case made of its
+    /// certificate (a payload that does not decode).
+    fn add_text(&mut self, draft: Draft<'_>, description: &'static str, failures: Failures, text: String) {
+        self.raw(draft.name, description, Some(draft.signer), failures, text, None);
+    }
+}
+
+/// A DCC as a list of entries (what `hcert::vaccination` and its siblings
+/// make).
+type Dcc = Vec<(&'static str, Value)>;
+
+/// A certificate case in the making (see [`Cases::draft`]).
+struct Draft<'p> {
+    name: &'static str,
+    signer: &'static str,
+    cert: Cert<'p>,
+}
+
+impl Draft<'_> {
+    /// The entries of the DCC (`ver`, `nam`, `dob`, the group, in this
+    /// order), for a case that changes them.
+    fn dcc(&mut self) -> &mut Vec<(Value, Value)> {
+        match &mut self.cert.dcc {
+            Some(Value::Map(entries)) => entries,
+            _ => panic!("{}: the DCC is no longer a map", self.name),
+        }
     }
 }
 

@@ -185,6 +185,42 @@ struct Rules {
     exactly_one_group: bool,
 }
 
+/// The first release, 1.0.0; every later row of [`RELEASES`] names only
+/// what changed since the row before it.
+const RELEASE_1_0_0: Rules = Rules {
+    release: "1.0.0",
+    version: Semver(1, 0, 0),
+    max_length: 50,
+    test_name_max_length: None,
+    dose_maximum: Some(9),
+    dob: DobRule::FullDate,
+    name: NameRule::FntRequired,
+    tc_required: true,
+    test_result_date: true,
+    exactly_one_group: false,
+};
+const RELEASE_1_0_1: Rules = Rules { release: "1.0.1", version: Semver(1, 0, 1), ..RELEASE_1_0_0 };
+const RELEASE_1_1_0: Rules =
+    Rules { release: "1.1.0", version: Semver(1, 1, 0), dob: DobRule::Partial, ..RELEASE_1_0_1 };
+const RELEASE_1_2_0: Rules =
+    Rules { release: "1.2.0", version: Semver(1, 2, 0), test_result_date: false, ..RELEASE_1_1_0 };
+const RELEASE_1_2_1: Rules = Rules { release: "1.2.1", version: Semver(1, 2, 1), ..RELEASE_1_2_0 };
+const RELEASE_1_3_0: Rules = Rules {
+    release: "1.3.0",
+    version: Semver(1, 3, 0),
+    max_length: 80,
+    test_name_max_length: Some(80),
+    dose_maximum: None,
+    dob: DobRule::PartialOrEmpty,
+    tc_required: false,
+    exactly_one_group: true,
+    ..RELEASE_1_2_1
+};
+const RELEASE_1_3_1: Rules = Rules { release: "1.3.1", version: Semver(1, 3, 1), ..RELEASE_1_3_0 };
+const RELEASE_1_3_2: Rules =
+    Rules { release: "1.3.2", version: Semver(1, 3, 2), name: NameRule::FntOrGnt, ..RELEASE_1_3_1 };
+const RELEASE_1_3_3: Rules = Rules { release: "1.3.3", version: Semver(1, 3, 3), ..RELEASE_1_3_2 };
+
 /// Every released schema, oldest first. Differences not listed here do not
 /// change what validates: 1.0.1 moved the test type `tt` to a `test-type`
 /// definition (still a plain string), 1.1.0 renamed the test result value
@@ -192,114 +228,15 @@ struct Rules {
 /// `country_vt`, 1.3.1 only changed descriptions, 1.3.3 added the
 /// `vaccine-encoding-instructions` definition (unused by the payload).
 const RELEASES: [Rules; 9] = [
-    Rules {
-        release: "1.0.0",
-        version: Semver(1, 0, 0),
-        max_length: 50,
-        test_name_max_length: None,
-        dose_maximum: Some(9),
-        dob: DobRule::FullDate,
-        name: NameRule::FntRequired,
-        tc_required: true,
-        test_result_date: true,
-        exactly_one_group: false,
-    },
-    Rules {
-        release: "1.0.1",
-        version: Semver(1, 0, 1),
-        max_length: 50,
-        test_name_max_length: None,
-        dose_maximum: Some(9),
-        dob: DobRule::FullDate,
-        name: NameRule::FntRequired,
-        tc_required: true,
-        test_result_date: true,
-        exactly_one_group: false,
-    },
-    Rules {
-        release: "1.1.0",
-        version: Semver(1, 1, 0),
-        max_length: 50,
-        test_name_max_length: None,
-        dose_maximum: Some(9),
-        dob: DobRule::Partial,
-        name: NameRule::FntRequired,
-        tc_required: true,
-        test_result_date: true,
-        exactly_one_group: false,
-    },
-    Rules {
-        release: "1.2.0",
-        version: Semver(1, 2, 0),
-        max_length: 50,
-        test_name_max_length: None,
-        dose_maximum: Some(9),
-        dob: DobRule::Partial,
-        name: NameRule::FntRequired,
-        tc_required: true,
-        test_result_date: false,
-        exactly_one_group: false,
-    },
-    Rules {
-        release: "1.2.1",
-        version: Semver(1, 2, 1),
-        max_length: 50,
-        test_name_max_length: None,
-        dose_maximum: Some(9),
-        dob: DobRule::Partial,
-        name: NameRule::FntRequired,
-        tc_required: true,
-        test_result_date: false,
-        exactly_one_group: false,
-    },
-    Rules {
-        release: "1.3.0",
-        version: Semver(1, 3, 0),
-        max_length: 80,
-        test_name_max_length: Some(80),
-        dose_maximum: None,
-        dob: DobRule::PartialOrEmpty,
-        name: NameRule::FntRequired,
-        tc_required: false,
-        test_result_date: false,
-        exactly_one_group: true,
-    },
-    Rules {
-        release: "1.3.1",
-        version: Semver(1, 3, 1),
-        max_length: 80,
-        test_name_max_length: Some(80),
-        dose_maximum: None,
-        dob: DobRule::PartialOrEmpty,
-        name: NameRule::FntRequired,
-        tc_required: false,
-        test_result_date: false,
-        exactly_one_group: true,
-    },
-    Rules {
-        release: "1.3.2",
-        version: Semver(1, 3, 2),
-        max_length: 80,
-        test_name_max_length: Some(80),
-        dose_maximum: None,
-        dob: DobRule::PartialOrEmpty,
-        name: NameRule::FntOrGnt,
-        tc_required: false,
-        test_result_date: false,
-        exactly_one_group: true,
-    },
-    Rules {
-        release: "1.3.3",
-        version: Semver(1, 3, 3),
-        max_length: 80,
-        test_name_max_length: Some(80),
-        dose_maximum: None,
-        dob: DobRule::PartialOrEmpty,
-        name: NameRule::FntOrGnt,
-        tc_required: false,
-        test_result_date: false,
-        exactly_one_group: true,
-    },
+    RELEASE_1_0_0,
+    RELEASE_1_0_1,
+    RELEASE_1_1_0,
+    RELEASE_1_2_0,
+    RELEASE_1_2_1,
+    RELEASE_1_3_0,
+    RELEASE_1_3_1,
+    RELEASE_1_3_2,
+    RELEASE_1_3_3,
 ];
 
 const VER_PATTERN: &str = r"^\d+.\d+.\d+$";

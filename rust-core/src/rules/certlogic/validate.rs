@@ -53,19 +53,24 @@ impl Validator {
         self.issues.push(Issue { path: self.path.clone(), expr: expr.clone(), message });
     }
 
-    fn at(&mut self, segment: &str, v: &Value, depth: usize) {
+    /// Appends `/<segment>` (escaped as a JSON pointer token) to the path;
+    /// returns the length to truncate back to.
+    fn enter(&mut self, segment: &str) -> usize {
         let len = self.path.len();
         self.path.push('/');
         self.path.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+        len
+    }
+
+    fn at(&mut self, segment: &str, v: &Value, depth: usize) {
+        let len = self.enter(segment);
         self.validate(v, depth + 1);
         self.path.truncate(len);
     }
 
     /// Validates `values[..n]`, the operands, under `<path>/<op>/<i>`.
     fn operands(&mut self, op: &str, values: &[Value], n: usize, depth: usize) {
-        let len = self.path.len();
-        self.path.push('/');
-        self.path.push_str(&op.replace('~', "~0").replace('/', "~1"));
+        let len = self.enter(op);
         for (i, v) in values.iter().take(n).enumerate() {
             self.at(&i.to_string(), v, depth + 1);
         }
@@ -74,11 +79,34 @@ impl Validator {
 
     fn operand(&mut self, op: &str, values: &[Value], i: usize, depth: usize) {
         if let Some(v) = values.get(i) {
-            let len = self.path.len();
-            self.path.push('/');
-            self.path.push_str(&op.replace('~', "~0").replace('/', "~1"));
+            let len = self.enter(op);
             self.at(&i.to_string(), v, depth + 1);
             self.path.truncate(len);
+        }
+    }
+
+    /// certlogic-js's check that `op` has exactly `want` values: `a "plusTime"-operation
+    /// must have exactly 3 values/operands, but it has 2`.
+    fn exactly(&mut self, expr: &Value, op: &str, n: usize, want: usize) {
+        if n != want {
+            let article = if op.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+            let noun = if want == 1 { "value/operand" } else { "values/operands" };
+            let m = format!("{article} \"{op}\"-operation must have exactly {want} {noun}, but it has {n}");
+            self.issue(expr, m);
+        }
+    }
+
+    /// certlogic-js's check that the argument `values[i]` of `op`, when
+    /// present, is an integer: `"amount" argument (#2) of "plusTime" must be
+    /// an integer, but it is: 1.5`.
+    fn integer_argument(&mut self, expr: &Value, op: &str, values: &[Value], i: usize, name: &str) {
+        if let Some(arg) = values.get(i).filter(|a| json_int(a).is_none()) {
+            let m = format!(
+                "\"{name}\" argument (#{}) of \"{op}\" must be an integer, but it is: {}",
+                i + 1,
+                js_string(arg)
+            );
+            self.issue(expr, m);
         }
     }
 
@@ -128,12 +156,7 @@ impl Validator {
         let n = values.len();
         match op {
             "if" => {
-                if n != 3 {
-                    self.issue(
-                        expr,
-                        format!("an \"if\"-operation must have exactly 3 values/operands, but it has {n}"),
-                    );
-                }
+                self.exactly(expr, op, n, 3);
                 self.operands(op, values, 3, depth);
             }
             "===" | "and" | ">" | "<" | ">=" | "<=" | "in" | "+" | "after" | "before" | "not-after" | "not-before" => {
@@ -181,20 +204,9 @@ impl Validator {
                 }
             }
             "plusTime" => {
-                if n != 3 {
-                    self.issue(
-                        expr,
-                        format!("a \"plusTime\"-operation must have exactly 3 values/operands, but it has {n}"),
-                    );
-                }
+                self.exactly(expr, op, n, 3);
                 self.operand(op, values, 0, depth);
-                if let Some(amount) = values.get(1).filter(|a| json_int(a).is_none()) {
-                    let m = format!(
-                        "\"amount\" argument (#2) of \"plusTime\" must be an integer, but it is: {}",
-                        js_string(amount)
-                    );
-                    self.issue(expr, m);
-                }
+                self.integer_argument(expr, op, values, 1, "amount");
                 if let Some(unit) =
                     values.get(2).filter(|u| !matches!(u.as_str(), Some("year" | "month" | "day" | "hour")))
                 {
@@ -206,37 +218,16 @@ impl Validator {
                 }
             }
             "reduce" => {
-                if n != 3 {
-                    self.issue(
-                        expr,
-                        format!("a \"reduce\"-operation must have exactly 3 values/operands, but it has {n}"),
-                    );
-                }
+                self.exactly(expr, op, n, 3);
                 self.operands(op, values, 3, depth);
             }
             "extractFromUVCI" => {
-                if n != 2 {
-                    self.issue(
-                        expr,
-                        format!("an \"extractFromUVCI\"-operation must have exactly 2 values/operands, but it has {n}"),
-                    );
-                }
+                self.exactly(expr, op, n, 2);
                 self.operand(op, values, 0, depth);
-                if let Some(index) = values.get(1).filter(|i| json_int(i).is_none()) {
-                    let m = format!(
-                        "\"index\" argument (#2) of \"extractFromUVCI\" must be an integer, but it is: {}",
-                        js_string(index)
-                    );
-                    self.issue(expr, m);
-                }
+                self.integer_argument(expr, op, values, 1, "index");
             }
             "dccDateOfBirth" => {
-                if n != 1 {
-                    self.issue(
-                        expr,
-                        format!("a \"dccDateOfBirth\"-operation must have exactly 1 value/operand, but it has {n}"),
-                    );
-                }
+                self.exactly(expr, op, n, 1);
                 self.operand(op, values, 0, depth);
             }
             _ => self.issue(expr, format!("unrecognised operator: \"{op}\"")),

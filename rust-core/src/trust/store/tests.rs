@@ -222,6 +222,17 @@ fn the_cache_is_invalidated_by_every_commit() {
 }
 
 /// Fills a database migrated to `version` with data in that version's shape.
+/// The source row every version since 1 holds alike, synced at `t`.
+fn insert_source(conn: &Connection, t: i64) {
+    conn.execute(
+        "INSERT INTO sources (id, kind, location, etag, resume_token, list_issued_at, entries, skipped,
+                              last_attempt, last_success, last_failure, failure_reason)
+         VALUES (1, 'dgca', 'https://dgca.example/', '\"v1\"', 'tok', ?1, 1, 2, ?1, ?1, ?1, 'timeout')",
+        [t],
+    )
+    .unwrap();
+}
+
 fn populate(conn: &Connection, version: u32, der: &[u8], t: i64) {
     match version {
         0 => {}
@@ -229,13 +240,7 @@ fn populate(conn: &Connection, version: u32, der: &[u8], t: i64) {
         // rows, written in each version's shape (version 4 rebuilt the
         // signers table).
         1..=3 => {
-            conn.execute(
-                "INSERT INTO sources (id, kind, location, etag, resume_token, list_issued_at, entries, skipped,
-                                      last_attempt, last_success, last_failure, failure_reason)
-                 VALUES (1, 'dgca', 'https://dgca.example/', '\"v1\"', 'tok', ?1, 1, 2, ?1, ?1, ?1, 'timeout')",
-                [t],
-            )
-            .unwrap();
+            insert_source(conn, t);
             conn.execute(
                 "INSERT INTO signers (source_id, scheme, kid, country, cert_hash, certificate)
                  VALUES (1, 'dcc', ?1, 'XT', ?2, ?3)",
@@ -252,13 +257,7 @@ fn populate(conn: &Connection, version: u32, der: &[u8], t: i64) {
         // certificate row is not a certificate: it was left out of lookups
         // then and is after the upgrade too.
         4 => {
-            conn.execute(
-                "INSERT INTO sources (id, kind, location, etag, resume_token, list_issued_at, entries, skipped,
-                                      last_attempt, last_success, last_failure, failure_reason)
-                 VALUES (1, 'dgca', 'https://dgca.example/', '\"v1\"', 'tok', ?1, 1, 2, ?1, ?1, ?1, 'timeout')",
-                [t],
-            )
-            .unwrap();
+            insert_source(conn, t);
             let jwk = jwk_record();
             let rows = [
                 ("dcc", "", kid_of(der), Some("XT"), "x509", der.to_vec()),

@@ -13,15 +13,12 @@ import androidx.compose.ui.unit.Dp
 @Stable
 class ScrollState(initial: Int) {
     val value: Int get() = TODO()
-    val maxValue: Int get() = TODO()
 }
 
 @Composable
 fun rememberScrollState(initial: Int = 0): ScrollState = TODO()
 
 fun Modifier.verticalScroll(state: ScrollState, enabled: Boolean = true, reverseScrolling: Boolean = false): Modifier = TODO()
-
-fun Modifier.horizontalScroll(state: ScrollState, enabled: Boolean = true, reverseScrolling: Boolean = false): Modifier = TODO()
 
 fun Modifier.background(color: Color, shape: Shape = RectangleShape): Modifier = TODO()
 

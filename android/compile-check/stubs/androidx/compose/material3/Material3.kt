@@ -18,35 +18,19 @@ import androidx.compose.ui.unit.TextUnit
 
 @Stable
 class ColorScheme internal constructor() {
-    val primary: Color get() = TODO()
-    val onPrimary: Color get() = TODO()
-    val secondary: Color get() = TODO()
-    val background: Color get() = TODO()
-    val onBackground: Color get() = TODO()
     val surface: Color get() = TODO()
     val onSurface: Color get() = TODO()
-    val error: Color get() = TODO()
-    val onError: Color get() = TODO()
 }
 
-fun lightColorScheme(primary: Color = TODO(), onPrimary: Color = TODO()): ColorScheme = TODO()
+fun lightColorScheme(): ColorScheme = TODO()
 
-fun darkColorScheme(primary: Color = TODO(), onPrimary: Color = TODO()): ColorScheme = TODO()
+fun darkColorScheme(): ColorScheme = TODO()
 
 class Typography {
-    val displayLarge: TextStyle get() = TODO()
-    val headlineLarge: TextStyle get() = TODO()
-    val headlineMedium: TextStyle get() = TODO()
     val headlineSmall: TextStyle get() = TODO()
-    val titleLarge: TextStyle get() = TODO()
     val titleMedium: TextStyle get() = TODO()
     val titleSmall: TextStyle get() = TODO()
-    val bodyLarge: TextStyle get() = TODO()
-    val bodyMedium: TextStyle get() = TODO()
     val bodySmall: TextStyle get() = TODO()
-    val labelLarge: TextStyle get() = TODO()
-    val labelMedium: TextStyle get() = TODO()
-    val labelSmall: TextStyle get() = TODO()
 }
 
 class Shapes
@@ -102,34 +86,17 @@ fun Button(
     onClick: () -> Unit,
     modifier: Modifier = Modifier,
     enabled: Boolean = true,
-    shape: Shape? = null,
     content: @Composable RowScope.() -> Unit,
 ) {}
 
 @Composable
-fun TextButton(
-    onClick: () -> Unit,
-    modifier: Modifier = Modifier,
-    enabled: Boolean = true,
-    shape: Shape? = null,
-    content: @Composable RowScope.() -> Unit,
-) {}
+fun TextButton(onClick: () -> Unit, modifier: Modifier = Modifier, content: @Composable RowScope.() -> Unit) {}
 
 @Composable
-fun OutlinedButton(
-    onClick: () -> Unit,
-    modifier: Modifier = Modifier,
-    enabled: Boolean = true,
-    shape: Shape? = null,
-    content: @Composable RowScope.() -> Unit,
-) {}
+fun OutlinedButton(onClick: () -> Unit, modifier: Modifier = Modifier, content: @Composable RowScope.() -> Unit) {}
 
 @Composable
-fun Card(
-    modifier: Modifier = Modifier,
-    shape: Shape? = null,
-    content: @Composable ColumnScope.() -> Unit,
-) {}
+fun Card(modifier: Modifier = Modifier, content: @Composable ColumnScope.() -> Unit) {}
 
 @Composable
 fun DropdownMenu(

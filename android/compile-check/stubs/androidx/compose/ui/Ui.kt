@@ -26,15 +26,8 @@ fun interface Alignment {
     }
 
     companion object {
-        val TopStart: Alignment get() = TODO()
-        val TopCenter: Alignment get() = TODO()
-        val Center: Alignment get() = TODO()
-        val BottomCenter: Alignment get() = TODO()
         val Top: Vertical get() = TODO()
         val CenterVertically: Vertical get() = TODO()
-        val Bottom: Vertical get() = TODO()
-        val Start: Horizontal get() = TODO()
-        val CenterHorizontally: Horizontal get() = TODO()
         val End: Horizontal get() = TODO()
     }
 }

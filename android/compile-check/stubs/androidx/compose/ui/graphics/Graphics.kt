@@ -11,10 +11,6 @@ value class Color(val value: ULong) {
     companion object {
         val Black: Color get() = TODO()
         val White: Color get() = TODO()
-        val Red: Color get() = TODO()
-        val Green: Color get() = TODO()
-        val Gray: Color get() = TODO()
-        val Transparent: Color get() = TODO()
         val Unspecified: Color get() = TODO()
     }
 }

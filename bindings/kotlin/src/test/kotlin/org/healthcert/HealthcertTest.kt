@@ -52,6 +52,16 @@ fun config(
     maxTrustAgeSeconds = maxAge,
 )
 
+/** The exception of a verifier opened on a text file holding [text] where
+ * the trust database should be; the file must stay as it was. */
+fun databaseFailure(text: String): HealthcertException.Database {
+    val file = Files.createTempFile("healthcert-kt", ".db").toFile()
+    file.writeText(text)
+    val e = assertFailsWith<HealthcertException.Database> { Verifier(config(db = file.path)) }
+    assertEquals(text, file.readText())
+    return e
+}
+
 fun failing(v: Verdict): List<String> =
     v.checks.filter { it.outcome == Outcome.FAIL }.map { "${it.check}:${reasonCode(it.reason)}" }
 
@@ -79,6 +89,14 @@ class TrustServer : AutoCloseable {
         val line = process.inputStream.bufferedReader().readLine() ?: error("the trust server printed nothing")
         url = Regex("at (http://\\S+)").find(line)?.groupValues?.get(1) ?: error("no URL in: $line")
     }
+
+    /** The DGCA, `de` and rule sources it serves, with the fixtures' keys. */
+    val sources: List<TrustSourceConfig>
+        get() = listOf(
+            TrustSourceConfig(TrustSourceKind.DGCA, "$url/", null),
+            TrustSourceConfig(TrustSourceKind.DE, "$url/de/trustList/DSC", File(fixtures, "trust/de/list-signing-key.pem").readText()),
+            TrustSourceConfig(TrustSourceKind.RULES, "$url/", File(fixtures, "trust/rules/signing-key.pem").readText()),
+        )
 
     override fun close() {
         process.destroy()
@@ -192,12 +210,7 @@ class HealthcertTest {
     @DisplayName("syncs from the loopback trust server")
     fun syncsFromTheLoopbackServer() {
         TrustServer().use { server ->
-            val sources = listOf(
-                TrustSourceConfig(TrustSourceKind.DGCA, "${server.url}/", null),
-                TrustSourceConfig(TrustSourceKind.DE, "${server.url}/de/trustList/DSC", File(fixtures, "trust/de/list-signing-key.pem").readText()),
-                TrustSourceConfig(TrustSourceKind.RULES, "${server.url}/", File(fixtures, "trust/rules/signing-key.pem").readText()),
-            )
-            Verifier(config(sources = sources, maxAge = 86_400)).use { verifier ->
+            Verifier(config(sources = server.sources, maxAge = 86_400)).use { verifier ->
                 val events = CopyOnWriteArrayList<SyncEvent>()
                 val progress = object : SyncProgress {
                     override fun onEvent(event: SyncEvent) {
@@ -257,13 +270,8 @@ class HealthcertTest {
     @DisplayName("syncs through the app's HTTP stack")
     fun syncsThroughTheAppsHttpStack() {
         TrustServer().use { server ->
-            val sources = listOf(
-                TrustSourceConfig(TrustSourceKind.DGCA, "${server.url}/", null),
-                TrustSourceConfig(TrustSourceKind.DE, "${server.url}/de/trustList/DSC", File(fixtures, "trust/de/list-signing-key.pem").readText()),
-                TrustSourceConfig(TrustSourceKind.RULES, "${server.url}/", File(fixtures, "trust/rules/signing-key.pem").readText()),
-            )
             val transport = Recording(HttpUrlConnectionTransport())
-            Verifier.withTransport(config(sources = sources), transport).use { verifier ->
+            Verifier.withTransport(config(sources = server.sources), transport).use { verifier ->
                 val results = runBlocking { verifier.syncTrust(null) }
                 assertTrue(results.all { it.ok }, results.toString())
                 assertEquals(9UL, results[0].entries)
@@ -332,11 +340,8 @@ class HealthcertTest {
     @Test
     @DisplayName("operational faults are typed exceptions")
     fun operationalFaultsAreTypedExceptions() {
-        val notADatabase = Files.createTempFile("healthcert-kt", ".db").toFile()
-        notADatabase.writeText("this is a text file, not a trust database; it must stay as it is")
-        val e = assertFailsWith<HealthcertException.Database> { Verifier(config(db = notADatabase.path)) }
+        val e = databaseFailure("this is a text file, not a trust database; it must stay as it is")
         assertTrue(e.reason.isNotEmpty())
-        assertEquals("this is a text file, not a trust database; it must stay as it is", notADatabase.readText())
 
         val badSnapshot = config().copy(snapshotKeyPem = File(fixtures, "trust/rules/signing-key.pem").readText())
         assertFailsWith<HealthcertException.Trust> { Verifier(badSnapshot) }
@@ -350,9 +355,7 @@ class HealthcertTest {
     fun operationalFaultsReadAsSentences() {
         // What the apps show: a sentence per kind of fault with the library's
         // reason, never the generated debug form (`reason=…`).
-        val notADatabase = Files.createTempFile("healthcert-kt", ".db").toFile()
-        notADatabase.writeText("not a database")
-        val database = assertFailsWith<HealthcertException.Database> { Verifier(config(db = notADatabase.path)) }
+        val database = databaseFailure("not a database")
         assertTrue(database.message.orEmpty().startsWith("reason="), database.message)
         val shown = database.userMessage()
         assertTrue(shown.startsWith("The trust database on this device cannot be used."), shown)

@@ -77,23 +77,23 @@ fun ResultScreen(verdict: Verdict?, onScanAgain: () -> Unit) {
 
 @Composable
 private fun FailingCheck(check: Check) {
-    Card(Modifier.fillMaxWidth()) {
-        Column(Modifier.padding(12.dp)) {
-            Text("${check.check.name.lowercase()}: ${reasonCode(check.reason)}", fontFamily = FontFamily.Monospace)
-            // Details explain the check; the core never puts personal data in them.
-            Text(displayText(check.detail), style = MaterialTheme.typography.bodySmall)
-        }
-    }
+    // Details explain the check; the core never puts personal data in them.
+    Finding("${check.check.name.lowercase()}: ${reasonCode(check.reason)}", listOf(check.detail))
 }
 
 @Composable
 private fun RuleNotMet(rule: RuleResult) {
+    // In the language of the settings when the rule has it, else English.
+    Finding("${rule.identifier}: ${rule.outcome.name.lowercase()}", listOfNotNull(rule.description, rule.detail))
+}
+
+/** A card: [heading] in monospace, then each of [details]. */
+@Composable
+private fun Finding(heading: String, details: List<String>) {
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(12.dp)) {
-            Text("${rule.identifier}: ${rule.outcome.name.lowercase()}", fontFamily = FontFamily.Monospace)
-            // In the language of the settings when the rule has it, else English.
-            Text(displayText(rule.description), style = MaterialTheme.typography.bodySmall)
-            rule.detail?.let { Text(displayText(it), style = MaterialTheme.typography.bodySmall) }
+            Text(heading, fontFamily = FontFamily.Monospace)
+            details.forEach { Text(displayText(it), style = MaterialTheme.typography.bodySmall) }
         }
     }
 }
