@@ -45,7 +45,13 @@ fn transport_layers() {
     assert_decode_fails("   \n", Reason::PayloadEmpty);
     assert_decode_fails("HC2:6BFOXN%TS3DH", Reason::PrefixUnsupported);
     assert_decode_fails("HL0:6BFOXN%TS3DH", Reason::FormatUnknown);
-    assert_decode_fails("shc:/5676290952432060", Reason::FormatUnknown);
+    assert_decode_fails("NZCP:/1/2KCEVIQEIVVWK6", Reason::FormatUnknown);
+    // SMART Health Cards: digit pairs, then a compact JWS (`eyJhbGciOi`
+    // here: one part of three).
+    assert_decode_fails("shc:/5676290952432060", Reason::JwsMalformed);
+    assert_decode_fails("shc:/567", Reason::ShcNumericInvalid);
+    assert_decode_fails("shc:/5678", Reason::ShcNumericInvalid);
+    assert_decode_fails("shc:/1/2/5676", Reason::ShcChunkIncomplete);
     assert_decode_fails("6BFOXN%TS3DH", Reason::FormatUnknown);
     assert_decode_fails("HC1:6BFOXN%TS3DHxyz", Reason::Base45Invalid);
     assert_decode_fails("HC1:GGW", Reason::Base45Invalid);

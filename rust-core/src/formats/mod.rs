@@ -11,7 +11,8 @@
 //! Adding a format: one folder here, one line in [`FORMATS`], and its reason
 //! codes in `model/reason.rs` (see `docs/architecture.md`).
 //!
-//! Today: [`hcert`] (`HC1:`, the EU DCC).
+//! Today: [`hcert`] (`HC1:`, the EU DCC) and [`shc`] (`shc:/`, SMART
+//! Health Cards).
 
 pub mod codec;
 pub mod hcert;
@@ -27,7 +28,7 @@ use crate::model::{Certificate, CertificateType, Check, Reason};
 use crate::trust::{KeyRef, SignerKey};
 
 /// Every supported format, in order of precedence among equal detections.
-pub static FORMATS: &[&dyn Format] = &[&hcert::Hcert];
+pub static FORMATS: &[&dyn Format] = &[&hcert::Hcert, &shc::Shc];
 
 /// A certificate format.
 pub trait Format: Sync {
@@ -99,7 +100,7 @@ pub fn decode(payload: &str, policy: PrefixPolicy, limits: &Limits) -> Result<De
 /// Context identifiers of health certificate formats this verifier does not
 /// read, named in the detail when a payload carries one. Any other
 /// identifier is the payload's own text and is not repeated.
-const OTHER_SCHEMES: [&str; 4] = ["shc", "NZCP", "http", "https"];
+const OTHER_SCHEMES: [&str; 3] = ["NZCP", "http", "https"];
 
 /// Why no format recognised `payload`: names a known scheme ("shc: is not
 /// supported") rather than a generic refusal, and never echoes the content.
@@ -268,11 +269,29 @@ mod tests {
         assert_eq!(hc1, Some(hcert::ID));
         assert!(detect("12345", PrefixPolicy::Required).is_none());
         assert_eq!(detect("12345", PrefixPolicy::Optional).map(|f| f.id()), Some(hcert::ID), "bare base45");
-        let shc = decode("shc:/5676290952432060346029243740", PrefixPolicy::Optional, &Limits::DEFAULT);
-        let (format, failure) = shc.err().unwrap();
+        let nz = decode("NZCP:/1/2KCEVIQEIVVWK6", PrefixPolicy::Required, &Limits::DEFAULT);
+        let (format, failure) = nz.err().unwrap();
         assert_eq!((format, failure.reason), (FormatId::UNKNOWN, Reason::FormatUnknown));
-        assert_eq!(failure.detail, "payloads with the context identifier shc: are not supported");
+        assert_eq!(failure.detail, "payloads with the context identifier NZCP: are not supported");
         let (_, odd) = decode("SECRETNAME:123", PrefixPolicy::Required, &Limits::DEFAULT).err().unwrap();
-        assert!(!odd.detail.contains("SECRET") && odd.detail.contains("HC1:"), "{}", odd.detail);
+        assert!(!odd.detail.contains("SECRET") && odd.detail.contains("HC1:") && odd.detail.contains("shc:/"));
+    }
+
+    #[test]
+    fn a_shc_payload_never_goes_to_hcert() {
+        // Upper case `SHC:/` and digits are all base45: hcert would take it
+        // bare, but the prefixed match wins.
+        for payload in ["shc:/5676290952432060346029243740", "SHC:/5676290952432060346029243740", "shc:/1/3/56"] {
+            for policy in [PrefixPolicy::Required, PrefixPolicy::Optional] {
+                assert_eq!(detect(payload, policy).map(|f| f.id()), Some(shc::ID), "{payload} {policy:?}");
+            }
+        }
+        assert_eq!(hcert::Hcert.detect("SHC:/5676", PrefixPolicy::Optional), Detection::Bare);
+        let (format, failure) = decode("shc:/1/3/5676", PrefixPolicy::Required, &Limits::DEFAULT).err().unwrap();
+        assert_eq!((format, failure.reason), (shc::ID, Reason::ShcChunkIncomplete));
+        // A bare compact JWS only when the prefix is optional.
+        let jws = "eyJhbGciOiJFUzI1NiJ9.e30.AAAA";
+        assert_eq!(detect(jws, PrefixPolicy::Optional).map(|f| f.id()), Some(shc::ID));
+        assert!(detect(jws, PrefixPolicy::Required).is_none());
     }
 }
