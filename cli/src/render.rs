@@ -68,7 +68,13 @@ fn event_line(e: &Event) -> String {
 
 fn certificate_lines(c: &Certificate, out: &mut String) {
     let kind = c.kind.map_or("certificate of unclear type", |k| k.name());
-    let issuer = c.issuer_country.as_deref().map_or_else(|| "an unnamed issuer".into(), display);
+    // A SMART Health Card names its issuer (a URL) in its events, not as a country.
+    let event_issuer = c.events.iter().find_map(|e| match e {
+        Event::Vaccination(v) => v.issuer.as_deref(),
+        Event::Test(t) => t.issuer.as_deref(),
+        Event::Recovery(r) => r.issuer.as_deref(),
+    });
+    let issuer = c.issuer_country.as_deref().or(event_issuer).map_or_else(|| "an unnamed issuer".into(), display);
     let _ = writeln!(out, "  {kind} issued by {issuer}");
     let name = if c.holder.name.is_empty() { "?".into() } else { display(&c.holder.name) };
     let born = c.holder.date_of_birth.as_deref().filter(|d| !d.is_empty()).map_or_else(|| "?".into(), display);
@@ -83,7 +89,7 @@ fn certificate_lines(c: &Certificate, out: &mut String) {
         out,
         "  issued {}, expires {}",
         c.issued_at.map_or("?".into(), format_utc),
-        c.expires_at.map_or("?".into(), format_utc)
+        c.expires_at.map_or("never (no expiry given)".into(), format_utc)
     );
 }
 
@@ -102,6 +108,9 @@ pub fn age(seconds: i64) -> String {
 /// How old the trust data is, when the store can tell.
 fn trust_age(v: &Verdict) -> String {
     match (v.trust.updated_at, v.trust.age_seconds) {
+        (Some(at), Some(secs)) if secs < 0 => {
+            format!(", updated {}, {} after the verification time", format_utc(at), age(secs.saturating_neg()))
+        }
         (Some(at), Some(secs)) => format!(", updated {}, {} ago", format_utc(at), age(secs)),
         _ => String::new(),
     }
