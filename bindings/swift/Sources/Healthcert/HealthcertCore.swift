@@ -2805,6 +2805,44 @@ public enum Reason: Equatable, Hashable {
      */
     case hcertMalformed
     /**
+     * A `shc:/` payload's numeric part is malformed: an odd number of
+     * digits, a character that is not a digit, or a digit pair above 77.
+     */
+    case shcNumericInvalid
+    /**
+     * One chunk (`shc:/i/n/…`) of a SMART Health Card split over several
+     * QR codes: the chunks must be put together before it can be read.
+     */
+    case shcChunkIncomplete
+    /**
+     * Not a compact JWS: not three base64url parts, or a header that is
+     * not a JSON object with text members.
+     */
+    case jwsMalformed
+    /**
+     * The JWS header does not say its payload is compressed (`zip`), as
+     * SMART Health Cards require.
+     */
+    case jwsZipMissing
+    /**
+     * The JWS header names a compression other than `DEF`.
+     */
+    case jwsZipUnsupported
+    /**
+     * The JWS payload is not a valid raw DEFLATE stream (RFC 1951).
+     */
+    case deflateInvalid
+    /**
+     * The JWT claims are not a JSON object with a text `iss` and a `vc`
+     * object, or nest deeper than the limit.
+     */
+    case jwtMalformed
+    /**
+     * The JWS signature is ASN.1 DER-encoded; JWS requires the fixed
+     * 64-byte `r‖s` form for ES256.
+     */
+    case jwsSignatureDer
+    /**
      * The protected header names no signature algorithm.
      */
     case algorithmMissing
@@ -2856,6 +2894,11 @@ public enum Reason: Equatable, Hashable {
      * The certificate type cannot be determined (no or several of v/t/r).
      */
     case certificateTypeAmbiguous
+    /**
+     * The certificate is of a type this verifier does not read (a SMART
+     * Health Card that is neither an immunization nor a laboratory card).
+     */
+    case certificateTypeUnsupported
     /**
      * The certificate has expired (`exp` is before the verification time).
      */
@@ -2966,57 +3009,75 @@ public struct FfiConverterTypeReason: FfiConverterRustBuffer {
         
         case 17: return .hcertMalformed
         
-        case 18: return .algorithmMissing
+        case 18: return .shcNumericInvalid
         
-        case 19: return .algorithmUnsupported
+        case 19: return .shcChunkIncomplete
         
-        case 20: return .kidMissing
+        case 20: return .jwsMalformed
         
-        case 21: return .noTrustedKey
+        case 21: return .jwsZipMissing
         
-        case 22: return .keyAlgorithmMismatch
+        case 22: return .jwsZipUnsupported
         
-        case 23: return .signatureMalformed
+        case 23: return .deflateInvalid
         
-        case 24: return .signatureInvalid
+        case 24: return .jwtMalformed
         
-        case 25: return .tooManyCandidateKeys
+        case 25: return .jwsSignatureDer
         
-        case 26: return .issuerUnknown
+        case 26: return .algorithmMissing
         
-        case 27: return .signerNotYetValid
+        case 27: return .algorithmUnsupported
         
-        case 28: return .signerExpired
+        case 28: return .kidMissing
         
-        case 29: return .keyUsageMismatch
+        case 29: return .noTrustedKey
         
-        case 30: return .certificateTypeAmbiguous
+        case 30: return .keyAlgorithmMismatch
         
-        case 31: return .expired
+        case 31: return .signatureMalformed
         
-        case 32: return .notYetValid
+        case 32: return .signatureInvalid
         
-        case 33: return .expiryMissing
+        case 33: return .tooManyCandidateKeys
         
-        case 34: return .issuedAtMissing
+        case 34: return .issuerUnknown
         
-        case 35: return .timeClaimInvalid
+        case 35: return .signerNotYetValid
         
-        case 36: return .expiresAfterSigner
+        case 36: return .signerExpired
         
-        case 37: return .issuedBeforeSigner
+        case 37: return .keyUsageMismatch
         
-        case 38: return .schemaInvalid
+        case 38: return .certificateTypeAmbiguous
         
-        case 39: return .schemaVersionInvalid
+        case 39: return .certificateTypeUnsupported
         
-        case 40: return .groupCount
+        case 40: return .expired
         
-        case 41: return .noRules
+        case 41: return .notYetValid
         
-        case 42: return .ruleFailed
+        case 42: return .expiryMissing
         
-        case 43: return .ruleOpen
+        case 43: return .issuedAtMissing
+        
+        case 44: return .timeClaimInvalid
+        
+        case 45: return .expiresAfterSigner
+        
+        case 46: return .issuedBeforeSigner
+        
+        case 47: return .schemaInvalid
+        
+        case 48: return .schemaVersionInvalid
+        
+        case 49: return .groupCount
+        
+        case 50: return .noRules
+        
+        case 51: return .ruleFailed
+        
+        case 52: return .ruleOpen
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -3094,108 +3155,144 @@ public struct FfiConverterTypeReason: FfiConverterRustBuffer {
             writeInt(&buf, Int32(17))
         
         
-        case .algorithmMissing:
+        case .shcNumericInvalid:
             writeInt(&buf, Int32(18))
         
         
-        case .algorithmUnsupported:
+        case .shcChunkIncomplete:
             writeInt(&buf, Int32(19))
         
         
-        case .kidMissing:
+        case .jwsMalformed:
             writeInt(&buf, Int32(20))
         
         
-        case .noTrustedKey:
+        case .jwsZipMissing:
             writeInt(&buf, Int32(21))
         
         
-        case .keyAlgorithmMismatch:
+        case .jwsZipUnsupported:
             writeInt(&buf, Int32(22))
         
         
-        case .signatureMalformed:
+        case .deflateInvalid:
             writeInt(&buf, Int32(23))
         
         
-        case .signatureInvalid:
+        case .jwtMalformed:
             writeInt(&buf, Int32(24))
         
         
-        case .tooManyCandidateKeys:
+        case .jwsSignatureDer:
             writeInt(&buf, Int32(25))
         
         
-        case .issuerUnknown:
+        case .algorithmMissing:
             writeInt(&buf, Int32(26))
         
         
-        case .signerNotYetValid:
+        case .algorithmUnsupported:
             writeInt(&buf, Int32(27))
         
         
-        case .signerExpired:
+        case .kidMissing:
             writeInt(&buf, Int32(28))
         
         
-        case .keyUsageMismatch:
+        case .noTrustedKey:
             writeInt(&buf, Int32(29))
         
         
-        case .certificateTypeAmbiguous:
+        case .keyAlgorithmMismatch:
             writeInt(&buf, Int32(30))
         
         
-        case .expired:
+        case .signatureMalformed:
             writeInt(&buf, Int32(31))
         
         
-        case .notYetValid:
+        case .signatureInvalid:
             writeInt(&buf, Int32(32))
         
         
-        case .expiryMissing:
+        case .tooManyCandidateKeys:
             writeInt(&buf, Int32(33))
         
         
-        case .issuedAtMissing:
+        case .issuerUnknown:
             writeInt(&buf, Int32(34))
         
         
-        case .timeClaimInvalid:
+        case .signerNotYetValid:
             writeInt(&buf, Int32(35))
         
         
-        case .expiresAfterSigner:
+        case .signerExpired:
             writeInt(&buf, Int32(36))
         
         
-        case .issuedBeforeSigner:
+        case .keyUsageMismatch:
             writeInt(&buf, Int32(37))
         
         
-        case .schemaInvalid:
+        case .certificateTypeAmbiguous:
             writeInt(&buf, Int32(38))
         
         
-        case .schemaVersionInvalid:
+        case .certificateTypeUnsupported:
             writeInt(&buf, Int32(39))
         
         
-        case .groupCount:
+        case .expired:
             writeInt(&buf, Int32(40))
         
         
-        case .noRules:
+        case .notYetValid:
             writeInt(&buf, Int32(41))
         
         
-        case .ruleFailed:
+        case .expiryMissing:
             writeInt(&buf, Int32(42))
         
         
-        case .ruleOpen:
+        case .issuedAtMissing:
             writeInt(&buf, Int32(43))
+        
+        
+        case .timeClaimInvalid:
+            writeInt(&buf, Int32(44))
+        
+        
+        case .expiresAfterSigner:
+            writeInt(&buf, Int32(45))
+        
+        
+        case .issuedBeforeSigner:
+            writeInt(&buf, Int32(46))
+        
+        
+        case .schemaInvalid:
+            writeInt(&buf, Int32(47))
+        
+        
+        case .schemaVersionInvalid:
+            writeInt(&buf, Int32(48))
+        
+        
+        case .groupCount:
+            writeInt(&buf, Int32(49))
+        
+        
+        case .noRules:
+            writeInt(&buf, Int32(50))
+        
+        
+        case .ruleFailed:
+            writeInt(&buf, Int32(51))
+        
+        
+        case .ruleOpen:
+            writeInt(&buf, Int32(52))
         
         }
     }
