@@ -88,14 +88,23 @@ fn has_context_identifier(text: &str) -> bool {
         && text[id.len()..].starts_with(':')
 }
 
+/// A compact JWS with a JSON header (`eyJ…`, three base64url parts): a
+/// SMART Health Card as its `.smart-health-card` file lists it.
+fn is_compact_jws(text: &str) -> bool {
+    text.starts_with("eyJ")
+        && text.split('.').count() == 3
+        && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
 /// Resolves the `verify` argument (the rule `verify --help` states):
 ///
 /// - none: the bundled sample; `-`: stdin;
 /// - text starting with `HC1:`: the payload itself, never a file name;
 /// - an existing file: its content (text, or a picture of QR codes); a
 ///   directory is a usage error;
-/// - text starting with another context identifier (`HC2:`, `shc:`): the
-///   payload itself (its verdict says the format is not supported);
+/// - text starting with another context identifier (`shc:/`, `HC2:`): the
+///   payload itself (its verdict says when the format is not supported);
+/// - a compact JWS (`eyJ…`, three base64url parts): a SMART Health Card;
 /// - at least [`MIN_BARE_PAYLOAD_LEN`] characters, all of the base45
 ///   alphabet (`A`–`Z`, `0`–`9`, space, `$%*+-./:`): a bare base45 payload;
 /// - anything else (a mistyped file name, `qr.png`, `cert.txt`, an empty
@@ -132,6 +141,7 @@ pub fn resolve(arg: Option<&str>) -> anyhow::Result<Vec<Payload>> {
         return from_bytes(read_capped(f, a)?, a);
     }
     if has_context_identifier(trimmed)
+        || is_compact_jws(trimmed)
         || (trimmed.chars().count() >= MIN_BARE_PAYLOAD_LEN && trimmed.chars().all(is_base45))
     {
         return argument();
@@ -140,8 +150,8 @@ pub fn resolve(arg: Option<&str>) -> anyhow::Result<Vec<Payload>> {
         return Err(usage("the payload argument is empty; give a payload, a file, or - for stdin"));
     }
     Err(usage(format!(
-        "{}: no such file, and not a payload (a payload starts with HC1:, or is bare base45: at least \
-         {MIN_BARE_PAYLOAD_LEN} characters of A-Z 0-9 space $%*+-./:)",
+        "{}: no such file, and not a payload (a payload starts with HC1: or shc:/, is a compact JWS, or is \
+         bare base45: at least {MIN_BARE_PAYLOAD_LEN} characters of A-Z 0-9 space $%*+-./:)",
         display(a)
     )))
 }
@@ -166,13 +176,13 @@ mod tests {
         let dir = std::env::temp_dir();
         let e = resolve(Some(dir.to_str().unwrap())).unwrap_err();
         assert!(is_usage(&e) && e.to_string().contains("is a directory"), "{e:#}");
-        for typo in ["qr.png", "/no/such/cert.txt", "cert", "QR.PNG", "", "  ", "hello world"] {
+        for typo in ["qr.png", "/no/such/cert.txt", "cert", "QR.PNG", "", "  ", "hello world", "eyJ.x", "eyJa.b.c/d"] {
             let e = resolve(Some(typo)).unwrap_err();
             assert!(is_usage(&e), "{typo:?}: {e:#}");
         }
         // Payloads, prefixed or bare base45, are taken as they are.
         let bare = "NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH-R6IOOK.IR9B+9D-6";
-        for payload in ["HC1:NCF", "HC1:/etc/passwd", "shc:/1234", bare] {
+        for payload in ["HC1:NCF", "HC1:/etc/passwd", "shc:/1234", "eyJhbGciOiJFUzI1NiJ9.e30.AAAA", bare] {
             let p = resolve(Some(payload)).unwrap();
             assert_eq!((p.len(), p[0].bytes.as_slice(), p[0].origin.as_str()), (1, payload.as_bytes(), "argument"));
         }

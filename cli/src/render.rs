@@ -96,7 +96,7 @@ fn certificate_lines(c: &Certificate, out: &mut String) {
         out,
         "  issued {}, expires {}",
         c.issued_at.map_or("?".into(), format_utc),
-        c.expires_at.map_or("?".into(), format_utc)
+        c.expires_at.map_or("never (no expiry given)".into(), format_utc)
     );
 }
 
@@ -115,6 +115,9 @@ pub fn age(seconds: i64) -> String {
 /// How old the trust data is, when the store can tell.
 fn trust_age(v: &Verdict) -> String {
     match (v.trust.updated_at, v.trust.age_seconds) {
+        (Some(at), Some(secs)) if secs < 0 => {
+            format!(", updated {}, {} after the verification time", format_utc(at), age(secs.saturating_neg()))
+        }
         (Some(at), Some(secs)) => format!(", updated {}, {} ago", format_utc(at), age(secs)),
         _ => String::new(),
     }

@@ -341,35 +341,43 @@ fn render_status(s: &SourceStatus) -> String {
 }
 
 /// `trust import`: a trust file (DGCA JSON, PEM/DER, a directory of them,
-/// or a German-shaped signed list verified with `de_key`) becomes the
-/// complete signer set of the source named by its path.
+/// a German-shaped signed list verified with `de_key`, or with `issuer` a
+/// SMART Health Card issuer's JWKS) becomes the complete signer set of the
+/// source named by its path.
 pub fn import(
     db: &Path,
     path: &Path,
     de_key: Option<&PublicKey>,
+    issuer: Option<&str>,
     now: OffsetDateTime,
 ) -> anyhow::Result<healthcert_core::trust::store::ApplyReport> {
     let location =
         std::fs::canonicalize(path).with_context(|| format!("reading {}", path.display()))?.display().to_string();
     let source = SourceId { kind: SourceKind::Import, location };
-    let update = match de_key {
-        Some(key) => {
+    let replace = |signers: Vec<healthcert_core::trust::SignerKey>, skipped, source| Update {
+        signers: SignerChange::Replace(signers.iter().filter_map(SignerRecord::of).collect()),
+        skipped,
+        ..Update::unchanged(source, SourceMeta::default())
+    };
+    let update = match (de_key, issuer) {
+        (Some(key), _) => {
             let bytes = file::read_capped(path)?;
             let list: SignedList = signed_list::parse(&path.display().to_string(), &bytes, key)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             list.into_update(source, None)
         }
-        None => {
+        (None, Some(issuer)) => {
+            let (signers, report) = file::load_jwks(path, issuer)?;
+            replace(signers, report.skipped, source)
+        }
+        (None, None) => {
             let (signers, report) = file::load_signers(path)?;
-            Update {
-                signers: SignerChange::Replace(signers.iter().filter_map(SignerRecord::of).collect()),
-                skipped: report.skipped,
-                ..Update::unchanged(source, SourceMeta::default())
-            }
+            replace(signers, report.skipped, source)
         }
     };
     if matches!(&update.signers, SignerChange::Replace(r) if r.is_empty()) {
-        bail!("{} holds no usable signer certificates; the database is unchanged", path.display());
+        let what = if issuer.is_some() { "issuer keys" } else { "signer certificates" };
+        bail!("{} holds no usable {what}; the database is unchanged", path.display());
     }
     let store = SqliteStore::open(db)?;
     Ok(store.apply(&update, now)?)

@@ -7,9 +7,13 @@
 //!   rendered as a QR camera frame;
 //! - the EU dgc-testdata checkout (when given and present): the `PREFIX`,
 //!   `COSE`, `COMPRESSED`, `JSON`, `TESTCTX.CERTIFICATE` and
-//!   `TESTCTX.VALIDATIONCLOCK` fields of every test case. Those files are
-//!   read, never copied: only the derived seeds are written, into the
-//!   gitignored corpus directory.
+//!   `TESTCTX.VALIDATIONCLOCK` fields of every test case;
+//! - the SMART Health Cards spec examples (directory in `$SHC_EXAMPLES`,
+//!   when set and present): their numeric QR codes and JWS (`shc`), FHIR
+//!   bundles (`shc_fhir`) and the example issuer's JWKS (`trust_list`).
+//!
+//! External files are read, never copied: only the derived seeds are
+//! written, into the gitignored corpus directory.
 //!
 //! Run through `fuzz/seed.sh`.
 
@@ -172,6 +176,26 @@ fn dgc_testdata(c: &mut Corpus, dir: &Path) -> usize {
     c.written.len() - before
 }
 
+fn shc_examples(c: &mut Corpus, dir: &Path) -> usize {
+    let before = c.written.len();
+    let Ok(entries) = fs::read_dir(dir) else { return 0 };
+    let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    names.sort();
+    for p in names {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let Ok(bytes) = fs::read(&p) else { continue };
+        if name.contains("-f-qr-code-numeric-value-") || name.ends_with("-d-jws.txt") {
+            c.add("shc", bytes.trim_ascii());
+        } else if name.ends_with("-a-fhirBundle.json") {
+            c.add("shc_fhir", &bytes);
+        }
+    }
+    if let Ok(jwks) = fs::read(dir.join("issuer/.well-known/jwks.json")) {
+        c.add("trust_list", &jwks);
+    }
+    c.written.len() - before
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [out, root, rest @ ..] = &args[..] else {
@@ -196,11 +220,17 @@ fn main() {
     seeds::structured_seeds().iter().for_each(|s| c.add("verify_hc1_structured", s));
     seeds::scan_seeds().iter().for_each(|s| c.add("scan", s));
     seeds::picture_seeds().iter().for_each(|s| c.add("picture", s));
+    seeds::shc_seeds().iter().for_each(|s| c.add("shc", s));
+    seeds::shc_fhir_seeds().iter().for_each(|s| c.add("shc_fhir", s));
     let builtin = c.written.len();
 
     let from_fixtures = fixtures(&mut c, Path::new(root));
     let from_dgc = rest.first().map_or(0, |d| dgc_testdata(&mut c, Path::new(d)));
-    println!("seeds: {builtin} built in, {from_fixtures} from fixtures/, {from_dgc} from dgc-testdata");
+    let from_shc = std::env::var_os("SHC_EXAMPLES").map_or(0, |d| shc_examples(&mut c, Path::new(&d)));
+    println!(
+        "seeds: {builtin} built in, {from_fixtures} from fixtures/, {from_dgc} from dgc-testdata, \
+         {from_shc} from the SMART Health Cards examples"
+    );
     let mut per: std::collections::BTreeMap<&str, usize> = Default::default();
     for (t, _) in &c.written {
         *per.entry(t.as_str()).or_default() += 1;

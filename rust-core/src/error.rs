@@ -94,6 +94,13 @@ pub enum TrustFormatReason {
     SignedList(ListError),
     /// A public key that cannot be read.
     Key(KeyError),
+    /// A JSON Web Key Set given without its issuer, which it does not name.
+    JwksWithoutIssuer,
+    /// An issuer that cannot be the `iss` of a SMART Health Card: empty, a
+    /// trailing `/`, white space or control characters.
+    IssuerInvalid,
+    /// A document that is not a JSON Web Key Set (`{"keys": [...]}`).
+    NotJwks(crate::formats::codec::json::JsonError),
 }
 
 impl TrustFormatReason {
@@ -112,7 +119,11 @@ impl TrustFormatReason {
             TrustFormatReason::NotTrustListJson(e) => Some(e),
             TrustFormatReason::SignedList(e) => Some(e),
             TrustFormatReason::Key(e) => Some(e),
-            TrustFormatReason::TooLarge { .. } | TrustFormatReason::TooManyFiles { .. } => None,
+            TrustFormatReason::NotJwks(e) => Some(e),
+            TrustFormatReason::TooLarge { .. }
+            | TrustFormatReason::TooManyFiles { .. }
+            | TrustFormatReason::JwksWithoutIssuer
+            | TrustFormatReason::IssuerInvalid => None,
         }
     }
 }
@@ -125,6 +136,13 @@ impl fmt::Display for TrustFormatReason {
             TrustFormatReason::NotTrustListJson(e) => write!(f, "not a trust-list JSON document: {e}"),
             TrustFormatReason::SignedList(e) => write!(f, "{e}"),
             TrustFormatReason::Key(e) => write!(f, "{e}"),
+            TrustFormatReason::JwksWithoutIssuer => {
+                f.write_str("a JSON Web Key Set does not name its issuer: import it with the issuer's URL (--issuer)")
+            }
+            TrustFormatReason::IssuerInvalid => {
+                f.write_str("the issuer must be the iss of its cards: a URL without a trailing / or white space")
+            }
+            TrustFormatReason::NotJwks(e) => write!(f, "not a JSON Web Key Set ({{\"keys\": [...]}}): {e}"),
         }
     }
 }

@@ -49,6 +49,12 @@ fn transport_layers() {
     assert_decode_fails("HL0:6BFOXN%TS3DH", Reason::FormatUnknown);
     assert_decode_fails("NZCP:/1/2KCEVIQEIVVWK6JNGEASNICZAEP2KALYDZSGSZB2O5SWEOTOPJRXALTDN", Reason::FormatUnsupported);
     assert_decode_fails("6BFOXN%TS3DH", Reason::NotAHealthCertificate);
+    // SMART Health Cards: digit pairs, then a compact JWS (`eyJhbGciOi`
+    // here: one part of three).
+    assert_decode_fails("shc:/5676290952432060", Reason::JwsMalformed);
+    assert_decode_fails("shc:/567", Reason::ShcNumericInvalid);
+    assert_decode_fails("shc:/5678", Reason::ShcNumericInvalid);
+    assert_decode_fails("shc:/1/2/5676", Reason::ShcChunkIncomplete);
     assert_decode_fails("HC1:6BFOXN%TS3DHxyz", Reason::Base45Invalid);
     assert_decode_fails("HC1:GGW", Reason::Base45Invalid);
     assert_decode_fails(&format!("HC1:{}", base45::encode([0x12, 0x34, 0x56])), Reason::NotCompressed);

@@ -209,6 +209,41 @@ fn trust_protocol() {
 }
 
 #[test]
+fn shc() {
+    let seeds = seeds::shc_seeds();
+    // The harness's verifier trusts the test issuer: the first seed is valid.
+    let first = healthcert_test_support::fuzz::seeds::verifier()
+        .verify(std::str::from_utf8(&seeds[0]).unwrap(), &healthcert_test_support::fuzz::seeds::clock())
+        .unwrap();
+    assert_eq!(first.status, healthcert_core::Status::Valid, "{:#?}", first.checks);
+    run("shc", 13, &seeds, 4_000, invariants::shc);
+}
+
+/// The SMART Health Card target again, mutating the claims: the mutants
+/// are deflated, signed and encoded properly, so they reach the claims,
+/// the FHIR bundle and the signature check.
+#[test]
+fn shc_resigned() {
+    let claims: Vec<Vec<u8>> = seeds::shc_fhir_seeds()
+        .iter()
+        .map(|b| {
+            let bundle = serde_json::from_slice(b).unwrap();
+            healthcert_test_support::shc::claims(seeds::NOW - 60, bundle).to_string().into_bytes()
+        })
+        .collect();
+    run("shc_resigned", 14, &claims, 1_500, |c| {
+        let header = serde_json::json!({"zip": "DEF", "alg": "ES256", "kid": healthcert_test_support::shc::kid()});
+        let jws = healthcert_test_support::shc::sign_raw(&header, c);
+        invariants::shc(healthcert_test_support::shc::numeric(&jws).as_bytes());
+    });
+}
+
+#[test]
+fn shc_fhir() {
+    run("shc_fhir", 15, &seeds::shc_fhir_seeds(), 5_000, invariants::shc_fhir);
+}
+
+#[test]
 fn text() {
     run("text", 11, &seeds::text_seeds(), 20_000, invariants::text);
 }

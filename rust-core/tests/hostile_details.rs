@@ -142,3 +142,35 @@ fn text_algorithms_context_identifiers_and_countries_are_not_repeated() {
     assert!(v.check(CheckKind::Issuer).unwrap().detail.contains("country unknown"));
     assert_clean(&v);
 }
+
+/// SMART Health Cards: a JWS header's `alg` and `zip` are never repeated
+/// (a registered JOSE name is); the card's issuer, named with its key when
+/// that key is unknown, is escaped.
+#[test]
+fn shc_header_text_is_not_repeated_and_the_issuer_is_escaped() {
+    use healthcert_test_support::shc;
+    let claims = shc::claims(NOW - 86_400, shc::immunization_bundle());
+    for h in HOSTILE {
+        let jws = shc::sign_with_header(&serde_json::json!({"zip": "DEF", "alg": h, "kid": shc::kid()}), &claims);
+        let v = verify_with(shc::store(), &shc::numeric(&jws));
+        let sig = v.check(CheckKind::Signature).unwrap();
+        assert_eq!(sig.reason, Reason::AlgorithmUnsupported);
+        assert!(sig.detail.contains(&format!("text of {} bytes", h.len())), "{}", sig.detail);
+        assert_clean(&v);
+
+        let jws = shc::sign_with_header(&serde_json::json!({"zip": h, "alg": "ES256", "kid": shc::kid()}), &claims);
+        let v = verify_with(shc::store(), &shc::numeric(&jws));
+        assert_eq!(v.check(CheckKind::Decode).unwrap().reason, Reason::JwsZipUnsupported);
+        assert_clean(&v);
+
+        let mut forged = claims.clone();
+        forged["iss"] = (*h).into();
+        let v = verify_with(shc::store(), &shc::numeric(&shc::sign(&forged)));
+        let issuer = v.check(CheckKind::Issuer).unwrap();
+        assert_eq!(issuer.reason, Reason::IssuerUnknown);
+        assert!(!issuer.detail.chars().any(|c| c.is_control() || c == '\u{202e}'), "{:?}", issuer.detail);
+    }
+    let jws = shc::sign_with_header(&serde_json::json!({"zip": "DEF", "alg": "RS256", "kid": shc::kid()}), &claims);
+    let v = verify_with(shc::store(), &shc::numeric(&jws));
+    assert!(v.check(CheckKind::Signature).unwrap().detail.contains("RS256"), "a JOSE name is named");
+}

@@ -162,3 +162,20 @@ fn whoqr1_who_ddcc() {
 fn euqr1_eu_dcc() {
     check_sample("EUQR1", datetime!(2021-09-01 12:00 UTC), "hcert", |qr| tamper_hc1(qr, b"1984-02-24"));
 }
+
+/// Changes one character inside a SMART Health Card's signature (a digit
+/// pair ten characters before the end of its numeric code; the last one
+/// also carries padding bits) to another base64url letter.
+fn tamper_shc(qr: &str) -> String {
+    let at = qr.len() - 20;
+    let pair: u8 = qr[at..at + 2].parse().unwrap();
+    // 'A' (20) .. 'Z' (45) and 'a' (52) .. 'z' (77): step within a letter run.
+    let other = if pair == 20 || pair == 52 || !(20..=77).contains(&pair) { pair + 1 } else { pair - 1 };
+    format!("{}{other:02}{}", &qr[..at], &qr[at + 2..])
+}
+
+#[test]
+fn shcqr1_smart_health_card() {
+    // Issued 2021-06-01 (nbf 1622576398.924), no expiry.
+    check_sample("SHCQR1", datetime!(2021-09-01 12:00 UTC), "shc", tamper_shc);
+}

@@ -5,6 +5,10 @@
 //!   COSE_Sign1, zlib, base45, `HC1:`);
 //! - [`fixtures`]: the committed fixtures (`fixtures/`) and trust-store
 //!   material built from them;
+//! - [`shc`]: the SMART Health Card builder (test issuer and its JWK,
+//!   claims, compact JWS, `shc:/`);
+//! - [`testdata`]: where the external test data lies, and saying so when
+//!   it does not;
 //! - `database` (feature `sqlite`): a trust database dumped as text, to
 //!   prove a failed sync left it as it was;
 //! - [`fuzz`]: the fuzz harness (invariants, the structured-input model,
@@ -32,3 +36,5 @@ pub mod hc1;
 pub mod rules;
 #[cfg(feature = "sync")]
 pub mod sync;
+pub mod shc;
+pub mod testdata;

@@ -97,9 +97,16 @@ enum Command {
         json: bool,
     },
     /// Import a trust file (DGCA trust-list JSON, a multi-format registry in
-    /// the PathCheck layout, PEM/DER certificates, a directory of them, or
-    /// with --de-key a German-shaped signed list) as the signer set of a
-    /// source named by the file's path.
+    /// the PathCheck layout, PEM/DER certificates, a directory of them,
+    /// with --de-key a German-shaped signed list, or with --issuer a SMART
+    /// Health Card issuer's JSON Web Key Set) as the signer set of a source
+    /// named by the file's path.
+    ///
+    /// A JWKS (`{"keys": [...]}`) does not name its issuer: --issuer gives
+    /// it, exactly as the issuer's cards write `iss`. Its keys are kept
+    /// under (issuer, kid); a key that is not an ES256 signing key
+    /// (`use` sig, `alg` ES256, `kty` EC, `crv` P-256) or whose kid is not
+    /// its RFC 7638 thumbprint is skipped with a warning.
     Import {
         /// The trust database (created when missing).
         #[arg(long, value_name = "PATH")]
@@ -109,6 +116,10 @@ enum Command {
         /// Verify FILE as a German-shaped signed list with this PEM key.
         #[arg(long, value_name = "PEM")]
         de_key: Option<PathBuf>,
+        /// FILE is the JWKS of the SMART Health Card issuer with this URL
+        /// (the `iss` of its cards, e.g. https://spec.smarthealth.cards/examples/issuer).
+        #[arg(long, value_name = "URL", conflicts_with = "de_key")]
+        issuer: Option<String>,
         /// Record the import as of this instant instead of now.
         #[arg(long, value_name = "RFC3339")]
         at: Option<String>,
@@ -178,9 +189,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
             trust_cmd::status(&db, clock(at)?.now(), json)?;
             Ok(exit::VALID)
         }
-        Command::Import { db, file, de_key, at } => {
+        Command::Import { db, file, de_key, issuer, at } => {
             let key = de_key.as_deref().map(trust_cmd::read_key).transpose()?;
-            let report = trust_cmd::import(&db, &file, key.as_ref(), clock(at)?.now())?;
+            let report = trust_cmd::import(&db, &file, key.as_ref(), issuer.as_deref(), clock(at)?.now())?;
             for s in &report.skipped {
                 errln!("warning: entry skipped: {}: {}", display(&s.position), display(&s.reason));
             }

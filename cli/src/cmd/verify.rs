@@ -22,13 +22,19 @@ use crate::exit;
 /// With no PAYLOAD, verifies the bundled sample certificate. With several
 /// QR codes in one picture, verifies each (one JSON object per line).
 ///
+/// Formats: the EU DCC (`HC1:`) and SMART Health Cards (`shc:/`; the
+/// issuer's keys come from `trust import --issuer URL jwks.json`).
+///
 /// PAYLOAD is read as: `-`, stdin; text starting with `HC1:`, the
 /// payload; an existing file, its content (a directory is a usage
-/// error); text starting with another context identifier (`shc:`), the
-/// payload (not supported: invalid); at least 32 characters of the
+/// error); text starting with another context identifier (`shc:/`,
+/// `HC2:`), the payload (a format not supported is invalid); a compact
+/// JWS (`eyJ…`), a SMART Health Card; at least 32 characters of the
 /// base45 alphabet (A-Z 0-9 space $%*+-./:), a bare base45 payload.
 /// Anything else (a mistyped file name) is a usage error, never a
-/// verdict. Files and stdin may hold bare base45 too.
+/// verdict. Files and stdin may hold bare base45 or a compact JWS too.
+/// One chunk (`shc:/1/3/…`) of a card split over several codes is
+/// reported as incomplete.
 ///
 /// Text output escapes every control, bidi and invisible character
 /// from the certificate, the trust data or a file name (as `\u{1b}`)
@@ -39,8 +45,8 @@ use crate::exit;
 /// status is still the verdict's.
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// `HC1:…` text (or bare base45), a file containing it or a picture
-    /// of its QR code, or `-` for stdin.
+    /// `HC1:…` or `shc:/…` text (or bare base45, or a compact JWS), a
+    /// file containing it or a picture of its QR code, or `-` for stdin.
     payload: Option<String>,
     /// Trust list: DGCA trust-list JSON, PEM/DER certificate(s), or a
     /// directory of them. Default: the bundled TEST snapshot.

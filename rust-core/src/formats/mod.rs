@@ -12,7 +12,8 @@
 //! codes in `model/reason.rs` (see `docs/architecture.md`).
 //!
 //! Today: [`hcert`] (`HC1:`: the EU DCC, and the WHO DDCC in the same
-//! transport, reported as `who-ddcc`).
+//! transport, reported as `who-ddcc`) and [`shc`] (`shc:/`, SMART Health
+//! Cards).
 
 pub mod codec;
 pub mod hcert;
@@ -28,7 +29,7 @@ use crate::model::{Certificate, CertificateType, Check, Reason};
 use crate::trust::{KeyRef, SignerKey};
 
 /// Every supported format, in order of precedence among equal detections.
-pub static FORMATS: &[&dyn Format] = &[&hcert::Hcert];
+pub static FORMATS: &[&dyn Format] = &[&hcert::Hcert, &shc::Shc];
 
 /// A certificate format.
 pub trait Format: Sync {
@@ -103,8 +104,7 @@ pub fn decode(payload: &str, policy: PrefixPolicy, limits: &Limits) -> Result<De
 
 /// Health certificate formats this verifier recognises but does not read,
 /// by context identifier (matched without regard to case) and name.
-const OTHER_SCHEMES: [(&str, &str); 6] = [
-    ("shc:/", "a SMART Health Card"),
+const OTHER_SCHEMES: [(&str, &str); 5] = [
     ("NZCP:/", "a NZ COVID Pass"),
     ("LT1:", "a Lithuanian health certificate"),
     ("shlink:/", "a SMART Health Link"),
@@ -380,10 +380,10 @@ mod tests {
         assert_eq!(hc1, Some(hcert::ID));
         assert!(detect("12345", PrefixPolicy::Required).is_none());
         assert_eq!(detect("12345", PrefixPolicy::Optional).map(|f| f.id()), Some(hcert::ID), "bare base45");
-        let shc = decode("shc:/5676290952432060346029243740", PrefixPolicy::Optional, &Limits::DEFAULT);
-        let (format, failure) = shc.err().unwrap();
+        let nz = decode("NZCP:/1/2KCEVIQEIVVWK6", PrefixPolicy::Required, &Limits::DEFAULT);
+        let (format, failure) = nz.err().unwrap();
         assert_eq!((format, failure.reason), (FormatId::UNKNOWN, Reason::FormatUnsupported));
-        assert!(failure.detail.starts_with("a SMART Health Card (shc:/)"), "{}", failure.detail);
+        assert!(failure.detail.starts_with("a NZ COVID Pass (NZCP:/)"), "{}", failure.detail);
         let (_, odd) = decode("SECRETNAME:123", PrefixPolicy::Required, &Limits::DEFAULT).err().unwrap();
         assert!(!odd.detail.contains("SECRET") && odd.detail.contains("HC1:"), "{}", odd.detail);
         assert_eq!(odd.reason, Reason::FormatUnknown);
@@ -399,5 +399,23 @@ mod tests {
         assert_eq!(reason("12:30"), Reason::NotAHealthCertificate);
         assert_eq!(unknown_binary(b"PK\x03\x04rest").reason, Reason::FormatUnsupported);
         assert_eq!(unknown_binary(&[0xff, 0xfe]).reason, Reason::NotAHealthCertificate);
+    }
+
+    #[test]
+    fn a_shc_payload_never_goes_to_hcert() {
+        // Upper case `SHC:/` and digits are all base45: hcert would take it
+        // bare, but the prefixed match wins.
+        for payload in ["shc:/5676290952432060346029243740", "SHC:/5676290952432060346029243740", "shc:/1/3/56"] {
+            for policy in [PrefixPolicy::Required, PrefixPolicy::Optional] {
+                assert_eq!(detect(payload, policy).map(|f| f.id()), Some(shc::ID), "{payload} {policy:?}");
+            }
+        }
+        assert_eq!(hcert::Hcert.detect("SHC:/5676", PrefixPolicy::Optional), Detection::Bare);
+        let (format, failure) = decode("shc:/1/3/5676", PrefixPolicy::Required, &Limits::DEFAULT).err().unwrap();
+        assert_eq!((format, failure.reason), (shc::ID, Reason::ShcChunkIncomplete));
+        // A bare compact JWS only when the prefix is optional.
+        let jws = "eyJhbGciOiJFUzI1NiJ9.e30.AAAA";
+        assert_eq!(detect(jws, PrefixPolicy::Optional).map(|f| f.id()), Some(shc::ID));
+        assert!(detect(jws, PrefixPolicy::Required).is_none());
     }
 }

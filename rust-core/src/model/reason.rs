@@ -96,6 +96,28 @@ reasons! {
     HcertMissing = "HCERT_MISSING", Invalid;
     /// The health-certificate claim cannot be read as a JSON document.
     HcertMalformed = "HCERT_MALFORMED", Invalid;
+    /// A `shc:/` payload's numeric part is malformed: an odd number of
+    /// digits, a character that is not a digit, or a digit pair above 77.
+    ShcNumericInvalid = "SHC_NUMERIC_INVALID", Invalid;
+    /// One chunk (`shc:/i/n/…`) of a SMART Health Card split over several
+    /// QR codes: the chunks must be put together before it can be read.
+    ShcChunkIncomplete = "SHC_CHUNK_INCOMPLETE", Invalid;
+    /// Not a compact JWS: not three base64url parts, or a header that is
+    /// not a JSON object with text members.
+    JwsMalformed = "JWS_MALFORMED", Invalid;
+    /// The JWS header does not say its payload is compressed (`zip`), as
+    /// SMART Health Cards require.
+    JwsZipMissing = "JWS_ZIP_MISSING", Invalid;
+    /// The JWS header names a compression other than `DEF`.
+    JwsZipUnsupported = "JWS_ZIP_UNSUPPORTED", Invalid;
+    /// The JWS payload is not a valid raw DEFLATE stream (RFC 1951).
+    DeflateInvalid = "DEFLATE_INVALID", Invalid;
+    /// The JWT claims are not a JSON object with a text `iss` and a `vc`
+    /// object, or nest deeper than the limit.
+    JwtMalformed = "JWT_MALFORMED", Invalid;
+    /// The JWS signature is ASN.1 DER-encoded; JWS requires the fixed
+    /// 64-byte `r‖s` form for ES256.
+    JwsSignatureDer = "JWS_SIGNATURE_DER", Invalid;
 
     // signature
     /// The protected header names no signature algorithm.
@@ -128,6 +150,9 @@ reasons! {
     KeyUsageMismatch = "KEY_USAGE_MISMATCH", Invalid;
     /// The certificate type cannot be determined (no or several of v/t/r).
     CertificateTypeAmbiguous = "CERTIFICATE_TYPE_AMBIGUOUS", Invalid;
+    /// The certificate is of a type this verifier does not read (a SMART
+    /// Health Card that is neither an immunization nor a laboratory card).
+    CertificateTypeUnsupported = "CERTIFICATE_TYPE_UNSUPPORTED", Invalid;
 
     // validity
     /// The certificate has expired (`exp` is before the verification time).

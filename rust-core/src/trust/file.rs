@@ -1,7 +1,9 @@
 //! Trust lists from files: the DGCA trust-list JSON shape (an array of
 //! `{kid, country, rawData}` entries, bare or under `"certificates"`), a
 //! multi-format registry ([`registry`](super::registry)), PEM or DER
-//! certificates, or a directory of such files.
+//! certificates, or a directory of such files; and a SMART Health Card
+//! issuer's JSON Web Key Set (`{"keys": [...]}`), which does not name its
+//! issuer, so the caller does ([`parse_jwks`]).
 //!
 //! An entry that cannot be used (garbage base64, not a certificate, an
 //! unsupported key) is skipped and reported; the rest of the list loads.
@@ -10,7 +12,7 @@ use std::fs;
 use std::path::Path;
 
 use crate::crypto::pem_certificates;
-use crate::formats::codec::base64;
+use crate::formats::codec::{base64, json};
 use serde::Deserialize;
 
 use super::{MemoryStore, SignerKey};
@@ -55,8 +57,13 @@ struct Entry {
     certificate_type: Option<String>,
 }
 
-/// Parses a trust list held in memory. `origin` names it in reports.
+/// Parses a trust list held in memory. `origin` names it in reports. A
+/// JSON Web Key Set is refused: it does not name its issuer (see
+/// [`parse_jwks`]).
 pub fn parse(origin: &str, bytes: &[u8], report: &mut LoadReport) -> Result<Vec<SignerKey>, Error> {
+    if is_jwks(bytes.trim_ascii_start()) {
+        return Err(Error::TrustFormat { origin: origin.to_owned(), reason: TrustFormatReason::JwksWithoutIssuer });
+    }
     parse_entries(origin, bytes, report)
         .map_err(|e| Error::TrustFormat { origin: origin.to_owned(), reason: TrustFormatReason::NotTrustListJson(e) })
 }
@@ -123,6 +130,94 @@ pub(crate) fn parse_entries(
     Ok(signers)
 }
 
+/// Whether `bytes` hold a JSON Web Key Set: a JSON object with a `keys` array.
+pub fn is_jwks(bytes: &[u8]) -> bool {
+    #[derive(Deserialize)]
+    struct Jwks {
+        #[allow(dead_code)]
+        keys: Vec<serde::de::IgnoredAny>,
+    }
+    let trimmed = bytes.trim_ascii_start();
+    trimmed.starts_with(b"{") && serde_json::from_slice::<Jwks>(trimmed).is_ok()
+}
+
+/// Why a JWK of a SMART Health Card issuer's key set is not a signing key
+/// this verifier uses, or `None` when it is one.
+///
+/// SMART Health Cards Framework, "Determining keys associated with an
+/// issuer": a key SHALL have `kty` `EC`, `use` `sig`, `alg` `ES256`, `crv`
+/// `P-256` (signing keys are found "by filtering on kty, use, and alg");
+/// a `use` or `alg` that is absent is not held against it, as the key can
+/// only verify ES256 anyway. Its kid equals its RFC 7638 thumbprint
+/// ([`SignerKey::from_jwk`] checks that and refuses private keys).
+fn jwk_unusable(jwk: &serde_json::Value) -> Option<String> {
+    let member = |name: &str| jwk.get(name).map(|v| v.as_str().unwrap_or("a non-text value"));
+    let shown = |v: &str| crate::text::display_bounded(v, 16).into_owned();
+    if !jwk.is_object() {
+        return Some("the key is not a JSON object".into());
+    }
+    if let Some(u) = member("use").filter(|u| *u != "sig") {
+        return Some(format!("its use is {}, not sig", shown(u)));
+    }
+    if let Some(a) = member("alg").filter(|a| *a != "ES256") {
+        return Some(format!("its algorithm is {}, not ES256", shown(a)));
+    }
+    match member("kty") {
+        Some("EC") => {}
+        Some(k) => return Some(format!("its key type is {}, not EC", shown(k))),
+        None => return Some("it has no key type (kty)".into()),
+    }
+    match member("crv") {
+        Some("P-256") => None,
+        Some(c) => Some(format!("its curve is {}, not P-256", shown(c))),
+        None => Some("it has no curve (crv)".into()),
+    }
+}
+
+/// Parses the JSON Web Key Set (RFC 7517 §5) of the SMART Health Card
+/// issuer `issuer` (the `iss` of its cards: a URL without a trailing `/`).
+/// Each usable key becomes a signer of scheme
+/// [`shc::SCHEME`](crate::formats::shc::SCHEME) under `(issuer, kid)`;
+/// each other key is skipped with its reason. `origin` names the set in
+/// reports.
+pub fn parse_jwks(origin: &str, bytes: &[u8], issuer: &str, report: &mut LoadReport) -> Result<Vec<SignerKey>, Error> {
+    let refuse = |reason| Error::TrustFormat { origin: origin.to_owned(), reason };
+    if issuer.is_empty() || issuer.ends_with('/') || issuer.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(refuse(TrustFormatReason::IssuerInvalid));
+    }
+    #[derive(Deserialize)]
+    struct Jwks {
+        keys: Vec<serde_json::Value>,
+    }
+    let jwks: Jwks = json::parse(bytes.trim_ascii_start(), MAX_TRUST_FILE_LEN as usize, 8)
+        .map_err(|e| refuse(TrustFormatReason::NotJwks(e)))?;
+    let mut signers = Vec::new();
+    for (i, jwk) in jwks.keys.iter().enumerate() {
+        let position = format!("{origin} key {i}");
+        let key = match jwk_unusable(jwk) {
+            Some(reason) => Err(reason),
+            None => SignerKey::from_jwk(crate::formats::shc::SCHEME, issuer, &jwk.to_string()).map_err(|e| e.0),
+        };
+        match key {
+            Ok(k) => {
+                signers.push(k);
+                report.loaded += 1;
+            }
+            Err(reason) => report.skipped.push(SkippedEntry { position, reason }),
+        }
+    }
+    Ok(signers)
+}
+
+/// Loads the JSON Web Key Set of SMART Health Card issuer `issuer` from a
+/// file (see [`parse_jwks`]).
+pub fn load_jwks(path: &Path, issuer: &str) -> Result<(Vec<SignerKey>, LoadReport), Error> {
+    let bytes = read_capped(path)?;
+    let mut report = LoadReport::default();
+    let signers = parse_jwks(&path.display().to_string(), &bytes, issuer, &mut report)?;
+    Ok((signers, report))
+}
+
 /// Reads a trust file, refusing one larger than [`MAX_TRUST_FILE_LEN`].
 pub fn read_capped(path: &Path) -> Result<Vec<u8>, Error> {
     let io = |source| Error::TrustIo { path: path.to_owned(), source };
@@ -173,4 +268,79 @@ pub fn load_signers(path: &Path) -> Result<(Vec<SignerKey>, LoadReport), Error> 
         signers.extend(parse(&path.display().to_string(), &bytes, &mut report)?);
     }
     Ok((signers, report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use healthcert_test_support::shc;
+    use serde_json::json;
+
+    fn jwks(keys: Vec<serde_json::Value>) -> Vec<u8> {
+        json!({ "keys": keys }).to_string().into_bytes()
+    }
+
+    #[test]
+    fn a_jwks_loads_its_signing_keys_under_the_issuer() {
+        let mut report = LoadReport::default();
+        let keys = parse_jwks("jwks.json", shc::jwks().as_bytes(), shc::ISSUER, &mut report).unwrap();
+        assert_eq!((report.loaded, report.skipped.len()), (1, 0));
+        assert_eq!(keys[0].scheme, crate::formats::shc::SCHEME);
+        assert_eq!(keys[0].issuer.as_deref(), Some(shc::ISSUER));
+        assert_eq!(keys[0].kid, shc::kid().as_bytes());
+        assert!(is_jwks(shc::jwks().as_bytes()) && !is_jwks(b"[]") && !is_jwks(br#"{"certificates": []}"#));
+    }
+
+    #[test]
+    fn other_keys_are_skipped_with_their_reason() {
+        let with = |name: &str, value: serde_json::Value| {
+            let mut k = shc::jwk();
+            k[name] = value;
+            k
+        };
+        let mut unlabelled = shc::jwk();
+        unlabelled.as_object_mut().unwrap().remove("use");
+        unlabelled.as_object_mut().unwrap().remove("alg");
+        let keys = vec![
+            shc::jwk(),
+            with("use", "enc".into()),
+            with("alg", "ES384".into()),
+            with("kty", "RSA".into()),
+            with("crv", "P-384".into()),
+            with("kid", "not-the-thumbprint".into()),
+            with("d", "AAAA".into()),
+            json!("a string"),
+            unlabelled,
+        ];
+        let mut report = LoadReport::default();
+        let loaded = parse_jwks("jwks.json", &jwks(keys), shc::ISSUER, &mut report).unwrap();
+        assert_eq!(loaded.len(), 2, "the key, and the same key without use and alg: {:?}", report.skipped);
+        let reasons: Vec<&str> = report.skipped.iter().map(|s| s.reason.as_str()).collect();
+        assert_eq!(report.skipped[0].position, "jwks.json key 1");
+        for (reason, expected) in reasons.iter().zip([
+            "use is enc",
+            "algorithm is ES384",
+            "key type is RSA",
+            "curve is P-384",
+            "thumbprint",
+            "private key",
+            "not a JSON object",
+        ]) {
+            assert!(reason.contains(expected), "{reason:?} should say {expected:?}");
+        }
+        assert_eq!(reasons.len(), 7);
+    }
+
+    #[test]
+    fn a_jwks_needs_its_issuer() {
+        let mut report = LoadReport::default();
+        let refused = parse("jwks.json", shc::jwks().as_bytes(), &mut report).unwrap_err();
+        assert!(refused.to_string().contains("--issuer"), "{refused}");
+        for bad in ["", "https://issuer.example/", "https://issuer.example/\n"] {
+            assert!(parse_jwks("jwks.json", shc::jwks().as_bytes(), bad, &mut report).is_err(), "{bad:?}");
+        }
+        assert!(parse_jwks("x", b"[1]", shc::ISSUER, &mut report).is_err());
+        assert!(parse_jwks("x", br#"{"keys": 1}"#, shc::ISSUER, &mut report).is_err());
+        assert_eq!(report, LoadReport::default(), "a refused set loads nothing");
+    }
 }

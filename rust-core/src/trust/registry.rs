@@ -18,12 +18,9 @@
 use serde_json::Value;
 
 use super::file::{LoadReport, SkippedEntry};
-use super::{KeyMaterial, KeyScheme, SignerKey};
+use super::{KeyMaterial, SignerKey};
 use crate::crypto::{pem_certificates, spki_der_from_pem};
 use crate::formats::codec::base64;
-
-/// The SMART Health Cards key scheme: keys looked up by issuer and kid.
-const SHC_SCHEME: KeyScheme = KeyScheme::new("shc");
 
 /// The frameworks of the layout, by the names it uses.
 const FRAMEWORKS: [&str; 5] = ["EUDCC", "SmartHealthCards", "ICAO", "DIVOC", "CRED"];
@@ -105,7 +102,7 @@ fn smart_health_card(id: &str, entry: &Value) -> Result<SignerKey, String> {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    let key = SignerKey::from_jwk(SHC_SCHEME, issuer, &jwk).map_err(|e| e.0)?;
+    let key = SignerKey::from_jwk(crate::formats::shc::SCHEME, issuer, &jwk).map_err(|e| e.0)?;
     if key.kid != kid.as_bytes() {
         return Err("the JWK's kid differs from the one it is listed under".to_owned());
     }

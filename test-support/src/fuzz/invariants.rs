@@ -4,6 +4,8 @@
 
 use healthcert_core::formats::PrefixPolicy;
 use healthcert_core::formats::hcert::{self, decode_cose, schema, transport};
+use healthcert_core::formats::shc::{self, card, fhir, jws, numeric};
+use healthcert_core::formats::{Decoded, SignedEnvelope};
 use healthcert_core::model::{Outcome, Reason, ReasonClass, Status};
 use healthcert_core::picture::{self, PictureLimits};
 use healthcert_core::rules::certlogic::{CertLogicLimits, EvalError, Expression, validate};
@@ -39,7 +41,7 @@ pub fn check_verdict(v: &Verdict) {
     let decode = &v.checks[0];
     if decode.outcome == Outcome::Pass {
         assert!(v.certificate.is_some(), "a decoded payload yields a certificate");
-        assert!(v.format == hcert::ID || v.format == hcert::ddcc::ID, "{:?}", v.format);
+        assert!([hcert::ID, hcert::ddcc::ID, shc::ID].contains(&v.format), "{:?}", v.format);
     } else {
         assert_eq!(decode.outcome, Outcome::Fail, "decode is never skipped");
         // A payload that may be a certificate this verifier does not read
@@ -184,6 +186,28 @@ pub fn trust_list(data: &[u8]) {
     } else {
         assert_eq!(total, 1, "a DER file is one certificate");
     }
+    jwks(data);
+}
+
+/// The same bytes as a SMART Health Card issuer's JWKS: every key is loaded
+/// (scheme `shc`, the given issuer, its JWK kept) or reported.
+fn jwks(data: &[u8]) {
+    const ISSUER: &str = "https://issuer.fuzz.test";
+    let mut report = LoadReport::default();
+    let Ok(keys) = file::parse_jwks("fuzz", data, ISSUER, &mut report) else {
+        assert_eq!(report, LoadReport::default(), "a refused set loads nothing");
+        return;
+    };
+    assert_eq!(keys.len(), report.loaded);
+    for k in &keys {
+        assert_eq!((k.scheme, k.issuer.as_deref()), (shc::SCHEME, Some(ISSUER)));
+        assert!(matches!(k.material, Some(healthcert_core::trust::KeyMaterial::Jwk(_))));
+        assert_eq!(k.public_key.describe(), "P-256");
+    }
+    let listed =
+        serde_json::from_slice::<Value>(data.trim_ascii_start()).ok().and_then(|v| v["keys"].as_array().map(Vec::len));
+    assert_eq!(Some(report.loaded + report.skipped.len()), listed, "every key is loaded or reported");
+    assert!(file::is_jwks(data), "what loads as a JWKS is one");
 }
 
 /// `signed_list`: arbitrary bytes as a whole signed list (never accepted
@@ -755,5 +779,164 @@ pub fn certlogic_pair(expr: &Value, input: &Value) {
             RuleOutcome::Failed => {}
         }
         assert!(!r.detail.unwrap_or_default().contains(CERTLOGIC_CANARY), "a rule result quotes the data");
+    }
+}
+
+/// Reasons a `shc:/` payload's numeric layer, JWS or claims may fail with.
+const SHC_DECODE_REASONS: [Reason; 10] = [
+    Reason::ShcNumericInvalid,
+    Reason::ShcChunkIncomplete,
+    Reason::PayloadTooLarge,
+    Reason::JwsMalformed,
+    Reason::JwsZipMissing,
+    Reason::JwsZipUnsupported,
+    Reason::JwsSignatureDer,
+    Reason::DeflateInvalid,
+    Reason::InflatedTooLarge,
+    Reason::JwtMalformed,
+];
+
+/// `shc`: arbitrary bytes as a SMART Health Card: text through the
+/// numeric decoder, the compact JWS and the claims, each layer on its own
+/// and the whole verification.
+pub fn shc(data: &[u8]) {
+    let limits = Limits::DEFAULT;
+    let text = String::from_utf8_lossy(data);
+    let jws_text = match numeric::decode(&text, limits.max_jws_len) {
+        Ok(jws) => {
+            let digits = numeric::strip_prefix(&text).expect("a decoded payload has the prefix");
+            assert_eq!(jws.len() * 2, digits.len(), "two digits a character");
+            assert!(jws.len() <= limits.max_jws_len);
+            let again = numeric::encode(&jws).expect("decoded characters are in the numeric alphabet");
+            assert_eq!(&again[numeric::PREFIX.len()..], digits, "the numeric form round-trips");
+            jws
+        }
+        Err(e) => {
+            assert!(SHC_DECODE_REASONS[..3].contains(&e.reason()), "{e:?}");
+            assert!(!e.to_string().is_empty());
+            text.clone().into_owned()
+        }
+    };
+    match jws::parse(&jws_text, &limits) {
+        Ok(j) => {
+            assert!(jws_text.as_bytes().starts_with(&j.signing_input), "the signing input is the text's start");
+            assert_eq!(j.signing_input.iter().filter(|b| **b == b'.').count(), 1, "header.payload");
+            assert!(j.claims.len() <= limits.max_inflated_len);
+            assert!(j.signature.len() <= jws::MAX_SIGNATURE_LEN);
+            assert!(j.signature.len() == 64 || !jws::is_der_signature(&j.signature), "DER is refused");
+            assert!(j.kid.as_ref().is_none_or(|k| !k.is_empty()));
+        }
+        Err(f) => assert!(SHC_DECODE_REASONS.contains(&f.reason), "{f:?}"),
+    }
+    match shc::decode_jws(&jws_text, &limits) {
+        Ok(decoded) => check_shc(&decoded, &jws_text),
+        Err(f) => assert!(SHC_DECODE_REASONS.contains(&f.reason), "{f:?}"),
+    }
+    for payload in [&*text, jws_text.as_str()] {
+        let v = seeds::verifier().verify(payload, &seeds::clock()).expect("the memory store has no operational faults");
+        check_verdict(&v);
+    }
+}
+
+/// What a decoded SMART Health Card must satisfy.
+fn check_shc(decoded: &Decoded, jws_text: &str) {
+    assert_eq!(decoded.format, shc::ID);
+    let env = &decoded.envelope;
+    match &env.key {
+        KeyRef::IssuerKid { scheme, issuer, kid } => {
+            assert_eq!(*scheme, shc::SCHEME);
+            assert_eq!(Some(issuer.as_str()), env.issuer.as_deref(), "the key is looked up under the card's iss");
+            assert!(!issuer.is_empty() && !kid.is_empty());
+        }
+        KeyRef::Missing { scheme } => assert_eq!(*scheme, shc::SCHEME),
+        other => panic!("a SMART Health Card names its key by issuer and kid: {other:?}"),
+    }
+    assert!(jws_text.as_bytes().starts_with(&env.signed_bytes));
+    assert_eq!(env.times.issued_at, env.times.not_before, "nbf is both");
+    let doc = decoded.document.as_ref();
+    assert!(doc.rules_input().is_none(), "no business rules for SMART Health Cards");
+    let policy = doc.validity_policy();
+    assert!(!policy.expiry_required && policy.issued_at_required && !policy.within_signer_validity);
+    let kind = doc.certificate_type();
+    let schema = doc.schema_check(false);
+    if schema.outcome == Outcome::Pass {
+        assert!(kind.is_ok(), "a card that passes its schema check has a type");
+    }
+    let cert = doc.normalize(env);
+    assert_eq!(cert.kind, kind.ok());
+    assert_eq!(cert.issued_at, env.times.issued_at.instant());
+    assert!(cert.events.len() <= fhir::MAX_ENTRIES);
+}
+
+/// `shc_fhir`: arbitrary bytes as the FHIR bundle of a SMART Health Card
+/// (and as its whole `vc` claim): the structure check agrees with the
+/// lenient reading, what passes it holds what it promises, the mapping
+/// never panics, and a refusal never repeats the bundle's text.
+pub fn shc_fhir(data: &[u8]) {
+    let Ok(bundle) = serde_json::from_slice::<Value>(data) else { return };
+    let lenient = fhir::read_leniently(&bundle);
+    match fhir::read(&bundle) {
+        Ok(card) => {
+            assert!(card == lenient, "a bundle that passes reads the same leniently");
+            assert!(card.patients <= 1);
+            assert!(card.immunizations.is_empty() || card.patients == 1, "immunizations need their patient");
+            for imm in &card.immunizations {
+                assert_eq!(imm.status.as_deref(), Some("completed"));
+                assert!(imm.vaccine.is_some() && imm.occurrence.is_some());
+            }
+            assert!(card.observations.iter().all(|o| o.code.is_some()));
+            let entries = bundle["entry"].as_array().map_or(0, Vec::len);
+            assert!((1..=fhir::MAX_ENTRIES).contains(&entries));
+            assert_eq!(
+                entries,
+                card.patients + card.immunizations.len() + card.observations.len() + card.other_resources
+            );
+        }
+        Err(problem) => {
+            assert!(!problem.is_empty());
+            let mut payload = Vec::new();
+            strings(&bundle, &mut payload);
+            for s in payload.into_iter().filter(|s| s.chars().count() >= 2 && s.chars().any(is_marker)) {
+                assert!(!problem.contains(s), "a structure problem repeats bundle text: {problem}");
+            }
+        }
+    }
+    let holder = fhir::holder(lenient.patient.as_ref());
+    if let Some(p) = &lenient.patient {
+        assert_eq!(holder.date_of_birth, p.birth_date);
+    }
+    for imm in &lenient.immunizations {
+        let v = fhir::vaccination(imm, Some("https://issuer.fuzz.test"));
+        assert_eq!(v.vaccine, imm.vaccine.as_ref().map(fhir::Coding::to_code));
+        if let (Some(c), Some(code)) = (&imm.vaccine, &v.vaccine) {
+            assert_eq!((&code.code, &code.system), (&c.code, &c.system), "the coding keeps its code system");
+        }
+        assert_eq!((&v.lot, &v.centre), (&imm.lot_number, &imm.performer));
+    }
+    for obs in &lenient.observations {
+        let t = fhir::test_event(obs, None);
+        assert_eq!((t.result.as_ref(), t.sample_collected_at.as_ref()), (obs.value.as_ref(), obs.effective.as_ref()));
+    }
+    let vc = serde_json::json!({"type": [card::HEALTH_CARD_TYPE], "credentialSubject": {"fhirBundle": bundle}});
+    let envelope = SignedEnvelope {
+        algorithm: healthcert_core::formats::DeclaredAlgorithm::Missing,
+        key: KeyRef::Missing { scheme: shc::SCHEME },
+        key_origin: "fuzz",
+        signed_bytes: Vec::new(),
+        signature: Vec::new(),
+        issuer: None,
+        times: Default::default(),
+    };
+    for vc in [vc, bundle] {
+        let doc = card::ShcDocument::new(vc);
+        use healthcert_core::formats::Document as _;
+        let schema = doc.schema_check(false);
+        let kind = doc.certificate_type();
+        if schema.outcome == Outcome::Pass {
+            assert!(kind.is_ok());
+        }
+        assert!(matches!(schema.outcome, Outcome::Pass | Outcome::Fail));
+        let cert = doc.normalize(&envelope);
+        assert_eq!(cert.kind, kind.ok());
     }
 }

@@ -49,9 +49,16 @@ pub const RSA_CERT_B64: &str = concat!(
     "6bYi",
 );
 
-/// The verifier every target uses: default options, [`store`].
+/// The verifier every target uses: default options, [`store`] and the
+/// SMART Health Card test issuer ([`crate::shc`]).
 pub fn verifier() -> &'static Verifier<MemoryStore> {
-    static VERIFIER: LazyLock<Verifier<MemoryStore>> = LazyLock::new(|| Verifier::new(store()));
+    static VERIFIER: LazyLock<Verifier<MemoryStore>> = LazyLock::new(|| {
+        let mut store = store();
+        for key in crate::shc::store().all_signers() {
+            store.insert((**key).clone());
+        }
+        Verifier::new(store)
+    });
     &VERIFIER
 }
 
@@ -167,6 +174,9 @@ pub fn trust_seeds() -> Vec<Vec<u8>> {
         {"rawData": "AAEC"}
     ]);
     let wrapped = serde_json::json!({"certificates": [{"kid": kid, "country": "XT", "rawData": EC_CERT_B64}]});
+    let mut wrong_use = crate::shc::jwk();
+    wrong_use["use"] = "enc".into();
+    let jwks = serde_json::json!({"keys": [crate::shc::jwk(), wrong_use, {"kty": "EC", "crv": "P-384"}, 7]});
     let pem = |b64: &str| {
         let body: Vec<&str> = b64.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap_or_default()).collect();
         format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", body.join("\n"))
@@ -177,7 +187,71 @@ pub fn trust_seeds() -> Vec<Vec<u8>> {
         format!("{}{}", pem(EC_CERT_B64), pem(RSA_CERT_B64)).into_bytes(),
         der(EC_CERT_B64),
         der(RSA_CERT_B64),
+        serde_json::to_vec(&jwks).expect("JSON"),
     ]
+}
+
+/// SMART Health Cards: `shc:/` codes and bare compact JWS signed by the
+/// test issuer (valid, expired, not yet valid, a lab card, headers each
+/// decoder reports on), one chunk, and broken numeric codes.
+pub fn shc_seeds() -> Vec<Vec<u8>> {
+    use crate::shc::{claims, immunization_bundle, kid, numeric, sign, sign_with_header};
+    use serde_json::json;
+    const DAY: i64 = 86_400;
+    let valid = claims(NOW - DAY, immunization_bundle());
+    let mut expired = valid.clone();
+    expired["exp"] = (NOW - 1).into();
+    let mut fractional = claims(NOW + DAY, immunization_bundle());
+    fractional["nbf"] = json!((NOW + DAY) as f64 + 0.656);
+    let lab = claims(NOW - DAY, fhir_seed_values().swap_remove(1));
+    let mut jws: Vec<String> = [&valid, &expired, &fractional, &lab].iter().map(|c| sign(c)).collect();
+    for header in [
+        json!({"zip": "DEF", "alg": "ES256"}),
+        json!({"zip": "DEF", "alg": "ES384", "kid": kid()}),
+        json!({"alg": "ES256", "kid": kid()}),
+        json!({"zip": "DEF", "alg": "ES256", "kid": kid(), "crit": ["x"]}),
+    ] {
+        jws.push(sign_with_header(&header, &valid));
+    }
+    let mut out: Vec<Vec<u8>> = jws.iter().map(|j| numeric(j).into_bytes()).collect();
+    out.extend(jws.iter().take(2).map(|j| j.clone().into_bytes()));
+    let whole = numeric(&jws[0]);
+    out.push(format!("shc:/1/2/{}", &whole[5..5 + (whole.len() - 5) / 4 * 2]).into_bytes());
+    out.push(format!("{}7", &whole[..whole.len() - 1]).into_bytes());
+    out.push(b"shc:/5676290952432060346029243740446031222959532654603460292540772804336028702864716745".to_vec());
+    out.push(b"shc:/99".to_vec());
+    out
+}
+
+/// FHIR bundles of SMART Health Cards: an immunization card, a lab card,
+/// and bundles broken the ways the structure check reports.
+fn fhir_seed_values() -> Vec<serde_json::Value> {
+    use serde_json::json;
+    let lab = json!({"resourceType": "Bundle", "type": "collection", "entry": [
+        {"fullUrl": "resource:0", "resource": {"resourceType": "Patient", "name": [{"text": "Erika Testperson"}]}},
+        {"fullUrl": "resource:1", "resource": {"resourceType": "Observation", "status": "final",
+            "code": {"coding": [{"system": "http://loinc.org", "code": "94558-4"}]},
+            "effectiveDateTime": "2026-08-31T10:00:00Z",
+            "valueCodeableConcept": {"coding": [{"system": "http://snomed.info/sct", "code": "260415000"}]},
+            "performer": [{"display": "Test Lab"}]}},
+        {"fullUrl": "resource:2", "resource": {"resourceType": "Observation", "status": "final",
+            "code": {"coding": [{"code": "718-7"}]}, "valueQuantity": {"value": 176, "unit": "g/L"}}}
+    ]});
+    let mut not_done = crate::shc::immunization_bundle();
+    not_done["entry"][1]["resource"]["status"] = "not-done".into();
+    not_done["entry"][2]["resource"]["protocolApplied"] = json!([{"doseNumberPositiveInt": 1, "seriesDosesPositiveInt": 2, "targetDisease": [{"coding": [{"code": "x"}]}]}]);
+    vec![
+        crate::shc::immunization_bundle(),
+        lab,
+        not_done,
+        json!({"resourceType": "Bundle", "entry": []}),
+        json!({"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Patient"}}, {"resource": {"resourceType": "Patient"}}, {"resource": 1}]}),
+    ]
+}
+
+/// The `shc_fhir` seeds: the FHIR bundles as JSON.
+pub fn shc_fhir_seeds() -> Vec<Vec<u8>> {
+    fhir_seed_values().iter().map(|b| serde_json::to_vec(b).expect("JSON")).collect()
 }
 
 /// Seeds of the `text` target: a limit byte, then names and keys as a forger

@@ -3085,6 +3085,44 @@ public enum Reason: Equatable, Hashable {
      */
     case hcertMalformed
     /**
+     * A `shc:/` payload's numeric part is malformed: an odd number of
+     * digits, a character that is not a digit, or a digit pair above 77.
+     */
+    case shcNumericInvalid
+    /**
+     * One chunk (`shc:/i/n/…`) of a SMART Health Card split over several
+     * QR codes: the chunks must be put together before it can be read.
+     */
+    case shcChunkIncomplete
+    /**
+     * Not a compact JWS: not three base64url parts, or a header that is
+     * not a JSON object with text members.
+     */
+    case jwsMalformed
+    /**
+     * The JWS header does not say its payload is compressed (`zip`), as
+     * SMART Health Cards require.
+     */
+    case jwsZipMissing
+    /**
+     * The JWS header names a compression other than `DEF`.
+     */
+    case jwsZipUnsupported
+    /**
+     * The JWS payload is not a valid raw DEFLATE stream (RFC 1951).
+     */
+    case deflateInvalid
+    /**
+     * The JWT claims are not a JSON object with a text `iss` and a `vc`
+     * object, or nest deeper than the limit.
+     */
+    case jwtMalformed
+    /**
+     * The JWS signature is ASN.1 DER-encoded; JWS requires the fixed
+     * 64-byte `r‖s` form for ES256.
+     */
+    case jwsSignatureDer
+    /**
      * The protected header names no signature algorithm.
      */
     case algorithmMissing
@@ -3136,6 +3174,11 @@ public enum Reason: Equatable, Hashable {
      * The certificate type cannot be determined (no or several of v/t/r).
      */
     case certificateTypeAmbiguous
+    /**
+     * The certificate is of a type this verifier does not read (a SMART
+     * Health Card that is neither an immunization nor a laboratory card).
+     */
+    case certificateTypeUnsupported
     /**
      * The certificate has expired (`exp` is before the verification time).
      */
@@ -3258,59 +3301,77 @@ public struct FfiConverterTypeReason: FfiConverterRustBuffer {
         
         case 19: return .hcertMalformed
         
-        case 20: return .algorithmMissing
+        case 20: return .shcNumericInvalid
         
-        case 21: return .algorithmUnsupported
+        case 21: return .shcChunkIncomplete
         
-        case 22: return .kidMissing
+        case 22: return .jwsMalformed
         
-        case 23: return .noTrustedKey
+        case 23: return .jwsZipMissing
         
-        case 24: return .keyAlgorithmMismatch
+        case 24: return .jwsZipUnsupported
         
-        case 25: return .signatureMalformed
+        case 25: return .deflateInvalid
         
-        case 26: return .signatureInvalid
+        case 26: return .jwtMalformed
         
-        case 27: return .tooManyCandidateKeys
+        case 27: return .jwsSignatureDer
         
-        case 28: return .issuerUnknown
+        case 28: return .algorithmMissing
         
-        case 29: return .signerNotYetValid
+        case 29: return .algorithmUnsupported
         
-        case 30: return .signerExpired
+        case 30: return .kidMissing
         
-        case 31: return .keyUsageMismatch
+        case 31: return .noTrustedKey
         
-        case 32: return .certificateTypeAmbiguous
+        case 32: return .keyAlgorithmMismatch
         
-        case 33: return .expired
+        case 33: return .signatureMalformed
         
-        case 34: return .notYetValid
+        case 34: return .signatureInvalid
         
-        case 35: return .expiryMissing
+        case 35: return .tooManyCandidateKeys
         
-        case 36: return .issuedAtMissing
+        case 36: return .issuerUnknown
         
-        case 37: return .timeClaimInvalid
+        case 37: return .signerNotYetValid
         
-        case 38: return .expiresAfterSigner
+        case 38: return .signerExpired
         
-        case 39: return .issuedBeforeSigner
+        case 39: return .keyUsageMismatch
         
-        case 40: return .schemaDeviation
+        case 40: return .certificateTypeAmbiguous
         
-        case 41: return .schemaInvalid
+        case 41: return .certificateTypeUnsupported
         
-        case 42: return .schemaVersionInvalid
+        case 42: return .expired
         
-        case 43: return .groupCount
+        case 43: return .notYetValid
         
-        case 44: return .noRules
+        case 44: return .expiryMissing
         
-        case 45: return .ruleFailed
+        case 45: return .issuedAtMissing
         
-        case 46: return .ruleOpen
+        case 46: return .timeClaimInvalid
+        
+        case 47: return .expiresAfterSigner
+        
+        case 48: return .issuedBeforeSigner
+        
+        case 49: return .schemaDeviation
+        
+        case 50: return .schemaInvalid
+        
+        case 51: return .schemaVersionInvalid
+        
+        case 52: return .groupCount
+        
+        case 53: return .noRules
+        
+        case 54: return .ruleFailed
+        
+        case 55: return .ruleOpen
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -3396,112 +3457,148 @@ public struct FfiConverterTypeReason: FfiConverterRustBuffer {
             writeInt(&buf, Int32(19))
         
         
-        case .algorithmMissing:
+        case .shcNumericInvalid:
             writeInt(&buf, Int32(20))
         
         
-        case .algorithmUnsupported:
+        case .shcChunkIncomplete:
             writeInt(&buf, Int32(21))
         
         
-        case .kidMissing:
+        case .jwsMalformed:
             writeInt(&buf, Int32(22))
         
         
-        case .noTrustedKey:
+        case .jwsZipMissing:
             writeInt(&buf, Int32(23))
         
         
-        case .keyAlgorithmMismatch:
+        case .jwsZipUnsupported:
             writeInt(&buf, Int32(24))
         
         
-        case .signatureMalformed:
+        case .deflateInvalid:
             writeInt(&buf, Int32(25))
         
         
-        case .signatureInvalid:
+        case .jwtMalformed:
             writeInt(&buf, Int32(26))
         
         
-        case .tooManyCandidateKeys:
+        case .jwsSignatureDer:
             writeInt(&buf, Int32(27))
         
         
-        case .issuerUnknown:
+        case .algorithmMissing:
             writeInt(&buf, Int32(28))
         
         
-        case .signerNotYetValid:
+        case .algorithmUnsupported:
             writeInt(&buf, Int32(29))
         
         
-        case .signerExpired:
+        case .kidMissing:
             writeInt(&buf, Int32(30))
         
         
-        case .keyUsageMismatch:
+        case .noTrustedKey:
             writeInt(&buf, Int32(31))
         
         
-        case .certificateTypeAmbiguous:
+        case .keyAlgorithmMismatch:
             writeInt(&buf, Int32(32))
         
         
-        case .expired:
+        case .signatureMalformed:
             writeInt(&buf, Int32(33))
         
         
-        case .notYetValid:
+        case .signatureInvalid:
             writeInt(&buf, Int32(34))
         
         
-        case .expiryMissing:
+        case .tooManyCandidateKeys:
             writeInt(&buf, Int32(35))
         
         
-        case .issuedAtMissing:
+        case .issuerUnknown:
             writeInt(&buf, Int32(36))
         
         
-        case .timeClaimInvalid:
+        case .signerNotYetValid:
             writeInt(&buf, Int32(37))
         
         
-        case .expiresAfterSigner:
+        case .signerExpired:
             writeInt(&buf, Int32(38))
         
         
-        case .issuedBeforeSigner:
+        case .keyUsageMismatch:
             writeInt(&buf, Int32(39))
         
         
-        case .schemaDeviation:
+        case .certificateTypeAmbiguous:
             writeInt(&buf, Int32(40))
         
         
-        case .schemaInvalid:
+        case .certificateTypeUnsupported:
             writeInt(&buf, Int32(41))
         
         
-        case .schemaVersionInvalid:
+        case .expired:
             writeInt(&buf, Int32(42))
         
         
-        case .groupCount:
+        case .notYetValid:
             writeInt(&buf, Int32(43))
         
         
-        case .noRules:
+        case .expiryMissing:
             writeInt(&buf, Int32(44))
         
         
-        case .ruleFailed:
+        case .issuedAtMissing:
             writeInt(&buf, Int32(45))
         
         
-        case .ruleOpen:
+        case .timeClaimInvalid:
             writeInt(&buf, Int32(46))
+        
+        
+        case .expiresAfterSigner:
+            writeInt(&buf, Int32(47))
+        
+        
+        case .issuedBeforeSigner:
+            writeInt(&buf, Int32(48))
+        
+        
+        case .schemaDeviation:
+            writeInt(&buf, Int32(49))
+        
+        
+        case .schemaInvalid:
+            writeInt(&buf, Int32(50))
+        
+        
+        case .schemaVersionInvalid:
+            writeInt(&buf, Int32(51))
+        
+        
+        case .groupCount:
+            writeInt(&buf, Int32(52))
+        
+        
+        case .noRules:
+            writeInt(&buf, Int32(53))
+        
+        
+        case .ruleFailed:
+            writeInt(&buf, Int32(54))
+        
+        
+        case .ruleOpen:
+            writeInt(&buf, Int32(55))
         
         }
     }

@@ -35,6 +35,15 @@ impl fmt::Display for JsonError {
     }
 }
 
+impl std::error::Error for JsonError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            JsonError::Invalid(e) => Some(e),
+            JsonError::TooLarge { .. } | JsonError::TooDeep { .. } => None,
+        }
+    }
+}
+
 /// The deepest nesting of arrays and objects in `bytes`, read as JSON text
 /// (brackets inside strings do not count). Stops counting past `stop`.
 pub fn depth(bytes: &[u8], stop: usize) -> usize {

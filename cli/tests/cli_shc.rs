@@ -1,0 +1,85 @@
+//! SMART Health Cards from the command line, as a user runs it: the spec
+//! example issuer's JWKS imported with `trust import --issuer`, then
+//! `verify --json` on the examples (external test data) gives `valid`; a
+//! JWKS without its issuer is refused; one chunk alone says so.
+
+// Tests and benches: failing loudly is their job; their helpers are theirs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
+
+use std::process::{Command, Output, Stdio};
+
+use healthcert_test_support::testdata::{self, SHC_EXAMPLE_ISSUER};
+
+/// 2023-07-01T00:00:00Z: after the examples' nbf, before example 03's exp.
+const AT: &str = "2023-07-01T00:00:00Z";
+
+fn healthcert(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_healthcert")).args(args).stdin(Stdio::null()).output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[test]
+fn import_the_example_issuer_then_verify_its_cards() {
+    let Some(examples) = testdata::shc_examples() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("trust.db").display().to_string();
+    let jwks = examples.join("issuer/.well-known/jwks.json").display().to_string();
+
+    // A JWKS does not name its issuer: without --issuer it is refused.
+    let out = healthcert(&["trust", "import", "--db", &db, &jwks, "--at", AT]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--issuer"), "{}", stderr(&out));
+
+    let out = healthcert(&["trust", "import", "--db", &db, "--issuer", SHC_EXAMPLE_ISSUER, &jwks, "--at", AT]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 signers (2 new"), "{:?}", out);
+
+    for file in [
+        "example-00-f-qr-code-numeric-value-0.txt",
+        "example-01-f-qr-code-numeric-value-0.txt",
+        "example-03-f-qr-code-numeric-value-0.txt",
+        "example-00-d-jws.txt",
+        "example-02-d-jws.txt",
+    ] {
+        let path = examples.join(file).display().to_string();
+        let out = healthcert(&["verify", &path, "--db", &db, "--at", AT, "--json"]);
+        let verdict = json(&out);
+        assert_eq!(out.status.code(), Some(0), "{file}: {verdict:#}");
+        assert_eq!(verdict["status"], "valid", "{file}");
+        assert_eq!(verdict["format"], "shc", "{file}");
+        // Example 01 is signed with the issuer's second key (the one with
+        // an x5c chain), the others with the first.
+        let kid = verdict["trust"]["signer"]["kid"].as_str().unwrap();
+        assert!(
+            ["3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s", "EBKOr72QQDcTBUuVzAzkfBTGew0ZA16GuWty64nS-sw"]
+                .contains(&kid)
+        );
+    }
+    let text =
+        healthcert(&["verify", &examples.join("example-00-d-jws.txt").display().to_string(), "--db", &db, "--at", AT]);
+    assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
+    assert!(String::from_utf8_lossy(&text.stdout).starts_with("VALID"));
+
+    // One chunk of example 02, alone: invalid, and why.
+    let chunk = examples.join("example-02-f-qr-code-numeric-value-0.txt").display().to_string();
+    let out = healthcert(&["verify", &chunk, "--db", &db, "--at", AT, "--json"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(json(&out)["checks"][0]["reason"], "SHC_CHUNK_INCOMPLETE");
+
+    // Imported for another issuer, the keys do not verify the examples.
+    let other = dir.path().join("other.db").display().to_string();
+    let out = healthcert(&["trust", "import", "--db", &other, "--issuer", "https://other.example", &jwks, "--at", AT]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let card = examples.join("example-00-d-jws.txt").display().to_string();
+    let out = healthcert(&["verify", &card, "--db", &other, "--at", AT, "--json"]);
+    assert_eq!(out.status.code(), Some(4), "cannot tell");
+    assert_eq!(json(&out)["checks"][2]["reason"], "ISSUER_UNKNOWN");
+}

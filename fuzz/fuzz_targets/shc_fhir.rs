@@ -1,0 +1,7 @@
+//! `shc_fhir`: see `healthcert_fuzz::invariants::shc_fhir` and docs/fuzzing.md.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| healthcert_fuzz::invariants::shc_fhir(data));
