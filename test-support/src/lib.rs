@@ -34,7 +34,7 @@ pub mod fixtures;
 pub mod fuzz;
 pub mod hc1;
 pub mod rules;
+pub mod shc;
 #[cfg(feature = "sync")]
 pub mod sync;
-pub mod shc;
 pub mod testdata;

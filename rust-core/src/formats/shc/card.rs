@@ -218,9 +218,7 @@ impl Document for ShcDocument {
         c.issuer = envelope.issuer.clone();
         c.issued_at = envelope.times.issued_at.instant();
         c.expires_at = envelope.times.expires_at.instant();
-        if let Some(v) =
-            self.vc.get("credentialSubject").and_then(|s| s.get("fhirVersion")).and_then(Value::as_str)
-        {
+        if let Some(v) = self.vc.get("credentialSubject").and_then(|s| s.get("fhirVersion")).and_then(Value::as_str) {
             c.extras.push(Extra::new("fhirVersion", v));
         }
         c

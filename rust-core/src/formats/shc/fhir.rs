@@ -164,7 +164,9 @@ fn read_immunization(r: &Value) -> Immunization {
         let id = m.get("identifier");
         let display = text(m, "display");
         match id.and_then(|i| text(i, "value")) {
-            Some(value) => Some(Code::new(value, id.and_then(|i| i.get("system")).and_then(Value::as_str)).with_display(display)),
+            Some(value) => {
+                Some(Code::new(value, id.and_then(|i| i.get("system")).and_then(Value::as_str)).with_display(display))
+            }
             None => display.map(|d| Code::new(d, None)),
         }
     });
