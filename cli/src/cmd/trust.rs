@@ -117,7 +117,7 @@ enum Command {
         #[arg(long, value_name = "PEM")]
         de_key: Option<PathBuf>,
         /// FILE is the JWKS of the SMART Health Card issuer with this URL
-        /// (the `iss` of its cards, e.g. https://spec.smarthealth.cards/examples/issuer).
+        /// (the `iss` of its cards, e.g. `https://spec.smarthealth.cards/examples/issuer`).
         #[arg(long, value_name = "URL", conflicts_with = "de_key")]
         issuer: Option<String>,
         /// Record the import as of this instant instead of now.
