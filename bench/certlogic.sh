@@ -11,25 +11,18 @@
 #   bash bench/certlogic.sh
 #   ITER=50000 ROUNDS=21 bash bench/certlogic.sh
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-testdata="${HEALTHCERT_TESTDATA:-$root/../shared/testdata}"
+source "$(dirname "${BASH_SOURCE[0]}")/js-tools.sh"
 iter="${ITER:-20000}"
 rounds="${ROUNDS:-15}"
-js_version="${CERTLOGIC_JS_VERSION:-1.2.2}"
-tools="$root/target/tools/certlogic-js"
+tools="$target/tools/certlogic-js"
 cd "$root"
 [ -d "$testdata/eu-digital-green-certificates+dgc-business-rules-testdata" ] \
   || { echo "SKIPPED: dgc-business-rules-testdata absent under $testdata" >&2; exit 0; }
-
-mkdir -p "$tools"
-[ -f "$tools/package.json" ] || echo '{"private": true}' > "$tools/package.json"
-if [ "$(node -p "try{require('$tools/node_modules/certlogic-js/package.json').version}catch(e){''}")" != "$js_version" ]; then
-  npm install --silent --no-audit --no-fund --prefix "$tools" "certlogic-js@$js_version" >/dev/null
-fi
+npm_tool certlogic-js certlogic-js "${CERTLOGIC_JS_VERSION:-1.2.2}"
 
 cargo build --quiet --release -p healthcert-bench --example certlogic_timing
-bin="$root/target/release/examples/certlogic_timing"
-input="$root/target/tools/certlogic-bench-input.json"
+bin="$target/release/examples/certlogic_timing"
+input="$tools/certlogic-bench-input.json"
 "$bin" prepare "$testdata" "$root/fixtures" "$input"
 
 rs="$("$bin" run "$input" "$iter" "$rounds")"

@@ -6,25 +6,14 @@
 // Tests and benches: failing loudly is their job; their helpers are theirs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use common::{healthcert, json, stderr};
 
 use healthcert_test_support::testdata::{self, SHC_EXAMPLE_ISSUER};
 
 /// 2023-07-01T00:00:00Z: after the examples' nbf, before example 03's exp.
 const AT: &str = "2023-07-01T00:00:00Z";
-
-fn healthcert(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_healthcert")).args(args).stdin(Stdio::null()).output().unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
-}
 
 #[test]
 fn import_the_example_issuer_then_verify_its_cards() {

@@ -5,9 +5,13 @@
 // Tests and benches: failing loudly is their job; their helpers are theirs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 
+mod common;
+
+use common::{healthcert, json, stderr};
+
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -27,19 +31,6 @@ fn de_key() -> String {
 
 fn rules_key() -> String {
     fixtures().join("trust/rules/signing-key.pem").display().to_string()
-}
-
-fn healthcert(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_healthcert")).args(args).stdin(Stdio::null()).output().unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn db_in(dir: &tempfile::TempDir) -> String {

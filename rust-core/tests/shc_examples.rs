@@ -230,21 +230,7 @@ fn another_issuer_or_scheme_does_not_find_the_example_keys() {
 
 /// A frame holding one QR code of `payload`, 3 pixels per module.
 fn frame(payload: &str) -> (Vec<u8>, usize) {
-    let code = qrcode::QrCode::new(payload.as_bytes()).unwrap();
-    let modules = code.width();
-    let side = (modules + 8) * 3;
-    let mut px = vec![255u8; side * side];
-    for (i, c) in code.to_colors().iter().enumerate() {
-        if *c == qrcode::Color::Dark {
-            let (mx, my) = (i % modules + 4, i / modules + 4);
-            for dy in 0..3 {
-                for dx in 0..3 {
-                    px[(my * 3 + dy) * side + mx * 3 + dx] = 0;
-                }
-            }
-        }
-    }
-    (px, side)
+    healthcert_test_support::fuzz::seeds::qr_plane(payload.as_bytes(), 3).unwrap()
 }
 
 #[test]

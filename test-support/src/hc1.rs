@@ -126,14 +126,7 @@ pub fn sign(tbs: &[u8]) -> Vec<u8> {
 /// A tagged COSE_Sign1 over `payload`, signed ES256 with [`KID`] in the
 /// protected header.
 pub fn cose(payload: Vec<u8>) -> Vec<u8> {
-    let protected = HeaderBuilder::new().algorithm(iana::Algorithm::ES256).key_id(KID.to_vec()).build();
-    CoseSign1Builder::new()
-        .protected(protected)
-        .payload(payload)
-        .create_signature(&[], sign)
-        .build()
-        .to_tagged_vec()
-        .expect("COSE encoding cannot fail")
+    cose_signed_by(payload, &KID, sign)
 }
 
 /// A tagged COSE_Sign1 over `payload`, ES256 with `kid` in the protected

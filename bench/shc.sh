@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SMART Health Card verifiers side by side: the four spec examples
+# (smart-on-fhir+health-cards gh-pages, as shc:/ numeric QR text) verified
+# with the example issuer's keys by healthcert (release build, the whole
+# verification) and by jose from the npm registry with node:zlib (the
+# decode and the ES256 check; installed into target/tools/shc-js, not
+# committed), timed the same way: ITER passes per round (default 2000),
+# ROUNDS rounds (default 15) after a warm-up, per-card time = round time /
+# ITER, median reported. Both must accept every card.
+#
+#   bash bench/shc.sh
+#   ITER=5000 ROUNDS=21 bash bench/shc.sh
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/js-tools.sh"
+iter="${ITER:-2000}"
+rounds="${ROUNDS:-15}"
+tools="$target/tools/shc-js"
+cd "$root"
+[ -d "$testdata/smart-on-fhir+health-cards/gh-pages/examples" ] \
+  || { echo "SKIPPED: smart-on-fhir+health-cards absent under $testdata" >&2; exit 0; }
+npm_tool shc-js jose "${JOSE_VERSION:-6.2.17}"
+
+cargo build --quiet --release -p healthcert-bench --example shc_timing
+bin="$target/release/examples/shc_timing"
+input="$tools/shc-bench-input.json"
+"$bin" prepare "$testdata" "$input"
+
+rs="$("$bin" run "$input" "$iter" "$rounds")"
+js="$(node "$root/bench/shc-js.mjs" "$tools" "$input" "$iter" "$rounds")"
+
+node - "$rs" "$js" <<'NODE'
+const [rs, js] = process.argv.slice(2).map((s) => s.trim().split("\n").map((l) => JSON.parse(l)))
+const us = (ns) => (ns / 1000).toFixed(1) + " µs"
+console.log(`| card | healthcert (whole verification) | ${js[0].verifier} (decode + ES256) | speed-up |`)
+console.log("|---|---:|---:|---:|")
+let ok = true
+for (const r of rs) {
+  const j = js.find((x) => x.card === r.card)
+  ok = ok && r.status === "valid" && j.status === "valid"
+  console.log(`| ${r.card} | ${us(r.per_card_ns.median)} [${us(r.per_card_ns.min)}, ${us(r.per_card_ns.max)}] | ` +
+    `${us(j.per_card_ns.median)} [${us(j.per_card_ns.min)}, ${us(j.per_card_ns.max)}] | ` +
+    `${(j.per_card_ns.median / r.per_card_ns.median).toFixed(1)}× |`)
+}
+if (!ok) { console.log("a verifier did not accept every card: " + JSON.stringify(rs.map((r) => r.status))); process.exit(1) }
+NODE
