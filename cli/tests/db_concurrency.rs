@@ -164,7 +164,10 @@ fn verify_from_a_database_it_cannot_write() {
     };
     let verify = |db: &str| {
         let mut c = as_nobody().unwrap();
-        c.args([env!("CARGO_BIN_EXE_healthcert"), "verify", &sample(), "--db", db, "--at", AT]);
+        // The payload itself, not its path: the unprivileged user may not
+        // be able to read the checkout (a 0700 clone directory).
+        let payload = std::fs::read_to_string(sample()).unwrap();
+        c.args([env!("CARGO_BIN_EXE_healthcert"), "verify", payload.trim(), "--db", db, "--at", AT]);
         run(c)
     };
     let base = tempfile::tempdir().unwrap();
