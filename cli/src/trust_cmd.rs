@@ -340,11 +340,60 @@ fn render_status(s: &SourceStatus) -> String {
     out
 }
 
+/// What `trust import` stored.
+#[derive(Debug)]
+pub enum Imported {
+    /// A signer set (the complete set of the source named by the path).
+    Signers(healthcert_core::trust::store::ApplyReport),
+    /// A SMART Health Card issuer's revocation list for one key.
+    Crl {
+        /// The key it is for.
+        kid: String,
+        /// Its version.
+        ctr: u64,
+        /// What storing it did.
+        stored: healthcert_core::trust::store::CrlImport,
+        /// Whether the store holds the issuer's key of that kid (a list
+        /// imported before its key waits for it).
+        key_held: bool,
+    },
+}
+
 /// `trust import`: a trust file (DGCA JSON, PEM/DER, a directory of them,
 /// a German-shaped signed list verified with `de_key`, or with `issuer` a
 /// SMART Health Card issuer's JWKS) becomes the complete signer set of the
-/// source named by its path.
+/// source named by its path; with `issuer`, a SMART Health Card revocation
+/// list (`{kid, method, ctr, rids}`) is stored for that issuer's key
+/// instead, replacing an older one (a lower `ctr` is refused).
 pub fn import(
+    db: &Path,
+    path: &Path,
+    de_key: Option<&PublicKey>,
+    issuer: Option<&str>,
+    now: OffsetDateTime,
+) -> anyhow::Result<Imported> {
+    if let (None, Some(issuer)) = (de_key, issuer)
+        && path.is_file()
+    {
+        let bytes = file::read_capped(path)?;
+        if healthcert_core::trust::crl::is_crl(&bytes) {
+            let crl = file::parse_crl(&path.display().to_string(), &bytes, issuer)?;
+            let store = SqliteStore::open(db)?;
+            let stored = store.import_crl(healthcert_core::formats::shc::SCHEME, issuer, &crl, now)?;
+            let key = healthcert_core::trust::KeyRef::IssuerKid {
+                scheme: healthcert_core::formats::shc::SCHEME,
+                issuer: issuer.to_owned(),
+                kid: crl.kid.as_bytes().to_vec(),
+            };
+            let key_held = !healthcert_core::trust::TrustStore::signers(&store, &key)?.is_empty();
+            return Ok(Imported::Crl { kid: crl.kid.clone(), ctr: crl.ctr, stored, key_held });
+        }
+    }
+    import_signers(db, path, de_key, issuer, now).map(Imported::Signers)
+}
+
+/// [`import`] of a signer set.
+fn import_signers(
     db: &Path,
     path: &Path,
     de_key: Option<&PublicKey>,

@@ -72,3 +72,73 @@ fn import_the_example_issuer_then_verify_its_cards() {
     assert_eq!(out.status.code(), Some(4), "cannot tell");
     assert_eq!(json(&out)["checks"][2]["reason"], "ISSUER_UNKNOWN");
 }
+
+/// The done-when of issue 15: example 03 is valid with the example issuer's
+/// JWKS alone, and reported revoked once the example CRL (gh-pages) is
+/// imported with `trust import --issuer`; the other examples stay valid; a
+/// list with a lower ctr, or a defect, is refused and changes nothing.
+#[test]
+fn example_03_is_reported_revoked_once_the_example_crl_is_imported() {
+    let Some(examples) = testdata::shc_examples() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("trust.db").display().to_string();
+    let jwks = examples.join("issuer/.well-known/jwks.json").display().to_string();
+    let kid = "3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s";
+    let crl = examples.join(format!("issuer/.well-known/crl/{kid}.json")).display().to_string();
+    let card = |n: u32| examples.join(format!("example-0{n}-d-jws.txt")).display().to_string();
+    let verify = |n: u32| {
+        let out = healthcert(&["verify", &card(n), "--db", &db, "--at", AT, "--json"]);
+        let v = json(&out);
+        let revocation = v["checks"].as_array().unwrap().iter().find(|c| c["check"] == "revocation").unwrap().clone();
+        (out.status.code(), v["status"].as_str().unwrap().to_owned(), revocation)
+    };
+
+    // A CRL imported before its key: stored, with a warning.
+    let early = dir.path().join("early.db").display().to_string();
+    let out = healthcert(&["trust", "import", "--db", &early, "--issuer", SHC_EXAMPLE_ISSUER, &crl, "--at", AT]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no key"), "{}", stderr(&out));
+
+    let out = healthcert(&["trust", "import", "--db", &db, "--issuer", SHC_EXAMPLE_ISSUER, &jwks, "--at", AT]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (code, status, revocation) = verify(3);
+    assert_eq!((code, status.as_str()), (Some(0), "valid"));
+    assert_eq!(
+        (revocation["outcome"].as_str(), revocation["reason"].as_str()),
+        (Some("skipped"), Some("NOT_APPLICABLE"))
+    );
+
+    let out = healthcert(&["trust", "import", "--db", &db, "--issuer", SHC_EXAMPLE_ISSUER, &crl, "--at", AT]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(&format!("revocation list for key {kid} (ctr 1, 4 rids)")), "{said}");
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+
+    let (code, status, revocation) = verify(3);
+    assert_eq!((code, status.as_str()), (Some(3), "invalid"));
+    assert_eq!((revocation["outcome"].as_str(), revocation["reason"].as_str()), (Some("fail"), Some("REVOKED")));
+    let text = healthcert(&["verify", &card(3), "--db", &db, "--at", AT]);
+    assert!(String::from_utf8_lossy(&text.stdout).starts_with("INVALID"), "{:?}", text);
+    for n in [0, 1, 2] {
+        let (code, status, _) = verify(n);
+        assert_eq!((code, status.as_str()), (Some(0), "valid"), "example {n}");
+    }
+
+    // A list with a lower ctr: refused as a rollback; example 03 stays revoked.
+    let older = dir.path().join("older.json");
+    std::fs::write(&older, format!(r#"{{"kid":"{kid}","method":"rid","ctr":0,"rids":[]}}"#)).unwrap();
+    let older = older.display().to_string();
+    let out = healthcert(&["trust", "import", "--db", &db, "--issuer", SHC_EXAMPLE_ISSUER, &older, "--at", AT]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("rollback"), "{}", stderr(&out));
+    assert_eq!(verify(3).2["reason"], "REVOKED");
+
+    // A list with a defect: refused whole, and why.
+    if let Some(bad) = testdata::require("smart-on-fhir+health-cards-dev-tools/testdata/badcrl") {
+        let dup = bad.join("duplicate-rid/.well-known/crl/hrvC0uzB16UXK83BnPo7Glg685b1D6iYOyJd5hpRaAA.json");
+        let dup = dup.display().to_string();
+        let out = healthcert(&["trust", "import", "--db", &db, "--issuer", SHC_EXAMPLE_ISSUER, &dup, "--at", AT]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains("lists a rid listed before"), "{}", stderr(&out));
+    }
+}

@@ -51,14 +51,15 @@ fn bundled_sample_verifies_offline_from_any_directory() {
     assert_eq!(v["clock"], AT);
     assert_eq!(v["clock_source"], "fixed");
     let checks: Vec<&str> = v["checks"].as_array().unwrap().iter().map(|c| c["check"].as_str().unwrap()).collect();
-    assert_eq!(checks, ["decode", "signature", "issuer", "key_usage", "validity", "schema", "rules"]);
-    for c in &v["checks"].as_array().unwrap()[..6] {
-        assert_eq!(c["outcome"], "pass");
-        assert_eq!(c["reason"], "OK");
+    assert_eq!(checks, ["decode", "signature", "issuer", "key_usage", "revocation", "validity", "schema", "rules"]);
+    for (i, c) in v["checks"].as_array().unwrap()[..7].iter().enumerate() {
+        // EU DCC revocation is not read yet (issue 17): not applicable.
+        let (outcome, reason) = if i == 4 { ("skipped", "NOT_APPLICABLE") } else { ("pass", "OK") };
+        assert_eq!((c["outcome"].as_str(), c["reason"].as_str()), (Some(outcome), Some(reason)), "{c}");
         assert!(c["detail"].is_string());
     }
     // No country of arrival: the business rules do not apply.
-    assert_eq!((&v["checks"][6]["outcome"], &v["checks"][6]["reason"]), (&"skipped".into(), &"NOT_APPLICABLE".into()));
+    assert_eq!((&v["checks"][7]["outcome"], &v["checks"][7]["reason"]), (&"skipped".into(), &"NOT_APPLICABLE".into()));
     assert_eq!(v["rules"], serde_json::json!([]));
     assert_eq!(v["certificate"]["type"], "vaccination");
     assert!(v["certificate"]["holder"]["name"].is_string());

@@ -66,6 +66,18 @@ pub enum Error {
         /// When the offered list was issued.
         offered: time::OffsetDateTime,
     },
+    /// A revocation list older (a lower `ctr`) than the one held for the
+    /// same issuer key (a replayed or rolled-back list). Nothing was applied.
+    CrlRollback {
+        /// The issuer.
+        issuer: String,
+        /// The key the list is for.
+        kid: String,
+        /// The `ctr` of the list held.
+        held: u64,
+        /// The `ctr` of the list offered.
+        offered: u64,
+    },
     /// The caller passed an argument that can never be valid.
     InvalidArgument(ArgumentError),
 }
@@ -101,6 +113,8 @@ pub enum TrustFormatReason {
     IssuerInvalid,
     /// A document that is not a JSON Web Key Set (`{"keys": [...]}`).
     NotJwks(crate::formats::codec::json::JsonError),
+    /// A SMART Health Card revocation list refused as a whole.
+    Crl(crate::trust::crl::CrlError),
 }
 
 impl TrustFormatReason {
@@ -120,6 +134,7 @@ impl TrustFormatReason {
             TrustFormatReason::SignedList(e) => Some(e),
             TrustFormatReason::Key(e) => Some(e),
             TrustFormatReason::NotJwks(e) => Some(e),
+            TrustFormatReason::Crl(e) => Some(e),
             TrustFormatReason::TooLarge { .. }
             | TrustFormatReason::TooManyFiles { .. }
             | TrustFormatReason::JwksWithoutIssuer
@@ -143,6 +158,7 @@ impl fmt::Display for TrustFormatReason {
                 f.write_str("the issuer must be the iss of its cards: a URL without a trailing / or white space")
             }
             TrustFormatReason::NotJwks(e) => write!(f, "not a JSON Web Key Set ({{\"keys\": [...]}}): {e}"),
+            TrustFormatReason::Crl(e) => write!(f, "revocation list refused: {e}"),
         }
     }
 }
@@ -204,6 +220,13 @@ impl fmt::Display for Error {
                 crate::time_parse::format_utc(*offered),
                 crate::time_parse::format_utc(*held)
             ),
+            Error::CrlRollback { issuer, kid, held, offered } => write!(
+                f,
+                "the revocation list offered for key {} of {} has ctr {offered}, lower than the {held} held; \
+                 refused as a rollback, the held list is kept",
+                crate::text::display_bounded(kid, 64),
+                crate::text::display_bounded(issuer, 160)
+            ),
             Error::InvalidArgument(e) => write!(f, "invalid argument: {e}"),
         }
     }
@@ -250,7 +273,7 @@ impl Error {
         match self {
             Error::TrustIo { .. } | Error::TrustFormat { .. } => ErrorKind::TrustMaterial,
             Error::TrustDatabase { .. } | Error::TrustSchemaTooNew { .. } => ErrorKind::Database,
-            Error::TrustRollback { .. } => ErrorKind::Rollback,
+            Error::TrustRollback { .. } | Error::CrlRollback { .. } => ErrorKind::Rollback,
             Error::InvalidArgument(_) => ErrorKind::InvalidArgument,
         }
     }
@@ -266,6 +289,7 @@ impl std::error::Error for Error {
             Error::TrustDatabase { .. }
             | Error::TrustSchemaTooNew { .. }
             | Error::TrustRollback { .. }
+            | Error::CrlRollback { .. }
             | Error::InvalidArgument(_) => None,
         }
     }

@@ -107,6 +107,13 @@ enum Command {
     /// under (issuer, kid); a key that is not an ES256 signing key
     /// (`use` sig, `alg` ES256, `kty` EC, `crv` P-256) or whose kid is not
     /// its RFC 7638 thumbprint is skipped with a warning.
+    ///
+    /// With --issuer, FILE may instead be a revocation list of one of the
+    /// issuer's keys (`{iss}/.well-known/crl/{kid}.json`: `{kid, method:
+    /// "rid", ctr, rids}`): it is stored for (issuer, kid), replacing a list
+    /// with a lower or equal ctr; a lower ctr than the one held is refused.
+    /// A list with any defect (a duplicate rid, a method other than rid, a
+    /// rid that is not 1-24 base64url characters) is refused whole.
     Import {
         /// The trust database (created when missing).
         #[arg(long, value_name = "PATH")]
@@ -116,8 +123,9 @@ enum Command {
         /// Verify FILE as a German-shaped signed list with this PEM key.
         #[arg(long, value_name = "PEM")]
         de_key: Option<PathBuf>,
-        /// FILE is the JWKS of the SMART Health Card issuer with this URL
-        /// (the `iss` of its cards, e.g. `https://spec.smarthealth.cards/examples/issuer`).
+        /// FILE is the JWKS, or a revocation list, of the SMART Health Card
+        /// issuer with this URL (the `iss` of its cards, e.g.
+        /// `https://spec.smarthealth.cards/examples/issuer`).
         #[arg(long, value_name = "URL", conflicts_with = "de_key")]
         issuer: Option<String>,
         /// Record the import as of this instant instead of now.
@@ -191,18 +199,32 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
         }
         Command::Import { db, file, de_key, issuer, at } => {
             let key = de_key.as_deref().map(trust_cmd::read_key).transpose()?;
-            let report = trust_cmd::import(&db, &file, key.as_ref(), issuer.as_deref(), clock(at)?.now())?;
-            for s in &report.skipped {
-                errln!("warning: entry skipped: {}: {}", display(&s.position), display(&s.reason));
+            let shown = display(&file.display().to_string()).into_owned();
+            match trust_cmd::import(&db, &file, key.as_ref(), issuer.as_deref(), clock(at)?.now())? {
+                trust_cmd::Imported::Signers(report) => {
+                    for s in &report.skipped {
+                        errln!("warning: entry skipped: {}: {}", display(&s.position), display(&s.reason));
+                    }
+                    outln!(
+                        "imported {shown}: {} signers ({} new, {} removed, {} skipped)",
+                        report.total,
+                        report.added,
+                        report.removed,
+                        report.skipped.len()
+                    )?;
+                }
+                trust_cmd::Imported::Crl { kid, ctr, stored, key_held } => {
+                    if !key_held {
+                        errln!("warning: no key {} of this issuer is held yet: import its JWKS too", display(&kid));
+                    }
+                    let replaced = stored.replaced.map_or_else(String::new, |c| format!("; replaced ctr {c}"));
+                    outln!(
+                        "imported {shown}: revocation list for key {} (ctr {ctr}, {} rids{replaced})",
+                        display(&kid),
+                        stored.entries
+                    )?;
+                }
             }
-            outln!(
-                "imported {}: {} signers ({} new, {} removed, {} skipped)",
-                display(&file.display().to_string()),
-                report.total,
-                report.added,
-                report.removed,
-                report.skipped.len()
-            )?;
             Ok(exit::VALID)
         }
         Command::Serve { dir, addr } => serve(dir, addr),

@@ -40,6 +40,7 @@ enum VerdictStyle {
         case .signature: return "Signature"
         case .issuer: return "Issuer"
         case .keyUsage: return "Key usage"
+        case .revocation: return "Revocation"
         case .validity: return "Validity"
         case .schema: return "Schema"
         case .rules: return "Rules"

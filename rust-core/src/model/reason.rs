@@ -154,6 +154,12 @@ reasons! {
     /// Health Card that is neither an immunization nor a laboratory card).
     CertificateTypeUnsupported = "CERTIFICATE_TYPE_UNSUPPORTED", Invalid;
 
+    // revocation
+    /// The issuer's revocation list for the signer's key names the
+    /// certificate (a SMART Health Card's `rid`, bare, or timestamped after
+    /// the card's issue time).
+    Revoked = "REVOKED", Invalid;
+
     // validity
     /// The certificate has expired (`exp` is before the verification time).
     Expired = "EXPIRED", Invalid;

@@ -39,6 +39,9 @@ pub enum CheckKind {
     Issuer,
     /// The signer is allowed to sign this type of certificate.
     KeyUsage,
+    /// The revocation list held for the signer's key does not revoke the
+    /// certificate.
+    Revocation,
     /// The certificate is within its validity period.
     Validity,
     /// The payload follows the schema it declares.
@@ -50,11 +53,12 @@ pub enum CheckKind {
 
 impl CheckKind {
     /// The order in which checks appear in a verdict.
-    pub const ALL: [CheckKind; 7] = [
+    pub const ALL: [CheckKind; 8] = [
         CheckKind::Decode,
         CheckKind::Signature,
         CheckKind::Issuer,
         CheckKind::KeyUsage,
+        CheckKind::Revocation,
         CheckKind::Validity,
         CheckKind::Schema,
         CheckKind::Rules,
@@ -67,6 +71,7 @@ impl CheckKind {
             CheckKind::Signature => "signature",
             CheckKind::Issuer => "issuer",
             CheckKind::KeyUsage => "key_usage",
+            CheckKind::Revocation => "revocation",
             CheckKind::Validity => "validity",
             CheckKind::Schema => "schema",
             CheckKind::Rules => "rules",

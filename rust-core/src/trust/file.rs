@@ -182,7 +182,7 @@ fn jwk_unusable(jwk: &serde_json::Value) -> Option<String> {
 /// reports.
 pub fn parse_jwks(origin: &str, bytes: &[u8], issuer: &str, report: &mut LoadReport) -> Result<Vec<SignerKey>, Error> {
     let refuse = |reason| Error::TrustFormat { origin: origin.to_owned(), reason };
-    if issuer.is_empty() || issuer.ends_with('/') || issuer.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if !issuer_valid(issuer) {
         return Err(refuse(TrustFormatReason::IssuerInvalid));
     }
     #[derive(Deserialize)]
@@ -207,6 +207,23 @@ pub fn parse_jwks(origin: &str, bytes: &[u8], issuer: &str, report: &mut LoadRep
         }
     }
     Ok(signers)
+}
+
+/// Whether `issuer` can be the `iss` of a SMART Health Card: not empty, no
+/// trailing `/`, no white space or control characters.
+fn issuer_valid(issuer: &str) -> bool {
+    !(issuer.is_empty() || issuer.ends_with('/') || issuer.chars().any(|c| c.is_whitespace() || c.is_control()))
+}
+
+/// Parses the revocation list (CRL) of a key of the SMART Health Card
+/// issuer `issuer` (which the list does not name): see [`crl`](super::crl).
+/// A list with any defect is refused whole. `origin` names it in errors.
+pub fn parse_crl(origin: &str, bytes: &[u8], issuer: &str) -> Result<super::Crl, Error> {
+    let refuse = |reason| Error::TrustFormat { origin: origin.to_owned(), reason };
+    if !issuer_valid(issuer) {
+        return Err(refuse(TrustFormatReason::IssuerInvalid));
+    }
+    super::crl::parse(bytes).map_err(|e| refuse(TrustFormatReason::Crl(e)))
 }
 
 /// Loads the JSON Web Key Set of SMART Health Card issuer `issuer` from a

@@ -7,8 +7,9 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 use super::key::LookupKey;
-use super::{Freshness, KeyRef, SignerKey, TrustStore};
+use super::{Crl, Freshness, KeyRef, KeyScheme, Revocation, SignerKey, TrustStore};
 use crate::Error;
+use crate::formats::RevocationKey;
 
 /// Signer keys held in memory, looked up by key reference in constant time.
 #[derive(Debug, Default, Clone)]
@@ -17,6 +18,8 @@ pub struct MemoryStore {
     len: usize,
     source: String,
     updated: Option<(OffsetDateTime, Option<i64>)>,
+    /// Revocation lists by (scheme, issuer, kid).
+    crls: HashMap<(KeyScheme, String, Vec<u8>), Arc<Crl>>,
 }
 
 /// The index entries of a signer: its (issuer and) kid, and its
@@ -35,7 +38,7 @@ fn index_keys(s: &SignerKey) -> Vec<LookupKey> {
 impl MemoryStore {
     /// An empty store labelled `source`.
     pub fn new(source: impl Into<String>) -> Self {
-        Self { by_key: HashMap::new(), len: 0, source: source.into(), updated: None }
+        Self { by_key: HashMap::new(), len: 0, source: source.into(), updated: None, crls: HashMap::new() }
     }
 
     /// A store holding `signers`.
@@ -70,6 +73,26 @@ impl MemoryStore {
         self
     }
 
+    /// Holds `crl` as the revocation list of `issuer`'s key `crl.kid` in
+    /// `scheme`, replacing one with a lower or equal `ctr`; a list with a
+    /// lower `ctr` than the one held is refused ([`Error::CrlRollback`])
+    /// and the held one kept.
+    pub fn insert_crl(&mut self, scheme: KeyScheme, issuer: &str, crl: Crl) -> Result<(), Error> {
+        let key = (scheme, issuer.to_owned(), crl.kid.as_bytes().to_vec());
+        if let Some(held) = self.crls.get(&key)
+            && held.ctr > crl.ctr
+        {
+            return Err(Error::CrlRollback {
+                issuer: issuer.to_owned(),
+                kid: crl.kid,
+                held: held.ctr,
+                offered: crl.ctr,
+            });
+        }
+        self.crls.insert(key, Arc::new(crl));
+        Ok(())
+    }
+
     /// Every signer in the store, once each.
     pub fn all_signers(&self) -> impl Iterator<Item = &Arc<SignerKey>> {
         self.by_key
@@ -91,6 +114,23 @@ impl TrustStore for MemoryStore {
     }
     fn freshness(&self, now: OffsetDateTime) -> Option<Freshness> {
         self.updated.map(|(at, max)| Freshness::at(at, now, max))
+    }
+    fn revocation(
+        &self,
+        scheme: KeyScheme,
+        issuer: Option<&str>,
+        kid: &[u8],
+        key: &RevocationKey,
+    ) -> Result<Revocation, Error> {
+        let Some(issuer) = issuer else { return Ok(Revocation::NoList) };
+        // A lookup key borrowing nothing would need a second map type; a
+        // verification allocates these few bytes once.
+        let found = self.crls.get(&(scheme, issuer.to_owned(), kid.to_vec()));
+        Ok(match found {
+            None => Revocation::NoList,
+            Some(crl) if crl.revokes(key) => Revocation::Revoked { ctr: crl.ctr },
+            Some(crl) => Revocation::NotRevoked { ctr: crl.ctr },
+        })
     }
 }
 

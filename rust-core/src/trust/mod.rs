@@ -5,6 +5,7 @@
 //! (`store`) that signed, atomic syncs (`sync`) keep current. Sources deliver
 //! [`Update`]s; stores apply them in one transaction or not at all.
 
+pub mod crl;
 pub mod file;
 mod key;
 mod memory;
@@ -21,12 +22,14 @@ pub mod update;
 
 use std::sync::Arc;
 
+pub use crl::{Crl, Revocation};
 pub use key::{KeyMaterial, KeyRef, KeyScheme};
 pub use memory::MemoryStore;
 pub use signer::{KeyUsage, SignerKey, kid_of};
 pub use update::{Freshness, SourceId, SourceKind, Update};
 
 use crate::Error;
+use crate::formats::RevocationKey;
 use crate::rules::{RuleSet, ValueSets};
 
 /// The business rules and value sets a store holds, compiled once and
@@ -95,6 +98,20 @@ pub trait TrustStore: Send + Sync {
     fn business_rules(&self) -> Result<Option<Arc<HeldRules>>, Error> {
         Ok(None)
     }
+
+    /// Whether the revocation list held for the signer key `(scheme,
+    /// issuer, kid)` revokes the certificate `key` names. By default a
+    /// store holds no revocation data: [`Revocation::NoList`].
+    fn revocation(
+        &self,
+        scheme: KeyScheme,
+        issuer: Option<&str>,
+        kid: &[u8],
+        key: &RevocationKey,
+    ) -> Result<Revocation, Error> {
+        let _ = (scheme, issuer, kid, key);
+        Ok(Revocation::NoList)
+    }
 }
 
 impl<T: TrustStore + ?Sized> TrustStore for Arc<T> {
@@ -112,5 +129,14 @@ impl<T: TrustStore + ?Sized> TrustStore for Arc<T> {
     }
     fn business_rules(&self) -> Result<Option<Arc<HeldRules>>, Error> {
         (**self).business_rules()
+    }
+    fn revocation(
+        &self,
+        scheme: KeyScheme,
+        issuer: Option<&str>,
+        kid: &[u8],
+        key: &RevocationKey,
+    ) -> Result<Revocation, Error> {
+        (**self).revocation(scheme, issuer, kid, key)
     }
 }

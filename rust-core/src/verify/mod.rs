@@ -2,9 +2,11 @@
 //!
 //! Every verdict lists every check, in the order of [`CheckKind::ALL`]; a
 //! check that could not run because an earlier one failed is `skipped` with
-//! [`Reason::DependencyFailed`]. The pipeline never touches the network and
-//! takes its notion of "now" from the [`Clock`] it is given.
+//! [`Reason::DependencyFailed`]. The pipeline never touches the network (a
+//! revocation list is one the store holds) and takes its notion of "now"
+//! from the [`Clock`] it is given.
 
+mod revocation;
 mod rules;
 mod signature;
 mod validity;
@@ -164,6 +166,7 @@ impl<S: TrustStore> Verifier<S> {
                 "no trusted signer verified the signature",
             ),
         };
+        let revocation = revocation::check(decoded.format, env, document, sig.signer.as_deref(), &self.store)?;
         let validity =
             validity::check(env, document.validity_policy(), sig.signer.as_deref(), now, self.options.clock_skew);
         let schema = document.schema_check(self.options.strict_schema);
@@ -193,6 +196,7 @@ impl<S: TrustStore> Verifier<S> {
             sig.signature,
             sig.issuer,
             key_usage,
+            revocation,
             validity,
             schema,
             rules_check,

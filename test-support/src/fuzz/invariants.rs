@@ -66,6 +66,17 @@ pub fn check_verdict(v: &Verdict) {
         v.trust.signer.is_some(),
         "a signer is recorded exactly when the signature verified"
     );
+    // Revocation is judged only for a certificate whose signature verified
+    // (or not at all).
+    if let Some(revocation) = v.check(CheckKind::Revocation)
+        && signature.outcome != Outcome::Pass
+    {
+        assert!(
+            revocation.outcome == Outcome::Skipped
+                && matches!(revocation.reason, Reason::DependencyFailed | Reason::NotApplicable),
+            "revocation without a verified signature: {revocation:?}"
+        );
+    }
     if v.status == Status::Valid {
         assert!(v.checks.iter().all(|c| c.outcome == Outcome::Pass || c.reason == Reason::NotApplicable));
     }

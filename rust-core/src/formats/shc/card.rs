@@ -41,11 +41,13 @@ fn malformed(detail: impl Into<String>) -> Failure {
 }
 
 /// A JWT NumericDate (RFC 7519 §2): seconds since the epoch, possibly
-/// fractional (the spec's examples write milliseconds after the point).
+/// fractional (the spec's examples write milliseconds after the point),
+/// rounded down to whole seconds: never up, so that a revocation entry
+/// `rid.T` (whole seconds) still revokes a card with `nbf < T`.
 fn time_claim(v: Option<&Value>) -> TimeClaim {
     let Some(v) = v else { return TimeClaim::Absent };
     let seconds =
-        v.as_i64().or_else(|| v.as_f64().filter(|f| f.is_finite() && f.abs() < 1e15).map(|f| f.trunc() as i64));
+        v.as_i64().or_else(|| v.as_f64().filter(|f| f.is_finite() && f.abs() < 1e15).map(|f| f.floor() as i64));
     seconds.and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok()).map_or(TimeClaim::Invalid, TimeClaim::At)
 }
 

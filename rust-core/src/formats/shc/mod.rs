@@ -15,7 +15,9 @@
 //! The signer is the issuer's key named by `iss` and the header's `kid`
 //! (an RFC 7638 thumbprint), imported from the issuer's JWKS
 //! ([`trust::file::parse_jwks`](crate::trust::file::parse_jwks)).
-//! Revocation (`rid`, per-key CRLs) is not checked yet.
+//! Revocation: the card's `vc.rid` is its revocation key; the issuer's
+//! revocation list for the signer's key ([`trust::crl`](crate::trust::crl)),
+//! when the store holds one, is checked by the verdict's `revocation` check.
 
 pub mod card;
 pub mod chunks;

@@ -24,6 +24,7 @@
 mod apply;
 mod cache;
 mod content;
+mod crl;
 mod keys;
 mod open;
 mod schema;
@@ -37,6 +38,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 use time::OffsetDateTime;
 
 pub use apply::ApplyReport;
+pub use crl::CrlImport;
 pub use open::{NeedsWrite, WRITE_BUSY_TIMEOUT};
 pub use schema::{APPLICATION_ID, CURRENT_VERSION};
 pub use status::SourceStatus;
@@ -46,9 +48,10 @@ use self::keys::StoredSigner;
 use self::schema::db_error;
 use super::key::LookupKey;
 use super::update::{RuleRecord, SourceId, SourceKind, SourceMeta, Update, ValueSetRecord};
-use super::{Freshness, HeldRules, KeyRef, SignerKey, TrustStore};
+use super::{Crl, Freshness, HeldRules, KeyRef, KeyScheme, Revocation, SignerKey, TrustStore};
 use crate::Error;
 use crate::error::{ArgumentError, TrustFormatReason};
+use crate::formats::RevocationKey;
 
 /// The reading connection and the cache it fills.
 struct Reader {
@@ -266,6 +269,20 @@ impl SqliteStore {
         Ok((id, seeded))
     }
 
+    /// Stores `crl` as the revocation list of `issuer`'s key `crl.kid` in
+    /// `scheme`, in one transaction: it replaces a list held with a lower
+    /// or equal `ctr`; one with a lower `ctr` than the list held is refused
+    /// ([`Error::CrlRollback`]) and the held list kept.
+    pub fn import_crl(
+        &self,
+        scheme: KeyScheme,
+        issuer: &str,
+        crl: &Crl,
+        now: OffsetDateTime,
+    ) -> Result<CrlImport, Error> {
+        self.write(|tx| crl::store(tx, &self.label, scheme, issuer, crl, now))
+    }
+
     /// Records a failed sync of `source` (last attempt, last failure and its
     /// reason, cut to 1000 bytes) without touching any data. `reason` is
     /// shown by `trust status`: it must not carry personal data.
@@ -456,6 +473,19 @@ fn load_signers(conn: &Connection, key: &LookupKey) -> rusqlite::Result<Vec<Arc<
 impl TrustStore for SqliteStore {
     fn signers(&self, key: &KeyRef) -> Result<Vec<Arc<SignerKey>>, Error> {
         self.lookup(key)
+    }
+
+    /// One indexed query on the reading connection (the last commit).
+    fn revocation(
+        &self,
+        scheme: KeyScheme,
+        issuer: Option<&str>,
+        kid: &[u8],
+        key: &RevocationKey,
+    ) -> Result<Revocation, Error> {
+        let Some(issuer) = issuer else { return Ok(Revocation::NoList) };
+        let reader = self.plain_reader();
+        crl::lookup(&reader.conn, scheme, issuer, kid, key).map_err(|e| db_error(&self.label, e))
     }
 
     fn source(&self) -> String {

@@ -191,8 +191,34 @@ CREATE INDEX signers_by_hash ON signers (material_hash);
     data: Some(super::keys::fill_columns),
 };
 
+/// Version 6: SMART Health Card revocation lists, one per (scheme, issuer,
+/// kid), each with its version (`ctr`) and its revoked rids; a rid's
+/// `revoked_before` is the Unix second before which issued cards are
+/// revoked, NULL for all of them. A list belongs to no source: the newest
+/// `ctr` for the key wins, whoever delivered it.
+const V6: Migration = Migration::sql(
+    "
+CREATE TABLE revocation_lists (
+    id          INTEGER PRIMARY KEY,
+    scheme      TEXT NOT NULL,
+    issuer      TEXT NOT NULL,
+    kid         BLOB NOT NULL CHECK (length(kid) > 0),
+    method      TEXT NOT NULL CHECK (method IN ('rid')),
+    ctr         INTEGER NOT NULL CHECK (ctr >= 0),
+    imported_at INTEGER NOT NULL,
+    UNIQUE (scheme, issuer, kid)
+);
+CREATE TABLE revoked_ids (
+    list_id        INTEGER NOT NULL REFERENCES revocation_lists (id) ON DELETE CASCADE,
+    rid            TEXT NOT NULL,
+    revoked_before INTEGER,
+    PRIMARY KEY (list_id, rid)
+);
+",
+);
+
 /// Every migration, in order.
-pub(super) const MIGRATIONS: &[Migration] = &[V1, V2, V3, V4, V5];
+pub(super) const MIGRATIONS: &[Migration] = &[V1, V2, V3, V4, V5, V6];
 
 /// The schema version this code writes and reads.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -284,8 +310,20 @@ mod tests {
         assert_eq!(migrate_with(&mut conn, "t", MIGRATIONS, 1).unwrap(), 1);
         assert_eq!(tables(&conn), ["signers", "sources"]);
         assert_eq!(migrate(&mut conn, "t").unwrap(), CURRENT_VERSION);
-        assert_eq!(tables(&conn), ["countries", "rules", "signers", "sources", "store_stats", "value_sets"]);
-        assert_eq!(user_version(&conn).unwrap(), 5);
+        assert_eq!(
+            tables(&conn),
+            [
+                "countries",
+                "revocation_lists",
+                "revoked_ids",
+                "rules",
+                "signers",
+                "sources",
+                "store_stats",
+                "value_sets"
+            ]
+        );
+        assert_eq!(user_version(&conn).unwrap(), 6);
         // Idempotent.
         assert_eq!(migrate(&mut conn, "t").unwrap(), CURRENT_VERSION);
     }

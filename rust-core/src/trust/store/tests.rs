@@ -255,8 +255,9 @@ fn populate(conn: &Connection, version: u32, der: &[u8], t: i64) {
         // Version 4: signers keyed by (scheme, issuer, kid) with X.509 or
         // JWK material, before their parsed fields were stored. The second
         // certificate row is not a certificate: it was left out of lookups
-        // then and is after the upgrade too.
-        4 => {
+        // then and is after the upgrade too. Version 5 holds the same rows
+        // with their parsed fields, filled as its writes fill them.
+        4 | 5 => {
             insert_source(conn, t);
             let jwk = jwk_record();
             let rows = [
@@ -273,6 +274,9 @@ fn populate(conn: &Connection, version: u32, der: &[u8], t: i64) {
                 .unwrap();
             }
             conn.execute("UPDATE store_stats SET distinct_signers = 3 WHERE id = 1", []).unwrap();
+            if version == 5 {
+                super::keys::fill_columns(conn).unwrap();
+            }
         }
         v => panic!("no test data for schema version {v}: add it here when adding a migration"),
     }
@@ -280,7 +284,7 @@ fn populate(conn: &Connection, version: u32, der: &[u8], t: i64) {
 
 #[test]
 fn every_earlier_version_opens_upgraded_with_its_data() {
-    assert_eq!(CURRENT_VERSION, 5, "extend `populate` for the new version");
+    assert_eq!(CURRENT_VERSION, 6, "extend `populate` for the new version");
     let dir = tempfile::tempdir().unwrap();
     let now = reference_time();
     let der = &dscs()[0];
@@ -320,10 +324,10 @@ fn every_earlier_version_opens_upgraded_with_its_data() {
             assert_eq!((meta.etag.as_deref(), meta.resume_token.as_deref()), (Some("\"v1\""), Some("tok")));
             assert_eq!(meta.list_issued_at, Some(now));
         }
-        if version == 4 {
+        if version >= 4 {
             let jwk = jwk_record();
             let found = store.signers(&key_ref(&jwk)).unwrap();
-            assert_eq!(found.len(), 1, "the v4 JWK signer survived");
+            assert_eq!(found.len(), 1, "the v{version} JWK signer survived");
             assert_same_key(&found[0], &jwk);
             assert!(store.signers(&hcert::kid_ref(b"broken")).unwrap().is_empty(), "still left out");
         }
@@ -333,6 +337,15 @@ fn every_earlier_version_opens_upgraded_with_its_data() {
         assert_eq!(store.rules("XT").unwrap().len(), 1);
         assert_eq!(store.countries().unwrap(), ["XT", "XU"]);
         assert_eq!(store.status(now).unwrap()[0].max_age_seconds, Some(60));
+        let rid = |r: &str| crate::formats::RevocationKey::Rid { rid: r.into(), issued_at: Some(now) };
+        let revocation = |r: &str| store.revocation(JWK_SCHEME, Some(JWK_ISSUER), b"k", &rid(r)).unwrap();
+        assert_eq!(revocation("a"), Revocation::NoList, "no revocation data before version 6");
+        let crl = Crl::from_entries("k".into(), 2, [("a".to_owned(), None)]);
+        store.import_crl(JWK_SCHEME, JWK_ISSUER, &crl, now).unwrap();
+        assert_eq!(
+            (revocation("a"), revocation("b")),
+            (Revocation::Revoked { ctr: 2 }, Revocation::NotRevoked { ctr: 2 })
+        );
         let signers = match version {
             0 => 0,
             1..=3 => 1,
@@ -439,4 +452,41 @@ fn lookups_and_commits_go_on_while_rules_compile() {
     let held = store.business_rules().unwrap().unwrap();
     assert_eq!(held.skipped_rules, 1, "what this verification read");
     assert_eq!(store.business_rules().unwrap().unwrap().skipped_rules, 2, "recompiled after the commit");
+}
+
+/// A revocation list replaces one with a lower or equal ctr, a lower one is
+/// refused and the held list kept; a file store's reader sees each commit.
+#[test]
+fn revocation_lists_replace_older_ones_and_refuse_rollbacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("t.db")).unwrap();
+    let now = reference_time();
+    let card = |rid: &str, issued: i64| crate::formats::RevocationKey::Rid {
+        rid: rid.into(),
+        issued_at: Some(OffsetDateTime::from_unix_timestamp(issued).unwrap()),
+    };
+    let ask = |kid: &[u8], key| store.revocation(JWK_SCHEME, Some(JWK_ISSUER), kid, &key).unwrap();
+    let v2 = Crl::from_entries("k".into(), 2, [("a".to_owned(), None), ("b".to_owned(), Some(1000))]);
+    assert_eq!(store.import_crl(JWK_SCHEME, JWK_ISSUER, &v2, now).unwrap(), CrlImport { replaced: None, entries: 2 });
+    assert_eq!(ask(b"k", card("a", 5000)), Revocation::Revoked { ctr: 2 }, "a bare rid");
+    assert_eq!(ask(b"k", card("b", 999)), Revocation::Revoked { ctr: 2 }, "issued before T");
+    assert_eq!(ask(b"k", card("b", 1000)), Revocation::NotRevoked { ctr: 2 }, "issued at T");
+    assert_eq!(ask(b"k", card("c", 1)), Revocation::NotRevoked { ctr: 2 });
+    assert_eq!(ask(b"other", card("a", 1)), Revocation::NoList, "another key");
+    let elsewhere = store.revocation(JWK_SCHEME, Some("https://other.example"), b"k", &card("a", 1)).unwrap();
+    assert_eq!(elsewhere, Revocation::NoList, "another issuer's key of the same kid");
+    assert_eq!(store.revocation(JWK_SCHEME, None, b"k", &card("a", 1)).unwrap(), Revocation::NoList);
+
+    let v3 = Crl::from_entries("k".into(), 3, [("c".to_owned(), None)]);
+    assert_eq!(store.import_crl(JWK_SCHEME, JWK_ISSUER, &v3, now).unwrap().replaced, Some(2));
+    assert_eq!(ask(b"k", card("a", 5000)), Revocation::NotRevoked { ctr: 3 }, "the old entries are gone");
+    assert_eq!(ask(b"k", card("c", 1)), Revocation::Revoked { ctr: 3 });
+
+    let before = dump(&store);
+    match store.import_crl(JWK_SCHEME, JWK_ISSUER, &v2, now) {
+        Err(Error::CrlRollback { held: 3, offered: 2, .. }) => {}
+        other => panic!("expected a rollback refusal, got {other:?}"),
+    }
+    assert_eq!(dump(&store), before, "a refused list changes nothing");
+    assert_eq!(store.import_crl(JWK_SCHEME, JWK_ISSUER, &v3, now).unwrap().replaced, Some(3), "the same ctr again");
 }
