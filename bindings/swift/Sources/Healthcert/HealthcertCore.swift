@@ -2638,6 +2638,11 @@ public enum CheckKind: Equatable, Hashable {
      */
     case keyUsage
     /**
+     * The revocation list held for the signer's key does not revoke the
+     * certificate.
+     */
+    case revocation
+    /**
      * The certificate is within its validity period.
      */
     case validity
@@ -2679,11 +2684,13 @@ public struct FfiConverterTypeCheckKind: FfiConverterRustBuffer {
         
         case 4: return .keyUsage
         
-        case 5: return .validity
+        case 5: return .revocation
         
-        case 6: return .schema
+        case 6: return .validity
         
-        case 7: return .rules
+        case 7: return .schema
+        
+        case 8: return .rules
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -2709,16 +2716,20 @@ public struct FfiConverterTypeCheckKind: FfiConverterRustBuffer {
             writeInt(&buf, Int32(4))
         
         
-        case .validity:
+        case .revocation:
             writeInt(&buf, Int32(5))
         
         
-        case .schema:
+        case .validity:
             writeInt(&buf, Int32(6))
         
         
-        case .rules:
+        case .schema:
             writeInt(&buf, Int32(7))
+        
+        
+        case .rules:
+            writeInt(&buf, Int32(8))
         
         }
     }
@@ -3180,6 +3191,12 @@ public enum Reason: Equatable, Hashable {
      */
     case certificateTypeUnsupported
     /**
+     * The issuer's revocation list for the signer's key names the
+     * certificate (a SMART Health Card's `rid`, bare, or timestamped after
+     * the card's issue time).
+     */
+    case revoked
+    /**
      * The certificate has expired (`exp` is before the verification time).
      */
     case expired
@@ -3345,33 +3362,35 @@ public struct FfiConverterTypeReason: FfiConverterRustBuffer {
         
         case 41: return .certificateTypeUnsupported
         
-        case 42: return .expired
+        case 42: return .revoked
         
-        case 43: return .notYetValid
+        case 43: return .expired
         
-        case 44: return .expiryMissing
+        case 44: return .notYetValid
         
-        case 45: return .issuedAtMissing
+        case 45: return .expiryMissing
         
-        case 46: return .timeClaimInvalid
+        case 46: return .issuedAtMissing
         
-        case 47: return .expiresAfterSigner
+        case 47: return .timeClaimInvalid
         
-        case 48: return .issuedBeforeSigner
+        case 48: return .expiresAfterSigner
         
-        case 49: return .schemaDeviation
+        case 49: return .issuedBeforeSigner
         
-        case 50: return .schemaInvalid
+        case 50: return .schemaDeviation
         
-        case 51: return .schemaVersionInvalid
+        case 51: return .schemaInvalid
         
-        case 52: return .groupCount
+        case 52: return .schemaVersionInvalid
         
-        case 53: return .noRules
+        case 53: return .groupCount
         
-        case 54: return .ruleFailed
+        case 54: return .noRules
         
-        case 55: return .ruleOpen
+        case 55: return .ruleFailed
+        
+        case 56: return .ruleOpen
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -3545,60 +3564,64 @@ public struct FfiConverterTypeReason: FfiConverterRustBuffer {
             writeInt(&buf, Int32(41))
         
         
-        case .expired:
+        case .revoked:
             writeInt(&buf, Int32(42))
         
         
-        case .notYetValid:
+        case .expired:
             writeInt(&buf, Int32(43))
         
         
-        case .expiryMissing:
+        case .notYetValid:
             writeInt(&buf, Int32(44))
         
         
-        case .issuedAtMissing:
+        case .expiryMissing:
             writeInt(&buf, Int32(45))
         
         
-        case .timeClaimInvalid:
+        case .issuedAtMissing:
             writeInt(&buf, Int32(46))
         
         
-        case .expiresAfterSigner:
+        case .timeClaimInvalid:
             writeInt(&buf, Int32(47))
         
         
-        case .issuedBeforeSigner:
+        case .expiresAfterSigner:
             writeInt(&buf, Int32(48))
         
         
-        case .schemaDeviation:
+        case .issuedBeforeSigner:
             writeInt(&buf, Int32(49))
         
         
-        case .schemaInvalid:
+        case .schemaDeviation:
             writeInt(&buf, Int32(50))
         
         
-        case .schemaVersionInvalid:
+        case .schemaInvalid:
             writeInt(&buf, Int32(51))
         
         
-        case .groupCount:
+        case .schemaVersionInvalid:
             writeInt(&buf, Int32(52))
         
         
-        case .noRules:
+        case .groupCount:
             writeInt(&buf, Int32(53))
         
         
-        case .ruleFailed:
+        case .noRules:
             writeInt(&buf, Int32(54))
         
         
-        case .ruleOpen:
+        case .ruleFailed:
             writeInt(&buf, Int32(55))
+        
+        
+        case .ruleOpen:
+            writeInt(&buf, Int32(56))
         
         }
     }
