@@ -27,6 +27,7 @@ use time::OffsetDateTime;
 
 use crate::formats::RevocationKey;
 use crate::formats::codec::json;
+use crate::trust::KeyScheme;
 
 /// Largest CRL document read, in bytes.
 pub const MAX_CRL_LEN: usize = 8 * 1024 * 1024;
@@ -241,6 +242,18 @@ pub fn entry_revokes(revoked_before: Option<i64>, issued_at: Option<OffsetDateTi
         (None, _) | (Some(_), None) => true,
         (Some(t), Some(nbf)) => nbf.unix_timestamp() < t,
     }
+}
+
+/// The signer key a revocation list is held for: the key that verified
+/// the certificate's signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListKey<'a> {
+    /// The scheme.
+    pub scheme: KeyScheme,
+    /// The issuer, for schemes whose keys belong to an issuer's key set.
+    pub issuer: Option<&'a str>,
+    /// The key identifier.
+    pub kid: &'a [u8],
 }
 
 /// What a store's revocation data says about a certificate

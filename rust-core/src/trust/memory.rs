@@ -7,7 +7,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 use super::key::LookupKey;
-use super::{Crl, Freshness, KeyRef, KeyScheme, Revocation, SignerKey, TrustStore};
+use super::{Crl, Freshness, KeyRef, KeyScheme, ListKey, Revocation, SignerKey, TrustStore};
 use crate::Error;
 use crate::formats::RevocationKey;
 
@@ -115,17 +115,11 @@ impl TrustStore for MemoryStore {
     fn freshness(&self, now: OffsetDateTime) -> Option<Freshness> {
         self.updated.map(|(at, max)| Freshness::at(at, now, max))
     }
-    fn revocation(
-        &self,
-        scheme: KeyScheme,
-        issuer: Option<&str>,
-        kid: &[u8],
-        key: &RevocationKey,
-    ) -> Result<Revocation, Error> {
-        let Some(issuer) = issuer else { return Ok(Revocation::NoList) };
+    fn revocation(&self, list: ListKey<'_>, key: &RevocationKey) -> Result<Revocation, Error> {
+        let Some(issuer) = list.issuer else { return Ok(Revocation::NoList) };
         // A lookup key borrowing nothing would need a second map type; a
         // verification allocates these few bytes once.
-        let found = self.crls.get(&(scheme, issuer.to_owned(), kid.to_vec()));
+        let found = self.crls.get(&(list.scheme, issuer.to_owned(), list.kid.to_vec()));
         Ok(match found {
             None => Revocation::NoList,
             Some(crl) if crl.revokes(key) => Revocation::Revoked { ctr: crl.ctr },

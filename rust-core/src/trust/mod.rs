@@ -22,7 +22,7 @@ pub mod update;
 
 use std::sync::Arc;
 
-pub use crl::{Crl, Revocation};
+pub use crl::{Crl, ListKey, Revocation};
 pub use key::{KeyMaterial, KeyRef, KeyScheme};
 pub use memory::MemoryStore;
 pub use signer::{KeyUsage, SignerKey, kid_of};
@@ -99,17 +99,11 @@ pub trait TrustStore: Send + Sync {
         Ok(None)
     }
 
-    /// Whether the revocation list held for the signer key `(scheme,
-    /// issuer, kid)` revokes the certificate `key` names. By default a
-    /// store holds no revocation data: [`Revocation::NoList`].
-    fn revocation(
-        &self,
-        scheme: KeyScheme,
-        issuer: Option<&str>,
-        kid: &[u8],
-        key: &RevocationKey,
-    ) -> Result<Revocation, Error> {
-        let _ = (scheme, issuer, kid, key);
+    /// Whether the revocation list held for the signer key `list`
+    /// revokes the certificate `key` names. By default a store holds no
+    /// revocation data: [`Revocation::NoList`].
+    fn revocation(&self, list: ListKey<'_>, key: &RevocationKey) -> Result<Revocation, Error> {
+        let _ = (list, key);
         Ok(Revocation::NoList)
     }
 }
@@ -130,13 +124,7 @@ impl<T: TrustStore + ?Sized> TrustStore for Arc<T> {
     fn business_rules(&self) -> Result<Option<Arc<HeldRules>>, Error> {
         (**self).business_rules()
     }
-    fn revocation(
-        &self,
-        scheme: KeyScheme,
-        issuer: Option<&str>,
-        kid: &[u8],
-        key: &RevocationKey,
-    ) -> Result<Revocation, Error> {
-        (**self).revocation(scheme, issuer, kid, key)
+    fn revocation(&self, list: ListKey<'_>, key: &RevocationKey) -> Result<Revocation, Error> {
+        (**self).revocation(list, key)
     }
 }

@@ -10,6 +10,7 @@ use x509_cert::Certificate as X509;
 use x509_cert::der::Decode as _;
 use x509_cert::ext::pkix::ExtendedKeyUsage;
 
+use super::crl::ListKey;
 use super::key::{KeyMaterial, KeyScheme};
 use crate::crypto::{KeyError, MAX_JWK_LEN, PublicKey, jwk_thumbprint, sha256};
 use crate::formats::codec::{base64, json};
@@ -53,6 +54,13 @@ pub struct SignerKey {
     /// The key material it was read from; `None` for a key built from a
     /// bare public key (in memory only).
     pub material: Option<KeyMaterial>,
+}
+
+impl SignerKey {
+    /// The key its revocation list is held under.
+    pub fn list_key(&self) -> ListKey<'_> {
+        ListKey { scheme: self.scheme, issuer: self.issuer.as_deref(), kid: &self.kid }
+    }
 }
 
 impl fmt::Debug for SignerKey {

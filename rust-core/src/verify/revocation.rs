@@ -37,7 +37,7 @@ pub(super) fn check(
     };
     let mut held = None;
     for key in &keys {
-        match store.revocation(signer.scheme, signer.issuer.as_deref(), &signer.kid, key)? {
+        match store.revocation(signer.list_key(), key)? {
             Revocation::Revoked { ctr } => {
                 return Ok(Check::fail(
                     CheckKind::Revocation,

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use crate::Error;
 use crate::formats::RevocationKey;
 use crate::trust::KeyScheme;
-use crate::trust::crl::{self, Crl, Revocation};
+use crate::trust::crl::{self, Crl, ListKey, Revocation};
 
 /// What storing a revocation list did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,11 +69,10 @@ pub(super) fn store(
 /// What the list held for `(scheme, issuer, kid)` says about `key`.
 pub(super) fn lookup(
     conn: &rusqlite::Connection,
-    scheme: KeyScheme,
-    issuer: &str,
-    kid: &[u8],
+    list: ListKey<'_>,
     key: &RevocationKey,
 ) -> rusqlite::Result<Revocation> {
+    let Some(issuer) = list.issuer else { return Ok(Revocation::NoList) };
     let rid = match key {
         RevocationKey::Rid { rid, .. } => Some(rid.as_str()),
         _ => None,
@@ -85,7 +84,7 @@ pub(super) fn lookup(
              LEFT JOIN revoked_ids r ON r.list_id = l.id AND r.rid = ?4
              WHERE l.scheme = ?1 AND l.issuer = ?2 AND l.kid = ?3",
         )?
-        .query_row(params![scheme.name(), issuer, kid, rid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row(params![list.scheme.name(), issuer, list.kid, rid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     Ok(match (found, key) {
         (None, _) => Revocation::NoList,

@@ -48,7 +48,7 @@ use self::keys::StoredSigner;
 use self::schema::db_error;
 use super::key::LookupKey;
 use super::update::{RuleRecord, SourceId, SourceKind, SourceMeta, Update, ValueSetRecord};
-use super::{Crl, Freshness, HeldRules, KeyRef, KeyScheme, Revocation, SignerKey, TrustStore};
+use super::{Crl, Freshness, HeldRules, KeyRef, KeyScheme, ListKey, Revocation, SignerKey, TrustStore};
 use crate::Error;
 use crate::error::{ArgumentError, TrustFormatReason};
 use crate::formats::RevocationKey;
@@ -476,16 +476,9 @@ impl TrustStore for SqliteStore {
     }
 
     /// One indexed query on the reading connection (the last commit).
-    fn revocation(
-        &self,
-        scheme: KeyScheme,
-        issuer: Option<&str>,
-        kid: &[u8],
-        key: &RevocationKey,
-    ) -> Result<Revocation, Error> {
-        let Some(issuer) = issuer else { return Ok(Revocation::NoList) };
+    fn revocation(&self, list: ListKey<'_>, key: &RevocationKey) -> Result<Revocation, Error> {
         let reader = self.plain_reader();
-        crl::lookup(&reader.conn, scheme, issuer, kid, key).map_err(|e| db_error(&self.label, e))
+        crl::lookup(&reader.conn, list, key).map_err(|e| db_error(&self.label, e))
     }
 
     fn source(&self) -> String {

@@ -31,6 +31,10 @@ fn record(der: &[u8]) -> SignerRecord {
 const JWK_SCHEME: KeyScheme = KeyScheme::new("test-jwk");
 const JWK_ISSUER: &str = "https://issuer.example";
 
+fn jwk_list(kid: &[u8]) -> ListKey<'_> {
+    ListKey { scheme: JWK_SCHEME, issuer: Some(JWK_ISSUER), kid }
+}
+
 /// RFC 7515 appendix A.3's P-256 key (public part), with its thumbprint kid.
 fn jwk_record() -> SignerRecord {
     let mut jwk = serde_json::json!({
@@ -338,7 +342,7 @@ fn every_earlier_version_opens_upgraded_with_its_data() {
         assert_eq!(store.countries().unwrap(), ["XT", "XU"]);
         assert_eq!(store.status(now).unwrap()[0].max_age_seconds, Some(60));
         let rid = |r: &str| crate::formats::RevocationKey::Rid { rid: r.into(), issued_at: Some(now) };
-        let revocation = |r: &str| store.revocation(JWK_SCHEME, Some(JWK_ISSUER), b"k", &rid(r)).unwrap();
+        let revocation = |r: &str| store.revocation(jwk_list(b"k"), &rid(r)).unwrap();
         assert_eq!(revocation("a"), Revocation::NoList, "no revocation data before version 6");
         let crl = Crl::from_entries("k".into(), 2, [("a".to_owned(), None)]);
         store.import_crl(JWK_SCHEME, JWK_ISSUER, &crl, now).unwrap();
@@ -465,7 +469,7 @@ fn revocation_lists_replace_older_ones_and_refuse_rollbacks() {
         rid: rid.into(),
         issued_at: Some(OffsetDateTime::from_unix_timestamp(issued).unwrap()),
     };
-    let ask = |kid: &[u8], key| store.revocation(JWK_SCHEME, Some(JWK_ISSUER), kid, &key).unwrap();
+    let ask = |kid: &[u8], key| store.revocation(jwk_list(kid), &key).unwrap();
     let v2 = Crl::from_entries("k".into(), 2, [("a".to_owned(), None), ("b".to_owned(), Some(1000))]);
     assert_eq!(store.import_crl(JWK_SCHEME, JWK_ISSUER, &v2, now).unwrap(), CrlImport { replaced: None, entries: 2 });
     assert_eq!(ask(b"k", card("a", 5000)), Revocation::Revoked { ctr: 2 }, "a bare rid");
@@ -473,9 +477,13 @@ fn revocation_lists_replace_older_ones_and_refuse_rollbacks() {
     assert_eq!(ask(b"k", card("b", 1000)), Revocation::NotRevoked { ctr: 2 }, "issued at T");
     assert_eq!(ask(b"k", card("c", 1)), Revocation::NotRevoked { ctr: 2 });
     assert_eq!(ask(b"other", card("a", 1)), Revocation::NoList, "another key");
-    let elsewhere = store.revocation(JWK_SCHEME, Some("https://other.example"), b"k", &card("a", 1)).unwrap();
+    let elsewhere =
+        store.revocation(ListKey { issuer: Some("https://other.example"), ..jwk_list(b"k") }, &card("a", 1)).unwrap();
     assert_eq!(elsewhere, Revocation::NoList, "another issuer's key of the same kid");
-    assert_eq!(store.revocation(JWK_SCHEME, None, b"k", &card("a", 1)).unwrap(), Revocation::NoList);
+    assert_eq!(
+        store.revocation(ListKey { issuer: None, ..jwk_list(b"k") }, &card("a", 1)).unwrap(),
+        Revocation::NoList
+    );
 
     let v3 = Crl::from_entries("k".into(), 3, [("c".to_owned(), None)]);
     assert_eq!(store.import_crl(JWK_SCHEME, JWK_ISSUER, &v3, now).unwrap().replaced, Some(2));
