@@ -29,21 +29,33 @@ mod exit {
 }
 
 #[derive(Parser)]
-#[command(name = "healthcert", version, about = "Verify digital health certificates (EU DCC) offline.")]
+#[command(
+    name = "healthcert",
+    version,
+    about = "Verify digital health certificates offline: EU DCC, WHO DDCC in HC1, SMART Health Cards."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
 /// The commands, in the order `--help` lists them; each one's help text is
-/// the doc comment of its `Args`.
+/// the doc comment of its `Args`, or here for a group of subcommands.
 #[derive(Subcommand)]
 enum Command {
     Verify(cmd::verify::Args),
-    Rules(cmd::rules::Args),
+    /// Business rules: import them from files into a trust database.
+    Rules {
+        #[command(subcommand)]
+        command: cmd::rules::Command,
+    },
     Scan(cmd::scan::Args),
     Conformance(cmd::conformance::Args),
-    Trust(cmd::trust::Args),
+    /// Trust lists: where signer keys and rules come from.
+    Trust {
+        #[command(subcommand)]
+        command: cmd::trust::Command,
+    },
 }
 
 fn main() -> ExitCode {
@@ -56,10 +68,10 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Verify(args) => cmd::verify::run(args),
-        Command::Rules(args) => cmd::rules::run(args),
+        Command::Rules { command } => cmd::rules::run(command),
         Command::Scan(args) => cmd::scan::run(args),
         Command::Conformance(args) => cmd::conformance::run(args),
-        Command::Trust(args) => cmd::trust::run(args),
+        Command::Trust { command } => cmd::trust::run(command),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -11,15 +11,9 @@ use healthcert_core::text::display;
 use super::clock;
 use crate::exit;
 
-/// Business rules: import them from files into a trust database.
-#[derive(clap::Args)]
-pub(crate) struct Args {
-    #[command(subcommand)]
-    command: Command,
-}
-
+/// The `rules` subcommands.
 #[derive(Subcommand)]
-enum Command {
+pub(crate) enum Command {
     /// Import rules and value sets from files: rule documents (the DCC
     /// Gateway's JSON), value set documents, or directory trees of them
     /// (e.g. `<CC>/<rule>/rule.json`). Each PATH becomes one source in the
@@ -40,8 +34,8 @@ enum Command {
 }
 
 /// Runs the `rules` subcommand named on the command line.
-pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
-    match args.command {
+pub(crate) fn run(command: Command) -> anyhow::Result<u8> {
+    match command {
         Command::Import { db, paths, at } => {
             let now = clock(at)?.now();
             for path in paths {

@@ -14,15 +14,9 @@ use healthcert_core::text::display;
 use super::clock;
 use crate::exit;
 
-/// Trust lists: where signer keys and rules come from.
-#[derive(clap::Args)]
-pub(crate) struct Args {
-    #[command(subcommand)]
-    command: Command,
-}
-
+/// The `trust` subcommands.
 #[derive(Subcommand)]
-enum Command {
+pub(crate) enum Command {
     /// Download, verify and store trust lists, one source after another.
     ///
     /// Each source is fetched and verified completely, then committed in
@@ -148,8 +142,8 @@ enum Command {
 }
 
 /// Runs the `trust` subcommand named on the command line.
-pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
-    match args.command {
+pub(crate) fn run(command: Command) -> anyhow::Result<u8> {
+    match command {
         Command::Sync {
             db,
             sources,
