@@ -12,21 +12,10 @@
 #   ITER=50000 ROUNDS=21 bash bench/certlogic.sh
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/js-tools.sh"
-iter="${ITER:-20000}"
-rounds="${ROUNDS:-15}"
-tools="$target/tools/certlogic-js"
-cd "$root"
-[ -d "$testdata/eu-digital-green-certificates+dgc-business-rules-testdata" ] \
-  || { echo "SKIPPED: dgc-business-rules-testdata absent under $testdata" >&2; exit 0; }
-npm_tool certlogic-js certlogic-js "${CERTLOGIC_JS_VERSION:-1.2.2}"
-
-cargo build --quiet --release -p healthcert-bench --example certlogic_timing
-bin="$target/release/examples/certlogic_timing"
-input="$tools/certlogic-bench-input.json"
+side_by_side certlogic certlogic-js "${CERTLOGIC_JS_VERSION:-1.2.2}" \
+  eu-digital-green-certificates+dgc-business-rules-testdata 20000
 "$bin" prepare "$testdata" "$root/fixtures" "$input"
-
-rs="$("$bin" run "$input" "$iter" "$rounds")"
-js="$(node "$root/bench/certlogic-js.mjs" "$tools" "$input" "$iter" "$rounds")"
+run_both
 
 node - "$rs" "$js" <<'NODE'
 const [rs, js] = process.argv.slice(2).map((s) => s.trim().split("\n").map((l) => JSON.parse(l)))

@@ -12,21 +12,9 @@
 #   ITER=5000 ROUNDS=21 bash bench/shc.sh
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/js-tools.sh"
-iter="${ITER:-2000}"
-rounds="${ROUNDS:-15}"
-tools="$target/tools/shc-js"
-cd "$root"
-[ -d "$testdata/smart-on-fhir+health-cards/gh-pages/examples" ] \
-  || { echo "SKIPPED: smart-on-fhir+health-cards absent under $testdata" >&2; exit 0; }
-npm_tool shc-js jose "${JOSE_VERSION:-6.2.17}"
-
-cargo build --quiet --release -p healthcert-bench --example shc_timing
-bin="$target/release/examples/shc_timing"
-input="$tools/shc-bench-input.json"
+side_by_side shc jose "${JOSE_VERSION:-6.2.17}" smart-on-fhir+health-cards/gh-pages/examples 2000
 "$bin" prepare "$testdata" "$input"
-
-rs="$("$bin" run "$input" "$iter" "$rounds")"
-js="$(node "$root/bench/shc-js.mjs" "$tools" "$input" "$iter" "$rounds")"
+run_both
 
 node - "$rs" "$js" <<'NODE'
 const [rs, js] = process.argv.slice(2).map((s) => s.trim().split("\n").map((l) => JSON.parse(l)))

@@ -122,13 +122,7 @@ fn inflate_with(d: &mut flate2::Decompress, data: &[u8], cap: usize) -> Result<V
 mod tests {
     use super::*;
     use healthcert_test_support::hc1::zlib;
-    use std::io::Write as _;
-
-    fn raw(data: &[u8]) -> Vec<u8> {
-        let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-        e.write_all(data).unwrap();
-        e.finish().unwrap()
-    }
+    use healthcert_test_support::shc::deflate as raw;
 
     #[test]
     fn zlib_is_capped_and_checked() {

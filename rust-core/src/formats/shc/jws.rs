@@ -184,13 +184,7 @@ pub fn inflate(data: &[u8], cap: usize) -> Result<Vec<u8>, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write as _;
-
-    fn raw_deflate(data: &[u8]) -> Vec<u8> {
-        let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-        e.write_all(data).unwrap();
-        e.finish().unwrap()
-    }
+    use healthcert_test_support::shc::deflate as raw_deflate;
 
     fn b64(data: &[u8]) -> String {
         base64::encode_url(data)
