@@ -344,15 +344,25 @@ mod tests {
         }
     }
 
-    #[test]
-    fn schema_deviations_pass_with_a_warning_unless_strict() {
-        let dcc = json!({
-            "ver": "1.3.0", "dob": "1964-08-12T00:00:00",
+    /// A schema-valid vaccination DCC (dose 2 of 2 on 2022-01-15 in DE).
+    fn vaccination() -> Value {
+        json!({
+            "ver": "1.3.0", "dob": "1964-08-12",
             "nam": {"fn": "Mustermann", "gn": "Erika", "fnt": "MUSTERMANN", "gnt": "ERIKA"},
             "v": [{"tg": "840539006", "vp": "1119349007", "mp": "EU/1/20/1528", "ma": "ORG-100030215",
-                   "dn": 2, "sd": 2, "dt": "2022-01-15T00:00:00", "co": "de", "is": "Ministry", "ci": "URN:UVCI:01:XT:1"}],
-            "t": null
-        });
+                   "dn": 2, "sd": 2, "dt": "2022-01-15", "co": "DE", "is": "Ministry", "ci": "URN:UVCI:01:XT:1"}]
+        })
+    }
+
+    #[test]
+    fn schema_deviations_pass_with_a_warning_unless_strict() {
+        // What issuers outside the EU write: date-times for dates, a
+        // lowercase country, an explicit null.
+        let mut dcc = vaccination();
+        dcc["dob"] = json!("1964-08-12T00:00:00");
+        dcc["v"][0]["dt"] = json!("2022-01-15T00:00:00");
+        dcc["v"][0]["co"] = json!("de");
+        dcc["t"] = Value::Null;
         let doc = HcertDocument::new(dcc);
         let check = doc.schema_check(false);
         assert_eq!((check.outcome, check.reason), (crate::model::Outcome::Pass, Reason::SchemaDeviation), "{check:?}");
@@ -374,22 +384,17 @@ mod tests {
         assert_eq!(c.events.len(), 1);
 
         // Without deviations: OK in both modes.
-        let clean = HcertDocument::new(json!({
-            "ver": "1.3.0", "dob": "1964-08-12", "nam": {"fnt": "MUSTERMANN"},
-            "v": [{"tg": "840539006", "vp": "1119349007", "mp": "EU/1/20/1528", "ma": "ORG-100030215",
-                   "dn": 2, "sd": 2, "dt": "2022-01-15", "co": "DE", "is": "Ministry", "ci": "URN:UVCI:01:XT:1"}]
-        }));
+        let clean = HcertDocument::new(vaccination());
         assert_eq!((clean.schema_check(false).reason, clean.schema_check(true).reason), (Reason::Ok, Reason::Ok));
     }
 
     #[test]
     fn codes_keep_their_code_systems() {
-        let dcc = json!({
-            "ver": "1.3.0", "dob": "1964-08-12",
-            "nam": {"fn": "Mustermann", "gn": "Erika", "fnt": "MUSTERMANN", "gnt": "ERIKA"},
-            "v": [{"tg": "840539006", "vp": "J07BX03", "mp": "Sputnik-V", "ma": "ORG-100030215",
-                   "dn": 2, "sd": 2, "dt": "2021-06-01", "co": "XK", "is": "Ministry", "ci": "URN:UVCI:01:XT:1"}]
-        });
+        // A vaccine outside the EU list: its code is ATC, not SNOMED CT.
+        let mut dcc = vaccination();
+        dcc["v"][0]["vp"] = json!("J07BX03");
+        dcc["v"][0]["mp"] = json!("Sputnik-V");
+        dcc["v"][0]["co"] = json!("XK");
         let c = HcertDocument::new(dcc).normalize(&envelope());
         assert_eq!(c.kind, Some(CertificateType::Vaccination));
         assert_eq!(c.holder.name, "Erika Mustermann");
