@@ -8,6 +8,8 @@
 
 mod common;
 
+use std::path::PathBuf;
+
 use common::{healthcert, json, stderr};
 
 use healthcert_test_support::testdata::{self, SHC_EXAMPLE_ISSUER};
@@ -15,12 +17,28 @@ use healthcert_test_support::testdata::{self, SHC_EXAMPLE_ISSUER};
 /// 2023-07-01T00:00:00Z: after the examples' nbf, before example 03's exp.
 const AT: &str = "2023-07-01T00:00:00Z";
 
+/// The spec examples, an empty database in a fresh folder, and the example
+/// issuer's JWKS; `None` (the test skips) without the test data.
+struct Setup {
+    examples: PathBuf,
+    dir: tempfile::TempDir,
+    db: String,
+    jwks: String,
+}
+
+impl Setup {
+    fn new() -> Option<Setup> {
+        let examples = testdata::shc_examples()?;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("trust.db").display().to_string();
+        let jwks = examples.join("issuer/.well-known/jwks.json").display().to_string();
+        Some(Setup { examples, dir, db, jwks })
+    }
+}
+
 #[test]
 fn import_the_example_issuer_then_verify_its_cards() {
-    let Some(examples) = testdata::shc_examples() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("trust.db").display().to_string();
-    let jwks = examples.join("issuer/.well-known/jwks.json").display().to_string();
+    let Some(Setup { examples, dir, db, jwks }) = Setup::new() else { return };
 
     // A JWKS does not name its issuer: without --issuer it is refused.
     let out = healthcert(&["trust", "import", "--db", &db, &jwks, "--at", AT]);
@@ -79,10 +97,7 @@ fn import_the_example_issuer_then_verify_its_cards() {
 /// list with a lower ctr, or a defect, is refused and changes nothing.
 #[test]
 fn example_03_is_reported_revoked_once_the_example_crl_is_imported() {
-    let Some(examples) = testdata::shc_examples() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("trust.db").display().to_string();
-    let jwks = examples.join("issuer/.well-known/jwks.json").display().to_string();
+    let Some(Setup { examples, dir, db, jwks }) = Setup::new() else { return };
     let kid = "3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s";
     let crl = examples.join(format!("issuer/.well-known/crl/{kid}.json")).display().to_string();
     let card = |n: u32| examples.join(format!("example-0{n}-d-jws.txt")).display().to_string();

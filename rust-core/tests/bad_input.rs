@@ -43,20 +43,25 @@ fn hand_made_certificate_is_valid() {
 
 #[test]
 fn transport_layers() {
-    assert_decode_fails("", Reason::PayloadEmpty);
-    assert_decode_fails("   \n", Reason::PayloadEmpty);
-    assert_decode_fails("HC2:6BFOXN%TS3DH", Reason::PrefixUnsupported);
-    assert_decode_fails("HL0:6BFOXN%TS3DH", Reason::FormatUnknown);
-    assert_decode_fails("NZCP:/1/2KCEVIQEIVVWK6JNGEASNICZAEP2KALYDZSGSZB2O5SWEOTOPJRXALTDN", Reason::FormatUnsupported);
-    assert_decode_fails("6BFOXN%TS3DH", Reason::NotAHealthCertificate);
-    // SMART Health Cards: digit pairs, then a compact JWS (`eyJhbGciOi`
-    // here: one part of three).
-    assert_decode_fails("shc:/5676290952432060", Reason::JwsMalformed);
-    assert_decode_fails("shc:/567", Reason::ShcNumericInvalid);
-    assert_decode_fails("shc:/5678", Reason::ShcNumericInvalid);
-    assert_decode_fails("shc:/1/2/5676", Reason::ShcChunkIncomplete);
-    assert_decode_fails("HC1:6BFOXN%TS3DHxyz", Reason::Base45Invalid);
-    assert_decode_fails("HC1:GGW", Reason::Base45Invalid);
+    let text_cases = [
+        ("", Reason::PayloadEmpty),
+        ("   \n", Reason::PayloadEmpty),
+        ("HC2:6BFOXN%TS3DH", Reason::PrefixUnsupported),
+        ("HL0:6BFOXN%TS3DH", Reason::FormatUnknown),
+        ("NZCP:/1/2KCEVIQEIVVWK6JNGEASNICZAEP2KALYDZSGSZB2O5SWEOTOPJRXALTDN", Reason::FormatUnsupported),
+        ("6BFOXN%TS3DH", Reason::NotAHealthCertificate),
+        // SMART Health Cards: digit pairs, then a compact JWS (`eyJhbGciOi`
+        // here: one part of three).
+        ("shc:/5676290952432060", Reason::JwsMalformed),
+        ("shc:/567", Reason::ShcNumericInvalid),
+        ("shc:/5678", Reason::ShcNumericInvalid),
+        ("shc:/1/2/5676", Reason::ShcChunkIncomplete),
+        ("HC1:6BFOXN%TS3DHxyz", Reason::Base45Invalid),
+        ("HC1:GGW", Reason::Base45Invalid),
+    ];
+    for (payload, reason) in text_cases {
+        assert_decode_fails(payload, reason);
+    }
     assert_decode_fails(&format!("HC1:{}", base45::encode([0x12, 0x34, 0x56])), Reason::NotCompressed);
     let cose = cose(cbor(&valid_claims()));
     assert_decode_fails(&format!("HC1:{}", base45::encode(&cose)), Reason::NotCompressed);
