@@ -8,6 +8,7 @@ use anyhow::{Context as _, bail};
 
 use crate::picture;
 use crate::usage::usage;
+use healthcert_core::formats::shc::{ChunkProgress, ShcChunks};
 use healthcert_core::text::display;
 
 /// Largest input read from a file or stdin: beyond the verifier's own limit
@@ -154,6 +155,60 @@ pub fn resolve(arg: Option<&str>) -> anyhow::Result<Vec<Payload>> {
          bare base45: at least {MIN_BARE_PAYLOAD_LEN} characters of A-Z 0-9 space $%*+-./:)",
         display(a)
     )))
+}
+
+/// Puts SMART Health Card chunks (`shc:/i/n/…`) back together: the chunks
+/// of a card, from any of the payloads in any order, become one payload
+/// (its origin lists theirs) where the first of them stood; a set still
+/// missing a chunk stays as its chunks, each verified (and reported
+/// incomplete) on its own. Cards with different chunk counts may be mixed;
+/// two cards with the same count must not be interleaved.
+pub fn assemble_chunks(payloads: Vec<Payload>) -> Vec<Payload> {
+    // Per chunk count: the assembly, and the positions of its chunks.
+    let mut sets: Vec<(usize, ShcChunks, Vec<usize>)> = Vec::new();
+    let mut slots: Vec<Option<Payload>> = Vec::with_capacity(payloads.len());
+    let mut wholes: Vec<(usize, Payload)> = Vec::new();
+    for p in payloads {
+        let text = std::str::from_utf8(&p.bytes).map(|t| t.trim()).unwrap_or_default();
+        let total = match ShcChunks::new().add(text) {
+            ChunkProgress::Partial { total, .. } => total,
+            _ => {
+                slots.push(Some(p));
+                continue;
+            }
+        };
+        let set = match sets.iter().position(|(n, ..)| *n == total) {
+            Some(i) => i,
+            None => {
+                sets.push((total, ShcChunks::new(), Vec::new()));
+                sets.len() - 1
+            }
+        };
+        let (_, chunks, members) = &mut sets[set];
+        let progress = chunks.add(text);
+        members.push(slots.len());
+        slots.push(Some(p));
+        if let ChunkProgress::Complete(whole) = progress {
+            let first = members.first().copied().unwrap_or(slots.len());
+            let parts: Vec<Payload> = members.drain(..).filter_map(|i| slots[i].take()).collect();
+            let origin = parts.iter().map(|p| p.origin.as_str()).collect::<Vec<_>>().join(" + ");
+            let scanned = parts.iter().all(|p| p.scanned);
+            wholes.push((first, Payload { bytes: whole.into_bytes(), origin, scanned }));
+        }
+    }
+    // Each whole card goes where its first chunk stood; the rest keep
+    // their order.
+    wholes.sort_by_key(|(at, _)| *at);
+    let mut out: Vec<Payload> = Vec::with_capacity(slots.len());
+    let mut wholes = wholes.into_iter().peekable();
+    for (i, slot) in slots.into_iter().enumerate() {
+        while wholes.peek().is_some_and(|(at, _)| *at <= i) {
+            out.extend(wholes.next().map(|(_, p)| p));
+        }
+        out.extend(slot);
+    }
+    out.extend(wholes.map(|(_, p)| p));
+    out
 }
 
 #[cfg(test)]

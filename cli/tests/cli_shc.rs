@@ -78,8 +78,29 @@ fn import_the_example_issuer_then_verify_its_cards() {
     // One chunk of example 02, alone: invalid, and why.
     let chunk = examples.join("example-02-f-qr-code-numeric-value-0.txt").display().to_string();
     let out = healthcert(&["verify", &chunk, "--db", &db, "--at", AT, "--json"]);
-    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(out.status.code(), Some(4), "one chunk alone: cannot tell");
+    assert_eq!(json(&out)["status"], "unknown");
     assert_eq!(json(&out)["checks"][0]["reason"], "SHC_CHUNK_INCOMPLETE");
+
+    // Its three chunks given together, in any order, and beside another
+    // card: two verdicts, both valid.
+    let chunks: Vec<String> = [2, 0, 1]
+        .iter()
+        .map(|i| examples.join(format!("example-02-f-qr-code-numeric-value-{i}.txt")).display().to_string())
+        .collect();
+    let single = examples.join("example-00-f-qr-code-numeric-value-0.txt").display().to_string();
+    let args = ["verify", &chunks[0], &single, &chunks[1], &chunks[2], "--db", &db, "--at", AT, "--json"];
+    let out = healthcert(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().all(|v| v["status"] == "valid"), "{lines:?}");
+    let kinds: Vec<&str> = lines.iter().map(|v| v["certificate"]["type"].as_str().unwrap_or("?")).collect();
+    assert_eq!(kinds, ["test", "vaccination"], "the assembled card stands where its first chunk did");
+    // Two chunks of three: each cannot tell.
+    let out = healthcert(&["verify", &chunks[0], &chunks[1], "--db", &db, "--at", AT, "--json"]);
+    assert_eq!(out.status.code(), Some(4));
 
     // Imported for another issuer, the keys do not verify the examples.
     let other = dir.path().join("other.db").display().to_string();

@@ -20,7 +20,11 @@ use crate::exit;
 /// or JPEG picture of the QR code), or stdin.
 ///
 /// With no PAYLOAD, verifies the bundled sample certificate. With several
-/// QR codes in one picture, verifies each (one JSON object per line).
+/// payloads, or several QR codes in one picture, verifies each (one JSON
+/// object per line). The chunks of a SMART Health Card split over several
+/// QR codes (`shc:/1/3/…`, `shc:/2/3/…`, `shc:/3/3/…`), given as
+/// arguments, files or pictures in any order, are put back together and
+/// verified as one card.
 ///
 /// Formats: the EU DCC (`HC1:`) and SMART Health Cards (`shc:/`; the
 /// issuer's keys come from `trust import --issuer URL jwks.json`).
@@ -33,8 +37,7 @@ use crate::exit;
 /// base45 alphabet (A-Z 0-9 space $%*+-./:), a bare base45 payload.
 /// Anything else (a mistyped file name) is a usage error, never a
 /// verdict. Files and stdin may hold bare base45 or a compact JWS too.
-/// One chunk (`shc:/1/3/…`) of a card split over several codes is
-/// reported as incomplete.
+/// A chunk whose siblings are not all given is reported as incomplete.
 ///
 /// Text output escapes every control, bidi and invisible character
 /// from the certificate, the trust data or a file name (as `\u{1b}`)
@@ -47,7 +50,8 @@ use crate::exit;
 pub(crate) struct Args {
     /// `HC1:…` or `shc:/…` text (or bare base45, or a compact JWS), a
     /// file containing it or a picture of its QR code, or `-` for stdin.
-    payload: Option<String>,
+    #[arg(value_name = "PAYLOAD")]
+    payloads: Vec<String>,
     /// Trust list: DGCA trust-list JSON, PEM/DER certificate(s), or a
     /// directory of them. Default: the bundled TEST snapshot.
     #[arg(long, value_name = "PATH")]
@@ -100,9 +104,20 @@ impl Args {
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     let clock = super::clock(args.at.clone())?;
     let arrival = args.arrival()?;
-    let Args { payload, trust, db, json, strict_schema, .. } = args;
+    let Args { payloads, trust, db, json, strict_schema, .. } = args;
     // Usage errors first, before any note about the trust data.
-    let payloads = input::resolve(payload.as_deref())?;
+    if payloads.iter().filter(|p| *p == "-").count() > 1 {
+        return Err(usage("stdin (-) can be read once"));
+    }
+    let payloads = if payloads.is_empty() {
+        input::resolve(None)?
+    } else {
+        let mut all = Vec::new();
+        for p in &payloads {
+            all.extend(input::resolve(Some(p))?);
+        }
+        input::assemble_chunks(all)
+    };
     if arrival.is_some() && db.is_none() && !json {
         errln!("note: business rules come from a trust database (--db); without one no rules are held");
     }

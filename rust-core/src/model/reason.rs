@@ -100,8 +100,9 @@ reasons! {
     /// digits, a character that is not a digit, or a digit pair above 77.
     ShcNumericInvalid = "SHC_NUMERIC_INVALID", Invalid;
     /// One chunk (`shc:/i/n/…`) of a SMART Health Card split over several
-    /// QR codes: the chunks must be put together before it can be read.
-    ShcChunkIncomplete = "SHC_CHUNK_INCOMPLETE", Invalid;
+    /// QR codes: the chunks must be put together before it can be read,
+    /// so nothing can be said of the card yet.
+    ShcChunkIncomplete = "SHC_CHUNK_INCOMPLETE", Inconclusive;
     /// Not a compact JWS: not three base64url parts, or a header that is
     /// not a JSON object with text members.
     JwsMalformed = "JWS_MALFORMED", Invalid;
