@@ -7,6 +7,7 @@
 //! checks whose outcome is `fail`.
 
 mod content;
+mod ddcc;
 mod decode;
 mod envelope;
 
@@ -134,6 +135,7 @@ pub(crate) fn build(pki: &Pki) -> Result<Vec<Case>> {
     let mut c = Cases { pki, out: Vec::new() };
     envelope::add(&mut c)?;
     content::add(&mut c)?;
+    ddcc::add(&mut c)?;
     decode::add(&mut c)?;
     Ok(c.out)
 }

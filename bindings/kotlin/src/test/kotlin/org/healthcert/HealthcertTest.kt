@@ -165,6 +165,31 @@ class HealthcertTest {
     }
 
     @Test
+    @DisplayName("verifies a WHO DDCC and reads its core data set")
+    fun verifiesWhoDdcc() {
+        Verifier(config()).use { verifier ->
+            val vs = verifier.verifyAt(payload("valid-who-ddcc-vaccination"), at)
+            assertEquals(Status.VALID, vs.status, failing(vs).toString())
+            assertEquals("who-ddcc", vs.format)
+            val cert = assertNotNull(vs.certificate)
+            assertEquals(CertificateType.VACCINATION, cert.kind)
+            assertEquals("Test Traveller", cert.holder.name)
+            assertEquals("female", cert.holder.sex?.code)
+            val v = cert.events.single() as Event.Vaccination
+            assertEquals(Pair(1UL, 2UL), Pair(v.v1.doseNumber, v.v1.totalDoses))
+            assertEquals("Comirnaty", v.v1.brand?.display)
+            assertEquals("http://id.who.int/icd11/mms", v.v1.vaccine?.system)
+            assertEquals(Triple("LOT-0001", "Test Vaccination Centre", "2026-06-01"), Triple(v.v1.lot, v.v1.centre, v.v1.nextDose))
+
+            val tr = verifier.verifyAt(payload("valid-who-ddcc-test"), at)
+            assertEquals(Status.VALID, tr.status, failing(tr).toString())
+            val t = assertNotNull(tr.certificate).events.single() as Event.Test
+            assertEquals("260415000", t.v1.result?.code)
+            assertEquals("http://loinc.org", t.v1.testType?.system)
+        }
+    }
+
+    @Test
     @DisplayName("scans a fixture frame")
     fun scansAFixtureFrame() {
         val picture = File(fixtures, "hcert/valid-vaccination.png")
