@@ -61,6 +61,8 @@ pub struct SyncOptions {
     pub de_key: Option<PublicKey>,
     /// The key every rule-service body must verify with (`X-SIGNATURE`).
     pub rules_key: Option<PublicKey>,
+    /// The VCI directory's anchor key every `vci` snapshot must verify with.
+    pub vci_anchor: Option<PublicKey>,
     /// Allow `http://` URLs to hosts that are not loopback literals.
     pub allow_http: bool,
     /// Per-request timeout.
@@ -90,22 +92,32 @@ pub fn read_key(path: &Path) -> anyhow::Result<PublicKey> {
 pub fn parse_source(spec: &str, options: &SyncOptions) -> anyhow::Result<Box<dyn TrustSource>> {
     let shown = display(spec);
     let kinds = SYNCABLE_KINDS.map(SourceKind::name).join(", ");
-    let Some((kind_name, url)) = spec.split_once('=') else {
-        return Err(usage(format!("--source \"{shown}\": expected KIND=URL (kinds: {kinds})")));
+    let (kind_name, url) = match spec.split_once('=') {
+        Some(split) => split,
+        // The issuers' own URLs: no URL to give.
+        None if spec == SourceKind::ShcIssuers.name() => (spec, ""),
+        None => return Err(usage(format!("--source \"{shown}\": expected KIND=URL (kinds: {kinds})"))),
     };
     let kind = SourceKind::from_name(kind_name).filter(|k| SYNCABLE_KINDS.contains(k)).ok_or_else(|| {
         usage(format!("--source \"{shown}\": unknown kind \"{}\" (kinds: {kinds})", display(kind_name)))
     })?;
     let lower = url.to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+    if !(lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || (url.is_empty() && kind == SourceKind::ShcIssuers))
+    {
         return Err(usage(format!("--source \"{shown}\": the URL must start with https:// (or http:// for loopback)")));
     }
     let key = match kind {
         SourceKind::De => options.de_key.clone(),
         SourceKind::Rules => options.rules_key.clone(),
+        SourceKind::Vci => options.vci_anchor.clone(),
         _ => None,
     };
     SourceSpec { kind, url: url.to_owned(), key, allow_http: options.allow_http }.build().map_err(|e| match e {
+        SpecError::KeyRequired if kind == SourceKind::Vci => usage(format!(
+            "--source \"{shown}\": a VCI snapshot is verified before use; give the directory's anchor certificate with --vci-anchor PEM"
+        )),
         SpecError::KeyRequired => {
             usage(format!("--source \"{shown}\": a de list is verified before use; give its signing key with --de-key PEM"))
         }
@@ -343,6 +355,16 @@ fn render_status(s: &SourceStatus) -> String {
 /// What `trust import` stored.
 #[derive(Debug)]
 pub enum Imported {
+    /// A VCI directory snapshot, its signature verified: the issuers' keys
+    /// and revocation lists.
+    Vci {
+        /// What storing it did.
+        report: healthcert_core::trust::store::ApplyReport,
+        /// The snapshot's `time`.
+        time: OffsetDateTime,
+        /// Issuers it lists.
+        issuers: usize,
+    },
     /// A signer set (the complete set of the source named by the path).
     Signers(healthcert_core::trust::store::ApplyReport),
     /// A SMART Health Card issuer's revocation list for one key.
@@ -390,6 +412,40 @@ pub fn import(
         }
     }
     import_signers(db, path, de_key, issuer, now).map(Imported::Signers)
+}
+
+/// `trust import --vci-anchor`: the VCI directory snapshot at `path`, its
+/// detached signature (`signature`, or beside it as the directory names it:
+/// `vci_snapshot.json` → `vci_snapshot.sig`) verified with the
+/// anchor key before anything of it is read, becomes the complete signer
+/// set of the `vci` source named by its path, with its revocation lists, in
+/// one transaction. A bad or missing signature refuses the whole file.
+pub fn import_vci(
+    db: &Path,
+    path: &Path,
+    signature: Option<&Path>,
+    anchor: &PublicKey,
+    now: OffsetDateTime,
+) -> anyhow::Result<Imported> {
+    let sig_path = signature.map_or_else(|| path.with_extension("sig"), Path::to_path_buf);
+    let bytes = file::read_capped(path)?;
+    let sig = file::read_capped(&sig_path)?;
+    let origin = path.display().to_string();
+    let snapshot = healthcert_core::trust::vci::parse(&origin, &bytes, &sig, anchor).map_err(|reason| {
+        healthcert_core::Error::TrustFormat {
+            origin: origin.clone(),
+            reason: healthcert_core::error::TrustFormatReason::Vci(reason),
+        }
+    })?;
+    let location =
+        std::fs::canonicalize(path).with_context(|| format!("reading {}", path.display()))?.display().to_string();
+    let (time, issuers) = (snapshot.time, snapshot.issuers);
+    let update = snapshot.into_update(SourceId { kind: SourceKind::Vci, location });
+    if matches!(&update.signers, SignerChange::Replace(r) if r.is_empty()) {
+        bail!("{} holds no usable issuer keys; the database is unchanged", path.display());
+    }
+    let store = SqliteStore::open(db)?;
+    Ok(Imported::Vci { report: store.apply(&update, now)?, time, issuers })
 }
 
 /// [`import`] of a signer set.

@@ -115,6 +115,8 @@ pub enum TrustFormatReason {
     NotJwks(crate::formats::codec::json::JsonError),
     /// A SMART Health Card revocation list refused as a whole.
     Crl(crate::trust::crl::CrlError),
+    /// A VCI directory snapshot refused as a whole (its signature first).
+    Vci(crate::trust::vci::VciError),
 }
 
 impl TrustFormatReason {
@@ -135,6 +137,7 @@ impl TrustFormatReason {
             TrustFormatReason::Key(e) => Some(e),
             TrustFormatReason::NotJwks(e) => Some(e),
             TrustFormatReason::Crl(e) => Some(e),
+            TrustFormatReason::Vci(e) => Some(e),
             TrustFormatReason::TooLarge { .. }
             | TrustFormatReason::TooManyFiles { .. }
             | TrustFormatReason::JwksWithoutIssuer
@@ -159,6 +162,7 @@ impl fmt::Display for TrustFormatReason {
             }
             TrustFormatReason::NotJwks(e) => write!(f, "not a JSON Web Key Set ({{\"keys\": [...]}}): {e}"),
             TrustFormatReason::Crl(e) => write!(f, "revocation list refused: {e}"),
+            TrustFormatReason::Vci(e) => write!(f, "VCI snapshot refused: {e}"),
         }
     }
 }

@@ -20,6 +20,7 @@ mod manifest;
 pub mod pki;
 pub mod qr;
 mod rules;
+pub mod shc;
 mod trustlists;
 
 use std::collections::BTreeMap;
@@ -30,7 +31,7 @@ use anyhow::{Context as _, Result};
 
 /// The directories [`generate`] owns inside the output directory: files in
 /// them that it did not write are removed.
-const OWNED_DIRS: [&str; 4] = ["hcert", "keys", "trust", "untrusted"];
+const OWNED_DIRS: [&str; 5] = ["hcert", "keys", "shc", "trust", "untrusted"];
 
 /// Every file of the fixtures tree, by path relative to its root.
 pub fn render() -> Result<BTreeMap<String, Vec<u8>>> {
@@ -62,6 +63,9 @@ pub fn render() -> Result<BTreeMap<String, Vec<u8>>> {
     files.insert("keys/rules-signing.pk8.pem".into(), rules_key.pkcs8_pem()?.into_bytes());
     files.insert("trust/csca.pem".into(), pki.csca_pem()?.into_bytes());
     files.insert("keys/csca.pk8.pem".into(), pki.csca_key.pkcs8_pem()?.into_bytes());
+    for (path, bytes) in shc::files(&pki)? {
+        files.insert(path, bytes);
+    }
     for d in &pki.dscs {
         let dir = if d.trusted { "trust/dsc" } else { "untrusted" };
         files.insert(format!("{dir}/{}.pem", d.name), d.pem()?.into_bytes());

@@ -153,6 +153,32 @@ The kid of a DSC is the first 8 bytes of the SHA-256 of its DER certificate
 (hcert spec A.1). UVCIs are `URN:UVCI:01:XT:HCT/<hex>#<check>`; the check
 character is a Luhn mod 36 over the letters and digits, illustrative only.
 
+## SMART Health Cards
+
+A TEST issuer, `iss` `https://shc.healthcert.test/issuer`, P-256 key
+`keys/shc-issuer.pk8.pem` (TEST KEY). Cards are issued 2026-06-01 and
+expected at the reference time:
+
+| file | expected |
+| --- | --- |
+| `shc/valid.txt` / `.png` | valid |
+| `shc/valid-chunked-{1,2,3}.txt` / `.png` | valid (the same card over three `shc:/i/3/` codes) |
+| `shc/invalid-expired.txt` / `.png` | invalid: validity `EXPIRED` (exp 2026-03-01) |
+| `shc/invalid-revoked.txt` / `.png` | invalid: revocation `REVOKED` (its rid is in the key's CRL) |
+| `shc/invalid-tampered.txt` / `.png` | invalid: signature `SIGNATURE_INVALID` (one signed byte of the claims changed) |
+
+- `shc/jwks.json`, `shc/crl.json`: the issuer's key set (its key with
+  `crlVersion` 1) and the key's revocation list (`ctr` 1); the same files lie
+  under `trust/shc-issuers/shc.healthcert.test/issuer/.well-known/` (`jwks.json`,
+  `crl/<kid>.json`), the mirror layout of the `shc-issuers` sync source.
+- `trust/vci/vci_snapshot.json`: a VCI-style directory snapshot (time
+  2026-08-01T00:00:00Z) listing the issuer, its key and its CRL (`ctr` as a
+  string, as the directory writes it); `trust/vci/vci_snapshot.sig`: its
+  ECDSA P-521/SHA-512 DER signature; `trust/vci/anchor.crt`: the TEST anchor's
+  certificate (P-521, issued by the test CSCA). `healthcert trust import
+  --vci-anchor fixtures/trust/vci/anchor.crt fixtures/trust/vci/vci_snapshot.json`
+  imports it.
+
 ## Served trust tree
 
 `healthcert trust serve fixtures/trust --addr 127.0.0.1:8080` serves `trust/`

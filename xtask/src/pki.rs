@@ -200,7 +200,7 @@ impl Pki {
     }
 }
 
-fn validity(from: Instant, to: Instant) -> Result<Validity> {
+pub(crate) fn validity(from: Instant, to: Instant) -> Result<Validity> {
     let t = |i: Instant| -> Result<Time> {
         let secs = u64::try_from(i.unix_timestamp()).context("time before 1970")?;
         Ok(Time::UtcTime(UtcTime::from_unix_duration(Duration::from_secs(secs))?))
@@ -208,7 +208,7 @@ fn validity(from: Instant, to: Instant) -> Result<Validity> {
     Ok(Validity { not_before: t(from)?, not_after: t(to)? })
 }
 
-fn name(cn: &str) -> Result<Name> {
+pub(crate) fn name(cn: &str) -> Result<Name> {
     Ok(Name::from_str(&format!("CN={cn},O={ORGANISATION},C={COUNTRY}"))?)
 }
 

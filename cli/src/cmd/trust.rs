@@ -30,7 +30,13 @@ pub(crate) enum Command {
         /// A source as KIND=URL: `dgca=https://host/` (DGCA verifier
         /// service), `de=https://host/trustList/DSC` (German-shaped signed
         /// list, needs --de-key), `rules=https://host/` (DGCA business-rule
-        /// service). Repeatable.
+        /// service), `vci=https://host/vci_snapshot.json` (the VCI directory
+        /// snapshot and its signature at the URL with .sig for .json, as the
+        /// directory publishes it; needs --vci-anchor), `shc-issuers` (the
+        /// key sets and revocation lists of the SMART Health Card issuers the
+        /// database knows, each from its own URL; `shc-issuers=URL` fetches
+        /// them under a mirror: `https://host/path` as `URL/host/path`).
+        /// Repeatable.
         #[arg(long = "source", value_name = "KIND=URL", required = true)]
         sources: Vec<String>,
         /// PEM public key (or certificate) that every `de` list must verify with.
@@ -40,6 +46,11 @@ pub(crate) enum Command {
         /// without it, rules are not signature-checked.
         #[arg(long, value_name = "PEM")]
         rules_key: Option<PathBuf>,
+        /// The VCI directory's anchor certificate (PEM, P-521:
+        /// `vci_snapshot.crt` of the directory's repository) that every `vci`
+        /// snapshot must verify with.
+        #[arg(long, value_name = "PEM")]
+        vci_anchor: Option<PathBuf>,
         /// Maximum age of the synced sources' data before verdicts say
         /// `stale` (e.g. 72h, 3d, 3600).
         #[arg(long, value_name = "DURATION")]
@@ -117,6 +128,18 @@ pub(crate) enum Command {
         /// Verify FILE as a German-shaped signed list with this PEM key.
         #[arg(long, value_name = "PEM")]
         de_key: Option<PathBuf>,
+        /// FILE is a VCI directory snapshot (`vci_snapshot.json`): its
+        /// detached signature (beside it with the extension .sig, as the
+        /// directory names it: `vci_snapshot.sig`; or --vci-sig) is verified with the
+        /// P-521 key of this anchor certificate (`vci_snapshot.crt`) before
+        /// anything is read; a bad or missing signature refuses the whole
+        /// file. Its issuers' keys and revocation lists are stored, and its
+        /// `time` is kept (trust status: list issued).
+        #[arg(long, value_name = "PEM", conflicts_with_all = ["de_key", "issuer"])]
+        vci_anchor: Option<PathBuf>,
+        /// The snapshot's detached signature, when it is not beside FILE.
+        #[arg(long, value_name = "PATH", requires = "vci_anchor")]
+        vci_sig: Option<PathBuf>,
         /// FILE is the JWKS, or a revocation list, of the SMART Health Card
         /// issuer with this URL (the `iss` of its cards, e.g.
         /// `https://spec.smarthealth.cards/examples/issuer`).
@@ -149,6 +172,7 @@ pub(crate) fn run(command: Command) -> anyhow::Result<u8> {
             sources,
             de_key,
             rules_key,
+            vci_anchor,
             max_age,
             timeout,
             retries,
@@ -175,6 +199,7 @@ pub(crate) fn run(command: Command) -> anyhow::Result<u8> {
             let options = trust_cmd::SyncOptions {
                 de_key: de_key.as_deref().map(trust_cmd::read_key).transpose()?,
                 rules_key: rules_key.as_deref().map(trust_cmd::read_key).transpose()?,
+                vci_anchor: vci_anchor.as_deref().map(trust_cmd::read_key).transpose()?,
                 allow_http,
                 timeout,
                 retries,
@@ -191,10 +216,36 @@ pub(crate) fn run(command: Command) -> anyhow::Result<u8> {
             trust_cmd::status(&db, clock(at)?.now(), json)?;
             Ok(exit::VALID)
         }
-        Command::Import { db, file, de_key, issuer, at } => {
+        Command::Import { db, file, de_key, vci_anchor, vci_sig, issuer, at } => {
             let key = de_key.as_deref().map(trust_cmd::read_key).transpose()?;
             let shown = display(&file.display().to_string()).into_owned();
-            match trust_cmd::import(&db, &file, key.as_ref(), issuer.as_deref(), clock(at)?.now())? {
+            let now = clock(at)?.now();
+            let imported = match vci_anchor {
+                Some(anchor) => {
+                    trust_cmd::import_vci(&db, &file, vci_sig.as_deref(), &trust_cmd::read_key(&anchor)?, now)?
+                }
+                None => trust_cmd::import(&db, &file, key.as_ref(), issuer.as_deref(), now)?,
+            };
+            match imported {
+                trust_cmd::Imported::Vci { report, time, issuers } => {
+                    for s in &report.skipped {
+                        errln!("warning: entry skipped: {}: {}", display(&s.position), display(&s.reason));
+                    }
+                    let kept = if report.crls_kept > 0 {
+                        format!(", {} kept: a newer one is held", report.crls_kept)
+                    } else {
+                        String::new()
+                    };
+                    outln!(
+                        "imported {shown}: VCI snapshot of {}, signature verified; {issuers} issuers, {} keys ({} new, {} removed, {} skipped), {} revocation lists{kept}",
+                        healthcert_core::time_parse::format_utc(time),
+                        report.total,
+                        report.added,
+                        report.removed,
+                        report.skipped.len(),
+                        report.crls_stored,
+                    )?;
+                }
                 trust_cmd::Imported::Signers(report) => {
                     for s in &report.skipped {
                         errln!("warning: entry skipped: {}: {}", display(&s.position), display(&s.reason));

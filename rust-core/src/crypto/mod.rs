@@ -64,6 +64,9 @@ pub const MAX_RSA_BITS: usize = 8192;
 enum KeyKind {
     P256,
     P384,
+    /// Only for list-signing anchors ([`verify_p521_sha512`]); no envelope
+    /// algorithm uses it.
+    P521,
     Rsa,
 }
 
@@ -97,6 +100,7 @@ impl std::error::Error for KeyError {}
 const OID_EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
 const OID_P256: &str = "1.2.840.10045.3.1.7";
 const OID_P384: &str = "1.3.132.0.34";
+const OID_P521: &str = "1.3.132.0.35";
 const OID_RSA: &str = "1.2.840.113549.1.1.1";
 const OID_RSA_PSS: &str = "1.2.840.113549.1.1.10";
 
@@ -123,6 +127,12 @@ impl PublicKey {
     /// A P-384 key from an uncompressed SEC1 point.
     pub fn p384_from_sec1(point: &[u8]) -> Result<Self, KeyError> {
         Ok(Self { kind: KeyKind::P384, bytes: ec_point(point, 48, "P-384")?, bits: 384 })
+    }
+
+    /// A P-521 key from an uncompressed SEC1 point (a list-signing anchor,
+    /// such as the VCI directory's; see [`verify_p521_sha512`]).
+    pub fn p521_from_sec1(point: &[u8]) -> Result<Self, KeyError> {
+        Ok(Self { kind: KeyKind::P521, bytes: ec_point(point, 66, "P-521")?, bits: 521 })
     }
 
     /// An RSA key from a PKCS#1 `RSAPublicKey` (DER).
@@ -172,6 +182,7 @@ impl PublicKey {
                 match curve.as_str() {
                     OID_P256 => Self::p256_from_sec1(bits),
                     OID_P384 => Self::p384_from_sec1(bits),
+                    OID_P521 => Self::p521_from_sec1(bits),
                     other => Err(KeyError(format!("unsupported EC curve {other}"))),
                 }
             }
@@ -187,6 +198,7 @@ impl PublicKey {
         let kind = match self.kind {
             KeyKind::P256 => "p256",
             KeyKind::P384 => "p384",
+            KeyKind::P521 => "p521",
             KeyKind::Rsa => "rsa",
         };
         (kind, &self.bytes)
@@ -199,6 +211,7 @@ impl PublicKey {
         match kind {
             "p256" => Self::p256_from_sec1(bytes),
             "p384" => Self::p384_from_sec1(bytes),
+            "p521" => Self::p521_from_sec1(bytes),
             "rsa" => Self::rsa_from_pkcs1(bytes),
             _ => Err(KeyError(format!("unknown stored key type {kind:?}"))),
         }
@@ -209,6 +222,7 @@ impl PublicKey {
         match self.kind {
             KeyKind::P256 => "P-256".into(),
             KeyKind::P384 => "P-384".into(),
+            KeyKind::P521 => "P-521".into(),
             KeyKind::Rsa => format!("RSA-{}", self.bits),
         }
     }
@@ -257,6 +271,27 @@ pub fn verify_p256_sha256(key: &PublicKey, message: &[u8], signature: &[u8]) -> 
         _ => return Err(SignatureError::Malformed),
     };
     UnparsedPublicKey::new(alg, &key.bytes).verify(message, signature).map_err(|_| SignatureError::Invalid)
+}
+
+/// Verifies an ECDSA P-521 / SHA-512 signature made by a list signer (the
+/// VCI directory snapshot, as `openssl dgst -sha512` signs it): ASN.1
+/// DER-encoded, or the fixed 132-byte `r || s` form. `ring` has no P-521:
+/// RustCrypto's `p521` verifies it (only for such lists: no envelope
+/// algorithm uses P-521).
+pub fn verify_p521_sha512(key: &PublicKey, message: &[u8], signature: &[u8]) -> Result<(), SignatureError> {
+    use p521::ecdsa::signature::Verifier as _;
+    use p521::ecdsa::{Signature, VerifyingKey};
+    if key.kind != KeyKind::P521 {
+        return Err(SignatureError::KeyAlgorithmMismatch);
+    }
+    // A DER SEQUENCE first; 132 bytes that are not one are `r || s`.
+    let signature = Signature::from_der(signature)
+        .or_else(|e| if signature.len() == 132 { Signature::from_slice(signature) } else { Err(e) })
+        .map_err(|_| SignatureError::Malformed)?;
+    // The point was checked for shape when the key was read; on the curve
+    // is checked here.
+    let verifying = VerifyingKey::from_sec1_bytes(&key.bytes).map_err(|_| SignatureError::KeyAlgorithmMismatch)?;
+    verifying.verify(message, &signature).map_err(|_| SignatureError::Invalid)
 }
 
 /// SHA-256 of `data`.

@@ -191,8 +191,19 @@ pub fn parse_jwks(origin: &str, bytes: &[u8], issuer: &str, report: &mut LoadRep
     }
     let jwks: Jwks = json::parse(bytes.trim_ascii_start(), MAX_TRUST_FILE_LEN as usize, 8)
         .map_err(|e| refuse(TrustFormatReason::NotJwks(e)))?;
+    Ok(issuer_keys(origin, &jwks.keys, issuer, report))
+}
+
+/// The usable signing keys among the JWKs `keys` of issuer `issuer`; each
+/// other key is reported as skipped at `{origin} key {i}`.
+pub(crate) fn issuer_keys(
+    origin: &str,
+    keys: &[serde_json::Value],
+    issuer: &str,
+    report: &mut LoadReport,
+) -> Vec<SignerKey> {
     let mut signers = Vec::new();
-    for (i, jwk) in jwks.keys.iter().enumerate() {
+    for (i, jwk) in keys.iter().enumerate() {
         let position = format!("{origin} key {i}");
         let key = match jwk_unusable(jwk) {
             Some(reason) => Err(reason),
@@ -206,12 +217,12 @@ pub fn parse_jwks(origin: &str, bytes: &[u8], issuer: &str, report: &mut LoadRep
             Err(reason) => report.skipped.push(SkippedEntry { position, reason }),
         }
     }
-    Ok(signers)
+    signers
 }
 
 /// Whether `issuer` can be the `iss` of a SMART Health Card: not empty, no
 /// trailing `/`, no white space or control characters.
-fn issuer_valid(issuer: &str) -> bool {
+pub(crate) fn issuer_valid(issuer: &str) -> bool {
     !(issuer.is_empty() || issuer.ends_with('/') || issuer.chars().any(|c| c.is_whitespace() || c.is_control()))
 }
 

@@ -19,6 +19,7 @@ pub mod store;
 #[cfg(feature = "sync")]
 pub mod sync;
 pub mod update;
+pub mod vci;
 
 use std::sync::Arc;
 

@@ -26,6 +26,15 @@ pub enum SourceKind {
     Import,
     /// The snapshot bundled with the application, seeding an empty store.
     Bundled,
+    /// The VCI directory snapshot of SMART Health Card issuers (their keys
+    /// and revocation lists), its detached signature verified with the
+    /// directory's anchor key (`trust::vci`); imported from a file or synced
+    /// from a URL.
+    Vci,
+    /// The key sets (`{iss}/.well-known/jwks.json`) and revocation lists
+    /// (`{iss}/.well-known/crl/{kid}.json`) of the SMART Health Card
+    /// issuers the store already knows, fetched from each issuer.
+    ShcIssuers,
 }
 
 impl SourceKind {
@@ -37,6 +46,8 @@ impl SourceKind {
             SourceKind::Rules => "rules",
             SourceKind::Import => "import",
             SourceKind::Bundled => "bundled",
+            SourceKind::Vci => "vci",
+            SourceKind::ShcIssuers => "shc-issuers",
         }
     }
 
@@ -44,14 +55,26 @@ impl SourceKind {
     /// the freshness of the store's signer data); the rule service does not.
     pub fn provides_signers(self) -> bool {
         match self {
-            SourceKind::Dgca | SourceKind::De | SourceKind::Import | SourceKind::Bundled => true,
+            SourceKind::Dgca
+            | SourceKind::De
+            | SourceKind::Import
+            | SourceKind::Bundled
+            | SourceKind::Vci
+            | SourceKind::ShcIssuers => true,
             SourceKind::Rules => false,
         }
     }
 
     /// Every kind.
-    pub const ALL: [SourceKind; 5] =
-        [SourceKind::Dgca, SourceKind::De, SourceKind::Rules, SourceKind::Import, SourceKind::Bundled];
+    pub const ALL: [SourceKind; 7] = [
+        SourceKind::Dgca,
+        SourceKind::De,
+        SourceKind::Rules,
+        SourceKind::Import,
+        SourceKind::Bundled,
+        SourceKind::Vci,
+        SourceKind::ShcIssuers,
+    ];
 
     /// Reads a name back.
     pub fn from_name(name: &str) -> Option<SourceKind> {
@@ -108,6 +131,18 @@ impl SignerRecord {
     pub fn x509(scheme: KeyScheme, kid: Vec<u8>, country: Option<String>, der: Vec<u8>) -> Self {
         SignerRecord { scheme, issuer: None, kid, country, material: KeyMaterial::X509(der) }
     }
+}
+
+/// A SMART Health Card revocation list as a source delivers it, with the
+/// issuer it belongs to (the list does not name it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuerCrl {
+    /// The scheme of the issuer's keys.
+    pub scheme: KeyScheme,
+    /// The issuer (`iss`).
+    pub issuer: String,
+    /// The list, for its key `crl.kid`.
+    pub crl: super::Crl,
 }
 
 /// A business rule as the rule service delivers it (CertLogic JSON).
@@ -183,6 +218,10 @@ pub struct Update {
     pub meta: SourceMeta,
     /// Entries of the list that were unusable and not applied.
     pub skipped: Vec<SkippedEntry>,
+    /// Revocation lists to store beside the signers, in the same
+    /// transaction; each replaces the list held for its key unless that one
+    /// has a higher `ctr` (then the held one is kept).
+    pub crls: Vec<IssuerCrl>,
 }
 
 impl Update {
@@ -196,6 +235,7 @@ impl Update {
             countries: None,
             meta,
             skipped: Vec::new(),
+            crls: Vec::new(),
         }
     }
 }

@@ -3921,6 +3921,19 @@ public enum SourceKind: Equatable, Hashable {
      * The snapshot bundled with the application, seeding an empty store.
      */
     case bundled
+    /**
+     * The VCI directory snapshot of SMART Health Card issuers (their keys
+     * and revocation lists), its detached signature verified with the
+     * directory's anchor key (`trust::vci`); imported from a file or synced
+     * from a URL.
+     */
+    case vci
+    /**
+     * The key sets (`{iss}/.well-known/jwks.json`) and revocation lists
+     * (`{iss}/.well-known/crl/{kid}.json`) of the SMART Health Card
+     * issuers the store already knows, fetched from each issuer.
+     */
+    case shcIssuers
 
 
 
@@ -3952,6 +3965,10 @@ public struct FfiConverterTypeSourceKind: FfiConverterRustBuffer {
         
         case 5: return .bundled
         
+        case 6: return .vci
+        
+        case 7: return .shcIssuers
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -3978,6 +3995,14 @@ public struct FfiConverterTypeSourceKind: FfiConverterRustBuffer {
         
         case .bundled:
             writeInt(&buf, Int32(5))
+        
+        
+        case .vci:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .shcIssuers:
+            writeInt(&buf, Int32(7))
         
         }
     }

@@ -37,6 +37,12 @@ pub struct ApplyReport {
     /// Entries the source holds after the update: signers, rules, value
     /// sets and countries (the `entries` of `trust status`).
     pub total: usize,
+    /// Revocation lists of the update stored (each replacing the list held
+    /// for its key).
+    pub crls_stored: usize,
+    /// Revocation lists of the update not stored because the list held for
+    /// the same key has a higher `ctr` (kept).
+    pub crls_kept: usize,
 }
 
 /// A signer record that parsed, ready for insertion with its parsed fields.
@@ -232,6 +238,15 @@ pub(super) fn apply_in(
     }
 
     content::replace(tx, source_id, update).map_err(db)?;
+    let (mut crls_stored, mut crls_kept) = (0, 0);
+    for c in &update.crls {
+        match super::crl::store(tx, label, c.scheme, &c.issuer, &c.crl, now) {
+            Ok(_) => crls_stored += 1,
+            // Checked before anything of it is written: the newer list held stays.
+            Err(Error::CrlRollback { .. }) => crls_kept += 1,
+            Err(e) => return Err(e),
+        }
+    }
     reached(label, Stage::Content)?;
 
     let total = content::entries(tx, source_id).map_err(db)?;
@@ -257,6 +272,8 @@ pub(super) fn apply_in(
         removed: before.difference(&after).count(),
         skipped,
         total,
+        crls_stored,
+        crls_kept,
     })
 }
 

@@ -320,6 +320,24 @@ impl SqliteStore {
         })
     }
 
+    /// Every issuer that the signer keys of `scheme` held name (SMART
+    /// Health Card issuers: from a VCI snapshot, a registry, an imported
+    /// JWKS), sorted, each once; keys of the source `except` do not count.
+    pub fn issuers(&self, scheme: KeyScheme, except: Option<&SourceId>) -> Result<Vec<String>, Error> {
+        let reader = self.plain_reader();
+        let (kind, location) = except.map_or(("", ""), |s| (s.kind.name(), s.location.as_str()));
+        let run = || -> rusqlite::Result<Vec<String>> {
+            let mut stmt = reader.conn.prepare_cached(
+                "SELECT DISTINCT g.issuer FROM signers g JOIN sources s ON s.id = g.source_id
+                 WHERE g.scheme = ?1 AND g.issuer != '' AND NOT (s.kind = ?2 AND s.location = ?3)
+                 ORDER BY g.issuer",
+            )?;
+            let rows = stmt.query_map(params![scheme.name(), kind, location], |r| r.get(0))?;
+            rows.collect()
+        };
+        run().map_err(|e| db_error(&self.label, e))
+    }
+
     /// The status of every source at `now`.
     pub fn status(&self, now: OffsetDateTime) -> Result<Vec<SourceStatus>, Error> {
         let reader = self.plain_reader();

@@ -2,9 +2,9 @@
 //! signer sources.
 //!
 //! The age of a source's data is measured from its last successful sync,
-//! except for the bundled snapshot: its data is only as current as the
-//! snapshot, so its age runs from the list's issue time when the snapshot
-//! says it (and never from later than the seeding).
+//! except for the bundled snapshot and a VCI directory snapshot: their data
+//! is only as current as the snapshot, so its age runs from the list's issue
+//! time when the snapshot says it (and never from later than the sync).
 
 use rusqlite::{Connection, Row};
 use serde::Serialize;
@@ -69,7 +69,7 @@ pub(super) fn data_as_of(
     list_issued_at: Option<OffsetDateTime>,
 ) -> Option<OffsetDateTime> {
     match (kind, last_success, list_issued_at) {
-        (SourceKind::Bundled, Some(success), Some(issued)) => Some(success.min(issued)),
+        (SourceKind::Bundled | SourceKind::Vci, Some(success), Some(issued)) => Some(success.min(issued)),
         (_, success, _) => success,
     }
 }

@@ -97,6 +97,7 @@ fn update(signers: SignerChange, issued: OffsetDateTime) -> Update {
         countries: Some(vec!["XT".into(), "XU".into()]),
         meta: SourceMeta { etag: Some("\"e\"".into()), resume_token: None, list_issued_at: Some(issued) },
         skipped: Vec::new(),
+        crls: Vec::new(),
     }
 }
 

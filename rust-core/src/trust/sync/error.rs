@@ -198,6 +198,17 @@ pub enum MalformedReason {
     /// A signed list refused as a whole for its shape or content (a bad
     /// signature is [`SyncError::BadSignature`]).
     SignedList(ListError),
+    /// A VCI directory snapshot refused for its shape or content (a bad
+    /// signature is [`SyncError::BadSignature`]).
+    Vci(crate::trust::vci::VciError),
+    /// An issuer's key set that is not one (the reader's message).
+    Issuer(String),
+    /// No issuer's key set could be fetched (each issuer's failure is in
+    /// the message's count; a sync where some succeed applies those).
+    NoIssuerReached {
+        /// Issuers tried.
+        tried: usize,
+    },
     /// The source delivered an update for another source (a bug of the
     /// source's implementation).
     WrongSource {
@@ -211,6 +222,8 @@ impl MalformedReason {
         match self {
             MalformedReason::List(e) => Some(e),
             MalformedReason::SignedList(e) => Some(e),
+            MalformedReason::Vci(e) => Some(e),
+            MalformedReason::NoIssuerReached { .. } | MalformedReason::Issuer(_) => None,
             MalformedReason::MissingResumeToken
             | MalformedReason::HashMismatch
             | MalformedReason::WrongSource { .. } => None,
@@ -225,6 +238,11 @@ impl fmt::Display for MalformedReason {
             MalformedReason::List(e) => write!(f, "{e}"),
             MalformedReason::HashMismatch => f.write_str("the content does not match its listed hash"),
             MalformedReason::SignedList(e) => write!(f, "{e}"),
+            MalformedReason::Vci(e) => write!(f, "{e}"),
+            MalformedReason::Issuer(e) => f.write_str(e),
+            MalformedReason::NoIssuerReached { tried } => {
+                write!(f, "none of the {tried} issuers' key sets could be fetched and read")
+            }
             MalformedReason::WrongSource { delivered } => write!(f, "the source delivered an update for {delivered}"),
         }
     }

@@ -22,8 +22,10 @@ mod http;
 #[cfg(feature = "https")]
 mod reqwest_transport;
 mod rules;
+mod shc_issuers;
 mod spec;
 mod url;
+mod vci;
 
 use std::fmt;
 use std::future::Future;
@@ -37,8 +39,10 @@ pub use http::{Fetched, HttpClient, HttpRequest, HttpResponse, Transport, Transp
 #[cfg(feature = "https")]
 pub use reqwest_transport::ReqwestTransport;
 pub use rules::RuleServiceSource;
+pub use shc_issuers::{DIRECT_LOCATION, ShcIssuersSource};
 pub use spec::{SYNCABLE_KINDS, SourceSpec, SpecError};
 pub use url::{check_url, is_loopback_http};
+pub use vci::VciSnapshotSource;
 
 use super::file::SkippedEntry;
 use super::store::{ApplyReport, SqliteStore};

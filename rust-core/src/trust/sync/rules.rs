@@ -179,6 +179,7 @@ async fn fetch(
         countries,
         meta: SourceMeta { etag: Some(etag), resume_token: None, list_issued_at: None },
         skipped,
+        crls: Vec::new(),
     })
 }
 

@@ -5,7 +5,9 @@
 
 use std::fmt;
 
-use super::{DgcaSource, RuleServiceSource, SignedListSource, TrustSource, check_url};
+use super::{
+    DgcaSource, RuleServiceSource, ShcIssuersSource, SignedListSource, TrustSource, VciSnapshotSource, check_url,
+};
 use crate::crypto::PublicKey;
 use crate::trust::SourceKind;
 
@@ -15,11 +17,13 @@ pub struct SourceSpec {
     /// The protocol.
     pub kind: SourceKind,
     /// The base URL (`https://`; plain `http://` only to a literal loopback
-    /// host, or with `allow_http`).
+    /// host, or with `allow_http`). For [`SourceKind::ShcIssuers`], a
+    /// mirror of the issuers' URLs, or empty: each issuer at its own URL.
     pub url: String,
     /// The key its content is signed with: required for a signed list
-    /// ([`SourceKind::De`]), optional for the rule service (its
-    /// `X-SIGNATURE` is then checked), unused otherwise.
+    /// ([`SourceKind::De`]) and for the VCI directory snapshot
+    /// ([`SourceKind::Vci`]: the anchor's P-521 key), optional for the rule
+    /// service (its `X-SIGNATURE` is then checked), unused otherwise.
     pub key: Option<PublicKey>,
     /// Allow plain `http://` to any host (tests, a local mirror).
     pub allow_http: bool,
@@ -52,7 +56,8 @@ impl fmt::Display for SpecError {
 impl std::error::Error for SpecError {}
 
 /// The kinds a [`SourceSpec`] can name, for usage messages.
-pub const SYNCABLE_KINDS: [SourceKind; 3] = [SourceKind::Dgca, SourceKind::De, SourceKind::Rules];
+pub const SYNCABLE_KINDS: [SourceKind; 5] =
+    [SourceKind::Dgca, SourceKind::De, SourceKind::Rules, SourceKind::Vci, SourceKind::ShcIssuers];
 
 impl SourceSpec {
     /// The source this spec names, checked against the URL policy every
@@ -61,13 +66,19 @@ impl SourceSpec {
         if !SYNCABLE_KINDS.contains(&self.kind) {
             return Err(SpecError::NotSyncable);
         }
-        check_url(&self.url, self.allow_http).map_err(|_| SpecError::InsecureUrl)?;
+        if !(self.kind == SourceKind::ShcIssuers && self.url.is_empty()) {
+            check_url(&self.url, self.allow_http).map_err(|_| SpecError::InsecureUrl)?;
+        }
         Ok(match self.kind {
             SourceKind::Dgca => Box::new(DgcaSource::new(&self.url)),
             SourceKind::De => {
                 Box::new(SignedListSource::new(&self.url, self.key.clone().ok_or(SpecError::KeyRequired)?))
             }
             SourceKind::Rules => Box::new(RuleServiceSource::new(&self.url, self.key.clone())),
+            SourceKind::Vci => {
+                Box::new(VciSnapshotSource::new(&self.url, self.key.clone().ok_or(SpecError::KeyRequired)?))
+            }
+            SourceKind::ShcIssuers => Box::new(ShcIssuersSource::new(Some(self.url.clone()).filter(|u| !u.is_empty()))),
             SourceKind::Import | SourceKind::Bundled => return Err(SpecError::NotSyncable),
         })
     }
@@ -93,6 +104,15 @@ mod tests {
         assert_eq!(spec(SourceKind::De, "https://de.example/", None).build().err(), Some(SpecError::KeyRequired));
         assert!(spec(SourceKind::De, "https://de.example/", Some(key)).build().is_ok());
         assert!(spec(SourceKind::Rules, "https://rules.example/", None).build().is_ok());
+        assert_eq!(
+            spec(SourceKind::Vci, "https://vci.example/s.json", None).build().err(),
+            Some(SpecError::KeyRequired)
+        );
+        assert!(spec(SourceKind::ShcIssuers, "", None).build().is_ok(), "each issuer at its own URL");
+        assert_eq!(
+            spec(SourceKind::ShcIssuers, "http://mirror.example/", None).build().err(),
+            Some(SpecError::InsecureUrl)
+        );
         assert_eq!(spec(SourceKind::Import, "https://x.example/", None).build().err(), Some(SpecError::NotSyncable));
         assert_eq!(spec(SourceKind::Dgca, "ftp://x.example/", None).build().err(), Some(SpecError::InsecureUrl));
     }
