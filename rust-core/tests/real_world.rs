@@ -1,7 +1,8 @@
 //! The real-world samples of WHO's DDCC validator
 //! (`WorldHealthOrganization+ddcc-validator/test-resources`) against the
 //! PathCheck multi-format registries (`Path-Check+trust-registry`, a test
-//! oracle read where it lies): each passes `signature` and `issuer`, its
+//! oracle read where it lies) and the VCI directory snapshot (its signature
+//! checked with the directory's anchor): each passes `signature` and `issuer`, its
 //! normalized model agrees with the FHIR bundle beside it on the fields in
 //! common, and a copy with one signed byte changed fails the signature.
 
@@ -12,7 +13,7 @@ use std::sync::OnceLock;
 
 use healthcert_core::formats::hcert;
 use healthcert_core::model::{Certificate, CheckKind, Code, Event, Outcome, Reason, Verdict};
-use healthcert_core::trust::{MemoryStore, file};
+use healthcert_core::trust::{MemoryStore, file, vci};
 use healthcert_core::{FixedClock, Verifier};
 use healthcert_test_support::fixtures::external;
 use serde_json::Value;
@@ -20,12 +21,12 @@ use time::macros::datetime;
 
 const RESOURCES: &str = "WorldHealthOrganization+ddcc-validator/test-resources/src/main/resources";
 
-/// Both registries in one store, loaded once.
+/// Both registries and the VCI snapshot in one store, loaded once.
 fn store() -> Option<&'static MemoryStore> {
     static STORE: OnceLock<Option<MemoryStore>> = OnceLock::new();
     STORE
         .get_or_init(|| {
-            let mut store = MemoryStore::new("pathcheck registries");
+            let mut store = MemoryStore::new("pathcheck registries and the VCI snapshot");
             for name in ["registry.json", "test_registry.json"] {
                 let path = external(&format!("Path-Check+trust-registry/{name}"))?;
                 let (signers, report) = file::load_signers(&path).unwrap();
@@ -33,6 +34,15 @@ fn store() -> Option<&'static MemoryStore> {
                 for s in signers {
                     store.insert(s);
                 }
+            }
+            let vci = |name: &str| std::fs::read(external(&format!("the-commons-project+vci-directory/{name}"))?).ok();
+            let anchor = String::from_utf8(vci("vci_snapshot.crt")?).unwrap();
+            let anchor = healthcert_core::crypto::public_key_from_pem(&anchor).unwrap();
+            let snapshot = vci::parse("vci", &vci("logs/vci_snapshot.json")?, &vci("logs/vci_snapshot.sig")?, &anchor)
+                .expect("the snapshot's signature verifies");
+            assert!(snapshot.signers.len() > 900);
+            for s in snapshot.signers {
+                store.insert(s);
             }
             Some(store)
         })
