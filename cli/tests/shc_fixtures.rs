@@ -13,6 +13,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::{healthcert, json, stderr};
+use healthcert_cli::serve::BackgroundServer;
 
 /// The fixtures' reference time.
 const AT: &str = "2026-09-01T12:00:00Z";
@@ -78,4 +79,41 @@ fn each_fixture_card_gets_its_verdict_from_the_test_snapshot() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("does not verify with the anchor key"), "{}", stderr(&out));
     assert_eq!(json(&healthcert(&["trust", "status", "--db", &db, "--at", AT, "--json"])), before);
+}
+
+/// What a checkpoint does: sync the directory snapshot and then the issuers'
+/// own key sets and revocation lists from the trust server (`trust serve
+/// fixtures/trust` on a loopback port), then verify offline: the valid card,
+/// its three chunks given together, and the revoked one.
+#[test]
+fn sync_the_snapshot_and_the_issuers_then_verify() {
+    let server = BackgroundServer::start(&PathBuf::from(fixtures("trust"))).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("trust.db").display().to_string();
+    let vci = format!("vci={}/vci/vci_snapshot.json", server.url());
+    let issuers = format!("shc-issuers={}/shc-issuers", server.url());
+    let anchor = fixtures("trust/vci/anchor.crt");
+    let args = ["trust", "sync", "--db", &db, "--source", &vci, "--vci-anchor", &anchor, "--at", AT, "--json"];
+    let out = healthcert(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = healthcert(&["trust", "sync", "--db", &db, "--source", &issuers, "--at", AT, "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let synced = json(&out);
+    assert_eq!((&synced["sources"][0]["ok"], &synced["sources"][0]["added"]), (&true.into(), &1.into()), "{synced}");
+
+    let status = json(&healthcert(&["trust", "status", "--db", &db, "--at", AT, "--json"]));
+    let kinds: Vec<&str> = status["sources"].as_array().unwrap().iter().filter_map(|s| s["kind"].as_str()).collect();
+    assert!(kinds.contains(&"vci") && kinds.contains(&"shc-issuers"), "{status}");
+
+    let verify = |files: &[String]| {
+        let mut args = vec!["verify", "--db", &db, "--at", AT, "--json"];
+        args.extend(files.iter().map(String::as_str));
+        json(&healthcert(&args))
+    };
+    assert_eq!(verify(&[fixtures("shc/valid.txt")])["status"], "valid");
+    let chunks: Vec<String> = (1..=3).rev().map(|i| fixtures(&format!("shc/valid-chunked-{i}.txt"))).collect();
+    assert_eq!(verify(&chunks)["status"], "valid", "three chunks, last first");
+    let revoked = verify(&[fixtures("shc/invalid-revoked.txt")]);
+    assert_eq!(revoked["status"], "invalid");
+    assert!(revoked["checks"].as_array().unwrap().iter().any(|c| c["reason"] == "REVOKED"), "{revoked}");
 }

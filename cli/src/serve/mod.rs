@@ -1,7 +1,8 @@
 //! A real trust server for tests and demos: serves a directory of lists, as
 //! they are, in the DGCA verifier-service protocol ([`dgca`]), the
-//! German-shaped signed list ([`de`]) and the DGCA business-rule service
-//! ([`rules`]). Every 200 carries a strong ETag (the quoted hex SHA-256 of
+//! German-shaped signed list ([`de`]), the DGCA business-rule service
+//! ([`rules`]), and SMART Health Card trust (a VCI-style directory snapshot,
+//! issuers' key sets and revocation lists: `shc`). Every 200 carries a strong ETag (the quoted hex SHA-256 of
 //! the body) and `If-None-Match` is answered with 304. Tests break it on
 //! purpose through [`RunningServer::faults`]. The wire contract is
 //! docs/trust-protocols.md; `fixtures/trust` is a directory it serves.
@@ -23,6 +24,7 @@ mod faults;
 mod files;
 mod http;
 pub mod rules;
+mod shc;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -110,6 +112,8 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/valuesets", get(rules::value_sets))
         .route("/valuesets/{hash}", get(rules::value_set))
         .route("/countrylist", get(rules::countries))
+        .route("/vci/{file}", get(shc::vci))
+        .route("/shc-issuers/{*path}", get(shc::issuer_file))
         .fallback(|| async { http::not_found("path") })
         .layer(middleware::from_fn_with_state(Arc::clone(&state), finish))
         .with_state(state)
