@@ -138,6 +138,7 @@ fn check(
         let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
         for (name, value) in members {
             match properties.and_then(|p| p.get(name)) {
+                // Declared members only: the path names the schema's members.
                 Some(sub) => check(defs, sub, value, &format!("{path}/{name}"), depth + 1, ev),
                 None if closed => push(ev, path, "additionalProperties", Some(name.clone())),
                 None => {}

@@ -11,10 +11,10 @@
 //! reports the SMART Health Cards Framework's authoring rules (short
 //! `resource:N` references, no `id`/`meta`/`text` in resources, no
 //! `Coding.display` or `CodeableConcept.text`, chunking deprecated, …).
-//! It decodes with the verifier's own pieces ([`numeric`](super::numeric),
-//! [`jws::inflate`](super::jws::inflate), [`jws::is_der_signature`],
-//! [`card::parse_claims`](super::card::parse_claims), the bounded codecs,
-//! [`crypto::verify`](crate::crypto::verify)), and says in an info
+//! It decodes with the verifier's own pieces ([`numeric`],
+//! [`jws::inflate`], [`jws::is_der_signature`],
+//! [`card::parse_claims`], the bounded codecs,
+//! [`crypto::verify`]), and says in an info
 //! diagnostic what the verifier's own JWS reading concluded. Nothing here
 //! runs on the verification path.
 //!
@@ -24,7 +24,7 @@
 //! X.509 chain, read SVG pictures or a QR code's version and segments.
 //! Element checks against the FHIR R4 JSON schema run when a schema is
 //! given ([`Options::fhir_schema`], evaluated by
-//! [`schema_subset`](super::schema_subset)); without one, the type-driven
+//! [`schema_subset`]); without one, the type-driven
 //! rules are skipped and an info diagnostic says so.
 
 use serde_json::{Map, Value};
@@ -289,6 +289,17 @@ fn trimmed<'t>(text: &'t str, what: &str, log: &mut Log<'_, '_>) -> &'t str {
 /// Largest JSON text read (a pretty-printed file may be larger than an
 /// inflated payload is allowed to be).
 pub const MAX_JSON_TEXT_LEN: usize = 4 << 20;
+
+/// A member name or type as it may appear in a message: ASCII letters,
+/// digits and `_` only (FHIR's names), else `?`: messages never repeat
+/// other card text.
+fn shown(name: &str) -> &str {
+    if !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        name
+    } else {
+        "?"
+    }
+}
 
 fn parse_json(text: &str, limits: &Limits) -> Option<Value> {
     json::parse(text.as_bytes(), MAX_JSON_TEXT_LEN.max(limits.max_inflated_len), limits.max_json_depth).ok()
@@ -887,7 +898,7 @@ fn fhir_bundle_text(text: &str, log: &mut Log<'_, '_>) {
 fn schema_errors(schema: &Value, target: &Value, data: &Value, at: &str, log: &mut Log<'_, '_>) -> bool {
     let ev = schema_subset::evaluate(schema, target, data);
     for e in &ev.errors {
-        let member = e.member.as_deref().map(|m| format!(" ({m})")).unwrap_or_default();
+        let member = e.member.as_deref().map(|m| format!(" ({})", shown(m))).unwrap_or_default();
         log.error(Code::FhirSchemaError, format!("FHIR schema: {at}{} fails {}{member}", e.path, e.keyword));
     }
     if ev.unchecked_patterns > 0 {
@@ -961,8 +972,7 @@ fn fhir_bundle(bundle: &Value, log: &mut Log<'_, '_>) {
             log.error(Code::Error, format!("entry/{e}/resource/resourceType is missing"));
             continue;
         };
-        let rtype_shown = crate::text::display_bounded(rtype, 40).into_owned();
-        let at = format!("entry/{e}/{rtype_shown}");
+        let at = format!("entry/{e}/{}", shown(rtype));
         if defs.is_some() && defs.and_then(|d| d.get(rtype)).is_none() {
             log.error(Code::Error, format!("{at}: unknown resource type"));
             continue;
@@ -1038,7 +1048,7 @@ fn walk(
     if depth > 64 || log.out.len() > 10_000 {
         return;
     }
-    let at = || format!("entry/{e}/{}", path.join("/"));
+    let at = || format!("entry/{e}/{}", path.iter().map(|p| shown(p)).collect::<Vec<_>>().join("/"));
     let empty = match o {
         Value::Array(a) => a.is_empty(),
         Value::String(s) => s.is_empty(),
