@@ -186,8 +186,12 @@ fn shc_examples(c: &mut Corpus, dir: &Path) -> usize {
         let Ok(bytes) = fs::read(&p) else { continue };
         if name.contains("-f-qr-code-numeric-value-") || name.ends_with("-d-jws.txt") {
             c.add("shc", bytes.trim_ascii());
+            c.add("shc_validate", &bytes);
         } else if name.ends_with("-a-fhirBundle.json") {
             c.add("shc_fhir", &bytes);
+            c.add("shc_validate", &bytes);
+        } else if name.ends_with("-b-jws-payload-expanded.json") || name.ends_with("-e-file.smart-health-card") {
+            c.add("shc_validate", &bytes);
         }
     }
     if let Ok(jwks) = fs::read(dir.join("issuer/.well-known/jwks.json")) {
@@ -222,6 +226,7 @@ fn main() {
     seeds::picture_seeds().iter().for_each(|s| c.add("picture", s));
     seeds::shc_seeds().iter().for_each(|s| c.add("shc", s));
     seeds::shc_fhir_seeds().iter().for_each(|s| c.add("shc_fhir", s));
+    seeds::shc_fhir_seeds().iter().for_each(|s| c.add("shc_validate", s));
     let builtin = c.written.len();
 
     let from_fixtures = fixtures(&mut c, Path::new(root));

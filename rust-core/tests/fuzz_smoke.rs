@@ -244,6 +244,16 @@ fn shc_fhir() {
 }
 
 #[test]
+fn shc_validate() {
+    let mut seeds = seeds::shc_fhir_seeds();
+    seeds.extend(seeds::shc_fhir_seeds().iter().map(|b| {
+        let bundle: serde_json::Value = serde_json::from_slice(b).unwrap();
+        healthcert_test_support::shc::claims(seeds::NOW - 60, bundle).to_string().into_bytes()
+    }));
+    run("shc_validate", 16, &seeds, 1_500, invariants::shc_validate);
+}
+
+#[test]
 fn text() {
     run("text", 11, &seeds::text_seeds(), 20_000, invariants::text);
 }

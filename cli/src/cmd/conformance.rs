@@ -62,6 +62,28 @@ enum Suite {
         #[arg(long)]
         json: bool,
     },
+    /// The SMART Health Cards dev tools' card expectations
+    /// (_derived/shc-dev-tools-card-expectations.json, from
+    /// smart-on-fhir/health-cards-dev-tools tests/card.test.ts), run through
+    /// the core's developer validator (formats::shc::validate).
+    ///
+    /// Cases that need the network (SMART Health Links, issuer directories,
+    /// key sets or revocation lists downloaded from a card's iss) or whose
+    /// files are absent are skipped with the reason; cases known to differ
+    /// (docs/conformance.md, "SMART Health Cards") are counted apart. JSON:
+    /// {"cases", "run", "passed", "mismatches", "known", "skipped",
+    /// "results": [{index, test, files, file_type, outcome, detail, got,
+    /// expected}], "stale_known"}. Exit status 0 when no case disagrees
+    /// outside the known list, 5 otherwise.
+    Shc {
+        /// The test data root (holding _derived/ and the smart-on-fhir
+        /// folders); default $HEALTHCERT_TESTDATA, else ../shared/testdata.
+        #[arg(long)]
+        testdata: Option<PathBuf>,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Runs the suite named on the command line.
@@ -70,6 +92,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
         Suite::Dgc { dir, json } => dgc(dir, json),
         Suite::Certlogic { dir, json } => certlogic(dir, json),
         Suite::Rules { dir, json } => rules(dir, json),
+        Suite::Shc { testdata, json } => shc(testdata, json),
     }
 }
 
@@ -191,4 +214,46 @@ fn rules(dir: PathBuf, json: bool) -> anyhow::Result<u8> {
         Ok(())
     })?;
     Ok(if report.failed.is_empty() { exit::VALID } else { exit::MISMATCHES })
+}
+
+/// `conformance shc`: every case that did not pass, then the counts.
+fn shc(testdata: Option<PathBuf>, json: bool) -> anyhow::Result<u8> {
+    let root = testdata
+        .or_else(|| std::env::var_os("HEALTHCERT_TESTDATA").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("../shared/testdata"));
+    if !root.join(conformance::shc::EXPECTATIONS).is_file() {
+        bail!("{} has no {} (pass --testdata DIR)", root.display(), conformance::shc::EXPECTATIONS);
+    }
+    let report = conformance::shc::run(&root)?;
+    print(&report, json, &[], |report| {
+        for r in &report.results {
+            let tag = match r.outcome {
+                conformance::shc::Outcome::Pass => continue,
+                conformance::shc::Outcome::Mismatch => "MISMATCH",
+                conformance::shc::Outcome::Known => "known",
+                conformance::shc::Outcome::Skipped => "skipped",
+            };
+            outln!(
+                "{tag} #{} \"{}\" ({}): {}",
+                r.index,
+                display(&r.test),
+                display(&r.file_type),
+                display_bounded(&r.detail, 600)
+            )?;
+        }
+        for k in &report.stale_known {
+            outln!("STALE known entry (the case now agrees or is gone): {}", display(k))?;
+        }
+        outln!(
+            "{} cases: {} run, {} passed, {} known differences, {} mismatches, {} skipped",
+            report.cases,
+            report.run,
+            report.passed,
+            report.known,
+            report.mismatches,
+            report.skipped
+        )?;
+        Ok(())
+    })?;
+    Ok(if report.mismatches == 0 && report.stale_known.is_empty() { exit::VALID } else { exit::MISMATCHES })
 }

@@ -7,4 +7,6 @@ pub mod dgc;
 mod json_eq;
 pub mod known;
 pub mod rules;
+pub mod shc;
+pub mod shc_known;
 mod walk;

@@ -951,3 +951,76 @@ pub fn shc_fhir(data: &[u8]) {
         assert_eq!(cert.kind, kind.ok());
     }
 }
+
+/// Characters no message of the SHC developer validator uses.
+fn validate_marker(c: char) -> bool {
+    matches!(c, '~' | '@' | '!' | '`' | '\\' | '&')
+}
+
+/// `shc_validate`: any bytes as every artefact kind of
+/// `formats::shc::validate` (the text; its lines as QR chunks), with a
+/// small FHIR schema and the `usa-covid19-immunization` profile: never a
+/// panic, a bounded number of diagnostics, stable code names, and no
+/// message repeats a JSON string of the input that holds a character the
+/// messages never use.
+pub fn shc_validate(data: &[u8]) {
+    use healthcert_core::formats::shc::validate::{
+        Artefact, Code, DataMinimization, Level, Options, Profile, validate as check,
+    };
+    let text = String::from_utf8_lossy(data);
+    let schema = serde_json::json!({
+        "oneOf": [{"$ref": "#/definitions/Bundle"}],
+        "definitions": {
+            "string": {"type": "string", "pattern": "^[ \\r\\n\\t\\S]+$"},
+            "Coding": {"properties": {"system": {"$ref": "#/definitions/string"}, "code": {"$ref": "#/definitions/string"},
+                                      "display": {"$ref": "#/definitions/string"}}, "additionalProperties": false},
+            "CodeableConcept": {"properties": {"coding": {"type": "array", "items": {"$ref": "#/definitions/Coding"}},
+                                               "text": {"$ref": "#/definitions/string"}}, "additionalProperties": false},
+            "Reference": {"properties": {"reference": {"$ref": "#/definitions/string"}}, "additionalProperties": false},
+            "Patient": {"properties": {"resourceType": {"const": "Patient"}, "name": {"type": "array"}}, "additionalProperties": false},
+            "Immunization": {"properties": {"resourceType": {"const": "Immunization"}, "status": {"type": "string"},
+                "vaccineCode": {"$ref": "#/definitions/CodeableConcept"}, "patient": {"$ref": "#/definitions/Reference"}},
+                "required": ["patient", "vaccineCode"]},
+            "Bundle": {"properties": {"resourceType": {"const": "Bundle"}, "entry": {"type": "array"}}, "required": ["resourceType"]}
+        }
+    });
+    let options = Options {
+        now: OffsetDateTime::from_unix_timestamp(seeds::NOW).expect("the seeds' clock"),
+        keys: &[],
+        fhir_schema: Some(&schema),
+        profile: Profile::UsaCovid19Immunization(DataMinimization {
+            must_not_contain: vec!["Patient.name.id".into(), "Immunization.location".into()],
+            patterns: vec![("Immunization.status".into(), "completed".into())],
+        }),
+        exclude: Vec::new(),
+        limits: Limits::DEFAULT,
+    };
+    let mut marked = Vec::new();
+    let parsed: Option<Value> = serde_json::from_str(&text).ok();
+    if let Some(v) = &parsed {
+        strings(v, &mut marked);
+    }
+    marked.retain(|s| s.chars().count() >= 2 && s.chars().any(validate_marker));
+    let chunks: Vec<String> = text.lines().take(64).map(str::to_owned).collect();
+    let artefacts = [
+        Artefact::FhirBundle(&text),
+        Artefact::JwsPayload(&text),
+        Artefact::Jws(&text),
+        Artefact::QrNumeric(&chunks),
+        Artefact::HealthCard { text: &text, file_name: Some("card.json") },
+        Artefact::FhirHealthCard(&text),
+    ];
+    for artefact in artefacts {
+        let found = check(artefact, &options);
+        assert!(found.len() <= 50_000, "{} diagnostics", found.len());
+        for d in &found {
+            assert_eq!(Code::from_name(d.code.name()), Some(d.code));
+            for s in &marked {
+                assert!(!d.message.contains(s), "a message repeats input text: {}", d.message);
+            }
+        }
+        if matches!(artefact, Artefact::FhirBundle(_)) && parsed.is_none() && text.trim().starts_with('{') {
+            assert!(found.iter().any(|d| d.level == Level::Fatal || d.level == Level::Error), "not JSON, no finding");
+        }
+    }
+}

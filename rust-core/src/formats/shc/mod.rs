@@ -10,7 +10,10 @@
 //! - [`jws`]: the compact JWS, its header, signature and inflated payload;
 //! - [`card`]: the claims and the card as a [`Document`](super::Document);
 //! - [`fhir`]: the FHIR bundle read, checked and mapped to the normalized
-//!   certificate.
+//!   certificate;
+//! - [`validate`]: a developer validator listing every finding with the SMART
+//!   Health Cards dev tools' codes (never on the verification path), with
+//!   [`schema_subset`] for the FHIR R4 JSON schema's element checks.
 //!
 //! The signer is the issuer's key named by `iss` and the header's `kid`
 //! (an RFC 7638 thumbprint), imported from the issuer's JWKS
@@ -24,6 +27,8 @@ pub mod chunks;
 pub mod fhir;
 pub mod jws;
 pub mod numeric;
+pub mod schema_subset;
+pub mod validate;
 
 pub use card::ShcDocument;
 pub use chunks::{ChunkProgress, MAX_CHUNKS, ShcChunks};
