@@ -8,7 +8,8 @@ use anyhow::{Context as _, bail};
 
 use crate::picture;
 use crate::usage::usage;
-use healthcert_core::formats::shc::{ChunkProgress, ShcChunks};
+use healthcert_core::Limits;
+use healthcert_core::formats::shc::{self, ChunkProgress, ShcChunks};
 use healthcert_core::text::display;
 
 /// Largest input read from a file or stdin: beyond the verifier's own limit
@@ -48,8 +49,22 @@ fn read_limited(mut r: impl std::io::Read, origin: &str) -> anyhow::Result<Vec<u
     Ok(buf)
 }
 
-/// Text as given, or the QR codes of an image.
+/// Text as given, the cards of a health card file, or the QR codes of an
+/// image.
 fn from_bytes(bytes: Vec<u8>, origin: &str) -> anyhow::Result<Vec<Payload>> {
+    if shc::file::looks_like_card_file(&bytes) {
+        let jwss = shc::file::credentials(&bytes, &Limits::default()).with_context(|| format!("reading {origin}"))?;
+        let n = jwss.len();
+        return Ok(jwss
+            .into_iter()
+            .enumerate()
+            .map(|(i, jws)| Payload {
+                bytes: jws.into_bytes(),
+                origin: if n == 1 { format!("{origin} (card)") } else { format!("{origin} (card {} of {n})", i + 1) },
+                scanned: false,
+            })
+            .collect());
+    }
     if !picture::is_image(&bytes) {
         return Ok(vec![Payload { bytes, origin: origin.to_owned(), scanned: false }]);
     }

@@ -98,6 +98,14 @@ fn import_the_example_issuer_then_verify_its_cards() {
     assert!(lines.iter().all(|v| v["status"] == "valid"), "{lines:?}");
     let kinds: Vec<&str> = lines.iter().map(|v| v["certificate"]["type"].as_str().unwrap_or("?")).collect();
     assert_eq!(kinds, ["test", "vaccination"], "the assembled card stands where its first chunk did");
+    // The `.smart-health-card` files: each card they hold.
+    let files: Vec<String> = [0, 2]
+        .iter()
+        .map(|i| examples.join(format!("example-0{i}-e-file.smart-health-card")).display().to_string())
+        .collect();
+    let out = healthcert(&["verify", &files[0], &files[1], "--db", &db, "--at", AT, "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().filter(|l| l.contains(r#""status":"valid""#)).count(), 2);
     // Two chunks of three: each cannot tell.
     let out = healthcert(&["verify", &chunks[0], &chunks[1], "--db", &db, "--at", AT, "--json"]);
     assert_eq!(out.status.code(), Some(4));

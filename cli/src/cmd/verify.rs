@@ -33,7 +33,8 @@ use crate::exit;
 /// payload; an existing file, its content (a directory is a usage
 /// error); text starting with another context identifier (`shc:/`,
 /// `HC2:`), the payload (a format not supported is invalid); a compact
-/// JWS (`eyJ…`), a SMART Health Card; at least 32 characters of the
+/// JWS (`eyJ…`), a SMART Health Card; a `.smart-health-card` file (or a
+/// FHIR `$health-cards-issue` response), each card it holds; at least 32 characters of the
 /// base45 alphabet (A-Z 0-9 space $%*+-./:), a bare base45 payload.
 /// Anything else (a mistyped file name) is a usage error, never a
 /// verdict. Files and stdin may hold bare base45 or a compact JWS too.

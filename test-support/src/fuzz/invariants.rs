@@ -847,6 +847,11 @@ pub fn shc(data: &[u8]) {
         let v = seeds::verifier().verify(payload, &seeds::clock()).expect("the memory store has no operational faults");
         check_verdict(&v);
     }
+    // The same bytes as a health card file: its cards, or a reason.
+    match shc::file::credentials(data, &limits) {
+        Ok(cards) => assert!(!cards.is_empty() && cards.len() <= shc::file::MAX_CREDENTIALS),
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
 }
 
 /// What a decoded SMART Health Card must satisfy.

@@ -11,6 +11,8 @@
 //! - [`card`]: the claims and the card as a [`Document`](super::Document);
 //! - [`fhir`]: the FHIR bundle read, checked and mapped to the normalized
 //!   certificate;
+//! - [`file`]: the `.smart-health-card` file and the FHIR
+//!   `$health-cards-issue` response, each holding the cards' JWSs;
 //! - [`validate`]: a developer validator listing every finding with the SMART
 //!   Health Cards dev tools' codes (never on the verification path), with
 //!   [`schema_subset`] for the FHIR R4 JSON schema's element checks.
@@ -25,6 +27,7 @@
 pub mod card;
 pub mod chunks;
 pub mod fhir;
+pub mod file;
 pub mod jws;
 pub mod numeric;
 pub mod schema_subset;
