@@ -20,6 +20,13 @@ pub enum TrustSourceKind {
     De,
     /// The DGCA business-rule service (base URL); the key is optional.
     Rules,
+    /// The VCI directory snapshot of SMART Health Card issuers (its URL; the
+    /// signature is read beside it); needs the directory's anchor
+    /// certificate (P-521).
+    Vci,
+    /// The key sets and revocation lists of the SMART Health Card issuers
+    /// the store knows: each at its own URL (empty URL), or under a mirror.
+    ShcIssuers,
 }
 
 /// A trust source to sync.
@@ -46,6 +53,8 @@ impl TrustSourceConfig {
             TrustSourceKind::Dgca => SourceKind::Dgca,
             TrustSourceKind::De => SourceKind::De,
             TrustSourceKind::Rules => SourceKind::Rules,
+            TrustSourceKind::Vci => SourceKind::Vci,
+            TrustSourceKind::ShcIssuers => SourceKind::ShcIssuers,
         };
         SourceSpec { kind, url: self.url.clone(), key, allow_http: false }
             .build()

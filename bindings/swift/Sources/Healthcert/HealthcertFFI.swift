@@ -2833,6 +2833,17 @@ public enum TrustSourceKind: Equatable, Hashable {
      * The DGCA business-rule service (base URL); the key is optional.
      */
     case rules
+    /**
+     * The VCI directory snapshot of SMART Health Card issuers (its URL; the
+     * signature is read beside it); needs the directory's anchor
+     * certificate (P-521).
+     */
+    case vci
+    /**
+     * The key sets and revocation lists of the SMART Health Card issuers
+     * the store knows: each at its own URL (empty URL), or under a mirror.
+     */
+    case shcIssuers
 
 
 
@@ -2860,6 +2871,10 @@ public struct FfiConverterTypeTrustSourceKind: FfiConverterRustBuffer {
         
         case 3: return .rules
         
+        case 4: return .vci
+        
+        case 5: return .shcIssuers
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -2878,6 +2893,14 @@ public struct FfiConverterTypeTrustSourceKind: FfiConverterRustBuffer {
         
         case .rules:
             writeInt(&buf, Int32(3))
+        
+        
+        case .vci:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .shcIssuers:
+            writeInt(&buf, Int32(5))
         
         }
     }

@@ -190,6 +190,51 @@ class HealthcertTest {
     }
 
     @Test
+    @DisplayName("syncs SMART Health Card trust, then scans a card split over three QR codes, one frame each")
+    fun scansAChunkedSmartHealthCardOverThreeFrames() {
+        TrustServer().use { server ->
+            val sources = listOf(
+                // The directory snapshot (its signature checked with the
+                // anchor certificate), then the issuers' own key sets and
+                // revocation lists, from the server's mirror of them.
+                TrustSourceConfig(TrustSourceKind.VCI, "${server.url}/vci/vci_snapshot.json", File(fixtures, "trust/vci/anchor.crt").readText()),
+                TrustSourceConfig(TrustSourceKind.SHC_ISSUERS, "${server.url}/shc-issuers", null),
+            )
+            Verifier(config(sources = sources)).use { verifier ->
+                val results = runBlocking { verifier.syncTrust(null) }
+                assertEquals(listOf(SourceKind.VCI, SourceKind.SHC_ISSUERS), results.map { it.kind })
+                assertTrue(results.all { it.ok }, results.toString())
+
+                verifier.scanSession().use { session ->
+                    session.setTimeBudgetMs(null)
+                    // Chunk 3 first, then 1: each says how far the card is.
+                    for ((chunk, found) in listOf(3 to 1u, 1 to 2u)) {
+                        val (plane, width, stride) = lumaOf(File(fixtures, "shc/valid-chunked-$chunk.png"), padding = 8)
+                        assertNull(session.submitFrame(plane, width.toUInt(), (plane.size / stride).toUInt(), stride.toUInt()), "chunk $chunk")
+                        assertEquals(ChunkProgress(found, 3u), session.progress())
+                    }
+                    val (plane, width, stride) = lumaOf(File(fixtures, "shc/valid-chunked-2.png"), padding = 8)
+                    val outcome = assertNotNull(session.submitFrame(plane, width.toUInt(), (plane.size / stride).toUInt(), stride.toUInt()))
+                    assertNull(session.progress(), "the card is whole")
+                    assertTrue(outcome.payload.startsWith("shc:/") && !outcome.payload.startsWith("shc:/1/"))
+                    val verdict = outcome.verdict
+                    assertEquals(Status.VALID, verdict.status, failing(verdict).toString())
+                    assertEquals("shc", verdict.format)
+                    val revocation = verdict.checks.first { it.check == CheckKind.REVOCATION }
+                    assertEquals(Pair(Outcome.PASS, Reason.OK), Pair(revocation.outcome, revocation.reason), "the issuer's list is held")
+                    val cert = assertNotNull(verdict.certificate)
+                    assertEquals("https://shc.healthcert.test/issuer", cert.issuer)
+                    assertTrue(cert.events.single() is Event.Vaccination)
+                }
+                // The revoked card, verified directly: revoked by the synced list.
+                val revoked = verifier.verifyPayload(File(fixtures, "shc/invalid-revoked.txt").readText().trim())
+                assertEquals(Status.INVALID, revoked.status)
+                assertEquals(listOf("REVOCATION:REVOKED"), failing(revoked))
+            }
+        }
+    }
+
+    @Test
     @DisplayName("scans a fixture frame")
     fun scansAFixtureFrame() {
         val picture = File(fixtures, "hcert/valid-vaccination.png")
