@@ -65,6 +65,14 @@ fun databaseFailure(text: String): HealthcertException.Database {
 fun failing(v: Verdict): List<String> =
     v.checks.filter { it.outcome == Outcome.FAIL }.map { "${it.check}:${reasonCode(it.reason)}" }
 
+/** The verdict at [at] of the fixture [name], which must be valid and of [format]. */
+fun Verifier.validFixture(name: String, format: String): Verdict {
+    val v = verifyAt(payload(name), at)
+    assertEquals(Status.VALID, v.status, "$name: ${failing(v)}")
+    assertEquals(format, v.format)
+    return v
+}
+
 /** The luma plane of a picture, one byte per pixel, with a row stride wider than the width. */
 fun lumaOf(file: File, padding: Int): Triple<ByteArray, Int, Int> {
     val image = ImageIO.read(file) ?: error("cannot read $file")
@@ -121,9 +129,7 @@ class HealthcertTest {
     @DisplayName("verifies fixture certificates")
     fun verifiesFixtures() {
         Verifier(config()).use { verifier ->
-            val valid = verifier.verifyAt(payload("valid-vaccination"), at)
-            assertEquals(Status.VALID, valid.status, failing(valid).toString())
-            assertEquals("hcert", valid.format)
+            val valid = verifier.validFixture("valid-vaccination", "hcert")
             assertEquals(ClockSource.FIXED, valid.clockSource)
             assertEquals(at, valid.clock)
             assertEquals(8, valid.checks.size)
@@ -168,10 +174,7 @@ class HealthcertTest {
     @DisplayName("verifies a WHO DDCC and reads its core data set")
     fun verifiesWhoDdcc() {
         Verifier(config()).use { verifier ->
-            val vs = verifier.verifyAt(payload("valid-who-ddcc-vaccination"), at)
-            assertEquals(Status.VALID, vs.status, failing(vs).toString())
-            assertEquals("who-ddcc", vs.format)
-            val cert = assertNotNull(vs.certificate)
+            val cert = assertNotNull(verifier.validFixture("valid-who-ddcc-vaccination", "who-ddcc").certificate)
             assertEquals(CertificateType.VACCINATION, cert.kind)
             assertEquals("Test Traveller", cert.holder.name)
             assertEquals("female", cert.holder.sex?.code)
@@ -181,9 +184,7 @@ class HealthcertTest {
             assertEquals("http://id.who.int/icd11/mms", v.v1.vaccine?.system)
             assertEquals(Triple("LOT-0001", "Test Vaccination Centre", "2026-06-01"), Triple(v.v1.lot, v.v1.centre, v.v1.nextDose))
 
-            val tr = verifier.verifyAt(payload("valid-who-ddcc-test"), at)
-            assertEquals(Status.VALID, tr.status, failing(tr).toString())
-            val t = assertNotNull(tr.certificate).events.single() as Event.Test
+            val t = assertNotNull(verifier.validFixture("valid-who-ddcc-test", "who-ddcc").certificate).events.single() as Event.Test
             assertEquals("260415000", t.v1.result?.code)
             assertEquals("http://loinc.org", t.v1.testType?.system)
         }
