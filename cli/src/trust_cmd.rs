@@ -313,14 +313,23 @@ pub fn status(db: &Path, now: OffsetDateTime, json: bool) -> anyhow::Result<Vec<
         Err(_) => SqliteStore::open(db)?,
     };
     let sources = store.status(now)?;
+    let revocation = store.revocation_summary()?;
     if json {
-        crate::out::json_line(&json!({ "sources": sources }))?;
+        crate::out::json_line(&json!({ "sources": sources, "revocation": revocation }))?;
     } else if sources.is_empty() {
         outln!("{}: no trust source has synced yet", display(&db.display().to_string()))?;
     } else {
         for s in &sources {
             outln!("{}", render_status(s))?;
         }
+    }
+    if !json && revocation.lists > 0 {
+        let stored = revocation.last_stored.map(time_parse::format_utc).unwrap_or_default();
+        outln!(
+            "revocation lists (SMART Health Cards)\n  lists         {}\n  revoked ids   {}\n  last stored   {stored}",
+            revocation.lists,
+            revocation.revoked
+        )?;
     }
     Ok(sources)
 }

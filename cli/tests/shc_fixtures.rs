@@ -104,6 +104,7 @@ fn sync_the_snapshot_and_the_issuers_then_verify() {
     let status = json(&healthcert(&["trust", "status", "--db", &db, "--at", AT, "--json"]));
     let kinds: Vec<&str> = status["sources"].as_array().unwrap().iter().filter_map(|s| s["kind"].as_str()).collect();
     assert!(kinds.contains(&"vci") && kinds.contains(&"shc-issuers"), "{status}");
+    assert_eq!((&status["revocation"]["lists"], &status["revocation"]["revoked"]), (&1.into(), &1.into()), "{status}");
 
     let verify = |files: &[String]| {
         let mut args = vec!["verify", "--db", &db, "--at", AT, "--json"];

@@ -94,3 +94,26 @@ pub(super) fn lookup(
         (Some((ctr, ..)), _) => Revocation::NotRevoked { ctr: ctr.unsigned_abs() },
     })
 }
+
+/// What the store holds of revocation lists, for `trust status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct RevocationSummary {
+    /// Revocation lists held (one per signer key).
+    pub lists: u64,
+    /// Identifiers they revoke, in all.
+    pub revoked: u64,
+    /// When the newest of them was stored.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_stored: Option<OffsetDateTime>,
+}
+
+pub(super) fn summary(conn: &rusqlite::Connection) -> rusqlite::Result<RevocationSummary> {
+    let (lists, last): (i64, Option<i64>) =
+        conn.query_row("SELECT count(*), max(imported_at) FROM revocation_lists", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let revoked: i64 = conn.query_row("SELECT count(*) FROM revoked_ids", [], |r| r.get(0))?;
+    Ok(RevocationSummary {
+        lists: u64::try_from(lists).unwrap_or_default(),
+        revoked: u64::try_from(revoked).unwrap_or_default(),
+        last_stored: last.and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok()),
+    })
+}

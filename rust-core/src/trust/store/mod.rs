@@ -38,7 +38,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 use time::OffsetDateTime;
 
 pub use apply::ApplyReport;
-pub use crl::CrlImport;
+pub use crl::{CrlImport, RevocationSummary};
 pub use open::{NeedsWrite, WRITE_BUSY_TIMEOUT};
 pub use schema::{APPLICATION_ID, CURRENT_VERSION};
 pub use status::SourceStatus;
@@ -342,6 +342,13 @@ impl SqliteStore {
     pub fn status(&self, now: OffsetDateTime) -> Result<Vec<SourceStatus>, Error> {
         let reader = self.plain_reader();
         status::load(&reader.conn, now).map_err(|e| db_error(&self.label, e))
+    }
+
+    /// The revocation lists held (they belong to no source: the newest
+    /// version of a key's list wins, whoever delivered it).
+    pub fn revocation_summary(&self) -> Result<RevocationSummary, Error> {
+        let reader = self.plain_reader();
+        crl::summary(&reader.conn).map_err(|e| db_error(&self.label, e))
     }
 
     /// The business rules of a country of arrival, from every source.
