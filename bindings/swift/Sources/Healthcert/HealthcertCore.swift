@@ -3102,7 +3102,8 @@ public enum Reason: Equatable, Hashable {
     case shcNumericInvalid
     /**
      * One chunk (`shc:/i/n/…`) of a SMART Health Card split over several
-     * QR codes: the chunks must be put together before it can be read.
+     * QR codes: the chunks must be put together before it can be read,
+     * so nothing can be said of the card yet.
      */
     case shcChunkIncomplete
     /**
