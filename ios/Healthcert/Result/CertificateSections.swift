@@ -27,7 +27,7 @@ struct CertificateSections: View {
                 LabeledContent("Issuing country", value: displayText(text: country))
             }
             if issuer == nil && country == nil {
-                LabeledContent("Issuer", value: "Not named")
+                LabeledContent("Issuer", value: String(localized: "Not named"))
             }
             // The validity period: the signature's (CWT/JWT), then the one
             // the content states, when it states one.

@@ -105,7 +105,7 @@ struct ScanView: View {
                     VStack(spacing: 8) {
                         Banner(
                             color: .black.opacity(0.6),
-                            title: String(localized: "\(progress.found) of \(progress.total) parts scanned — show the next code"),
+                            title: String(localized: "\(Int(progress.found)) of \(Int(progress.total)) parts scanned — show the next code"),
                             detail: nil)
                         Button("Scan again") { controller.scanAgain() }
                             .buttonStyle(.bordered)
