@@ -2,7 +2,8 @@
 //! buffers across frames; chunked SMART Health Cards are put back together
 //! across frames; and a payload that stays in view is verified once — later
 //! frames showing it again yield nothing until another payload appears or
-//! the session is reset. The CLI, the bindings and the apps share this, so a
+//! the session is reset (the chunk that completed a card, too: it starts
+//! no new assembly while it stays in view). The CLI, the bindings and the apps share this, so a
 //! checkpoint never sees a verdict repeat (or a chunk counted twice)
 //! differently on one platform than on another.
 
@@ -63,6 +64,10 @@ pub struct VerifySession {
     chunks: ShcChunks,
     crop: Option<Crop>,
     last: Option<String>,
+    /// The chunk codes in view when the last chunked card completed: while
+    /// they stay in view they must not start a new assembly, whose progress
+    /// ("1 of 3") would replace the verdict just given.
+    done_chunks: Vec<String>,
 }
 
 impl VerifySession {
@@ -95,18 +100,33 @@ impl VerifySession {
     ) -> Result<Option<Verified>, SessionError> {
         let codes = self.scanner.scan_in(frame, self.crop).map_err(SessionError::Frame)?;
         let mut complete = None;
+        let mut frame_chunks = Vec::new();
         for code in codes {
             let Some(text) = code.text else { continue };
+            if self.done_chunks.contains(&text) {
+                // Still in view after its card completed.
+                frame_chunks.push(text);
+                continue;
+            }
             let payload = match self.chunks.add(&text) {
                 ChunkProgress::NotAChunk => text,
-                ChunkProgress::Complete(whole) => whole,
-                ChunkProgress::Partial { .. } => continue,
+                ChunkProgress::Complete(whole) => {
+                    frame_chunks.push(text);
+                    whole
+                }
+                ChunkProgress::Partial { .. } => {
+                    // Another chunk: a new assembly is under way.
+                    self.done_chunks.clear();
+                    frame_chunks.push(text);
+                    continue;
+                }
             };
             if complete.is_none() {
                 complete = Some(payload);
             }
         }
         let Some(payload) = complete else { return Ok(None) };
+        self.done_chunks = frame_chunks;
         if self.last.as_deref() == Some(payload.as_str()) {
             return Ok(None);
         }
@@ -126,6 +146,7 @@ impl VerifySession {
     pub fn reset(&mut self) {
         self.last = None;
         self.chunks.reset();
+        self.done_chunks.clear();
     }
 }
 
@@ -171,5 +192,17 @@ mod tests {
         let whole = submit(&mut session, &verifier, "shc:/1/2/1234").expect("the card is complete");
         assert_eq!(whole.payload, "shc:/12345678");
         assert_eq!(session.progress(), None);
+        // The last chunk stays in view: no new assembly over the verdict.
+        assert!(submit(&mut session, &verifier, "shc:/1/2/1234").is_none());
+        assert_eq!(session.progress(), None, "a chunk of the card just verified starts nothing");
+        // Another chunk starts a new assembly; the one verified counts again.
+        assert!(submit(&mut session, &verifier, "shc:/2/2/5678").is_none());
+        assert_eq!(session.progress(), Some((1, 2)));
+        assert!(submit(&mut session, &verifier, "shc:/1/2/1234").is_none(), "the same card: verified once");
+        assert_eq!(session.progress(), None);
+        // After a reset the chunk in view starts an assembly.
+        session.reset();
+        assert!(submit(&mut session, &verifier, "shc:/1/2/1234").is_none());
+        assert_eq!(session.progress(), Some((1, 2)));
     }
 }

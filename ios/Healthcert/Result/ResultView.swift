@@ -1,10 +1,12 @@
 import Healthcert
 import SwiftUI
 
-/// Result: the status colour, the failing checks with their reason codes and
-/// details, and of the personal data only the holder's name and date of
-/// birth (shown, never logged). Every text a certificate, a trust list or a
-/// rule service wrote goes through `displayText` (the core's sanitizer).
+/// Result: the status colour; for an inconclusive verdict, why the verifier
+/// cannot tell (never shown as invalid); the format and the normalized
+/// certificate (`CertificateSections`: of the personal data, the holder's
+/// name and date of birth only, shown, never logged); the failing checks with
+/// their reason codes and details. Every text a certificate, a trust list or
+/// a rule service wrote goes through `displayText` (the core's sanitizer).
 struct ResultView: View {
     let verdict: Verdict
 
@@ -18,15 +20,30 @@ struct ResultView: View {
                     .listRowInsets(EdgeInsets())
             }
 
-            if let holder = verdict.certificate?.holder {
-                Section("Holder") {
-                    LabeledContent("Name", value: displayText(text: holder.name))
-                    LabeledContent("Date of birth", value: holder.dateOfBirth.flatMap { $0.isEmpty ? nil : displayText(text: $0) } ?? "—")
+            // Inconclusive, said so first: the checks that could not decide,
+            // each with its reason.
+            if verdict.status == .unknown {
+                Section {
+                    ForEach(Array(VerdictStyle.undecidedChecks(verdict).enumerated()), id: \.offset) { _, check in
+                        CheckRow(check: check)
+                    }
+                } header: {
+                    Text("Cannot tell whether it is valid, because")
+                } footer: {
+                    Text("This is not a finding that the certificate is invalid.")
                 }
             }
 
+            Section {
+                LabeledContent("Format", value: VerdictStyle.format(verdict.format))
+            }
+
+            if let certificate = verdict.certificate {
+                CertificateSections(certificate: certificate)
+            }
+
             let failing = VerdictStyle.failingChecks(verdict)
-            if !failing.isEmpty {
+            if verdict.status == .invalid && !failing.isEmpty {
                 Section("Failing checks") {
                     ForEach(Array(failing.enumerated()), id: \.offset) { _, check in
                         CheckRow(check: check)

@@ -17,13 +17,15 @@ enum VerdictStyle {
         switch status {
         case .valid: return "Valid"
         case .invalid: return "Invalid"
-        case .unknown: return "Cannot be verified"
+        case .unknown: return "Cannot tell"
         }
     }
 
-    /// The first failing check's reason code, or the trust data's staleness.
+    /// The first failing (or, when inconclusive, undecided) check's reason
+    /// code, or the trust data's staleness.
     static func summary(_ verdict: Verdict) -> String {
-        if let failing = failingChecks(verdict).first {
+        let first = verdict.status == .unknown ? undecidedChecks(verdict).first : failingChecks(verdict).first
+        if let failing = first {
             return reasonCode(reason: failing.reason)
         }
         return verdict.trust.stale ? "Trust data is stale" : "All checks passed"
@@ -32,6 +34,28 @@ enum VerdictStyle {
     /// The checks that failed, or that could not decide.
     static func failingChecks(_ verdict: Verdict) -> [Check] {
         verdict.checks.filter { $0.outcome == .fail || reasonClass(reason: $0.reason) != .neutral }
+    }
+
+    /// What makes an inconclusive verdict: the checks that did not pass
+    /// with a reason meaning "cannot tell" (a failure, or a check that
+    /// applies but was not run); every check that did not pass if none has
+    /// such a reason.
+    static func undecidedChecks(_ verdict: Verdict) -> [Check] {
+        let notPassed = verdict.checks.filter { $0.outcome != .pass }
+        let inconclusive = notPassed.filter { reasonClass(reason: $0.reason) == .inconclusive }
+        return inconclusive.isEmpty ? notPassed : inconclusive
+    }
+
+    /// The format's name for people; the core's own name for one this app
+    /// does not know.
+    static func format(_ format: FormatId) -> String {
+        switch format {
+        case "hcert": return String(localized: "EU Digital COVID Certificate")
+        case "who-ddcc": return String(localized: "WHO DDCC (in an HC1 code)")
+        case "shc": return String(localized: "SMART Health Card")
+        case "unknown": return String(localized: "Not recognised")
+        default: return displayText(text: format)
+        }
     }
 
     static func name(_ check: CheckKind) -> String {

@@ -36,18 +36,27 @@ final class CameraScanner: NSObject, AVCaptureVideoDataOutputSampleBufferDelegat
 
     /// frameQueue only.
     private var scanSession: ScanSession?
+    /// The chunk progress last reported (frameQueue only).
+    private var reportedProgress: ChunkProgress?
     /// The one reusable buffer the luma plane is copied into (frameQueue only).
     private var luma = Data()
     private var reportedError = false
 
     /// Called on the main actor with each new verdict.
     private let onOutcome: @MainActor @Sendable (ScanOutcome) -> Void
+    /// Called on the main actor when the chunks found of a SMART Health Card
+    /// being assembled change (`nil`: none in progress).
+    private let onProgress: @MainActor @Sendable (ChunkProgress?) -> Void
 
     // Never log personal data: no payload, verdict or certificate here.
     private let log = Logger(subsystem: "org.healthcert.verifier", category: "camera")
 
-    init(onOutcome: @escaping @MainActor @Sendable (ScanOutcome) -> Void) {
+    init(
+        onOutcome: @escaping @MainActor @Sendable (ScanOutcome) -> Void,
+        onProgress: @escaping @MainActor @Sendable (ChunkProgress?) -> Void
+    ) {
         self.onOutcome = onOutcome
+        self.onProgress = onProgress
     }
 
     /// Configures the session once and starts it, scanning with `scanSession`.
@@ -74,9 +83,22 @@ final class CameraScanner: NSObject, AVCaptureVideoDataOutputSampleBufferDelegat
         }
     }
 
-    /// Forgets the last payload, so that the code in view is verified again.
+    /// Forgets the last payload and any chunks found, so that the code in
+    /// view is verified again.
     func reset() {
-        frameQueue.async { self.scanSession?.reset() }
+        frameQueue.async {
+            self.scanSession?.reset()
+            self.reportProgress()
+        }
+    }
+
+    /// Reports the session's chunk progress when it changed (frameQueue only).
+    private func reportProgress() {
+        let progress = scanSession?.progress()
+        guard progress != reportedProgress else { return }
+        reportedProgress = progress
+        let onProgress = self.onProgress
+        Task { @MainActor in onProgress(progress) }
     }
 
     private func configureOnce() throws {
@@ -131,6 +153,9 @@ final class CameraScanner: NSObject, AVCaptureVideoDataOutputSampleBufferDelegat
                 let onOutcome = self.onOutcome
                 Task { @MainActor in onOutcome(outcome) }
             }
+            // A chunk of a SMART Health Card gives no outcome until the last
+            // one is seen, only progress ("2 of 3"): counts, no personal data.
+            reportProgress()
         } catch {
             // A frame the core rejects (its size does not match its
             // dimensions): a camera fault, reported once. No personal data.

@@ -15,10 +15,12 @@ final class ScanController: ObservableObject {
 
     @Published private(set) var camera: CameraState = .unknown
     @Published private(set) var latest: ScanOutcome?
+    /// The chunks found while a chunked SMART Health Card is being assembled.
+    @Published private(set) var progress: ChunkProgress?
 
-    private(set) lazy var scanner = CameraScanner { [weak self] outcome in
-        self?.latest = outcome
-    }
+    private(set) lazy var scanner = CameraScanner(
+        onOutcome: { [weak self] outcome in self?.latest = outcome },
+        onProgress: { [weak self] progress in self?.progress = progress })
 
     func start(scanning session: ScanSession) async {
         switch AVCaptureDevice.authorizationStatus(for: .video) {
@@ -48,15 +50,18 @@ final class ScanController: ObservableObject {
         scanner.stop()
     }
 
-    /// Clears the overlay and verifies the code in view again.
+    /// Clears the overlay, forgets any chunks found and verifies the code in
+    /// view again.
     func scanAgain() {
         latest = nil
+        progress = nil
         scanner.reset()
     }
 }
 
 /// Scan: the camera preview with the live result (green valid, red invalid,
-/// grey unknown); tapping the result opens its details.
+/// grey cannot tell); tapping the result opens its details. While a chunked
+/// SMART Health Card is being assembled, how many of its parts were scanned.
 struct ScanView: View {
     @EnvironmentObject private var model: AppModel
     @StateObject private var controller = ScanController()
@@ -94,7 +99,18 @@ struct ScanView: View {
             case let .failed(reason):
                 Banner(color: .gray, title: "Camera unavailable", detail: reason)
             case .unknown, .running:
-                if let outcome = controller.latest {
+                // While a chunked card is being assembled, its progress
+                // replaces the last verdict (which is another code's).
+                if let progress = controller.progress {
+                    VStack(spacing: 8) {
+                        Banner(
+                            color: .black.opacity(0.6),
+                            title: String(localized: "\(Int(progress.found)) of \(Int(progress.total)) parts scanned — show the next code"),
+                            detail: nil)
+                        Button("Scan again") { controller.scanAgain() }
+                            .buttonStyle(.bordered)
+                    }
+                } else if let outcome = controller.latest {
                     VStack(spacing: 8) {
                         NavigationLink(value: outcome) {
                             Banner(

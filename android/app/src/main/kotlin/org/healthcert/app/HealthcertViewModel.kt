@@ -15,6 +15,7 @@ import kotlinx.coroutines.flow.combine
 import kotlinx.coroutines.flow.stateIn
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
+import org.healthcert.ChunkProgress
 import org.healthcert.HealthcertException
 import org.healthcert.HttpUrlConnectionTransport
 import org.healthcert.ScanSession
@@ -73,6 +74,14 @@ class HealthcertViewModel(app: Application) : AndroidViewModel(app) {
     /** The verdict of the last code scanned (personal data: show it, never log it). */
     val verdict: StateFlow<Verdict?> = _verdict.asStateFlow()
 
+    private val _progress = MutableStateFlow<ChunkProgress?>(null)
+    /**
+     * The chunks of a SMART Health Card found so far while it is being
+     * assembled across frames ("2 of 3"), as the session reports them; null
+     * when no chunked card is in progress. Counts only: no personal data.
+     */
+    val progress: StateFlow<ChunkProgress?> = _progress.asStateFlow()
+
     private val _sync = MutableStateFlow<SyncState>(SyncState.Idle)
     val sync: StateFlow<SyncState> = _sync.asStateFlow()
 
@@ -116,7 +125,9 @@ class HealthcertViewModel(app: Application) : AndroidViewModel(app) {
 
     /**
      * One camera frame's luma plane (called on the analysis thread). The
-     * session verifies a code once while it stays in view.
+     * session verifies a code once while it stays in view; a chunk of a
+     * SMART Health Card gives no verdict until the last chunk is seen, only
+     * [progress].
      */
     fun submitFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int) {
         val session = session ?: return
@@ -124,6 +135,7 @@ class HealthcertViewModel(app: Application) : AndroidViewModel(app) {
             val outcome = session.submitFrame(luma, width.toUInt(), height.toUInt(), rowStride.toUInt())
             // outcome.payload is personal data: dropped here, never logged.
             if (outcome != null) _verdict.value = outcome.verdict
+            _progress.value = session.progress()
         } catch (e: HealthcertException) {
             Log.w(TAG, "frame rejected: ${e.message}")
         } catch (e: IllegalStateException) {
@@ -131,9 +143,10 @@ class HealthcertViewModel(app: Application) : AndroidViewModel(app) {
         }
     }
 
-    /** Forgets the verdict shown, so that the same code is verified again. */
+    /** Forgets the verdict shown and any chunks found, so that the code in view is verified again. */
     fun scanAgain() {
         _verdict.value = null
+        _progress.value = null
         val session = session ?: return
         // reset() waits for the session's lock, which the analysis thread
         // holds for as long as a frame is decoded and verified: never on the
@@ -143,6 +156,8 @@ class HealthcertViewModel(app: Application) : AndroidViewModel(app) {
         viewModelScope.launch(Dispatchers.IO) {
             try {
                 session.reset()
+                // The chunks found are forgotten with it.
+                _progress.value = session.progress()
             } catch (e: IllegalStateException) {
                 // The session was closed (onCleared) meanwhile.
             }

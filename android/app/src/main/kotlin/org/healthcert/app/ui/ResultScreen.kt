@@ -20,11 +20,15 @@ import androidx.compose.ui.text.font.FontFamily
 import androidx.compose.ui.unit.dp
 import org.healthcert.app.R
 import org.healthcert.core.Check
+import org.healthcert.core.FormatId
 import org.healthcert.core.Outcome
+import org.healthcert.core.ReasonClass
 import org.healthcert.core.RuleOutcome
 import org.healthcert.core.RuleResult
+import org.healthcert.core.Status
 import org.healthcert.core.Verdict
 import org.healthcert.displayText
+import org.healthcert.reasonClass
 import org.healthcert.reasonCode
 
 /**
@@ -32,8 +36,11 @@ import org.healthcert.reasonCode
  * goes through [displayText] (the core's sanitizer): a forged name cannot hide,
  * reorder or fake what the inspector reads.
  *
- * The verdict: its status, the holder's name and date of birth (the only
- * personal data shown), and every failing check with its stable reason code.
+ * The verdict: its status; when it is UNKNOWN, why the verifier cannot tell
+ * (never shown as invalid); the format; the normalized certificate
+ * ([CertificateSection]: of the personal data, the holder's name and date of
+ * birth only); every failing check with its stable reason code; the rules not
+ * met and the trust data's age.
  */
 @Composable
 fun ResultScreen(verdict: Verdict?, onScanAgain: () -> Unit) {
@@ -46,16 +53,27 @@ fun ResultScreen(verdict: Verdict?, onScanAgain: () -> Unit) {
                 Text(stringResource(R.string.no_result))
             } else {
                 StatusBanner(verdict.status, Modifier.fillMaxWidth())
-                verdict.certificate?.holder?.let { holder ->
-                    Text(displayText(holder.name), style = MaterialTheme.typography.headlineSmall)
-                    Text(stringResource(R.string.date_of_birth, holder.dateOfBirth?.let(::displayText) ?: "–"))
+                // Inconclusive, said so first: the checks that could not
+                // decide (a failure meaning "cannot tell", or a check that
+                // applies but was not run), each with its reason; every check
+                // that did not pass if none is marked inconclusive.
+                if (verdict.status == Status.UNKNOWN) {
+                    Text(stringResource(R.string.cannot_tell_because), style = MaterialTheme.typography.titleMedium)
+                    val notPassed = verdict.checks.filter { it.outcome != Outcome.PASS }
+                    notPassed.filter { reasonClass(it.reason) == ReasonClass.INCONCLUSIVE }
+                        .ifEmpty { notPassed }
+                        .forEach { FailingCheck(it) }
                 }
-                val failing = verdict.checks.filter { it.outcome == Outcome.FAIL }
-                if (failing.isEmpty()) {
-                    Text(stringResource(R.string.all_checks_passed, verdict.checks.size))
-                } else {
-                    Text(stringResource(R.string.failing_checks), style = MaterialTheme.typography.titleMedium)
-                    failing.forEach { FailingCheck(it) }
+                Text(stringResource(R.string.format, formatName(verdict.format)))
+                verdict.certificate?.let { CertificateSection(it) }
+                when (verdict.status) {
+                    Status.INVALID -> {
+                        Text(stringResource(R.string.failing_checks), style = MaterialTheme.typography.titleMedium)
+                        verdict.checks.filter { it.outcome == Outcome.FAIL }.forEach { FailingCheck(it) }
+                    }
+                    Status.VALID ->
+                        Text(stringResource(R.string.all_checks_passed, verdict.checks.count { it.outcome == Outcome.PASS }))
+                    Status.UNKNOWN -> {}
                 }
                 // The business rules of the country of arrival that were not met.
                 val rulesNotMet = verdict.rules.filter { it.outcome != RuleOutcome.PASSED }
@@ -64,7 +82,7 @@ fun ResultScreen(verdict: Verdict?, onScanAgain: () -> Unit) {
                     rulesNotMet.forEach { RuleNotMet(it) }
                 }
                 val trust = verdict.trust
-                val age = trust.ageSeconds?.let(::ageOf) ?: "–"
+                val age = trust.ageSeconds?.let(::ageOf) ?: stringResource(R.string.missing)
                 Text(
                     stringResource(if (trust.stale) R.string.trust_stale else R.string.trust_fresh, age),
                     color = if (trust.stale) InvalidRed else MaterialTheme.colorScheme.onSurface,
@@ -73,6 +91,16 @@ fun ResultScreen(verdict: Verdict?, onScanAgain: () -> Unit) {
             Button(onClick = onScanAgain, modifier = Modifier.fillMaxWidth()) { Text(stringResource(R.string.scan_again)) }
         }
     }
+}
+
+/** The format's name for people; the core's own name for one this app does not know. */
+@Composable
+private fun formatName(format: FormatId): String = when (format) {
+    "hcert" -> stringResource(R.string.format_hcert)
+    "who-ddcc" -> stringResource(R.string.format_who_ddcc)
+    "shc" -> stringResource(R.string.format_shc)
+    "unknown" -> stringResource(R.string.format_unknown)
+    else -> displayText(format)
 }
 
 @Composable

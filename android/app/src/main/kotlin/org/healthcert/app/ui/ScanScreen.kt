@@ -62,7 +62,10 @@ fun ScanScreen(model: HealthcertViewModel, onResult: () -> Unit, onSettings: () 
     val engine by model.engine.collectAsStateWithLifecycle()
     val failure = (engine as? Engine.Failed)?.message
     val verdict by model.verdict.collectAsStateWithLifecycle()
-    val status = verdict?.status
+    val progress = model.progress.collectAsStateWithLifecycle().value
+    // While a chunked card is being assembled, its progress replaces the
+    // last verdict (which is another code's).
+    val status = verdict?.status.takeIf { progress == null }
 
     Box(Modifier.fillMaxSize().background(Color.Black)) {
         if (granted) CameraPreview(model, Modifier.fillMaxSize())
@@ -77,12 +80,15 @@ fun ScanScreen(model: HealthcertViewModel, onResult: () -> Unit, onSettings: () 
                 !granted -> stringResource(R.string.camera_permission_needed)
                 engine is Engine.Opening -> stringResource(R.string.opening)
                 failure != null -> stringResource(R.string.engine_failed, failure)
+                progress != null -> stringResource(R.string.chunk_progress, progress.found.toInt(), progress.total.toInt())
                 status == null -> stringResource(R.string.point_at_code)
                 else -> null
             }
             if (message != null) {
                 Text(message, color = Color.White, modifier = Modifier.background(Color(0x99000000)).padding(12.dp))
                 if (!granted) Button(onClick = { request.launch(Manifest.permission.CAMERA) }) { Text(stringResource(R.string.grant)) }
+                // Starts over: forgets the chunks found.
+                if (progress != null) TextButton(onClick = model::scanAgain) { Text(stringResource(R.string.scan_again), color = Color.White) }
             } else if (status != null) {
                 StatusBanner(status, Modifier.fillMaxWidth().clickable(onClick = onResult))
                 TextButton(onClick = model::scanAgain) { Text(stringResource(R.string.scan_again), color = Color.White) }
