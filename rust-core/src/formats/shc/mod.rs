@@ -11,7 +11,7 @@
 //! - [`card`]: the claims and the card as a [`Document`](super::Document);
 //! - [`fhir`]: the FHIR bundle read, checked and mapped to the normalized
 //!   certificate;
-//! - [`file`]: the `.smart-health-card` file and the FHIR
+//! - [`file`](mod@file): the `.smart-health-card` file and the FHIR
 //!   `$health-cards-issue` response, each holding the cards' JWSs;
 //! - [`validate`]: a developer validator listing every finding with the SMART
 //!   Health Cards dev tools' codes (never on the verification path), with
