@@ -46,21 +46,28 @@ impl std::error::Error for JsonError {
 
 /// The deepest nesting of arrays and objects in `bytes`, read as JSON text
 /// (brackets inside strings do not count). Stops counting past `stop`.
+/// String bodies are skipped to their next quote or backslash at once
+/// (`memchr2`), so the scan costs little beside the parse.
 pub fn depth(bytes: &[u8], stop: usize) -> usize {
     let (mut depth, mut deepest) = (0usize, 0usize);
-    let (mut in_string, mut escaped) = (false, false);
-    for &b in bytes {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        i += 1;
         match b {
-            b'"' => in_string = true,
+            b'"' => loop {
+                let rest = bytes.get(i..).unwrap_or_default();
+                let Some(at) = memchr::memchr2(b'"', b'\\', rest).map(|j| i + j) else {
+                    // An unterminated string: nothing after it counts.
+                    return deepest;
+                };
+                if bytes.get(at) == Some(&b'\\') {
+                    // The escaped byte is part of the string, whatever it is.
+                    i = at + 2;
+                } else {
+                    i = at + 1;
+                    break;
+                }
+            },
             b'[' | b'{' => {
                 depth += 1;
                 deepest = deepest.max(depth);
@@ -98,6 +105,64 @@ mod tests {
         assert_eq!(depth(br#"["\"[", ["\\"], 1]"#, 100), 2);
         assert_eq!(depth(b"17", 100), 0);
         assert_eq!(depth(&[b'['; 10_000], 64), 65, "stops past the limit");
+    }
+
+    /// The byte-at-a-time scan `depth` replaced, to compare against.
+    fn depth_bytewise(bytes: &[u8], stop: usize) -> usize {
+        let (mut depth, mut deepest) = (0usize, 0usize);
+        let (mut in_string, mut escaped) = (false, false);
+        for &b in bytes {
+            if in_string {
+                match (escaped, b) {
+                    (true, _) => escaped = false,
+                    (false, b'\\') => escaped = true,
+                    (false, b'"') => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match b {
+                b'"' => in_string = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                    if deepest > stop {
+                        return deepest;
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        deepest
+    }
+
+    #[test]
+    fn depth_agrees_with_a_bytewise_scan() {
+        let cases: [&[u8]; 12] = [
+            br#"{"a":"\\","b":[{"c":"\"]["}]}"#,
+            br#"["unterminated [[["#,
+            br#"["ends in an escape \"#,
+            br#"["\\\"[[", [[]]]"#,
+            br#"]]]][[{"x":"}"}"#,
+            b"",
+            b"\"",
+            br#"{"a":{"b":{"c":{"d":"e"}}}}"#,
+            br#"["\u005b", "\u005d", [["\\"]]]"#,
+            b"[\"\xff\xfe[\", [1]]",
+            br#""\"#,
+            br#"[[["a"]],"b\"c[",[["d"]]]"#,
+        ];
+        for case in cases {
+            for stop in [0, 1, 2, 3, 100] {
+                assert_eq!(depth(case, stop), depth_bytewise(case, stop), "{:?} {stop}", String::from_utf8_lossy(case));
+            }
+        }
+        // Every prefix of a document with strings, escapes and brackets.
+        let doc = br#"{"entry":[{"resource":{"name":[{"given":["a\"[", "b\\"]}],"x":"]}"}},[["\\\""]]]}"#;
+        for end in 0..=doc.len() {
+            assert_eq!(depth(&doc[..end], 100), depth_bytewise(&doc[..end], 100), "prefix {end}");
+        }
     }
 
     #[test]

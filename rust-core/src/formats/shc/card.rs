@@ -7,10 +7,11 @@
 //! URL), `nbf` (the issuance date), an optional `exp`, and `vc` with `type`
 //! and `credentialSubject.fhirBundle`.
 
-use serde_json::Value;
+use serde_json::{Number, Value};
 use time::OffsetDateTime;
 
-use super::fhir::{self, FhirCard};
+use super::fhir::{self, Bundle, FhirCard};
+use super::lenient::{self, Field, Texts, json_object};
 use crate::formats::codec::json;
 use crate::formats::{Document, Failure, RevocationKey, RulesInput, SignedEnvelope, TimeClaim, ValidityPolicy};
 use crate::limits::Limits;
@@ -32,8 +33,8 @@ pub struct Claims {
     pub nbf: TimeClaim,
     /// `exp`: when it expires, if ever.
     pub exp: TimeClaim,
-    /// `vc`: the credential.
-    pub vc: Value,
+    /// `vc`: the credential, read.
+    pub vc: ShcDocument,
 }
 
 fn malformed(detail: impl Into<String>) -> Failure {
@@ -44,28 +45,61 @@ fn malformed(detail: impl Into<String>) -> Failure {
 /// fractional (the spec's examples write milliseconds after the point),
 /// rounded down to whole seconds: never up, so that a revocation entry
 /// `rid.T` (whole seconds) still revokes a card with `nbf < T`.
-fn time_claim(v: Option<&Value>) -> TimeClaim {
-    let Some(v) = v else { return TimeClaim::Absent };
+fn time_claim(v: &Field<Number>) -> TimeClaim {
+    let v = match v {
+        Field::Absent => return TimeClaim::Absent,
+        Field::Other => return TimeClaim::Invalid,
+        Field::Is(v) => v,
+    };
     let seconds =
         v.as_i64().or_else(|| v.as_f64().filter(|f| f.is_finite() && f.abs() < 1e15).map(|f| f.floor() as i64));
     seconds.and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok()).map_or(TimeClaim::Invalid, TimeClaim::At)
 }
 
-/// Reads the inflated JWS payload as JWT claims.
+json_object! {
+    /// The JWT claims, as read.
+    struct RawClaims {
+        "iss" => iss: Field<String>,
+        "nbf" => nbf: Field<Number>,
+        "exp" => exp: Field<Number>,
+        "vc" => vc: Field<Credential>,
+    }
+}
+
+json_object! {
+    /// The `vc` claim, as read.
+    struct Credential {
+        "type" => types: Field<Texts>,
+        "rid" => rid: Field<String>,
+        "credentialSubject" => subject: Field<Subject>,
+    }
+}
+
+json_object! {
+    /// `vc.credentialSubject`, as read.
+    struct Subject {
+        "fhirVersion" => fhir_version: Field<String>,
+        "fhirBundle" => fhir_bundle: Field<Bundle>,
+    }
+}
+
+/// Reads the inflated JWS payload as JWT claims: straight into what the
+/// verifier reads (members it does not read are parsed and dropped), the
+/// nesting depth checked first.
 pub fn parse_claims(bytes: &[u8], limits: &Limits) -> Result<Claims, Failure> {
-    let value: Value = json::parse(bytes, limits.max_inflated_len, limits.max_json_depth)
+    let claims: Field<RawClaims> = json::parse(bytes, limits.max_inflated_len, limits.max_json_depth)
         .map_err(|e| malformed(format!("the JWT claims: {e}")))?;
-    let Value::Object(mut claims) = value else { return Err(malformed("the JWT claims are not a JSON object")) };
-    let iss = match claims.get("iss") {
-        Some(Value::String(s)) if !s.is_empty() => s.clone(),
-        Some(_) => return Err(malformed("the JWT claim iss is not a URL")),
-        None => return Err(malformed("the JWT has no iss claim: the issuer is unknown")),
+    let Field::Is(claims) = claims else { return Err(malformed("the JWT claims are not a JSON object")) };
+    let iss = match claims.iss {
+        Field::Is(s) if !s.is_empty() => s,
+        Field::Is(_) | Field::Other => return Err(malformed("the JWT claim iss is not a URL")),
+        Field::Absent => return Err(malformed("the JWT has no iss claim: the issuer is unknown")),
     };
-    let (nbf, exp) = (time_claim(claims.get("nbf")), time_claim(claims.get("exp")));
-    let vc = match claims.remove("vc") {
-        Some(vc @ Value::Object(_)) => vc,
-        Some(_) => return Err(malformed("the JWT claim vc is not an object")),
-        None => return Err(malformed("the JWT has no vc claim: it is not a health card")),
+    let (nbf, exp) = (time_claim(&claims.nbf), time_claim(&claims.exp));
+    let vc = match claims.vc {
+        Field::Is(vc) => ShcDocument::read(vc),
+        Field::Other => return Err(malformed("the JWT claim vc is not an object")),
+        Field::Absent => return Err(malformed("the JWT has no vc claim: it is not a health card")),
     };
     Ok(Claims { iss, nbf, exp, vc })
 }
@@ -73,45 +107,56 @@ pub fn parse_claims(bytes: &[u8], limits: &Limits) -> Result<Claims, Failure> {
 /// A decoded SMART Health Card.
 #[derive(Clone)]
 pub struct ShcDocument {
-    vc: Value,
     /// `vc.type`'s text members.
     types: Vec<String>,
-    /// The bundle read, or why its structure is wrong.
-    card: Result<FhirCard, String>,
+    /// `vc.rid`.
+    rid: Option<String>,
+    /// `vc.credentialSubject.fhirVersion`.
+    fhir_version: Option<String>,
+    /// The bundle read; leniently when its structure is wrong.
+    records: FhirCard,
+    /// What is wrong with the bundle's structure.
+    problem: Option<String>,
 }
 
 impl ShcDocument {
-    /// Wraps a card's `vc` claim.
+    /// Wraps a card's `vc` claim (any JSON: what is not an object reads
+    /// as an empty credential).
     pub fn new(vc: Value) -> Self {
-        let types = vc
-            .get("type")
-            .and_then(Value::as_array)
-            .map(|t| t.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-            .unwrap_or_default();
-        let card = match vc.get("credentialSubject").and_then(|s| s.get("fhirBundle")) {
-            Some(bundle) => fhir::read(bundle),
-            None => Err("the credential has no credentialSubject.fhirBundle".to_owned()),
-        };
-        Self { vc, types, card }
+        match lenient::from_value::<Credential>(&vc) {
+            Field::Is(vc) => Self::read(vc),
+            Field::Absent | Field::Other => Self::read(Credential::default()),
+        }
     }
 
-    /// The `vc` claim as JSON.
-    pub fn json(&self) -> &Value {
-        &self.vc
+    fn read(vc: Credential) -> Self {
+        let subject = vc.subject.get();
+        let (records, problem) = match subject.map(|s| &s.fhir_bundle) {
+            None | Some(Field::Absent) => {
+                (FhirCard::default(), Some("the credential has no credentialSubject.fhirBundle".to_owned()))
+            }
+            Some(bundle) => {
+                // A bundle that is not an object reads as an empty one.
+                let empty = Bundle::default();
+                let bundle = bundle.get().unwrap_or(&empty);
+                match fhir::read_bundle(bundle) {
+                    Ok(card) => (card, None),
+                    Err(problem) => (fhir::read_bundle_leniently(bundle), Some(problem)),
+                }
+            }
+        };
+        Self {
+            types: vc.types.get().map(|t| t.0.clone()).unwrap_or_default(),
+            rid: vc.rid.text(),
+            fhir_version: subject.and_then(|s| s.fhir_version.text()),
+            records,
+            problem,
+        }
     }
 
     /// The bundle, read leniently when its structure check failed.
-    fn records(&self) -> std::borrow::Cow<'_, FhirCard> {
-        match &self.card {
-            Ok(card) => std::borrow::Cow::Borrowed(card),
-            Err(_) => std::borrow::Cow::Owned(
-                self.vc
-                    .get("credentialSubject")
-                    .and_then(|s| s.get("fhirBundle"))
-                    .map(fhir::read_leniently)
-                    .unwrap_or_default(),
-            ),
-        }
+    fn records(&self) -> &FhirCard {
+        &self.records
     }
 
     fn has_type(&self, t: &str) -> bool {
@@ -162,10 +207,10 @@ impl Document for ShcDocument {
         if !self.has_type(HEALTH_CARD_TYPE) {
             return fail(Reason::SchemaInvalid, format!("vc.type does not include {HEALTH_CARD_TYPE}"));
         }
-        let card = match &self.card {
-            Ok(card) => card,
-            Err(problem) => return fail(Reason::SchemaInvalid, problem.clone()),
-        };
+        if let Some(problem) = &self.problem {
+            return fail(Reason::SchemaInvalid, problem.clone());
+        }
+        let card = &self.records;
         let kind = match self.certificate_type() {
             Ok(k) => k,
             Err(f) => return fail(f.reason, f.detail),
@@ -177,7 +222,7 @@ impl Document for ShcDocument {
         if found == 0 {
             return fail(Reason::SchemaInvalid, format!("a {} card without {missing}", kind.name()));
         }
-        let fhir_version = self.vc.get("credentialSubject").and_then(|s| s.get("fhirVersion")).and_then(Value::as_str);
+        let fhir_version = self.fhir_version.as_deref();
         let holder = if card.patient.is_some() { "its patient" } else { "no patient" };
         Check::pass(
             CheckKind::Schema,
@@ -220,7 +265,7 @@ impl Document for ShcDocument {
         c.issuer = envelope.issuer.clone();
         c.issued_at = envelope.times.issued_at.instant();
         c.expires_at = envelope.times.expires_at.instant();
-        if let Some(v) = self.vc.get("credentialSubject").and_then(|s| s.get("fhirVersion")).and_then(Value::as_str) {
+        if let Some(v) = self.fhir_version.as_deref() {
             c.extras.push(Extra::new("fhirVersion", v));
         }
         c
@@ -230,7 +275,7 @@ impl Document for ShcDocument {
     /// characters), with its issue time (`nbf`): a CRL entry `rid.T`
     /// revokes it when it was issued before `T`.
     fn revocation_keys(&self, envelope: &SignedEnvelope) -> Vec<RevocationKey> {
-        let rid = self.vc.get("rid").and_then(Value::as_str).filter(|r| {
+        let rid = self.rid.as_deref().filter(|r| {
             (1..=24).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         });
         rid.map(|rid| RevocationKey::Rid { rid: rid.to_owned(), issued_at: envelope.times.issued_at.instant() })

@@ -18,8 +18,10 @@
 //! Observation has a coded `code`. Other members are read leniently: a
 //! member of the wrong type is treated as absent.
 
-use serde_json::Value;
+use serde::de::SeqAccess;
+use serde_json::{Number, Value};
 
+use super::lenient::{self, Field, First, Shape, Skip, Texts, json_object};
 use crate::model::{Code, Holder, TestEvent, Vaccination};
 
 /// Most entries accepted in a bundle (the spec's largest example, a lab
@@ -122,109 +124,269 @@ impl std::fmt::Debug for FhirCard {
     }
 }
 
-fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_owned)
-}
-
-fn first<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
-    v.get(key).and_then(Value::as_array).and_then(|a| a.first())
-}
-
-fn positive(v: &Value, key: &str) -> Option<u64> {
-    v.get(key).and_then(Value::as_u64).filter(|n| *n > 0)
-}
-
-/// The first coding with a code of a `CodeableConcept`.
-fn coding(concept: Option<&Value>) -> Option<Coding> {
-    let codings = concept?.get("coding")?.as_array()?;
-    codings.iter().find_map(|c| Some(Coding { system: text(c, "system"), code: c.get("code")?.as_str()?.to_owned() }))
-}
-
-fn read_patient(r: &Value) -> Patient {
-    let names = r.get("name").and_then(Value::as_array);
-    let name = names.and_then(|n| {
-        n.iter().find(|x| x.get("use").and_then(Value::as_str) == Some("official")).or_else(|| n.first())
-    });
-    let given = name
-        .and_then(|n| n.get("given"))
-        .and_then(Value::as_array)
-        .map(|g| g.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-        .unwrap_or_default();
-    Patient {
-        family: name.and_then(|n| text(n, "family")),
-        given,
-        text: name.and_then(|n| text(n, "text")),
-        birth_date: text(r, "birthDate"),
+json_object! {
+    /// A FHIR `Coding`, as read.
+    struct RawCoding {
+        "system" => system: Field<String>,
+        "code" => code: Field<String>,
     }
 }
 
-fn read_immunization(r: &Value) -> Immunization {
-    let protocol = first(r, "protocolApplied");
-    let manufacturer = r.get("manufacturer").and_then(|m| {
-        let id = m.get("identifier");
-        let display = text(m, "display");
-        match id.and_then(|i| text(i, "value")) {
-            Some(value) => {
-                Some(Code::new(value, id.and_then(|i| i.get("system")).and_then(Value::as_str)).with_display(display))
+/// A `CodeableConcept.coding` array: its first coding with a code (the
+/// others read and dropped).
+#[derive(Clone, Default, PartialEq)]
+struct FirstCoded(Option<Coding>);
+
+impl Shape for FirstCoded {
+    fn from_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
+        let mut found = None;
+        while found.is_none() {
+            match seq.next_element::<Field<RawCoding>>()? {
+                Some(Field::Is(RawCoding { system, code: Field::Is(code) })) => {
+                    found = Some(Coding { system: system.text(), code });
+                }
+                Some(_) => {}
+                None => return Ok(Some(FirstCoded(None))),
             }
+        }
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(Some(FirstCoded(found)))
+    }
+}
+
+json_object! {
+    /// A FHIR `CodeableConcept`, as read.
+    struct Concept {
+        "coding" => coding: Field<FirstCoded>,
+    }
+}
+
+json_object! {
+    /// A FHIR `HumanName`, as read.
+    struct HumanName {
+        "use" => name_use: Field<String>,
+        "family" => family: Field<String>,
+        "given" => given: Field<Texts>,
+        "text" => text: Field<String>,
+    }
+}
+
+json_object! {
+    /// `display` alone (a `Reference`).
+    struct Display {
+        "display" => display: Field<String>,
+    }
+}
+
+json_object! {
+    /// An Immunization's or an Observation's performer.
+    struct Performer {
+        "actor" => actor: Field<Display>,
+        "display" => display: Field<String>,
+    }
+}
+
+json_object! {
+    /// A FHIR `Identifier`, as read.
+    struct Identifier {
+        "system" => system: Field<String>,
+        "value" => value: Field<String>,
+    }
+}
+
+json_object! {
+    /// An Immunization's `manufacturer` (a `Reference`).
+    struct Manufacturer {
+        "identifier" => identifier: Field<Identifier>,
+        "display" => display: Field<String>,
+    }
+}
+
+json_object! {
+    /// An Immunization's `protocolApplied` member.
+    struct Protocol {
+        "doseNumberPositiveInt" => dose_number: Field<u64>,
+        "seriesDosesPositiveInt" => series_doses: Field<u64>,
+        "targetDisease" => target_disease: Field<First<Concept>>,
+    }
+}
+
+json_object! {
+    /// A FHIR `Quantity`, as read.
+    struct Quantity {
+        "value" => value: Field<Number>,
+        "unit" => unit: Field<String>,
+        "code" => code: Field<String>,
+    }
+}
+
+json_object! {
+    /// A resource: the members of a Patient, an Immunization and an
+    /// Observation that are read (one pass, whatever comes first).
+    struct Resource {
+        "resourceType" => resource_type: Field<String>,
+        "name" => name: Field<Vec<Field<HumanName>>>,
+        "birthDate" => birth_date: Field<String>,
+        "status" => status: Field<String>,
+        "vaccineCode" => vaccine_code: Field<Concept>,
+        "occurrenceDateTime" => occurrence_date_time: Field<String>,
+        "occurrenceString" => occurrence_string: Field<String>,
+        "lotNumber" => lot_number: Field<String>,
+        "performer" => performer: Field<First<Performer>>,
+        "manufacturer" => manufacturer: Field<Manufacturer>,
+        "protocolApplied" => protocol_applied: Field<First<Protocol>>,
+        "code" => code: Field<Concept>,
+        "effectiveDateTime" => effective_date_time: Field<String>,
+        "valueCodeableConcept" => value_concept: Field<Concept>,
+        "valueQuantity" => value_quantity: Field<Quantity>,
+        "valueString" => value_string: Field<String>,
+    }
+}
+
+json_object! {
+    /// A bundle entry.
+    struct Entry {
+        "resource" => resource: Field<Resource>,
+    }
+}
+
+/// A bundle's `entry` array: its first [`MAX_ENTRIES`] entries (an entry
+/// that is not an object reads as one without a resource), and how many
+/// there are.
+#[derive(Clone, Default, PartialEq)]
+pub(crate) struct Entries {
+    kept: Vec<Entry>,
+    count: usize,
+}
+
+impl Shape for Entries {
+    fn from_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
+        let mut entries = Entries::default();
+        loop {
+            if entries.kept.len() < MAX_ENTRIES {
+                match seq.next_element::<Field<Entry>>()? {
+                    Some(Field::Is(entry)) => entries.kept.push(entry),
+                    Some(_) => entries.kept.push(Entry::default()),
+                    None => break,
+                }
+            } else if seq.next_element::<Skip>()?.is_none() {
+                break;
+            }
+            entries.count += 1;
+        }
+        Ok(Some(entries))
+    }
+}
+
+json_object! {
+    /// A FHIR bundle, as read: what [`read`] and [`read_leniently`] look at.
+    pub(crate) struct Bundle {
+        "resourceType" => resource_type: Field<String>,
+        "entry" => entry: Field<Entries>,
+    }
+}
+
+/// The first coding with a code of a `CodeableConcept`.
+fn coding(concept: Option<&Concept>) -> Option<Coding> {
+    concept?.coding.get()?.0.clone()
+}
+
+fn read_patient(r: &Resource) -> Patient {
+    let names = r.name.get();
+    let name = names.and_then(|n| {
+        n.iter().find(|x| x.get().and_then(|x| x.name_use.as_str()) == Some("official")).or_else(|| n.first())
+    });
+    let name = name.and_then(Field::get);
+    Patient {
+        family: name.and_then(|n| n.family.text()),
+        given: name.and_then(|n| n.given.get()).map(|g| g.0.clone()).unwrap_or_default(),
+        text: name.and_then(|n| n.text.text()),
+        birth_date: r.birth_date.text(),
+    }
+}
+
+fn positive(n: &Field<u64>) -> Option<u64> {
+    n.get().copied().filter(|n| *n > 0)
+}
+
+fn read_immunization(r: &Resource) -> Immunization {
+    let protocol = r.protocol_applied.first();
+    let manufacturer = r.manufacturer.get().and_then(|m| {
+        let id = m.identifier.get();
+        let display = m.display.text();
+        match id.and_then(|i| i.value.text()) {
+            Some(value) => Some(Code::new(value, id.and_then(|i| i.system.as_str())).with_display(display)),
             None => display.map(|d| Code::new(d, None)),
         }
     });
     Immunization {
-        status: text(r, "status"),
-        vaccine: coding(r.get("vaccineCode")),
-        occurrence: text(r, "occurrenceDateTime").or_else(|| text(r, "occurrenceString")),
-        lot_number: text(r, "lotNumber"),
-        performer: first(r, "performer").and_then(|p| p.get("actor")).and_then(|a| text(a, "display")),
+        status: r.status.text(),
+        vaccine: coding(r.vaccine_code.get()),
+        occurrence: r.occurrence_date_time.text().or_else(|| r.occurrence_string.text()),
+        lot_number: r.lot_number.text(),
+        performer: r.performer.first().and_then(|p| p.actor.get()).and_then(|a| a.display.text()),
         manufacturer,
-        dose_number: protocol.and_then(|p| positive(p, "doseNumberPositiveInt")),
-        series_doses: protocol.and_then(|p| positive(p, "seriesDosesPositiveInt")),
-        target_disease: coding(protocol.and_then(|p| first(p, "targetDisease"))),
+        dose_number: protocol.and_then(|p| positive(&p.dose_number)),
+        series_doses: protocol.and_then(|p| positive(&p.series_doses)),
+        target_disease: coding(protocol.and_then(|p| p.target_disease.first())),
     }
 }
 
-fn read_observation(r: &Value) -> Observation {
-    let quantity = r.get("valueQuantity").and_then(|q| {
-        let value = q.get("value").filter(|v| v.is_number())?.to_string();
-        Some(match text(q, "unit").or_else(|| text(q, "code")) {
+fn read_observation(r: &Resource) -> Observation {
+    let quantity = r.value_quantity.get().and_then(|q| {
+        let value = q.value.get()?.to_string();
+        Some(match q.unit.text().or_else(|| q.code.text()) {
             Some(unit) => format!("{value} {unit}"),
             None => value,
         })
     });
     Observation {
-        status: text(r, "status"),
-        code: coding(r.get("code")),
-        effective: text(r, "effectiveDateTime"),
-        value: coding(r.get("valueCodeableConcept"))
+        status: r.status.text(),
+        code: coding(r.code.get()),
+        effective: r.effective_date_time.text(),
+        value: coding(r.value_concept.get())
             .map(|c| c.to_code())
-            .or_else(|| quantity.or_else(|| text(r, "valueString")).map(|v| Code::new(v, None))),
-        performer: first(r, "performer").and_then(|p| text(p, "display")),
+            .or_else(|| quantity.or_else(|| r.value_string.text()).map(|v| Code::new(v, None))),
+        performer: r.performer.first().and_then(|p| p.display.text()),
+    }
+}
+
+/// A bundle already parsed as a `Value`, as read.
+fn from_value(bundle: &Value) -> Bundle {
+    match lenient::from_value::<Bundle>(bundle) {
+        Field::Is(b) => b,
+        Field::Absent | Field::Other => Bundle::default(),
     }
 }
 
 /// Reads a FHIR bundle; `Err` says what breaks its structure (positions
 /// and resource types only, never content).
 pub fn read(bundle: &Value) -> Result<FhirCard, String> {
-    if bundle.get("resourceType").and_then(Value::as_str) != Some("Bundle") {
+    read_bundle(&from_value(bundle))
+}
+
+/// [`read`], of a bundle read from the claims.
+pub(crate) fn read_bundle(bundle: &Bundle) -> Result<FhirCard, String> {
+    if bundle.resource_type.as_str() != Some("Bundle") {
         return Err("the FHIR bundle's resourceType is not Bundle".to_owned());
     }
-    let Some(entries) = bundle.get("entry").and_then(Value::as_array) else {
+    let Some(entries) = bundle.entry.get() else {
         return Err("the FHIR bundle has no entry array".to_owned());
     };
-    if entries.is_empty() {
+    if entries.count == 0 {
         return Err("the FHIR bundle has no entries".to_owned());
     }
-    if entries.len() > MAX_ENTRIES {
-        return Err(format!("the FHIR bundle has {} entries, more than {MAX_ENTRIES}", entries.len()));
+    if entries.count > MAX_ENTRIES {
+        return Err(format!("the FHIR bundle has {} entries, more than {MAX_ENTRIES}", entries.count));
     }
     let mut card = FhirCard::default();
     let mut problems = Vec::new();
-    for (i, entry) in entries.iter().enumerate() {
-        let Some(resource) = entry.get("resource").filter(|r| r.is_object()) else {
+    for (i, entry) in entries.kept.iter().enumerate() {
+        let Some(resource) = entry.resource.get() else {
             problems.push(format!("entry {i} has no resource"));
             continue;
         };
-        match resource.get("resourceType").and_then(Value::as_str) {
+        match resource.resource_type.as_str() {
             Some("Patient") => {
                 card.patients += 1;
                 if card.patient.is_none() {
@@ -239,8 +401,10 @@ pub fn read(bundle: &Value) -> Result<FhirCard, String> {
                 if imm.vaccine.is_none() {
                     problems.push(format!("the Immunization of entry {i} has no coded vaccineCode"));
                 }
-                let occurrences =
-                    ["occurrenceDateTime", "occurrenceString"].iter().filter(|k| resource.get(**k).is_some()).count();
+                let occurrences = [&resource.occurrence_date_time, &resource.occurrence_string]
+                    .iter()
+                    .filter(|k| k.is_present())
+                    .count();
                 if occurrences != 1 || imm.occurrence.is_none() {
                     problems.push(format!("the Immunization of entry {i} needs one occurrence, not {occurrences}"));
                 }
@@ -278,18 +442,23 @@ fn summarise(problems: &[String]) -> String {
 /// Reads what can be read of a bundle whatever its structure (for the
 /// normalized certificate of a card whose structure check failed).
 pub fn read_leniently(bundle: &Value) -> FhirCard {
+    read_bundle_leniently(&from_value(bundle))
+}
+
+/// [`read_leniently`], of a bundle read from the claims.
+pub(crate) fn read_bundle_leniently(bundle: &Bundle) -> FhirCard {
     let mut card = FhirCard::default();
-    let entries = bundle.get("entry").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-    for resource in entries.iter().take(MAX_ENTRIES).filter_map(|e| e.get("resource")) {
-        match resource.get("resourceType").and_then(Value::as_str) {
-            Some("Patient") => {
+    let entries = bundle.entry.get().map(|e| e.kept.as_slice()).unwrap_or_default();
+    for resource in entries.iter().filter(|e| e.resource.is_present()) {
+        match resource.resource.get().and_then(|r| r.resource_type.as_str().map(|t| (r, t))) {
+            Some((r, "Patient")) => {
                 card.patients += 1;
                 if card.patient.is_none() {
-                    card.patient = Some(read_patient(resource));
+                    card.patient = Some(read_patient(r));
                 }
             }
-            Some("Immunization") => card.immunizations.push(read_immunization(resource)),
-            Some("Observation") => card.observations.push(read_observation(resource)),
+            Some((r, "Immunization")) => card.immunizations.push(read_immunization(r)),
+            Some((r, "Observation")) => card.observations.push(read_observation(r)),
             _ => card.other_resources += 1,
         }
     }
