@@ -12,9 +12,11 @@ use ring::signature::{self as sig, UnparsedPublicKey};
 
 mod jwk;
 mod pem;
+mod x509;
 
 pub use jwk::{MAX_JWK_LEN, jwk_thumbprint};
 pub use pem::{pem_certificates, public_key_from_pem, spki_der_from_pem};
+pub use x509::{CertificateSignatureError, verify_certificate_signature};
 
 /// A signature algorithm named by a signed envelope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,6 +28,8 @@ pub enum SignatureAlgorithm {
     Es384,
     /// RSASSA-PSS SHA-256 (COSE -37).
     Ps256,
+    /// ECDSA P-521 SHA-512 (an ICAO VDS-NC `alg`; not accepted in COSE here).
+    Es512,
 }
 
 impl SignatureAlgorithm {
@@ -45,6 +49,7 @@ impl SignatureAlgorithm {
             Self::Es256 => "ES256",
             Self::Es384 => "ES384",
             Self::Ps256 => "PS256",
+            Self::Es512 => "ES512",
         }
     }
 }
@@ -250,6 +255,14 @@ pub fn verify(
         (SignatureAlgorithm::Es256, KeyKind::P256) => (&sig::ECDSA_P256_SHA256_FIXED, 64),
         (SignatureAlgorithm::Es384, KeyKind::P384) => (&sig::ECDSA_P384_SHA384_FIXED, 96),
         (SignatureAlgorithm::Ps256, KeyKind::Rsa) => (&sig::RSA_PSS_2048_8192_SHA256, key.bits.div_ceil(8)),
+        (SignatureAlgorithm::Es512, KeyKind::P521) => {
+            // ring has no P-521: RustCrypto's, with the fixed-length form only.
+            return if signature.len() == 132 {
+                verify_p521_sha512(key, message, signature)
+            } else {
+                Err(SignatureError::Malformed)
+            };
+        }
         _ => return Err(SignatureError::KeyAlgorithmMismatch),
     };
     if signature.len() != sig_len {
