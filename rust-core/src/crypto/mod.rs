@@ -10,6 +10,7 @@ use std::fmt;
 
 use ring::signature::{self as sig, UnparsedPublicKey};
 
+mod ec_params;
 mod jwk;
 mod pem;
 mod x509;
@@ -177,13 +178,25 @@ impl PublicKey {
         let bits = spki.subject_public_key.as_bytes().ok_or_else(|| KeyError("public key has unused bits".into()))?;
         match alg.as_str() {
             OID_EC_PUBLIC_KEY => {
-                let curve = spki
-                    .algorithm
-                    .parameters
-                    .as_ref()
-                    .and_then(|p| p.decode_as::<x509_cert::der::asn1::ObjectIdentifier>().ok())
-                    .map(|o| o.to_string())
-                    .ok_or_else(|| KeyError("EC key without named curve".into()))?;
+                let params = spki.algorithm.parameters.as_ref();
+                let named = params.and_then(|p| p.decode_as::<x509_cert::der::asn1::ObjectIdentifier>().ok());
+                let curve = match named {
+                    Some(oid) => oid.to_string(),
+                    // Explicit parameters equal to a named curve's.
+                    None => match params.and_then(|p| ec_params::named_curve(&p.into())) {
+                        Some(ec_params::Curve::P256) => OID_P256.to_owned(),
+                        Some(ec_params::Curve::P384) => OID_P384.to_owned(),
+                        Some(ec_params::Curve::P521) => OID_P521.to_owned(),
+                        None if params
+                            .is_some_and(|p| x509_cert::der::Tagged::tag(p) == x509_cert::der::Tag::Sequence) =>
+                        {
+                            return Err(KeyError(
+                                "EC key with explicit parameters of a curve other than P-256, P-384, P-521".into(),
+                            ));
+                        }
+                        None => return Err(KeyError("EC key without named curve".into())),
+                    },
+                };
                 match curve.as_str() {
                     OID_P256 => Self::p256_from_sec1(bits),
                     OID_P384 => Self::p384_from_sec1(bits),

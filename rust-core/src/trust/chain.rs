@@ -84,13 +84,7 @@ pub fn ca_signer(scheme: KeyScheme, der: &[u8]) -> Result<SignerKey, String> {
     }
     let country = country_of(&cert.tbs_certificate.subject).ok_or("the CA's subject names no country")?;
     let ski = subject_key_id(&cert).ok_or("the CA's subject key identifier is malformed")?;
-    let mut key = SignerKey::from_der(scheme, der, Some(ski), Some(country.clone())).map_err(|e| {
-        if e.0.contains("without named curve") {
-            "EC key with explicit curve parameters (no named curve): not supported".to_owned()
-        } else {
-            e.0
-        }
-    })?;
+    let mut key = SignerKey::from_der(scheme, der, Some(ski), Some(country.clone())).map_err(|e| e.0)?;
     key.issuer = Some(country);
     Ok(key)
 }
