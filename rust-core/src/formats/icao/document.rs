@@ -268,3 +268,86 @@ impl Document for IcaoDocument {
         c
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::formats::{DeclaredAlgorithm, TimeClaims};
+    use crate::model::Outcome;
+    use crate::trust::KeyRef;
+
+    fn envelope(issuer: &str) -> SignedEnvelope {
+        SignedEnvelope {
+            algorithm: DeclaredAlgorithm::Missing,
+            key: KeyRef::Missing { scheme: super::super::SCHEME },
+            key_origin: "",
+            signed_bytes: Vec::new(),
+            signature: Vec::new(),
+            issuer: Some(issuer.to_owned()),
+            times: TimeClaims::default(),
+        }
+    }
+
+    fn test_seal() -> Value {
+        json!({"hdr": {"t": "icao.test", "v": 1, "is": "UTO"}, "msg": {
+            "utci": "U01932", "pid": {"n": "Smith Bill", "dob": "1990-01-02", "dt": "P", "dn": "A1234567Z"},
+            "sp": {"spn": "General Hospital", "ctr": "UTO", "cd": {"p": "+1 555 0100"}},
+            "dat": {"sc": "2021-03-03T10:00:00Z", "ri": "2021-03-04T10:00:00Z"},
+            "tr": {"tc": "molecular(PCR)", "r": "negative", "m": "nasopharyngeal"}}})
+    }
+
+    #[test]
+    fn a_test_seal_maps_to_a_test_event() {
+        let doc = IcaoDocument::new(test_seal(), Vec::new());
+        assert_eq!(doc.certificate_type().unwrap(), CertificateType::Test);
+        assert_eq!(doc.schema_check(false).outcome, Outcome::Pass, "{:?}", doc.schema_check(false));
+        let c = doc.normalize(&envelope("UTO"));
+        assert_eq!((c.holder.name.as_str(), c.holder.identifier.as_deref()), ("Smith Bill", Some("A1234567Z")));
+        assert_eq!(c.certificate_id.as_deref(), Some("U01932"));
+        let [Event::Test(t)] = c.events.as_slice() else { panic!("one test event") };
+        assert_eq!(t.result.as_ref().map(|r| r.code.as_str()), Some("negative"));
+        assert_eq!(t.test_type.as_ref().map(|r| r.code.as_str()), Some("molecular(PCR)"));
+        assert_eq!(t.sample_collected_at.as_deref(), Some("2021-03-03T10:00:00Z"));
+        assert_eq!(
+            (t.centre.as_deref(), t.country.as_ref().map(|c| c.code.as_str())),
+            (Some("General Hospital"), Some("UTO"))
+        );
+        assert_eq!((c.extra("pid.dt"), c.extra("dat.ri")), (Some("P"), Some("2021-03-04T10:00:00Z")));
+        assert_eq!(c.extra("sp.cd"), Some(r#"{"p":"+1 555 0100"}"#));
+    }
+
+    #[test]
+    fn schema_and_type_are_refused_precisely() {
+        let mut seal = test_seal();
+        seal["hdr"]["v"] = json!(2);
+        assert_eq!(IcaoDocument::new(seal, Vec::new()).schema_check(false).reason, Reason::SchemaVersionInvalid);
+        let mut seal = test_seal();
+        seal["msg"]["tr"] = json!({"tc": "antigen"});
+        assert!(IcaoDocument::new(seal, Vec::new()).schema_check(false).detail.contains("msg.tr.r"));
+        let mut seal = test_seal();
+        seal["hdr"]["t"] = json!("icao.other");
+        let doc = IcaoDocument::new(seal, Vec::new());
+        assert_eq!(doc.certificate_type().unwrap_err().reason, Reason::CertificateTypeUnsupported);
+        assert_eq!(doc.schema_check(false).reason, Reason::CertificateTypeUnsupported);
+        let vacc = json!({"hdr": {"t": "icao.vacc", "v": 1, "is": "UTO"}, "msg": {"uvci": "U1", "pid": {"n": "X"},
+            "ve": [{"des": "XM68M6", "nam": "B", "vd": [{"dvc": "2021-01-01", "seq": "1", "ctr": "UTO", "lot": "L"}]}]}});
+        let check = IcaoDocument::new(vacc, Vec::new()).schema_check(false);
+        assert_eq!(
+            (check.reason, check.detail.as_str()),
+            (Reason::SchemaInvalid, "msg.ve[0].vd[0].seq is not a dose number")
+        );
+    }
+
+    #[test]
+    fn a_signer_without_the_vds_nc_eku_may_not_sign() {
+        // An EU DCC document signer (its EKUs are the DCC's).
+        let pem = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/trust/dsc/dsc-ec-all.pem"))
+            .unwrap();
+        let der = crate::crypto::pem_certificates(&pem).remove(0).unwrap();
+        let signer = SignerKey::from_der(super::super::SCHEME, &der, None, None).unwrap();
+        let check = IcaoDocument::new(test_seal(), der).key_usage_check(&signer);
+        assert_eq!((check.outcome, check.reason), (Outcome::Fail, Reason::SignerEkuMissing));
+    }
+}
