@@ -209,6 +209,12 @@ fn trust_protocol() {
 }
 
 #[test]
+fn icao() {
+    let seeds = seeds::icao_seeds();
+    run("icao", 15, &seeds, 4_000, invariants::icao);
+}
+
+#[test]
 fn shc() {
     let seeds = seeds::shc_seeds();
     // The harness's verifier trusts the test issuer: the first seed is valid.

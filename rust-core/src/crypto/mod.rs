@@ -10,11 +10,14 @@ use std::fmt;
 
 use ring::signature::{self as sig, UnparsedPublicKey};
 
+mod ec_params;
 mod jwk;
 mod pem;
+mod x509;
 
 pub use jwk::{MAX_JWK_LEN, jwk_thumbprint};
 pub use pem::{pem_certificates, public_key_from_pem, spki_der_from_pem};
+pub use x509::{CertificateSignatureError, verify_certificate_signature};
 
 /// A signature algorithm named by a signed envelope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,6 +29,8 @@ pub enum SignatureAlgorithm {
     Es384,
     /// RSASSA-PSS SHA-256 (COSE -37).
     Ps256,
+    /// ECDSA P-521 SHA-512 (an ICAO VDS-NC `alg`; not accepted in COSE here).
+    Es512,
 }
 
 impl SignatureAlgorithm {
@@ -45,6 +50,7 @@ impl SignatureAlgorithm {
             Self::Es256 => "ES256",
             Self::Es384 => "ES384",
             Self::Ps256 => "PS256",
+            Self::Es512 => "ES512",
         }
     }
 }
@@ -172,13 +178,25 @@ impl PublicKey {
         let bits = spki.subject_public_key.as_bytes().ok_or_else(|| KeyError("public key has unused bits".into()))?;
         match alg.as_str() {
             OID_EC_PUBLIC_KEY => {
-                let curve = spki
-                    .algorithm
-                    .parameters
-                    .as_ref()
-                    .and_then(|p| p.decode_as::<x509_cert::der::asn1::ObjectIdentifier>().ok())
-                    .map(|o| o.to_string())
-                    .ok_or_else(|| KeyError("EC key without named curve".into()))?;
+                let params = spki.algorithm.parameters.as_ref();
+                let named = params.and_then(|p| p.decode_as::<x509_cert::der::asn1::ObjectIdentifier>().ok());
+                let curve = match named {
+                    Some(oid) => oid.to_string(),
+                    // Explicit parameters equal to a named curve's.
+                    None => match params.and_then(|p| ec_params::named_curve(&p.into())) {
+                        Some(ec_params::Curve::P256) => OID_P256.to_owned(),
+                        Some(ec_params::Curve::P384) => OID_P384.to_owned(),
+                        Some(ec_params::Curve::P521) => OID_P521.to_owned(),
+                        None if params
+                            .is_some_and(|p| x509_cert::der::Tagged::tag(p) == x509_cert::der::Tag::Sequence) =>
+                        {
+                            return Err(KeyError(
+                                "EC key with explicit parameters of a curve other than P-256, P-384, P-521".into(),
+                            ));
+                        }
+                        None => return Err(KeyError("EC key without named curve".into())),
+                    },
+                };
                 match curve.as_str() {
                     OID_P256 => Self::p256_from_sec1(bits),
                     OID_P384 => Self::p384_from_sec1(bits),
@@ -250,6 +268,14 @@ pub fn verify(
         (SignatureAlgorithm::Es256, KeyKind::P256) => (&sig::ECDSA_P256_SHA256_FIXED, 64),
         (SignatureAlgorithm::Es384, KeyKind::P384) => (&sig::ECDSA_P384_SHA384_FIXED, 96),
         (SignatureAlgorithm::Ps256, KeyKind::Rsa) => (&sig::RSA_PSS_2048_8192_SHA256, key.bits.div_ceil(8)),
+        (SignatureAlgorithm::Es512, KeyKind::P521) => {
+            // ring has no P-521: RustCrypto's, with the fixed-length form only.
+            return if signature.len() == 132 {
+                verify_p521_sha512(key, message, signature)
+            } else {
+                Err(SignatureError::Malformed)
+            };
+        }
         _ => return Err(SignatureError::KeyAlgorithmMismatch),
     };
     if signature.len() != sig_len {

@@ -17,6 +17,7 @@
 
 pub mod codec;
 pub mod hcert;
+pub mod icao;
 pub mod shc;
 
 use serde_json::Value;
@@ -29,7 +30,7 @@ use crate::model::{Certificate, CertificateType, Check, Reason};
 use crate::trust::{KeyRef, SignerKey};
 
 /// Every supported format, in order of precedence among equal detections.
-pub static FORMATS: &[&dyn Format] = &[&hcert::Hcert, &shc::Shc];
+pub static FORMATS: &[&dyn Format] = &[&hcert::Hcert, &shc::Shc, &icao::Icao];
 
 /// A certificate format.
 pub trait Format: Sync {

@@ -119,6 +119,11 @@ reasons! {
     /// The JWS signature is ASN.1 DER-encoded; JWS requires the fixed
     /// 64-byte `r‖s` form for ES256.
     JwsSignatureDer = "JWS_SIGNATURE_DER", Invalid;
+    /// Not an ICAO VDS-NC seal: not JSON `{data: {hdr, msg}, sig: {alg,
+    /// cer, sigvl}}` with members of the right types (base64url `cer` and
+    /// `sigvl`), duplicate member names, a lone surrogate, or nesting
+    /// deeper than the limit.
+    VdsMalformed = "VDS_MALFORMED", Invalid;
 
     // signature
     /// The protected header names no signature algorithm.
@@ -145,12 +150,29 @@ reasons! {
     SignerNotYetValid = "SIGNER_NOT_YET_VALID", Invalid;
     /// The signer certificate has expired at the verification time.
     SignerExpired = "SIGNER_EXPIRED", Invalid;
+    /// The signer certificate carried in the document (an ICAO barcode
+    /// signer certificate) does not chain to any trusted CA: no CA held
+    /// for its issuer's country has its authority key identifier, or it
+    /// names neither. It is not trusted, whatever its names say.
+    SignerNotChained = "SIGNER_NOT_CHAINED", Invalid;
+    /// The embedded signer certificate names a trusted CA, but no such CA's
+    /// key verifies its signature (or its issuer name differs from the
+    /// CA's subject), or it is not a usable X.509 certificate: a forged or
+    /// swapped signer.
+    SignerChainInvalid = "SIGNER_CHAIN_INVALID", Invalid;
+    /// The CA the embedded signer certificate chains to is expired or not
+    /// yet valid at the verification time.
+    SignerCaNotValid = "SIGNER_CA_NOT_VALID", Invalid;
 
     // key usage
     /// The signer certificate's extended key usage does not allow this type.
     KeyUsageMismatch = "KEY_USAGE_MISMATCH", Invalid;
     /// The certificate type cannot be determined (no or several of v/t/r).
     CertificateTypeAmbiguous = "CERTIFICATE_TYPE_AMBIGUOUS", Invalid;
+    /// The signer certificate lacks the extended key usage its format
+    /// requires (an ICAO barcode signer: the critical VDS-NC purpose
+    /// `2.23.136.1.1.14.2`).
+    SignerEkuMissing = "SIGNER_EKU_MISSING", Invalid;
     /// The certificate is of a type this verifier does not read (a SMART
     /// Health Card that is neither an immunization nor a laboratory card).
     CertificateTypeUnsupported = "CERTIFICATE_TYPE_UNSUPPORTED", Invalid;

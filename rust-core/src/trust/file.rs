@@ -77,16 +77,20 @@ pub(crate) fn parse_entries(
 ) -> Result<Vec<SignerKey>, serde_json::Error> {
     let trimmed = bytes.trim_ascii_start();
     let mut signers = Vec::new();
-    let mut add =
-        |position: String, der: Result<Vec<u8>, String>, kid: Option<Vec<u8>>, country: Option<String>| match der
-            .and_then(|der| SignerKey::from_der(crate::formats::hcert::SCHEME, &der, kid, country).map_err(|e| e.0))
-        {
-            Ok(s) => {
-                signers.push(s);
-                report.loaded += 1;
-            }
-            Err(reason) => report.skipped.push(SkippedEntry { position, reason }),
-        };
+    let add = |signers: &mut Vec<SignerKey>,
+               report: &mut LoadReport,
+               position: String,
+               der: Result<Vec<u8>, String>,
+               kid: Option<Vec<u8>>,
+               country: Option<String>| match der
+        .and_then(|der| SignerKey::from_der(crate::formats::hcert::SCHEME, &der, kid, country).map_err(|e| e.0))
+    {
+        Ok(s) => {
+            signers.push(s);
+            report.loaded += 1;
+        }
+        Err(reason) => report.skipped.push(SkippedEntry { position, reason }),
+    };
     if trimmed.starts_with(b"[") || trimmed.starts_with(b"{") {
         let entries: Vec<Entry> = if trimmed.starts_with(b"[") {
             serde_json::from_slice(trimmed)?
@@ -116,18 +120,39 @@ pub(crate) fn parse_entries(
                 Some(Ok(k)) => (der, Some(k)),
                 None => (der, None),
             };
-            add(position, der, kid, entry.country);
+            add(&mut signers, report, position, der, kid, entry.country);
         }
     } else if let Ok(text) = std::str::from_utf8(trimmed)
         && text.contains("-----BEGIN CERTIFICATE-----")
     {
         for (i, der) in pem_certificates(text).into_iter().enumerate() {
-            add(format!("{origin} certificate {i}"), der, None, None);
+            let position = format!("{origin} certificate {i}");
+            match der {
+                Ok(der) if super::chain::is_ca_certificate(&der) == Some(true) => {
+                    add_ca(&mut signers, report, position, &der);
+                }
+                der => add(&mut signers, report, position, der, None, None),
+            }
         }
+    } else if super::chain::is_ca_certificate(bytes) == Some(true) {
+        add_ca(&mut signers, report, origin.to_owned(), bytes);
     } else {
-        add(origin.to_owned(), Ok(bytes.to_vec()), None, None);
+        add(&mut signers, report, origin.to_owned(), Ok(bytes.to_vec()), None, None);
     }
     Ok(signers)
+}
+
+/// A CA certificate given as a file (PEM or DER): an ICAO country signing
+/// CA, the trust anchor of VDS-NC barcode signers (a CA is never a
+/// document signer itself).
+fn add_ca(signers: &mut Vec<SignerKey>, report: &mut LoadReport, position: String, der: &[u8]) {
+    match super::chain::ca_signer(crate::formats::icao::CSCA_SCHEME, der) {
+        Ok(s) => {
+            signers.push(s);
+            report.loaded += 1;
+        }
+        Err(reason) => report.skipped.push(SkippedEntry { position, reason }),
+    }
 }
 
 /// Whether `bytes` hold a JSON Web Key Set: a JSON object with a `keys` array.

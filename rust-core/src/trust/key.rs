@@ -57,12 +57,15 @@ pub enum KeyRef {
         kid: Vec<u8>,
     },
     /// The signer certificate itself, carried in the document (ICAO
-    /// VDS-NC); trusted when the store holds it.
+    /// VDS-NC); trusted when the store holds it, or when it chains to a CA
+    /// of `anchors` the store holds ([`trust::chain`](super::chain)).
     Embedded {
         /// The scheme.
         scheme: KeyScheme,
         /// The DER certificate.
         certificate: Vec<u8>,
+        /// The scheme of the CAs it may chain to (ICAO CSCAs), if any.
+        anchors: Option<KeyScheme>,
     },
     /// The document names no key.
     Missing {
@@ -129,7 +132,7 @@ impl KeyRef {
         Some(match self {
             KeyRef::Kid { scheme, kid } => LookupKey::Kid(*scheme, kid.clone()),
             KeyRef::IssuerKid { scheme, issuer, kid } => LookupKey::IssuerKid(*scheme, issuer.clone(), kid.clone()),
-            KeyRef::Embedded { scheme, certificate } => {
+            KeyRef::Embedded { scheme, certificate, .. } => {
                 LookupKey::Certificate(*scheme, crate::crypto::sha256(certificate))
             }
             KeyRef::Missing { .. } => return None,

@@ -152,8 +152,8 @@ mod tests {
         assert_eq!(found(KeyRef::Kid { scheme: A, kid: vec![1, 2] }), 1);
         assert_eq!(found(KeyRef::Kid { scheme: B, kid: vec![1, 2] }), 0, "another scheme's kid");
         assert_eq!(found(KeyRef::IssuerKid { scheme: A, issuer: "x".into(), kid: vec![1, 2] }), 0);
-        assert_eq!(found(KeyRef::Embedded { scheme: A, certificate: der.clone() }), 1);
-        assert_eq!(found(KeyRef::Embedded { scheme: B, certificate: der }), 0);
+        assert_eq!(found(KeyRef::Embedded { scheme: A, certificate: der.clone(), anchors: None }), 1);
+        assert_eq!(found(KeyRef::Embedded { scheme: B, certificate: der, anchors: None }), 0);
         assert_eq!(found(KeyRef::Missing { scheme: A }), 0);
         assert_eq!(store.all_signers().count(), 1);
     }

@@ -5,6 +5,7 @@
 //! (`store`) that signed, atomic syncs (`sync`) keep current. Sources deliver
 //! [`Update`]s; stores apply them in one transaction or not at all.
 
+pub mod chain;
 pub mod crl;
 pub mod file;
 mod key;

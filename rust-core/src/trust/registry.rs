@@ -8,12 +8,18 @@
 //! - `EUDCC`: EU DCC (and WHO DDCC) document signers under their base64 kid;
 //!   a PEM certificate, or a bare PEM public key;
 //! - `SmartHealthCards`: SMART Health Card issuer keys under `iss#kid`, each a
-//!   JWK whose kid is its RFC 7638 thumbprint.
+//!   JWK whose kid is its RFC 7638 thumbprint;
+//! - `ICAO`: country signing CAs (CSCAs) of the ICAO health PKI, PEM
+//!   certificates under `country#key id`, held as ICAO VDS-NC trust anchors
+//!   ([`trust::chain`](super::chain)) under their subject's country and
+//!   subject key identifier. An entry that is not a CA (a barcode signer
+//!   listed by itself) is skipped: a signer is trusted only through its
+//!   CSCA. So is a CSCA whose EC key has explicit curve parameters.
 //!
 //! Only `current` entries are loaded; an entry of another status
 //! (`terminated`, `revoked`, `expired`) is skipped and reported, so it never
-//! verifies anything. Frameworks this version does not read (ICAO, DIVOC,
-//! CRED) are reported with their entry counts.
+//! verifies anything. Frameworks this version does not read (DIVOC, CRED)
+//! are reported with their entry counts.
 
 use serde_json::Value;
 
@@ -43,6 +49,7 @@ pub fn signers(origin: &str, json: &Value, report: &mut LoadReport) -> Vec<Signe
         let read: fn(&str, &Value) -> Result<SignerKey, String> = match framework.as_str() {
             "EUDCC" => eu_dcc,
             "SmartHealthCards" => smart_health_card,
+            "ICAO" => icao_csca,
             _ => {
                 if !entries.is_empty() {
                     report.skipped.push(SkippedEntry {
@@ -93,6 +100,14 @@ fn eu_dcc(id: &str, entry: &Value) -> Result<SignerKey, String> {
     }
 }
 
+/// An ICAO health CSCA: the document a PEM certificate (the id, `country#
+/// key id`, is not needed: the certificate names both).
+fn icao_csca(_id: &str, entry: &Value) -> Result<SignerKey, String> {
+    let pem = did_document(entry)?.as_str().ok_or("the didDocument is not PEM text")?;
+    let der = pem_certificates(pem).into_iter().next().ok_or("no certificate in the PEM text")??;
+    super::chain::ca_signer(crate::formats::icao::CSCA_SCHEME, &der)
+}
+
 /// A SMART Health Card issuer key: the id is `iss#kid`, the document the
 /// JWK (whose kid must be its thumbprint and equal the id's).
 fn smart_health_card(id: &str, entry: &Value) -> Result<SignerKey, String> {
@@ -126,8 +141,8 @@ mod tests {
                 "!!": {"status": "current", "didDocument": P256_SPKI},
                 "MzM=": {"status": "current", "didDocument": "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"}
             },
-            "ICAO": {"x": {}, "y": {}},
-            "DIVOC": {}
+            "DIVOC": {"x": {}, "y": {}},
+            "ICAO": {}
         });
         assert!(is_registry(&registry));
         assert!(!is_registry(&json!({"certificates": []})));

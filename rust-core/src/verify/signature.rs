@@ -13,7 +13,7 @@ use crate::formats::{DeclaredAlgorithm, Document, SignedEnvelope};
 use crate::limits::Limits;
 use crate::model::{Check, CheckKind, Outcome, Reason};
 use crate::time_parse::format_utc;
-use crate::trust::{KeyRef, SignerKey, TrustStore};
+use crate::trust::{KeyRef, SignerKey, TrustStore, chain};
 
 /// What the signature step found.
 pub(super) struct SignatureStep {
@@ -54,7 +54,7 @@ pub(super) fn check(
         ));
     }
     let key = env.key.describe();
-    let candidates = store.signers(&env.key)?;
+    let mut candidates = store.signers(&env.key)?;
 
     let alg = match &env.algorithm {
         DeclaredAlgorithm::Supported(a) => *a,
@@ -69,12 +69,36 @@ pub(super) fn check(
                 Check::fail(
                     CheckKind::Signature,
                     Reason::AlgorithmUnsupported,
-                    format!("algorithm {name} is not accepted (ES256, ES384, PS256 are)"),
+                    format!("algorithm {name} is not accepted (ES256, ES384, ES512, PS256 are)"),
                 ),
                 unverified("the signature could not be checked"),
             ));
         }
     };
+
+    // An embedded signer certificate the store does not hold itself is
+    // trusted only when it chains to a held CA.
+    let mut chained_to = None;
+    if let KeyRef::Embedded { scheme, certificate, anchors: Some(anchors) } = &env.key
+        && candidates.is_empty()
+    {
+        match chain::chain(store, *scheme, *anchors, certificate, now, limits.max_signature_checks)? {
+            Ok(chained) => {
+                chained_to = Some(chained.country);
+                candidates.push(Arc::new(chained.signer));
+            }
+            Err(f) => {
+                return Ok(failed(
+                    Check::skipped(
+                        CheckKind::Signature,
+                        Reason::NoTrustedKey,
+                        "the embedded signer certificate is not trusted; signature not checked",
+                    ),
+                    Check::fail(CheckKind::Issuer, f.reason, f.detail),
+                ));
+            }
+        }
+    }
 
     if candidates.is_empty() {
         return Ok(failed(
@@ -139,12 +163,16 @@ pub(super) fn check(
         }
     }
     let signer = Arc::clone(signer);
+    let mut issuer = issuer_check(&signer, now);
+    if let (Some(country), Outcome::Pass) = (chained_to, issuer.outcome) {
+        issuer.detail.push_str(&format!("; it chains to a trusted CA of {country}, valid at the verification time"));
+    }
     Ok(SignatureStep {
         signature: Check::pass(
             CheckKind::Signature,
             format!("{alg} signature verified with the {} key of {key}", signer.public_key.describe()),
         ),
-        issuer: issuer_check(&signer, now),
+        issuer,
         signer: Some(signer),
     })
 }

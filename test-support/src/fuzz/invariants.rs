@@ -4,6 +4,7 @@
 
 use healthcert_core::formats::PrefixPolicy;
 use healthcert_core::formats::hcert::{self, decode_cose, schema, transport};
+use healthcert_core::formats::icao::{self, jcs, seal};
 use healthcert_core::formats::shc::{self, card, fhir, jws, numeric};
 use healthcert_core::formats::{Decoded, SignedEnvelope};
 use healthcert_core::model::{Outcome, Reason, ReasonClass, Status};
@@ -41,7 +42,7 @@ pub fn check_verdict(v: &Verdict) {
     let decode = &v.checks[0];
     if decode.outcome == Outcome::Pass {
         assert!(v.certificate.is_some(), "a decoded payload yields a certificate");
-        assert!([hcert::ID, hcert::ddcc::ID, shc::ID].contains(&v.format), "{:?}", v.format);
+        assert!([hcert::ID, hcert::ddcc::ID, shc::ID, icao::ID].contains(&v.format), "{:?}", v.format);
     } else {
         assert_eq!(decode.outcome, Outcome::Fail, "decode is never skipped");
         // A payload that may be a certificate this verifier does not read
@@ -1032,4 +1033,33 @@ pub fn shc_validate(data: &[u8]) {
             assert!(found.iter().any(|d| d.level == Level::Fatal || d.level == Level::Error), "not JSON, no finding");
         }
     }
+}
+
+/// `icao`: arbitrary bytes as an ICAO VDS-NC seal: the JSON reader, the
+/// RFC 8785 canonical form (which must be a fixed point: canonical text
+/// read back canonicalizes to itself), the decoder and the verification.
+pub fn icao(data: &[u8]) {
+    let limits = Limits::DEFAULT;
+    let text = String::from_utf8_lossy(data);
+    match seal::parse(text.as_bytes(), &limits) {
+        Ok(s) => {
+            assert!(s.certificate.len() <= seal::MAX_CERTIFICATE_LEN && !s.certificate.is_empty());
+            assert!(s.signature.len() <= seal::MAX_SIGNATURE_LEN && !s.signature.is_empty());
+            let canonical = jcs::canonical(&s.data).expect("a parsed tree canonicalizes");
+            let again = seal::parse_json(&canonical, usize::MAX, 64).expect("canonical JSON reads back");
+            assert_eq!(again, s.data, "canonical JSON means the same");
+            assert_eq!(jcs::canonical(&again).expect("again"), canonical, "canonical JSON is a fixed point");
+        }
+        Err(f) => assert_eq!(f.reason, Reason::VdsMalformed, "{f:?}"),
+    }
+    match icao::decode(&text, &limits) {
+        Ok(decoded) => {
+            assert_eq!(decoded.format, icao::ID);
+            assert!(matches!(&decoded.envelope.key, KeyRef::Embedded { scheme, anchors: Some(a), .. }
+                if *scheme == icao::SCHEME && *a == icao::CSCA_SCHEME));
+        }
+        Err(f) => assert_eq!(f.reason, Reason::VdsMalformed, "{f:?}"),
+    }
+    let v = seeds::verifier().verify(&text, &seeds::clock()).expect("the memory store has no operational faults");
+    check_verdict(&v);
 }

@@ -454,3 +454,30 @@ pub fn certlogic_seeds() -> Vec<Vec<u8>> {
     ];
     exprs.iter().map(|e| serde_json::to_vec(&json!([e, data])).expect("JSON")).collect()
 }
+
+/// ICAO VDS-NC seeds: a vaccination and a test seal signed by the test key
+/// (with a certificate that chains to nothing), and a few broken ones.
+pub fn icao_seeds() -> Vec<Vec<u8>> {
+    let vacc = serde_json::json!({"hdr": {"t": "icao.vacc", "v": 1, "is": "UTO"}, "msg": {
+        "uvci": "U32870", "pid": {"n": "Smith Bill", "dob": "1990-01-02", "sex": "M", "i": "A1234567Z"},
+        "ve": [{"des": "XM68M6", "nam": "Comirnaty", "dis": "RA01.0", "vd": [
+            {"dvc": "2021-03-03", "seq": 1, "ctr": "UTO", "adm": "RIVM / GGD", "lot": "VC35679", "dvn": "2021-04-03"}]}]}});
+    let test = serde_json::json!({"hdr": {"t": "icao.test", "v": 1, "is": "UTO"}, "msg": {
+        "utci": "U01932", "pid": {"n": "Smith Bill", "dob": "1990-01-02", "dt": "P", "dn": "A1234567Z"},
+        "sp": {"spn": "General Hospital", "ctr": "UTO", "cd": {"p": "+1 555 0100", "e": "lab@example.org"}},
+        "dat": {"sc": "2021-03-03T10:00:00Z", "ri": "2021-03-04T10:00:00Z"},
+        "tr": {"tc": "molecular(PCR)", "r": "negative", "m": "nasopharyngeal"}, "opt": "é😀 a/b"}});
+    let cer = crate::fixtures::dsc("dsc-ec-all");
+    let mut out = Vec::new();
+    for data in [vacc, test] {
+        let canonical = healthcert_core::formats::icao::jcs::canonical(&data).expect("canonical");
+        let seal = serde_json::json!({"data": data, "sig": {"alg": "ES256",
+            "cer": healthcert_core::formats::codec::base64::encode_url(&cer),
+            "sigvl": healthcert_core::formats::codec::base64::encode_url(&crate::hc1::sign(&canonical))}});
+        out.push(seal.to_string().into_bytes());
+    }
+    out.push(br#"{"data":{"hdr":{},"msg":{}},"sig":{"alg":"ES512","cer":"MA==","sigvl":"AA"}}"#.to_vec());
+    out.push(br#"{"data":{"hdr":{"v":1e400},"msg":[]},"sig":{}}"#.to_vec());
+    out.push(br#"{"data":{"a":"\ud800"},"sig":{"alg":"ES256","cer":"MA","sigvl":"AA"}}"#.to_vec());
+    out
+}

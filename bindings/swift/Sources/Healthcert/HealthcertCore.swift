@@ -3135,6 +3135,13 @@ public enum Reason: Equatable, Hashable {
      */
     case jwsSignatureDer
     /**
+     * Not an ICAO VDS-NC seal: not JSON `{data: {hdr, msg}, sig: {alg,
+     * cer, sigvl}}` with members of the right types (base64url `cer` and
+     * `sigvl`), duplicate member names, a lone surrogate, or nesting
+     * deeper than the limit.
+     */
+    case vdsMalformed
+    /**
      * The protected header names no signature algorithm.
      */
     case algorithmMissing
@@ -3179,6 +3186,25 @@ public enum Reason: Equatable, Hashable {
      */
     case signerExpired
     /**
+     * The signer certificate carried in the document (an ICAO barcode
+     * signer certificate) does not chain to any trusted CA: no CA held
+     * for its issuer's country has its authority key identifier, or it
+     * names neither. It is not trusted, whatever its names say.
+     */
+    case signerNotChained
+    /**
+     * The embedded signer certificate names a trusted CA, but no such CA's
+     * key verifies its signature (or its issuer name differs from the
+     * CA's subject), or it is not a usable X.509 certificate: a forged or
+     * swapped signer.
+     */
+    case signerChainInvalid
+    /**
+     * The CA the embedded signer certificate chains to is expired or not
+     * yet valid at the verification time.
+     */
+    case signerCaNotValid
+    /**
      * The signer certificate's extended key usage does not allow this type.
      */
     case keyUsageMismatch
@@ -3186,6 +3212,12 @@ public enum Reason: Equatable, Hashable {
      * The certificate type cannot be determined (no or several of v/t/r).
      */
     case certificateTypeAmbiguous
+    /**
+     * The signer certificate lacks the extended key usage its format
+     * requires (an ICAO barcode signer: the critical VDS-NC purpose
+     * `2.23.136.1.1.14.2`).
+     */
+    case signerEkuMissing
     /**
      * The certificate is of a type this verifier does not read (a SMART
      * Health Card that is neither an immunization nor a laboratory card).
@@ -3335,63 +3367,73 @@ public struct FfiConverterTypeReason: FfiConverterRustBuffer {
         
         case 27: return .jwsSignatureDer
         
-        case 28: return .algorithmMissing
+        case 28: return .vdsMalformed
         
-        case 29: return .algorithmUnsupported
+        case 29: return .algorithmMissing
         
-        case 30: return .kidMissing
+        case 30: return .algorithmUnsupported
         
-        case 31: return .noTrustedKey
+        case 31: return .kidMissing
         
-        case 32: return .keyAlgorithmMismatch
+        case 32: return .noTrustedKey
         
-        case 33: return .signatureMalformed
+        case 33: return .keyAlgorithmMismatch
         
-        case 34: return .signatureInvalid
+        case 34: return .signatureMalformed
         
-        case 35: return .tooManyCandidateKeys
+        case 35: return .signatureInvalid
         
-        case 36: return .issuerUnknown
+        case 36: return .tooManyCandidateKeys
         
-        case 37: return .signerNotYetValid
+        case 37: return .issuerUnknown
         
-        case 38: return .signerExpired
+        case 38: return .signerNotYetValid
         
-        case 39: return .keyUsageMismatch
+        case 39: return .signerExpired
         
-        case 40: return .certificateTypeAmbiguous
+        case 40: return .signerNotChained
         
-        case 41: return .certificateTypeUnsupported
+        case 41: return .signerChainInvalid
         
-        case 42: return .revoked
+        case 42: return .signerCaNotValid
         
-        case 43: return .expired
+        case 43: return .keyUsageMismatch
         
-        case 44: return .notYetValid
+        case 44: return .certificateTypeAmbiguous
         
-        case 45: return .expiryMissing
+        case 45: return .signerEkuMissing
         
-        case 46: return .issuedAtMissing
+        case 46: return .certificateTypeUnsupported
         
-        case 47: return .timeClaimInvalid
+        case 47: return .revoked
         
-        case 48: return .expiresAfterSigner
+        case 48: return .expired
         
-        case 49: return .issuedBeforeSigner
+        case 49: return .notYetValid
         
-        case 50: return .schemaDeviation
+        case 50: return .expiryMissing
         
-        case 51: return .schemaInvalid
+        case 51: return .issuedAtMissing
         
-        case 52: return .schemaVersionInvalid
+        case 52: return .timeClaimInvalid
         
-        case 53: return .groupCount
+        case 53: return .expiresAfterSigner
         
-        case 54: return .noRules
+        case 54: return .issuedBeforeSigner
         
-        case 55: return .ruleFailed
+        case 55: return .schemaDeviation
         
-        case 56: return .ruleOpen
+        case 56: return .schemaInvalid
+        
+        case 57: return .schemaVersionInvalid
+        
+        case 58: return .groupCount
+        
+        case 59: return .noRules
+        
+        case 60: return .ruleFailed
+        
+        case 61: return .ruleOpen
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -3509,120 +3551,140 @@ public struct FfiConverterTypeReason: FfiConverterRustBuffer {
             writeInt(&buf, Int32(27))
         
         
-        case .algorithmMissing:
+        case .vdsMalformed:
             writeInt(&buf, Int32(28))
         
         
-        case .algorithmUnsupported:
+        case .algorithmMissing:
             writeInt(&buf, Int32(29))
         
         
-        case .kidMissing:
+        case .algorithmUnsupported:
             writeInt(&buf, Int32(30))
         
         
-        case .noTrustedKey:
+        case .kidMissing:
             writeInt(&buf, Int32(31))
         
         
-        case .keyAlgorithmMismatch:
+        case .noTrustedKey:
             writeInt(&buf, Int32(32))
         
         
-        case .signatureMalformed:
+        case .keyAlgorithmMismatch:
             writeInt(&buf, Int32(33))
         
         
-        case .signatureInvalid:
+        case .signatureMalformed:
             writeInt(&buf, Int32(34))
         
         
-        case .tooManyCandidateKeys:
+        case .signatureInvalid:
             writeInt(&buf, Int32(35))
         
         
-        case .issuerUnknown:
+        case .tooManyCandidateKeys:
             writeInt(&buf, Int32(36))
         
         
-        case .signerNotYetValid:
+        case .issuerUnknown:
             writeInt(&buf, Int32(37))
         
         
-        case .signerExpired:
+        case .signerNotYetValid:
             writeInt(&buf, Int32(38))
         
         
-        case .keyUsageMismatch:
+        case .signerExpired:
             writeInt(&buf, Int32(39))
         
         
-        case .certificateTypeAmbiguous:
+        case .signerNotChained:
             writeInt(&buf, Int32(40))
         
         
-        case .certificateTypeUnsupported:
+        case .signerChainInvalid:
             writeInt(&buf, Int32(41))
         
         
-        case .revoked:
+        case .signerCaNotValid:
             writeInt(&buf, Int32(42))
         
         
-        case .expired:
+        case .keyUsageMismatch:
             writeInt(&buf, Int32(43))
         
         
-        case .notYetValid:
+        case .certificateTypeAmbiguous:
             writeInt(&buf, Int32(44))
         
         
-        case .expiryMissing:
+        case .signerEkuMissing:
             writeInt(&buf, Int32(45))
         
         
-        case .issuedAtMissing:
+        case .certificateTypeUnsupported:
             writeInt(&buf, Int32(46))
         
         
-        case .timeClaimInvalid:
+        case .revoked:
             writeInt(&buf, Int32(47))
         
         
-        case .expiresAfterSigner:
+        case .expired:
             writeInt(&buf, Int32(48))
         
         
-        case .issuedBeforeSigner:
+        case .notYetValid:
             writeInt(&buf, Int32(49))
         
         
-        case .schemaDeviation:
+        case .expiryMissing:
             writeInt(&buf, Int32(50))
         
         
-        case .schemaInvalid:
+        case .issuedAtMissing:
             writeInt(&buf, Int32(51))
         
         
-        case .schemaVersionInvalid:
+        case .timeClaimInvalid:
             writeInt(&buf, Int32(52))
         
         
-        case .groupCount:
+        case .expiresAfterSigner:
             writeInt(&buf, Int32(53))
         
         
-        case .noRules:
+        case .issuedBeforeSigner:
             writeInt(&buf, Int32(54))
         
         
-        case .ruleFailed:
+        case .schemaDeviation:
             writeInt(&buf, Int32(55))
         
         
-        case .ruleOpen:
+        case .schemaInvalid:
             writeInt(&buf, Int32(56))
+        
+        
+        case .schemaVersionInvalid:
+            writeInt(&buf, Int32(57))
+        
+        
+        case .groupCount:
+            writeInt(&buf, Int32(58))
+        
+        
+        case .noRules:
+            writeInt(&buf, Int32(59))
+        
+        
+        case .ruleFailed:
+            writeInt(&buf, Int32(60))
+        
+        
+        case .ruleOpen:
+            writeInt(&buf, Int32(61))
         
         }
     }

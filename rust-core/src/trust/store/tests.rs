@@ -317,7 +317,7 @@ fn every_earlier_version_opens_upgraded_with_its_data() {
             assert_eq!(signers.len(), 1, "the v{version} signer survived");
             assert_eq!(signers[0].certificate(), Some(der.as_slice()));
             assert_same_key(&signers[0], &record(der));
-            let embedded = KeyRef::Embedded { scheme: hcert::SCHEME, certificate: der.clone() };
+            let embedded = KeyRef::Embedded { scheme: hcert::SCHEME, certificate: der.clone(), anchors: None };
             assert_eq!(store.signers(&embedded).unwrap().len(), 1, "found by its certificate too");
             let other = KeyRef::Kid { scheme: KeyScheme::new("other"), kid: kid_of(der) };
             assert!(store.signers(&other).unwrap().is_empty(), "not offered to another scheme");
