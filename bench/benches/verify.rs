@@ -65,6 +65,7 @@ fn bench(c: &mut Criterion) {
                 not_after: None,
                 key_usage: KeyUsage::default(),
                 material: None,
+                status: healthcert_core::trust::KeyStatus::Current,
             });
         }
         let verifier = Verifier::new(store);

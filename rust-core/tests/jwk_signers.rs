@@ -47,13 +47,7 @@ fn jwk_signers_are_stored_and_found_by_issuer_and_kid() {
         .iter()
         .map(|jwk| {
             let key = SignerKey::from_jwk(SCHEME, ISSUER, jwk).unwrap();
-            SignerRecord {
-                scheme: SCHEME,
-                issuer: Some(ISSUER.into()),
-                kid: key.kid,
-                country: None,
-                material: KeyMaterial::Jwk(jwk.clone()),
-            }
+            SignerRecord::new(SCHEME, Some(ISSUER.into()), key.kid, None, KeyMaterial::Jwk(jwk.clone()))
         })
         .collect();
     let kid = records[0].kid.clone();

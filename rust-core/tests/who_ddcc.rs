@@ -38,6 +38,7 @@ fn who_test_key() -> Option<SignerKey> {
         not_after: at("validUntilDT"),
         key_usage: KeyUsage::default(),
         material: None,
+        status: healthcert_core::trust::KeyStatus::Current,
     })
 }
 

@@ -49,6 +49,7 @@ pub fn signer(public_key: PublicKey, key_usage: KeyUsage) -> SignerKey {
         not_after: None,
         key_usage,
         material: None,
+        status: healthcert_core::trust::KeyStatus::Current,
     }
 }
 

@@ -148,8 +148,15 @@ reasons! {
     IssuerUnknown = "ISSUER_UNKNOWN", Inconclusive;
     /// The signer certificate is not yet valid at the verification time.
     SignerNotYetValid = "SIGNER_NOT_YET_VALID", Invalid;
-    /// The signer certificate has expired at the verification time.
+    /// The signer certificate has expired at the verification time, or the
+    /// trust registry lists its key as expired.
     SignerExpired = "SIGNER_EXPIRED", Invalid;
+    /// The trust registry lists the signer's key as terminated: withdrawn
+    /// by its owner, no longer accepted.
+    SignerTerminated = "SIGNER_TERMINATED", Invalid;
+    /// The trust registry lists the signer's key as revoked: nothing it
+    /// signed is trusted.
+    SignerRevoked = "SIGNER_REVOKED", Invalid;
     /// The signer certificate carried in the document (an ICAO barcode
     /// signer certificate) does not chain to any trusted CA: no CA held
     /// for its issuer's country has its authority key identifier, or it

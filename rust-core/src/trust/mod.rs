@@ -27,7 +27,7 @@ use std::sync::Arc;
 pub use crl::{Crl, ListKey, Revocation};
 pub use key::{KeyMaterial, KeyRef, KeyScheme};
 pub use memory::MemoryStore;
-pub use signer::{KeyUsage, SignerKey, kid_of};
+pub use signer::{KeyStatus, KeyUsage, SignerKey, kid_of};
 pub use update::{Freshness, SourceId, SourceKind, Update};
 
 use crate::Error;

@@ -16,15 +16,20 @@
 //!   listed by itself) is skipped: a signer is trusted only through its
 //!   CSCA. So is a CSCA whose EC key has explicit curve parameters.
 //!
-//! Only `current` entries are loaded; an entry of another status
-//! (`terminated`, `revoked`, `expired`) is skipped and reported, so it never
-//! verifies anything. Frameworks this version does not read (DIVOC, CRED)
+//! Every entry is loaded with its `status` ([`KeyStatus`]): only a `current`
+//! key is trusted; a `terminated`, `revoked` or `expired` one is kept so
+//! that the `issuer` check of a certificate it signed fails with the
+//! status's own reason (`SIGNER_TERMINATED`, `SIGNER_REVOKED`,
+//! `SIGNER_EXPIRED`) instead of reading as an unknown issuer. An entry of
+//! another status is skipped and reported. A key without a certificate (a
+//! bare public key, a JWK) takes the entry's `validFromDT`/`validUntilDT`
+//! as its validity. Frameworks this version does not read (DIVOC, CRED)
 //! are reported with their entry counts.
 
 use serde_json::Value;
 
 use super::file::{LoadReport, SkippedEntry};
-use super::{KeyMaterial, SignerKey};
+use super::{KeyMaterial, KeyStatus, SignerKey};
 use crate::crypto::{pem_certificates, spki_der_from_pem};
 use crate::formats::codec::base64;
 
@@ -63,14 +68,18 @@ pub fn signers(origin: &str, json: &Value, report: &mut LoadReport) -> Vec<Signe
         for (i, (id, entry)) in entries.iter().enumerate() {
             // The id names a key, not a person; still, positions count.
             let position = format!("{origin} {framework} entry {i}");
-            let status = entry.get("status").and_then(Value::as_str).unwrap_or("");
-            if status != "current" {
-                let status = if matches!(status, "terminated" | "revoked" | "expired") { status } else { "unknown" };
-                report.skipped.push(SkippedEntry { position, reason: format!("status {status}: not trusted") });
+            let Some(status) = entry.get("status").and_then(Value::as_str).and_then(KeyStatus::from_name) else {
+                report.skipped.push(SkippedEntry { position, reason: "no known status: not trusted".to_owned() });
                 continue;
-            }
+            };
             match read(id, entry) {
-                Ok(key) => {
+                Ok(mut key) => {
+                    key.status = status;
+                    if !matches!(key.material, Some(KeyMaterial::X509(_))) {
+                        let at = |k: &str| entry.get(k).and_then(Value::as_str).and_then(crate::time_parse::lenient);
+                        key.not_before = key.not_before.or(at("validFromDT"));
+                        key.not_after = key.not_after.or(at("validUntilDT"));
+                    }
                     out.push(key);
                     report.loaded += 1;
                 }
@@ -133,11 +142,12 @@ mod tests {
     const P256_SPKI: &str = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEFDMpzOeGjkFpJ1mc9lo0884v/aVafspp7YkZo5TULw9g9/GngNing7+3ot1rJ5boEo27zvnT0WjblSmXGjbnuQ==\n-----END PUBLIC KEY-----";
 
     #[test]
-    fn current_entries_load_and_the_rest_are_reported() {
+    fn entries_load_with_their_status_and_the_unusable_are_reported() {
         let registry = json!({
             "EUDCC": {
                 "MTE=": {"status": "current", "didDocument": P256_SPKI},
-                "MjI=": {"status": "revoked", "didDocument": P256_SPKI},
+                "MjI=": {"status": "revoked", "didDocument": P256_SPKI, "validFromDT": "2022-06-14T14:14:08.000Z"},
+                "NDQ=": {"status": "withdrawn", "didDocument": P256_SPKI},
                 "!!": {"status": "current", "didDocument": P256_SPKI},
                 "MzM=": {"status": "current", "didDocument": "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"}
             },
@@ -148,15 +158,19 @@ mod tests {
         assert!(!is_registry(&json!({"certificates": []})));
         let mut report = LoadReport::default();
         let keys = signers("reg.json", &registry, &mut report);
-        assert_eq!(keys.len(), 1);
-        assert_eq!((keys[0].kid.as_slice(), keys[0].scheme), (&b"11"[..], crate::formats::hcert::SCHEME));
-        assert_eq!(keys[0].kid_text(), "MTE=");
-        assert!(matches!(keys[0].material, Some(KeyMaterial::Spki(_))));
+        assert_eq!(keys.len(), 2);
+        let current = keys.iter().find(|k| k.kid == b"11").unwrap();
+        assert_eq!((current.scheme, current.status), (crate::formats::hcert::SCHEME, KeyStatus::Current));
+        assert_eq!(current.kid_text(), "MTE=");
+        assert!(matches!(current.material, Some(KeyMaterial::Spki(_))));
+        let revoked = keys.iter().find(|k| k.kid == b"22").unwrap();
+        assert_eq!(revoked.status, KeyStatus::Revoked);
+        assert_eq!(revoked.not_before.map(|t| t.unix_timestamp()), Some(1_655_216_048), "a bare key takes validFromDT");
         let reasons: Vec<&str> = report.skipped.iter().map(|s| s.reason.as_str()).collect();
         assert_eq!(reasons.len(), 4, "{reasons:?}");
-        assert!(reasons.contains(&"status revoked: not trusted"));
+        assert!(reasons.contains(&"no known status: not trusted"));
         assert!(reasons.contains(&"the key id is not base64"));
         assert!(reasons.contains(&"2 entries of a framework this version does not read"));
-        assert_eq!(report.loaded, 1);
+        assert_eq!(report.loaded, 2);
     }
 }

@@ -144,6 +144,9 @@ impl SignerRecord {
             kid: s.kid.clone(),
             country: s.country.clone(),
             material: s.material.clone()?,
+            status: s.status,
+            not_before: s.not_before,
+            not_after: s.not_after,
         })
     }
 }

@@ -29,6 +29,43 @@ pub struct KeyUsage {
     pub oids: Vec<String>,
 }
 
+/// What a trust registry says of a key it lists. Only a `current` key is
+/// trusted; the others are kept so that a certificate they signed is told
+/// apart from one of an unknown issuer (the `issuer` check fails with the
+/// status's own reason).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum KeyStatus {
+    /// In use.
+    #[default]
+    Current,
+    /// Withdrawn by its owner (the participant left, the key was retired):
+    /// certificates it signed are no longer accepted.
+    Terminated,
+    /// Revoked (compromised or misused): nothing it signed is trusted.
+    Revoked,
+    /// Past the end of validity the registry declares.
+    Expired,
+}
+
+impl KeyStatus {
+    /// The registry's (and the store's) name.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyStatus::Current => "current",
+            KeyStatus::Terminated => "terminated",
+            KeyStatus::Revoked => "revoked",
+            KeyStatus::Expired => "expired",
+        }
+    }
+
+    /// The status of a registry's or the store's name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [KeyStatus::Current, KeyStatus::Terminated, KeyStatus::Revoked, KeyStatus::Expired]
+            .into_iter()
+            .find(|s| s.name() == name)
+    }
+}
+
 /// A trusted signer key.
 #[derive(Clone)]
 pub struct SignerKey {
@@ -54,6 +91,9 @@ pub struct SignerKey {
     /// The key material it was read from; `None` for a key built from a
     /// bare public key (in memory only).
     pub material: Option<KeyMaterial>,
+    /// What the trust registry that listed it says of it (`Current` for
+    /// every other source).
+    pub status: KeyStatus,
 }
 
 impl SignerKey {
@@ -126,6 +166,7 @@ impl SignerKey {
             not_after: to_offset(tbs.validity.not_after),
             key_usage: KeyUsage { oids },
             material: Some(KeyMaterial::X509(der.to_vec())),
+            status: KeyStatus::Current,
         })
     }
 
@@ -150,6 +191,7 @@ impl SignerKey {
             not_after: None,
             key_usage: KeyUsage::default(),
             material: Some(KeyMaterial::Jwk(jwk.to_owned())),
+            status: KeyStatus::Current,
         })
     }
 
@@ -188,6 +230,7 @@ impl SignerKey {
                 not_after: None,
                 key_usage: KeyUsage::default(),
                 material: Some(material.clone()),
+                status: KeyStatus::Current,
             }),
         }
     }

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 
 use super::file::SkippedEntry;
 use super::key::{KeyMaterial, KeyScheme};
+use super::signer::KeyStatus;
 
 /// The protocol of a trust source. Serialized as its [`name`](SourceKind::name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -124,12 +125,39 @@ pub struct SignerRecord {
     pub country: Option<String>,
     /// The key material: a DER certificate or a JWK.
     pub material: KeyMaterial,
+    /// What the source (a trust registry) says of the key.
+    pub status: KeyStatus,
+    /// The validity the source declares, used for material that has none
+    /// of its own (a bare public key, a JWK); a certificate's counts.
+    pub not_before: Option<OffsetDateTime>,
+    /// See [`not_before`](Self::not_before).
+    pub not_after: Option<OffsetDateTime>,
 }
 
 impl SignerRecord {
     /// A signer certificate looked up by kid alone.
     pub fn x509(scheme: KeyScheme, kid: Vec<u8>, country: Option<String>, der: Vec<u8>) -> Self {
-        SignerRecord { scheme, issuer: None, kid, country, material: KeyMaterial::X509(der) }
+        Self::new(scheme, None, kid, country, KeyMaterial::X509(der))
+    }
+
+    /// A current signer with no declared validity.
+    pub fn new(
+        scheme: KeyScheme,
+        issuer: Option<String>,
+        kid: Vec<u8>,
+        country: Option<String>,
+        material: KeyMaterial,
+    ) -> Self {
+        SignerRecord {
+            scheme,
+            issuer,
+            kid,
+            country,
+            material,
+            status: KeyStatus::Current,
+            not_before: None,
+            not_after: None,
+        }
     }
 }
 

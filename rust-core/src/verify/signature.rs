@@ -13,7 +13,7 @@ use crate::formats::{DeclaredAlgorithm, Document, SignedEnvelope};
 use crate::limits::Limits;
 use crate::model::{Check, CheckKind, Outcome, Reason};
 use crate::time_parse::format_utc;
-use crate::trust::{KeyRef, SignerKey, TrustStore, chain};
+use crate::trust::{KeyRef, KeyStatus, SignerKey, TrustStore, chain};
 
 /// What the signature step found.
 pub(super) struct SignatureStep {
@@ -191,6 +191,15 @@ fn issuer_check(s: &SignerKey, now: OffsetDateTime) -> Check {
     let country =
         s.country.as_deref().filter(|c| (2..=3).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_uppercase()));
     let who = format!("signer {} ({})", s.kid_text(), country.unwrap_or("country unknown"));
+    let listed = |reason, what: &str| {
+        Check::fail(CheckKind::Issuer, reason, format!("{who}: the trust registry lists the key as {what}"))
+    };
+    match s.status {
+        KeyStatus::Current => {}
+        KeyStatus::Terminated => return listed(Reason::SignerTerminated, "terminated (withdrawn by its owner)"),
+        KeyStatus::Revoked => return listed(Reason::SignerRevoked, "revoked"),
+        KeyStatus::Expired => return listed(Reason::SignerExpired, "expired"),
+    }
     if let Some(nb) = s.not_before.filter(|nb| now < *nb) {
         return Check::fail(
             CheckKind::Issuer,

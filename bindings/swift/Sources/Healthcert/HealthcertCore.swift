@@ -3182,9 +3182,20 @@ public enum Reason: Equatable, Hashable {
      */
     case signerNotYetValid
     /**
-     * The signer certificate has expired at the verification time.
+     * The signer certificate has expired at the verification time, or the
+     * trust registry lists its key as expired.
      */
     case signerExpired
+    /**
+     * The trust registry lists the signer's key as terminated: withdrawn
+     * by its owner, no longer accepted.
+     */
+    case signerTerminated
+    /**
+     * The trust registry lists the signer's key as revoked: nothing it
+     * signed is trusted.
+     */
+    case signerRevoked
     /**
      * The signer certificate carried in the document (an ICAO barcode
      * signer certificate) does not chain to any trusted CA: no CA held
@@ -3391,49 +3402,53 @@ public struct FfiConverterTypeReason: FfiConverterRustBuffer {
         
         case 39: return .signerExpired
         
-        case 40: return .signerNotChained
+        case 40: return .signerTerminated
         
-        case 41: return .signerChainInvalid
+        case 41: return .signerRevoked
         
-        case 42: return .signerCaNotValid
+        case 42: return .signerNotChained
         
-        case 43: return .keyUsageMismatch
+        case 43: return .signerChainInvalid
         
-        case 44: return .certificateTypeAmbiguous
+        case 44: return .signerCaNotValid
         
-        case 45: return .signerEkuMissing
+        case 45: return .keyUsageMismatch
         
-        case 46: return .certificateTypeUnsupported
+        case 46: return .certificateTypeAmbiguous
         
-        case 47: return .revoked
+        case 47: return .signerEkuMissing
         
-        case 48: return .expired
+        case 48: return .certificateTypeUnsupported
         
-        case 49: return .notYetValid
+        case 49: return .revoked
         
-        case 50: return .expiryMissing
+        case 50: return .expired
         
-        case 51: return .issuedAtMissing
+        case 51: return .notYetValid
         
-        case 52: return .timeClaimInvalid
+        case 52: return .expiryMissing
         
-        case 53: return .expiresAfterSigner
+        case 53: return .issuedAtMissing
         
-        case 54: return .issuedBeforeSigner
+        case 54: return .timeClaimInvalid
         
-        case 55: return .schemaDeviation
+        case 55: return .expiresAfterSigner
         
-        case 56: return .schemaInvalid
+        case 56: return .issuedBeforeSigner
         
-        case 57: return .schemaVersionInvalid
+        case 57: return .schemaDeviation
         
-        case 58: return .groupCount
+        case 58: return .schemaInvalid
         
-        case 59: return .noRules
+        case 59: return .schemaVersionInvalid
         
-        case 60: return .ruleFailed
+        case 60: return .groupCount
         
-        case 61: return .ruleOpen
+        case 61: return .noRules
+        
+        case 62: return .ruleFailed
+        
+        case 63: return .ruleOpen
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -3599,92 +3614,100 @@ public struct FfiConverterTypeReason: FfiConverterRustBuffer {
             writeInt(&buf, Int32(39))
         
         
-        case .signerNotChained:
+        case .signerTerminated:
             writeInt(&buf, Int32(40))
         
         
-        case .signerChainInvalid:
+        case .signerRevoked:
             writeInt(&buf, Int32(41))
         
         
-        case .signerCaNotValid:
+        case .signerNotChained:
             writeInt(&buf, Int32(42))
         
         
-        case .keyUsageMismatch:
+        case .signerChainInvalid:
             writeInt(&buf, Int32(43))
         
         
-        case .certificateTypeAmbiguous:
+        case .signerCaNotValid:
             writeInt(&buf, Int32(44))
         
         
-        case .signerEkuMissing:
+        case .keyUsageMismatch:
             writeInt(&buf, Int32(45))
         
         
-        case .certificateTypeUnsupported:
+        case .certificateTypeAmbiguous:
             writeInt(&buf, Int32(46))
         
         
-        case .revoked:
+        case .signerEkuMissing:
             writeInt(&buf, Int32(47))
         
         
-        case .expired:
+        case .certificateTypeUnsupported:
             writeInt(&buf, Int32(48))
         
         
-        case .notYetValid:
+        case .revoked:
             writeInt(&buf, Int32(49))
         
         
-        case .expiryMissing:
+        case .expired:
             writeInt(&buf, Int32(50))
         
         
-        case .issuedAtMissing:
+        case .notYetValid:
             writeInt(&buf, Int32(51))
         
         
-        case .timeClaimInvalid:
+        case .expiryMissing:
             writeInt(&buf, Int32(52))
         
         
-        case .expiresAfterSigner:
+        case .issuedAtMissing:
             writeInt(&buf, Int32(53))
         
         
-        case .issuedBeforeSigner:
+        case .timeClaimInvalid:
             writeInt(&buf, Int32(54))
         
         
-        case .schemaDeviation:
+        case .expiresAfterSigner:
             writeInt(&buf, Int32(55))
         
         
-        case .schemaInvalid:
+        case .issuedBeforeSigner:
             writeInt(&buf, Int32(56))
         
         
-        case .schemaVersionInvalid:
+        case .schemaDeviation:
             writeInt(&buf, Int32(57))
         
         
-        case .groupCount:
+        case .schemaInvalid:
             writeInt(&buf, Int32(58))
         
         
-        case .noRules:
+        case .schemaVersionInvalid:
             writeInt(&buf, Int32(59))
         
         
-        case .ruleFailed:
+        case .groupCount:
             writeInt(&buf, Int32(60))
         
         
-        case .ruleOpen:
+        case .noRules:
             writeInt(&buf, Int32(61))
+        
+        
+        case .ruleFailed:
+            writeInt(&buf, Int32(62))
+        
+        
+        case .ruleOpen:
+            writeInt(&buf, Int32(63))
         
         }
     }

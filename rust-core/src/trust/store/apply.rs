@@ -136,12 +136,12 @@ fn insert_signers(tx: &Transaction<'_>, source_id: i64, rows: &[Row<'_>]) -> rus
     // record's country and the fields this version parsed.
     let mut stmt = tx.prepare_cached(
         "INSERT INTO signers (source_id, scheme, issuer, kid, country, material_type, material_hash, material,
-                              key_type, public_key, not_before, not_after, eku, subject_country)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                              key_type, public_key, not_before, not_after, eku, subject_country, status)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
          ON CONFLICT (source_id, scheme, issuer, kid, material_hash) DO UPDATE
          SET country = excluded.country, key_type = excluded.key_type, public_key = excluded.public_key,
              not_before = excluded.not_before, not_after = excluded.not_after, eku = excluded.eku,
-             subject_country = excluded.subject_country",
+             subject_country = excluded.subject_country, status = excluded.status",
     )?;
     for row in rows {
         let (r, c) = (row.record, &row.columns);
@@ -160,6 +160,7 @@ fn insert_signers(tx: &Transaction<'_>, source_id: i64, rows: &[Row<'_>]) -> rus
             c.not_after,
             c.eku,
             c.subject_country,
+            r.status.name(),
         ])?;
     }
     Ok(())

@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 
 use crate::crypto::{KeyError, PublicKey};
 use crate::trust::update::SignerRecord;
-use crate::trust::{KeyMaterial, KeyScheme, KeyUsage, SignerKey};
+use crate::trust::{KeyMaterial, KeyScheme, KeyStatus, KeyUsage, SignerKey};
 
 /// Separates the extended-key-usage OIDs in their column (dotted OIDs hold
 /// no space).
@@ -62,9 +62,15 @@ impl KeyColumns {
         })
     }
 
-    /// The columns of a record about to be stored.
+    /// The columns of a record about to be stored; a bare key (no
+    /// certificate) takes the validity its source declares.
     pub(super) fn of_record(record: &SignerRecord) -> Result<Self, KeyError> {
-        Self::parse(record.scheme, &record.material, record.issuer.as_deref(), &record.kid)
+        let mut columns = Self::parse(record.scheme, &record.material, record.issuer.as_deref(), &record.kid)?;
+        if !matches!(record.material, KeyMaterial::X509(_)) {
+            columns.not_before = columns.not_before.or(record.not_before.map(OffsetDateTime::unix_timestamp));
+            columns.not_after = columns.not_after.or(record.not_after.map(OffsetDateTime::unix_timestamp));
+        }
+        Ok(columns)
     }
 }
 
@@ -82,6 +88,7 @@ pub(super) struct StoredSigner {
     pub(super) not_after: Option<i64>,
     pub(super) eku: Option<String>,
     pub(super) subject_country: Option<String>,
+    pub(super) status: String,
 }
 
 fn time(unix: Option<i64>) -> Option<Option<OffsetDateTime>> {
@@ -108,6 +115,7 @@ impl StoredSigner {
             not_after: time(self.not_after)?,
             key_usage: KeyUsage { oids },
             material: Some(KeyMaterial::from_stored(&self.material_type, self.material)?),
+            status: KeyStatus::from_name(&self.status)?,
         })
     }
 }

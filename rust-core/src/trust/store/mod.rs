@@ -436,7 +436,7 @@ macro_rules! signer_query {
     ($where:literal) => {
         concat!(
             "SELECT material_hash, country IS NULL, source_id, issuer, kid, material_type, material, country,
-                    key_type, public_key, not_before, not_after, eku, subject_country
+                    key_type, public_key, not_before, not_after, eku, subject_country, status
              FROM signers WHERE ",
             $where
         )
@@ -465,6 +465,7 @@ fn load_signers(conn: &Connection, key: &LookupKey) -> rusqlite::Result<Vec<Arc<
                 not_after: r.get(11)?,
                 eku: r.get(12)?,
                 subject_country: r.get(13)?,
+                status: r.get(14)?,
             },
         ))
     };

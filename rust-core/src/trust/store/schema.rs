@@ -217,8 +217,19 @@ CREATE TABLE revoked_ids (
 ",
 );
 
+/// Version 7: what a trust registry says of each signer key (`status`:
+/// current, terminated, revoked, expired); every earlier row is current.
+/// Only a current key is trusted; the others let the `issuer` check say
+/// why a certificate they signed is refused.
+const V7: Migration = Migration::sql(
+    "
+ALTER TABLE signers ADD COLUMN status TEXT NOT NULL DEFAULT 'current'
+    CHECK (status IN ('current', 'terminated', 'revoked', 'expired'));
+",
+);
+
 /// Every migration, in order.
-pub(super) const MIGRATIONS: &[Migration] = &[V1, V2, V3, V4, V5, V6];
+pub(super) const MIGRATIONS: &[Migration] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The schema version this code writes and reads.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -323,7 +334,7 @@ mod tests {
                 "value_sets"
             ]
         );
-        assert_eq!(user_version(&conn).unwrap(), 6);
+        assert_eq!(user_version(&conn).unwrap(), 7);
         // Idempotent.
         assert_eq!(migrate(&mut conn, "t").unwrap(), CURRENT_VERSION);
     }
@@ -352,12 +363,12 @@ mod tests {
     #[test]
     fn newer_and_foreign_databases_are_refused() {
         let mut conn = Connection::open_in_memory().unwrap();
-        conn.pragma_update(None, "user_version", 7).unwrap();
+        conn.pragma_update(None, "user_version", 8).unwrap();
         match migrate(&mut conn, "t") {
-            Err(Error::TrustSchemaTooNew { found: 7, supported, .. }) => assert_eq!(supported, CURRENT_VERSION),
+            Err(Error::TrustSchemaTooNew { found: 8, supported, .. }) => assert_eq!(supported, CURRENT_VERSION),
             other => panic!("expected TrustSchemaTooNew, got {other:?}"),
         }
-        assert_eq!(user_version(&conn).unwrap(), 7, "not downgraded");
+        assert_eq!(user_version(&conn).unwrap(), 8, "not downgraded");
 
         let mut other = Connection::open_in_memory().unwrap();
         other.execute_batch("CREATE TABLE notes (body TEXT)").unwrap();

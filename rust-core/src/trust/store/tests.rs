@@ -44,13 +44,13 @@ fn jwk_record() -> SignerRecord {
     });
     let kid = jwk_thumbprint(&jwk).unwrap();
     jwk["kid"] = kid.clone().into();
-    SignerRecord {
-        scheme: JWK_SCHEME,
-        issuer: Some(JWK_ISSUER.into()),
-        kid: kid.into_bytes(),
-        country: Some("XU".into()),
-        material: KeyMaterial::Jwk(jwk.to_string()),
-    }
+    SignerRecord::new(
+        JWK_SCHEME,
+        Some(JWK_ISSUER.into()),
+        kid.into_bytes(),
+        Some("XU".into()),
+        KeyMaterial::Jwk(jwk.to_string()),
+    )
 }
 
 /// The reference of a record, as a document would carry it.
@@ -260,9 +260,10 @@ fn populate(conn: &Connection, version: u32, der: &[u8], t: i64) {
         // Version 4: signers keyed by (scheme, issuer, kid) with X.509 or
         // JWK material, before their parsed fields were stored. The second
         // certificate row is not a certificate: it was left out of lookups
-        // then and is after the upgrade too. Version 5 holds the same rows
-        // with their parsed fields, filled as its writes fill them.
-        4 | 5 => {
+        // then and is after the upgrade too. Versions 5 and 6 hold the same
+        // rows with their parsed fields, filled as their writes fill them
+        // (version 6 added revocation tables only).
+        4..=6 => {
             insert_source(conn, t);
             let jwk = jwk_record();
             let rows = [
@@ -279,7 +280,7 @@ fn populate(conn: &Connection, version: u32, der: &[u8], t: i64) {
                 .unwrap();
             }
             conn.execute("UPDATE store_stats SET distinct_signers = 3 WHERE id = 1", []).unwrap();
-            if version == 5 {
+            if version >= 5 {
                 super::keys::fill_columns(conn).unwrap();
             }
         }
@@ -289,7 +290,7 @@ fn populate(conn: &Connection, version: u32, der: &[u8], t: i64) {
 
 #[test]
 fn every_earlier_version_opens_upgraded_with_its_data() {
-    assert_eq!(CURRENT_VERSION, 6, "extend `populate` for the new version");
+    assert_eq!(CURRENT_VERSION, 7, "extend `populate` for the new version");
     let dir = tempfile::tempdir().unwrap();
     let now = reference_time();
     let der = &dscs()[0];
@@ -317,6 +318,7 @@ fn every_earlier_version_opens_upgraded_with_its_data() {
             assert_eq!(signers.len(), 1, "the v{version} signer survived");
             assert_eq!(signers[0].certificate(), Some(der.as_slice()));
             assert_same_key(&signers[0], &record(der));
+            assert_eq!(signers[0].status, crate::trust::KeyStatus::Current, "rows of earlier versions are current");
             let embedded = KeyRef::Embedded { scheme: hcert::SCHEME, certificate: der.clone(), anchors: None };
             assert_eq!(store.signers(&embedded).unwrap().len(), 1, "found by its certificate too");
             let other = KeyRef::Kid { scheme: KeyScheme::new("other"), kid: kid_of(der) };
