@@ -7,6 +7,8 @@
 
 pub mod crl;
 pub mod file;
+#[cfg(feature = "jsonld")]
+pub mod gdhcn;
 mod key;
 mod memory;
 pub mod protocol;
