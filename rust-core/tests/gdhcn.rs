@@ -116,4 +116,10 @@ fn a_changed_key_byte_or_nonce_refuses_the_list_and_stores_nothing() {
     let kid = healthcert_core::formats::codec::base64::decode_lenient("aQ7BMJAhsho=").unwrap();
     let held = store.signers(&KeyRef::Kid { scheme: hcert::SCHEME, kid }).unwrap();
     assert_eq!(held.len(), 1);
+
+    // A list signed before the one held is a rollback: refused.
+    let mut older = gdhcn::parse("did.json", &list, &anchor).unwrap();
+    older.created -= time::Duration::days(1);
+    let refused = store.apply(&older.into_update(source()), now);
+    assert!(matches!(refused, Err(healthcert_core::Error::TrustRollback { .. })), "{refused:?}");
 }
