@@ -374,6 +374,17 @@ pub enum Imported {
         /// Issuers it lists.
         issuers: usize,
     },
+    /// A WHO GDHCN DID trust list, its proof verified: its signer keys.
+    Gdhcn {
+        /// What storing it did.
+        report: healthcert_core::trust::store::ApplyReport,
+        /// The proof's `created`.
+        created: OffsetDateTime,
+        /// The document's DID.
+        id: String,
+        /// Verification methods it lists.
+        methods: usize,
+    },
     /// A signer set (the complete set of the source named by the path).
     Signers(healthcert_core::trust::store::ApplyReport),
     /// A SMART Health Card issuer's revocation list for one key.
@@ -455,6 +466,48 @@ pub fn import_vci(
     }
     let store = SqliteStore::open(db)?;
     Ok(Imported::Vci { report: store.apply(&update, now)?, time, issuers })
+}
+
+/// The pinned signer of GDHCN DID trust lists: its DID document (a file
+/// whose first non-blank character is `{`) or a PEM key.
+pub fn read_gdhcn_anchor(path: &Path) -> anyhow::Result<healthcert_core::trust::gdhcn::Anchor> {
+    use healthcert_core::trust::gdhcn::Anchor;
+    let bytes = file::read_capped(path)?;
+    if bytes.trim_ascii_start().starts_with(b"{") {
+        Anchor::from_did_document(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    } else {
+        read_key(path).map(Anchor::key)
+    }
+}
+
+/// `trust import --gdhcn-anchor`: the WHO GDHCN DID trust list at `path`,
+/// its `JsonWebSignature2020` proof verified with `anchor` before anything
+/// of it is used, becomes the complete signer set of the `gdhcn` source
+/// named by its path, in one transaction. A bad proof refuses the whole
+/// file.
+pub fn import_gdhcn(
+    db: &Path,
+    path: &Path,
+    anchor: &healthcert_core::trust::gdhcn::Anchor,
+    now: OffsetDateTime,
+) -> anyhow::Result<Imported> {
+    let bytes = file::read_capped(path)?;
+    let origin = path.display().to_string();
+    let list = healthcert_core::trust::gdhcn::parse(&origin, &bytes, anchor).map_err(|reason| {
+        healthcert_core::Error::TrustFormat {
+            origin: origin.clone(),
+            reason: healthcert_core::error::TrustFormatReason::Gdhcn(reason),
+        }
+    })?;
+    let location =
+        std::fs::canonicalize(path).with_context(|| format!("reading {}", path.display()))?.display().to_string();
+    let (created, id, methods) = (list.created, list.id.clone(), list.methods);
+    let update = list.into_update(SourceId { kind: SourceKind::Gdhcn, location });
+    if matches!(&update.signers, SignerChange::Replace(r) if r.is_empty()) {
+        bail!("{} holds no usable signer keys; the database is unchanged", path.display());
+    }
+    let store = SqliteStore::open(db)?;
+    Ok(Imported::Gdhcn { report: store.apply(&update, now)?, created, id, methods })
 }
 
 /// [`import`] of a signer set.

@@ -117,6 +117,9 @@ pub enum TrustFormatReason {
     Crl(crate::trust::crl::CrlError),
     /// A VCI directory snapshot refused as a whole (its signature first).
     Vci(crate::trust::vci::VciError),
+    /// A WHO GDHCN DID trust list refused as a whole (its proof first).
+    #[cfg(feature = "jsonld")]
+    Gdhcn(crate::trust::gdhcn::GdhcnError),
 }
 
 impl TrustFormatReason {
@@ -138,6 +141,8 @@ impl TrustFormatReason {
             TrustFormatReason::NotJwks(e) => Some(e),
             TrustFormatReason::Crl(e) => Some(e),
             TrustFormatReason::Vci(e) => Some(e),
+            #[cfg(feature = "jsonld")]
+            TrustFormatReason::Gdhcn(e) => Some(e),
             TrustFormatReason::TooLarge { .. }
             | TrustFormatReason::TooManyFiles { .. }
             | TrustFormatReason::JwksWithoutIssuer
@@ -163,6 +168,8 @@ impl fmt::Display for TrustFormatReason {
             TrustFormatReason::NotJwks(e) => write!(f, "not a JSON Web Key Set ({{\"keys\": [...]}}): {e}"),
             TrustFormatReason::Crl(e) => write!(f, "revocation list refused: {e}"),
             TrustFormatReason::Vci(e) => write!(f, "VCI snapshot refused: {e}"),
+            #[cfg(feature = "jsonld")]
+            TrustFormatReason::Gdhcn(e) => write!(f, "GDHCN DID trust list refused: {e}"),
         }
     }
 }

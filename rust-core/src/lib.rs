@@ -41,6 +41,8 @@ pub mod clock;
 pub mod crypto;
 pub mod error;
 pub mod formats;
+#[cfg(feature = "jsonld")]
+pub mod jsonld;
 pub mod limits;
 pub mod model;
 #[cfg(feature = "picture")]

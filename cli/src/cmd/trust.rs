@@ -140,6 +140,17 @@ pub(crate) enum Command {
         /// The snapshot's detached signature, when it is not beside FILE.
         #[arg(long, value_name = "PATH", requires = "vci_anchor")]
         vci_sig: Option<PathBuf>,
+        /// FILE is a WHO GDHCN DID trust list (`did.json`): its
+        /// JsonWebSignature2020 proof (URDNA2015 canonical N-Quads, detached
+        /// ES256 JWS) is verified with the key of this signer, pinned by you
+        /// and never resolved: the WHO signing DID document (for DEV,
+        /// tng-participants-dev `WHO/signing/DID/did.json`) or a PEM key.
+        /// A bad proof refuses the whole file and nothing is stored; then
+        /// each key with an x5c certificate becomes an EU DCC signer (kid
+        /// from the certificate) and `proof.created` is kept (trust status:
+        /// list issued).
+        #[arg(long, value_name = "DID_JSON|PEM", conflicts_with_all = ["de_key", "issuer", "vci_anchor"])]
+        gdhcn_anchor: Option<PathBuf>,
         /// FILE is the JWKS, or a revocation list, of the SMART Health Card
         /// issuer with this URL (the `iss` of its cards, e.g.
         /// `https://spec.smarthealth.cards/examples/issuer`).
@@ -216,15 +227,18 @@ pub(crate) fn run(command: Command) -> anyhow::Result<u8> {
             trust_cmd::status(&db, clock(at)?.now(), json)?;
             Ok(exit::VALID)
         }
-        Command::Import { db, file, de_key, vci_anchor, vci_sig, issuer, at } => {
+        Command::Import { db, file, de_key, vci_anchor, vci_sig, gdhcn_anchor, issuer, at } => {
             let key = de_key.as_deref().map(trust_cmd::read_key).transpose()?;
             let shown = display(&file.display().to_string()).into_owned();
             let now = clock(at)?.now();
-            let imported = match vci_anchor {
-                Some(anchor) => {
+            let imported = match (vci_anchor, gdhcn_anchor) {
+                (Some(anchor), _) => {
                     trust_cmd::import_vci(&db, &file, vci_sig.as_deref(), &trust_cmd::read_key(&anchor)?, now)?
                 }
-                None => trust_cmd::import(&db, &file, key.as_ref(), issuer.as_deref(), now)?,
+                (None, Some(anchor)) => {
+                    trust_cmd::import_gdhcn(&db, &file, &trust_cmd::read_gdhcn_anchor(&anchor)?, now)?
+                }
+                (None, None) => trust_cmd::import(&db, &file, key.as_ref(), issuer.as_deref(), now)?,
             };
             match imported {
                 trust_cmd::Imported::Vci { report, time, issuers } => {
@@ -244,6 +258,20 @@ pub(crate) fn run(command: Command) -> anyhow::Result<u8> {
                         report.removed,
                         report.skipped.len(),
                         report.crls_stored,
+                    )?;
+                }
+                trust_cmd::Imported::Gdhcn { report, created, id, methods } => {
+                    for s in &report.skipped {
+                        errln!("warning: entry skipped: {}: {}", display(&s.position), display(&s.reason));
+                    }
+                    outln!(
+                        "imported {shown}: GDHCN DID trust list {} of {}, proof verified; {methods} verification methods, {} keys ({} new, {} removed, {} skipped)",
+                        display(&id),
+                        healthcert_core::time_parse::format_utc(created),
+                        report.total,
+                        report.added,
+                        report.removed,
+                        report.skipped.len(),
                     )?;
                 }
                 trust_cmd::Imported::Signers(report) => {

@@ -8,6 +8,8 @@
 pub mod chain;
 pub mod crl;
 pub mod file;
+#[cfg(feature = "jsonld")]
+pub mod gdhcn;
 mod key;
 mod memory;
 pub mod protocol;

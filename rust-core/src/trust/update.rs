@@ -36,6 +36,9 @@ pub enum SourceKind {
     /// (`{iss}/.well-known/crl/{kid}.json`) of the SMART Health Card
     /// issuers the store already knows, fetched from each issuer.
     ShcIssuers,
+    /// A WHO GDHCN DID trust list (`did.json`), its `JsonWebSignature2020`
+    /// proof verified with the pinned WHO signing key (`trust::gdhcn`).
+    Gdhcn,
 }
 
 impl SourceKind {
@@ -49,6 +52,7 @@ impl SourceKind {
             SourceKind::Bundled => "bundled",
             SourceKind::Vci => "vci",
             SourceKind::ShcIssuers => "shc-issuers",
+            SourceKind::Gdhcn => "gdhcn",
         }
     }
 
@@ -61,13 +65,14 @@ impl SourceKind {
             | SourceKind::Import
             | SourceKind::Bundled
             | SourceKind::Vci
-            | SourceKind::ShcIssuers => true,
+            | SourceKind::ShcIssuers
+            | SourceKind::Gdhcn => true,
             SourceKind::Rules => false,
         }
     }
 
     /// Every kind.
-    pub const ALL: [SourceKind; 7] = [
+    pub const ALL: [SourceKind; 8] = [
         SourceKind::Dgca,
         SourceKind::De,
         SourceKind::Rules,
@@ -75,6 +80,7 @@ impl SourceKind {
         SourceKind::Bundled,
         SourceKind::Vci,
         SourceKind::ShcIssuers,
+        SourceKind::Gdhcn,
     ];
 
     /// Reads a name back.

@@ -4020,6 +4020,11 @@ public enum SourceKind: Equatable, Hashable {
      * issuers the store already knows, fetched from each issuer.
      */
     case shcIssuers
+    /**
+     * A WHO GDHCN DID trust list (`did.json`), its `JsonWebSignature2020`
+     * proof verified with the pinned WHO signing key (`trust::gdhcn`).
+     */
+    case gdhcn
 
 
 
@@ -4055,6 +4060,8 @@ public struct FfiConverterTypeSourceKind: FfiConverterRustBuffer {
         
         case 7: return .shcIssuers
         
+        case 8: return .gdhcn
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -4089,6 +4096,10 @@ public struct FfiConverterTypeSourceKind: FfiConverterRustBuffer {
         
         case .shcIssuers:
             writeInt(&buf, Int32(7))
+        
+        
+        case .gdhcn:
+            writeInt(&buf, Int32(8))
         
         }
     }

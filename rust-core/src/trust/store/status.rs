@@ -69,7 +69,9 @@ pub(super) fn data_as_of(
     list_issued_at: Option<OffsetDateTime>,
 ) -> Option<OffsetDateTime> {
     match (kind, last_success, list_issued_at) {
-        (SourceKind::Bundled | SourceKind::Vci, Some(success), Some(issued)) => Some(success.min(issued)),
+        (SourceKind::Bundled | SourceKind::Vci | SourceKind::Gdhcn, Some(success), Some(issued)) => {
+            Some(success.min(issued))
+        }
         (_, success, _) => success,
     }
 }

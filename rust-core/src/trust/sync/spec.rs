@@ -79,7 +79,7 @@ impl SourceSpec {
                 Box::new(VciSnapshotSource::new(&self.url, self.key.clone().ok_or(SpecError::KeyRequired)?))
             }
             SourceKind::ShcIssuers => Box::new(ShcIssuersSource::new(Some(self.url.clone()).filter(|u| !u.is_empty()))),
-            SourceKind::Import | SourceKind::Bundled => return Err(SpecError::NotSyncable),
+            SourceKind::Import | SourceKind::Bundled | SourceKind::Gdhcn => return Err(SpecError::NotSyncable),
         })
     }
 }
