@@ -223,6 +223,7 @@ fn main() {
     seeds::certlogic_seeds().iter().for_each(|s| c.add("certlogic", s));
     seeds::structured_seeds().iter().for_each(|s| c.add("verify_hc1_structured", s));
     seeds::scan_seeds().iter().for_each(|s| c.add("scan", s));
+    seeds::qr_segments_seeds().iter().for_each(|s| c.add("qr_segments", s));
     seeds::picture_seeds().iter().for_each(|s| c.add("picture", s));
     seeds::shc_seeds().iter().for_each(|s| c.add("shc", s));
     seeds::shc_fhir_seeds().iter().for_each(|s| c.add("shc_fhir", s));

@@ -102,7 +102,11 @@ impl VerifySession {
         let mut complete = None;
         let mut frame_chunks = Vec::new();
         for code in codes {
-            let Some(text) = code.text else { continue };
+            // Payloads are text byte for byte (HC1, shc:/, URLs): a code
+            // whose text is a character-set reading of other bytes (a
+            // binary payload such as DIVOC's zip, shown as ISO-8859-1) is
+            // no payload to verify as text.
+            let Some(text) = code.text.filter(|t| t.as_bytes() == code.bytes.as_slice()) else { continue };
             if self.done_chunks.contains(&text) {
                 // Still in view after its card completed.
                 frame_chunks.push(text);

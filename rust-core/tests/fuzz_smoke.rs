@@ -294,6 +294,16 @@ fn scan() {
 }
 
 #[test]
+fn qr_segments() {
+    let seeds = seeds::qr_segments_seeds();
+    // The seeds parse (the harness is not only rejecting).
+    let parsed =
+        seeds.iter().filter(|s| healthcert_core::scan::segments::parse(s[0] % 40 + 1, &s[1..]).is_ok()).count();
+    assert_eq!(parsed, seeds.len(), "a seed stream does not parse");
+    run("qr_segments", 12, &seeds, 20_000, invariants::qr_segments);
+}
+
+#[test]
 fn picture() {
     use healthcert_core::picture::{self, PictureError};
     // Every committed seed picture reads to its code, in every PNG and

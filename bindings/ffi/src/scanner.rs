@@ -17,6 +17,23 @@ pub struct ScannedCode {
     pub text: Option<String>,
     /// Its raw bytes.
     pub bytes: Vec<u8>,
+    /// The symbol's version, 1–40.
+    pub version: u8,
+    /// Its error-correction level: `L`, `M`, `Q` or `H`.
+    pub ecc_level: String,
+    /// Its data segments, in order.
+    pub segments: Vec<ScannedSegment>,
+}
+
+/// One data segment of a scanned code.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ScannedSegment {
+    /// `numeric`, `alphanumeric`, `byte`, `kanji` or `hanzi`.
+    pub mode: String,
+    /// Its character count.
+    pub char_count: u32,
+    /// The ECI designator in force for it, if any.
+    pub eci: Option<u32>,
 }
 
 /// A rectangle of a frame, in pixels: the part to search (the viewfinder).
@@ -43,7 +60,24 @@ fn frame_of(luma: &[u8], width: u32, height: u32, stride: u32) -> LumaFrame<'_> 
 }
 
 fn codes_of(codes: Vec<scan::Code>) -> Vec<ScannedCode> {
-    codes.into_iter().map(|c| ScannedCode { text: c.text, bytes: c.bytes }).collect()
+    codes
+        .into_iter()
+        .map(|c| ScannedCode {
+            text: c.text,
+            bytes: c.bytes,
+            version: c.version,
+            ecc_level: c.ecc_level.name().to_owned(),
+            segments: c
+                .segments
+                .iter()
+                .map(|s| ScannedSegment {
+                    mode: s.mode.name().to_owned(),
+                    char_count: u32::try_from(s.char_count).unwrap_or(u32::MAX),
+                    eci: s.eci,
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// Finds the QR codes in one luma frame.

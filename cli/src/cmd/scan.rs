@@ -15,8 +15,10 @@ use crate::exit;
 ///
 /// Prints each file's payloads; with --json, one object per file:
 /// {"file", "payloads": [text, …], "decode_us", "codes": [{"text",
-/// "bytes_base64", "corners"}]}, where decode_us is the time from luma
-/// plane to payloads (image file decoding excluded).
+/// "text_error", "bytes_base64", "corners", "version", "ecc_level",
+/// "segments": [{"mode", "char_count", "eci"}], "structured_append",
+/// "fnc1"}]}, where decode_us is the time from luma plane to payloads
+/// (image file decoding excluded).
 #[derive(clap::Args)]
 pub(crate) struct Args {
     /// Picture files.
@@ -49,8 +51,25 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
                 "decode_us": decode_us,
                 "codes": codes.iter().map(|c| serde_json::json!({
                     "text": c.text,
+                    "text_error": c.text_error.map(|e| e.to_string()),
                     "bytes_base64": base64::engine::general_purpose::STANDARD.encode(&c.bytes),
                     "corners": c.corners.iter().map(|(x, y)| [x, y]).collect::<Vec<_>>(),
+                    "version": c.version,
+                    "ecc_level": c.ecc_level.name(),
+                    "segments": c.segments.iter().map(|s| serde_json::json!({
+                        "mode": s.mode.name(),
+                        "char_count": s.char_count,
+                        "eci": s.eci,
+                    })).collect::<Vec<_>>(),
+                    "structured_append": c.structured_append.map(|a| serde_json::json!({
+                        "index": a.index, "total": a.total, "parity": a.parity,
+                    })),
+                    "fnc1": c.fnc1.map(|f| match f {
+                        healthcert_core::scan::Fnc1::First => serde_json::json!({"position": "first"}),
+                        healthcert_core::scan::Fnc1::Second { application_indicator } => serde_json::json!({
+                            "position": "second", "application_indicator": application_indicator,
+                        }),
+                    }),
                 })).collect::<Vec<_>>(),
             });
             out::json_line(&line)?;
@@ -61,7 +80,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
             for c in &codes {
                 match &c.text {
                     Some(t) => outln!("{}", display_bounded(t, 8192))?,
-                    None => outln!("(binary, {} bytes)", c.bytes.len())?,
+                    None => match c.text_error {
+                        Some(e) => outln!("(no text: {e}; {} bytes)", c.bytes.len())?,
+                        None => outln!("(binary, {} bytes)", c.bytes.len())?,
+                    },
                 }
             }
         }

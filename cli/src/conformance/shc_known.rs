@@ -54,26 +54,6 @@ pub const KNOWN: &[Known] = &[
         reason: "deliberate: Framework 1.3 (changelog) deprecates the additional vc.type values #immunization, #laboratory and #covid19 in favour of classifying a card by its contents, so a card without them gets no warning; the dev tools still ask for them",
     },
     Known {
-        test: "Cards: inflated QR code",
-        first_file: "test-example-00-g-qr-code-inflated-to-v22.png",
-        reason: "the QR code's version and its segments are not reported by the project's scanner (it returns the payload and corners), so INVALID_QR_VERSION and the segment checks (INVALID_QR) are not implemented",
-    },
-    Known {
-        test: "Cards: single segment QR",
-        first_file: "test-example-00-g-qr-code-0-single_qr_segment.png",
-        reason: "the QR code's version and its segments are not reported by the project's scanner (it returns the payload and corners), so INVALID_QR_VERSION and the segment checks (INVALID_QR) are not implemented",
-    },
-    Known {
-        test: "Cards: too many QR segments",
-        first_file: "test-example-00-g-qr-code-0-too_many_qr_segment.png",
-        reason: "the QR code's version and its segments are not reported by the project's scanner (it returns the payload and corners), so INVALID_QR_VERSION and the segment checks (INVALID_QR) are not implemented",
-    },
-    Known {
-        test: "Cards: invalid QR version",
-        first_file: "test-example-00-g-qr-code-0-bad_qr_version.png",
-        reason: "the QR code's version and its segments are not reported by the project's scanner (it returns the payload and corners), so INVALID_QR_VERSION and the segment checks (INVALID_QR) are not implemented",
-    },
-    Known {
         test: "Cards: JWS Payload with BOM UTF-8 prefix",
         first_file: "test-example-00-d-jws-utf8_bom_prefix.txt",
         reason: "the byte-order mark before the inflated payload is reported once (TRAILING_CHARACTERS, as the payload's leading white space); the dev tools report it twice, from a check in a version of their source that was not available to read, so the second is not implemented",

@@ -4,9 +4,9 @@
 //! local thresholds, and `quircs`' decoder (format, Reed–Solomon,
 //! segments), on the grid and on its mirror image.
 
-use super::Deadline;
 use super::binarize::{Binary, Plane};
 use super::finder::{self, Finder, View};
+use super::{Deadline, EccLevel, codewords, segments};
 
 /// Alignment pattern centres per version (ISO/IEC 18004 annex E), from
 /// version 2; version 1 has none.
@@ -158,14 +158,15 @@ pub(super) struct Scratch {
     modules: Vec<u8>,
     /// The grid as `quircs` decodes it (its bitmap fits version 40).
     code: Box<quircs::Code>,
-    pub bytes: Vec<u8>,
+    /// The last symbol read: version, level, parsed data.
+    pub read: Option<super::Read>,
 }
 
 impl Default for Scratch {
     fn default() -> Self {
         let origin = quircs::Point { x: 0, y: 0 };
         let code = Box::new(quircs::Code { corners: [origin; 4], size: 0, cell_bitmap: [0; 3917] });
-        Scratch { pairs: Vec::new(), modules: Vec::new(), code, bytes: Vec::new() }
+        Scratch { pairs: Vec::new(), modules: Vec::new(), code, read: None }
     }
 }
 
@@ -200,7 +201,7 @@ pub(super) fn triple_score(f: [&Finder; 3]) -> Option<f32> {
 
 /// Tries to read the symbol whose finders are `f` (full-resolution pixels),
 /// giving up at the next version tried or alignment pattern searched after
-/// `deadline`. On success the payload is in `scratch.bytes`.
+/// `deadline`. On success the symbol is in `scratch.read`.
 pub(super) fn read(src: Source<'_>, f: [Finder; 3], scratch: &mut Scratch, deadline: &Deadline) -> Option<Corners> {
     // The top-left finder is the one opposite the longest side; the other
     // two are ordered so that top-right → top-left → bottom-left turns
@@ -370,7 +371,7 @@ fn module_along(view: View<'_>, p: &Finder, q: &Finder) -> Option<f32> {
 
 /// What reading at one version gave.
 enum Attempt {
-    /// The symbol, decoded (payload in `Scratch::bytes`).
+    /// The symbol, decoded (in `Scratch::read`).
     Read(Corners),
     /// The version blocks name another version.
     Version(usize),
@@ -490,8 +491,21 @@ fn read_version(
                 let i = if mirror { (i % dim) * dim + i / dim } else { i };
                 code.cell_bitmap[i >> 3] |= m << (i & 7);
             }
-            if let Ok(data) = code.decode() {
-                scratch.bytes = data.payload;
+            // quircs reads the format and corrects the codewords; the
+            // segments are parsed here from the corrected codewords (a
+            // stream that does not parse is not a read).
+            if let Ok(data) = code.decode()
+                && let Some(words) = codewords::data_codewords(code, data.version, data.ecc_level as usize, data.mask)
+                && let Ok(version) = u8::try_from(data.version)
+                && let Ok(parsed) = segments::parse(version, &words)
+            {
+                let ecc_level = match data.ecc_level {
+                    quircs::EccLevel::L => EccLevel::L,
+                    quircs::EccLevel::M => EccLevel::M,
+                    quircs::EccLevel::Q => EccLevel::Q,
+                    quircs::EccLevel::H => EccLevel::H,
+                };
+                scratch.read = Some(super::Read { version, ecc_level, parsed });
                 return Attempt::Read([map.map(0.0, 0.0), map.map(d, 0.0), map.map(d, d), map.map(0.0, d)]);
             }
         }

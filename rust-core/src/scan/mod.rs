@@ -28,9 +28,15 @@
 //! refined on every alignment pattern found (each checked as a whole 5×5
 //! pattern along the grid's axes), the modules are sampled
 //! from the grey plane against the local thresholds, and `quircs` decodes
-//! the grid (format, Reed–Solomon, segments). Every code's payload is returned
-//! as raw bytes (byte-mode payloads such as DIVOC's zip survive intact) and
-//! as text when it is UTF-8, with its corners.
+//! the grid's format and Reed–Solomon correction; the corrected data
+//! codewords are then taken from the grid again and parsed into segments
+//! here ([`segments`]: every mode and character set of ISO/IEC 18004, ECI,
+//! structured append, FNC1). Every code's payload is returned as raw bytes
+//! (byte-mode payloads such as DIVOC's zip survive intact) and as text when
+//! its character sets decode it (else why not, [`Code::text_error`]), with
+//! its version, error-correction level, segments and corners. A data stream
+//! that does not parse (a segment running past the data, an unknown mode) is
+//! not a read: no code is returned for it rather than a shortened payload.
 //!
 //! A frame (or crop) of more than [`HALVE_ABOVE`] pixels is scanned at
 //! half resolution first (its codes' modules are many pixels wide), at full
@@ -43,8 +49,12 @@
 //! each listed.
 
 mod binarize;
+mod codewords;
 mod finder;
 mod grid;
+pub mod segments;
+
+pub use segments::{Fnc1, Mode, Segment, SegmentError, StructuredAppend, TextError};
 
 use std::time::{Duration, Instant};
 
@@ -137,22 +147,89 @@ impl fmt::Display for FrameError {
 
 impl std::error::Error for FrameError {}
 
+/// A QR error-correction level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EccLevel {
+    /// About 7 % of codewords restorable.
+    L,
+    /// About 15 %.
+    M,
+    /// About 25 %.
+    Q,
+    /// About 30 %.
+    H,
+}
+
+impl EccLevel {
+    /// `L`, `M`, `Q` or `H`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EccLevel::L => "L",
+            EccLevel::M => "M",
+            EccLevel::Q => "Q",
+            EccLevel::H => "H",
+        }
+    }
+}
+
+/// The smallest version (1–40) whose symbol at `level` holds `segments`, as
+/// an encoder that picks the version would choose it; `None` when none does.
+pub fn smallest_version(segments: &[Segment], level: EccLevel) -> Option<u8> {
+    let index = match level {
+        EccLevel::M => 0,
+        EccLevel::L => 1,
+        EccLevel::H => 2,
+        EccLevel::Q => 3,
+    };
+    (1..=40u8).find(|&v| {
+        codewords::data_capacity(usize::from(v), index).is_some_and(|c| segments::bits_needed(segments, v) <= c * 8)
+    })
+}
+
+/// One symbol as the grid reader gives it.
+pub(crate) struct Read {
+    version: u8,
+    ecc_level: EccLevel,
+    parsed: segments::Parsed,
+}
+
 /// One QR code found in a frame.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Code {
-    /// The payload, byte for byte.
+    /// The payload, byte for byte (numeric and alphanumeric data as ASCII,
+    /// byte data as it is, Kanji as Shift_JIS, Hanzi as GB 2312; see
+    /// [`segments`]).
     pub bytes: Vec<u8>,
-    /// The payload as text, when it is UTF-8.
+    /// The payload as text, when its character sets decode it.
     pub text: Option<String>,
+    /// Why there is no text, when there is none.
+    pub text_error: Option<TextError>,
     /// The code's corners in frame pixels (top-left, top-right,
     /// bottom-right, bottom-left of the symbol).
     pub corners: [(i32, i32); 4],
+    /// The symbol's version, 1–40.
+    pub version: u8,
+    /// Its error-correction level.
+    pub ecc_level: EccLevel,
+    /// Its data segments, in order.
+    pub segments: Vec<Segment>,
+    /// Its structured append header, if any.
+    pub structured_append: Option<StructuredAppend>,
+    /// Its FNC1 mode (GS1 or AIM application), if any.
+    pub fnc1: Option<Fnc1>,
 }
 
 impl fmt::Debug for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The payload is a certificate: personal data.
-        write!(f, "Code {{ {} bytes, corners: {:?} }}", self.bytes.len(), self.corners)
+        write!(
+            f,
+            "Code {{ {} bytes, version {}, {} segments, corners: {:?} }}",
+            self.bytes.len(),
+            self.version,
+            self.segments.len(),
+            self.corners
+        )
     }
 }
 
@@ -528,14 +605,27 @@ impl Reader<'_, '_> {
         let ((ox, oy), zoom) = self.place;
         let corners = corners.map(|(x, y)| (x * zoom + ox, y * zoom + oy));
         let centre = (corners.iter().map(|c| c.0).sum::<f32>() / 4.0, corners.iter().map(|c| c.1).sum::<f32>() / 4.0);
-        let bytes = &self.scratch.bytes;
-        if codes.iter().any(|c| &c.bytes == bytes && inside(&c.corners.map(|(x, y)| (x as f32, y as f32)), centre)) {
+        let Some(read) = self.scratch.read.take() else { return };
+        let bytes = read.parsed.bytes;
+        if codes.iter().any(|c| c.bytes == bytes && inside(&c.corners.map(|(x, y)| (x as f32, y as f32)), centre)) {
             return;
         }
-        let bytes = bytes.clone();
-        let text = String::from_utf8(bytes.clone()).ok();
+        let (text, text_error) = match read.parsed.text {
+            Ok(t) => (Some(t), None),
+            Err(e) => (None, Some(e)),
+        };
         let corners = corners.map(|(x, y)| (x.round() as i32, y.round() as i32));
-        codes.push(Code { bytes, text, corners });
+        codes.push(Code {
+            bytes,
+            text,
+            text_error,
+            corners,
+            version: read.version,
+            ecc_level: read.ecc_level,
+            segments: read.parsed.segments,
+            structured_append: read.parsed.structured_append,
+            fnc1: read.parsed.fnc1,
+        });
     }
 }
 
@@ -564,6 +654,8 @@ pub fn scan(frame: &LumaFrame<'_>) -> Result<Vec<Code>, FrameError> {
 
 #[cfg(test)]
 mod hostile_tests;
+#[cfg(test)]
+mod mode_tests;
 
 #[cfg(test)]
 mod tests {
@@ -627,7 +719,10 @@ mod tests {
         let codes = scanner().scan(&LumaFrame { data: &px, width: 400, height: 400, stride: 400 }).unwrap();
         assert_eq!(codes.len(), 1);
         assert_eq!(codes[0].bytes, payload);
-        assert_eq!(codes[0].text, None);
+        // Not UTF-8 and no ECI: ISO-8859-1, byte for character.
+        let latin1: String = payload.iter().map(|&b| char::from(b)).collect();
+        assert_eq!(codes[0].text.as_deref(), Some(latin1.as_str()));
+        assert_eq!((codes[0].version, codes[0].segments.len()), (13, 1));
     }
 
     #[test]

@@ -477,11 +477,61 @@ pub fn scan(data: &[u8]) {
     }
 }
 
+/// `qr_segments`: a QR data bit stream (corrected data codewords): the
+/// first byte picks the version (1–40), the rest is the stream. The parse is
+/// an error or a result whose segments account for its bytes, and whose
+/// text, when there is one, is no shorter than its digits and letters say.
+pub fn qr_segments(data: &[u8]) {
+    let [v, stream @ ..] = data else { return };
+    let version = v % 40 + 1;
+    let Ok(parsed) = qr::segments::parse(version, stream) else { return };
+    // Every segment's characters are in the bytes (Kanji and Hanzi as two
+    // bytes each); FNC1 `%%` pairs are the one shortening.
+    let from_segments: usize = parsed
+        .segments
+        .iter()
+        .map(|s| match s.mode {
+            qr::Mode::Kanji | qr::Mode::Hanzi => 2 * s.char_count,
+            _ => s.char_count,
+        })
+        .sum();
+    if parsed.fnc1.is_none() {
+        assert_eq!(parsed.bytes.len(), from_segments, "bytes and segment counts disagree");
+    } else {
+        assert!(parsed.bytes.len() <= from_segments);
+    }
+    // The stream holds what the segments say they take.
+    assert!(qr::segments::bits_needed(&parsed.segments, version) <= stream.len() * 8);
+    if let Ok(text) = &parsed.text {
+        let ascii: usize = parsed
+            .segments
+            .iter()
+            .filter(|s| matches!(s.mode, qr::Mode::Numeric | qr::Mode::Alphanumeric))
+            .map(|s| s.char_count)
+            .sum();
+        if parsed.fnc1.is_none() {
+            assert!(text.chars().count() >= ascii, "text shorter than its numeric and alphanumeric data");
+        }
+    }
+    // Parsing is a function of its input.
+    assert_eq!(qr::segments::parse(version, stream), Ok(parsed));
+}
+
 /// What every list of scanned codes must satisfy.
 fn check_codes(codes: &[qr::Code]) {
     assert!(codes.len() <= qr::MAX_CODES, "at most MAX_CODES codes");
     for (i, code) in codes.iter().enumerate() {
-        assert_eq!(code.text, String::from_utf8(code.bytes.clone()).ok(), "text is the bytes when UTF-8");
+        // Text or the reason for none; a payload all in numeric,
+        // alphanumeric or UTF-8 byte segments without ECI is its bytes.
+        assert_eq!(code.text.is_none(), code.text_error.is_some(), "text or why not");
+        let plain = code.fnc1.is_none()
+            && code.segments.iter().all(|s| {
+                s.eci.is_none() && matches!(s.mode, qr::Mode::Numeric | qr::Mode::Alphanumeric | qr::Mode::Byte)
+            });
+        if plain && let Ok(utf8) = std::str::from_utf8(&code.bytes) {
+            assert_eq!(code.text.as_deref(), Some(utf8), "text is the bytes when UTF-8");
+        }
+        assert!((1..=40).contains(&code.version), "a version 1–40");
         // Copies of one code at different places are each listed; one
         // symbol is listed once.
         let centre = |c: &qr::Code| {

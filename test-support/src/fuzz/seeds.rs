@@ -322,6 +322,42 @@ pub fn qr_plane(payload: &[u8], scale: usize) -> Option<(Vec<u8>, usize)> {
     Some((plane, side))
 }
 
+/// `qr_segments` inputs: a version byte, then data bit streams of every mode
+/// (numeric, alphanumeric, byte with and without ECI, Kanji, Hanzi,
+/// structured append, FNC1), terminated and padded.
+pub fn qr_segments_seeds() -> Vec<Vec<u8>> {
+    fn pack(version: u8, fields: &[(u32, usize)]) -> Vec<u8> {
+        let mut out = vec![version - 1];
+        let mut n = 0usize;
+        // The terminator, then the padding codewords.
+        for &(v, w) in fields.iter().chain(&[(0, 4)]) {
+            for i in (0..w).rev() {
+                if n.is_multiple_of(8) {
+                    out.push(0);
+                }
+                if (v >> i) & 1 == 1
+                    && let Some(last) = out.last_mut()
+                {
+                    *last |= 0x80 >> (n % 8);
+                }
+                n += 1;
+            }
+        }
+        out.extend([0xec, 0x11, 0xec, 0x11]);
+        out
+    }
+    vec![
+        pack(1, &[(0b0001, 4), (8, 10), (12, 10), (345, 10), (67, 7), (0, 4)]),
+        pack(1, &[(0b0010, 4), (5, 9), (462, 11), (1849, 11), (2, 6), (0, 4)]),
+        pack(1, &[(0b0100, 4), (3, 8), (0x41, 8), (0xe9, 8), (0x80, 8), (0, 4)]),
+        pack(1, &[(0b0111, 4), (20, 8), (0b0100, 4), (2, 8), (0x93, 8), (0xfa, 8), (0b0111, 4), (26, 8)]),
+        pack(10, &[(0b1000, 4), (2, 10), (0x12 * 0xc0 + 0x1f, 13), (0x23 * 0xc0 + 0x6a, 13), (0, 4)]),
+        pack(27, &[(0b1101, 4), (1, 4), (2, 12), (0x30 * 0x60 + 0x2f, 13), (0x0a * 0x60, 13)]),
+        pack(3, &[(0b0011, 4), (0, 4), (1, 4), (0x33, 8), (0b0101, 4), (0b0010, 4), (3, 9), (1, 11), (38, 6)]),
+        pack(2, &[(0b1001, 4), (165, 8), (0b0111, 4), (0b10_000011, 8), (0x83, 8), (0b0100, 4), (1, 8), (0, 8)]),
+    ]
+}
+
 /// A `scan` input: width and height (u16, little-endian), extra stride
 /// bytes, then the plane (rows `width + extra` bytes apart).
 pub fn scan_input(plane: &[u8], width: usize, height: usize, extra: u8) -> Vec<u8> {

@@ -471,6 +471,22 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
+    typealias FfiType = UInt8
+    typealias SwiftType = UInt8
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
     typealias FfiType = UInt16
     typealias SwiftType = UInt16
@@ -2117,6 +2133,18 @@ public struct ScannedCode: Equatable, Hashable {
      * Its raw bytes.
      */
     public var bytes: Data
+    /**
+     * The symbol's version, 1–40.
+     */
+    public var version: UInt8
+    /**
+     * Its error-correction level: `L`, `M`, `Q` or `H`.
+     */
+    public var eccLevel: String
+    /**
+     * Its data segments, in order.
+     */
+    public var segments: [ScannedSegment]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2126,9 +2154,21 @@ public struct ScannedCode: Equatable, Hashable {
          */text: String?, 
         /**
          * Its raw bytes.
-         */bytes: Data) {
+         */bytes: Data, 
+        /**
+         * The symbol's version, 1–40.
+         */version: UInt8, 
+        /**
+         * Its error-correction level: `L`, `M`, `Q` or `H`.
+         */eccLevel: String, 
+        /**
+         * Its data segments, in order.
+         */segments: [ScannedSegment]) {
         self.text = text
         self.bytes = bytes
+        self.version = version
+        self.eccLevel = eccLevel
+        self.segments = segments
     }
 
     
@@ -2148,13 +2188,19 @@ public struct FfiConverterTypeScannedCode: FfiConverterRustBuffer {
         return
             try ScannedCode(
                 text: FfiConverterOptionString.read(from: &buf), 
-                bytes: FfiConverterData.read(from: &buf)
+                bytes: FfiConverterData.read(from: &buf), 
+                version: FfiConverterUInt8.read(from: &buf), 
+                eccLevel: FfiConverterString.read(from: &buf), 
+                segments: FfiConverterSequenceTypeScannedSegment.read(from: &buf)
         )
     }
 
     public static func write(_ value: ScannedCode, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.text, into: &buf)
         FfiConverterData.write(value.bytes, into: &buf)
+        FfiConverterUInt8.write(value.version, into: &buf)
+        FfiConverterString.write(value.eccLevel, into: &buf)
+        FfiConverterSequenceTypeScannedSegment.write(value.segments, into: &buf)
     }
 }
 
@@ -2171,6 +2217,85 @@ public func FfiConverterTypeScannedCode_lift(_ buf: RustBuffer) throws -> Scanne
 #endif
 public func FfiConverterTypeScannedCode_lower(_ value: ScannedCode) -> RustBuffer {
     return FfiConverterTypeScannedCode.lower(value)
+}
+
+
+/**
+ * One data segment of a scanned code.
+ */
+public struct ScannedSegment: Equatable, Hashable {
+    /**
+     * `numeric`, `alphanumeric`, `byte`, `kanji` or `hanzi`.
+     */
+    public var mode: String
+    /**
+     * Its character count.
+     */
+    public var charCount: UInt32
+    /**
+     * The ECI designator in force for it, if any.
+     */
+    public var eci: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `numeric`, `alphanumeric`, `byte`, `kanji` or `hanzi`.
+         */mode: String, 
+        /**
+         * Its character count.
+         */charCount: UInt32, 
+        /**
+         * The ECI designator in force for it, if any.
+         */eci: UInt32?) {
+        self.mode = mode
+        self.charCount = charCount
+        self.eci = eci
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ScannedSegment: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScannedSegment: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ScannedSegment {
+        return
+            try ScannedSegment(
+                mode: FfiConverterString.read(from: &buf), 
+                charCount: FfiConverterUInt32.read(from: &buf), 
+                eci: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ScannedSegment, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.mode, into: &buf)
+        FfiConverterUInt32.write(value.charCount, into: &buf)
+        FfiConverterOptionUInt32.write(value.eci, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScannedSegment_lift(_ buf: RustBuffer) throws -> ScannedSegment {
+    return try FfiConverterTypeScannedSegment.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScannedSegment_lower(_ value: ScannedSegment) -> RustBuffer {
+    return FfiConverterTypeScannedSegment.lower(value)
 }
 
 
@@ -3233,6 +3358,31 @@ fileprivate struct FfiConverterSequenceTypeScannedCode: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeScannedCode.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeScannedSegment: FfiConverterRustBuffer {
+    typealias SwiftType = [ScannedSegment]
+
+    public static func write(_ value: [ScannedSegment], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeScannedSegment.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ScannedSegment] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ScannedSegment]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeScannedSegment.read(from: &buf))
         }
         return seq
     }

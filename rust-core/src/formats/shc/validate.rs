@@ -101,6 +101,7 @@ codes! {
     IssuerKidMismatch => "ISSUER_KID_MISMATCH",
     InvalidIssuerUrl => "INVALID_ISSUER_URL",
     InvalidQr => "INVALID_QR",
+    InvalidQrVersion => "INVALID_QR_VERSION",
     InvalidNumericQr => "INVALID_NUMERIC_QR",
     InvalidNumericQrHeader => "INVALID_NUMERIC_QR_HEADER",
     MissingQrChunk => "MISSING_QR_CHUNK",
@@ -419,8 +420,8 @@ fn qr_numeric(chunks: &[String], log: &mut Log<'_, '_>) {
     jws_text(&whole, log);
 }
 
-/// Scans each picture; every QR code found is one chunk. What the scanner
-/// does not report (a code's version, its segments) is not checked.
+/// Scans each picture; every QR code found is one chunk, its structure
+/// checked by [`qr_structure`].
 #[cfg(feature = "picture")]
 fn qr_pictures(pictures: &[Vec<u8>], log: &mut Log<'_, '_>) {
     if pictures.len() > MAX_FILES {
@@ -436,9 +437,15 @@ fn qr_pictures(pictures: &[Vec<u8>], log: &mut Log<'_, '_>) {
                 continue;
             }
         };
-        match crate::scan::scan(&picture.frame()) {
+        // No time budget: a validator's findings must not depend on how
+        // busy the machine is (a camera frame's budget dropped codes under
+        // load); the picture limits bound the work.
+        let mut scanner = crate::scan::Scanner::new();
+        scanner.set_time_budget(None);
+        match scanner.scan(&picture.frame()) {
             Ok(codes) if !codes.is_empty() => {
                 for code in codes {
+                    qr_structure(&code, log);
                     match code.text {
                         Some(t) => texts.push(t),
                         None => {
@@ -453,6 +460,65 @@ fn qr_pictures(pictures: &[Vec<u8>], log: &mut Log<'_, '_>) {
     }
     if !texts.is_empty() {
         qr_numeric(&texts, log);
+    }
+}
+
+/// The dev tools' checks of a QR code's structure (their `image.ts`):
+/// version 22 at most (`INVALID_QR_VERSION`, an error); a SMART Health Card
+/// (text starting `shc` after any non-word characters) in exactly two
+/// segments, byte then numeric (`INVALID_QR`, errors), and then in the
+/// smallest version that holds those segments at level L
+/// (`INVALID_QR_VERSION`, a warning); anything else in one segment
+/// (`INVALID_QR`). The dev tools re-encode the text to find the smallest
+/// version; the two segments they require are what an optimal encoder
+/// makes of `shc:/` and the digits, so the symbol's own segments are used.
+#[cfg(feature = "picture")]
+fn qr_structure(code: &crate::scan::Code, log: &mut Log<'_, '_>) {
+    use crate::scan::{EccLevel, Mode, smallest_version};
+    if code.version > 22 {
+        log.error(
+            Code::InvalidQrVersion,
+            format!("QR code version of {} is larger than the maximum allowed of 22", code.version),
+        );
+    }
+    let modes: Vec<&str> = code.segments.iter().map(|s| s.mode.name()).collect();
+    let text = code.text.as_deref().unwrap_or("");
+    let lead = text.trim_start_matches(|c: char| !(c.is_alphanumeric() || c == '_'));
+    let is_shc = lead.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("shc"))
+        && lead[3..].chars().next().is_some_and(|c| !(c.is_alphanumeric() || c == '_'));
+    if !is_shc {
+        if code.segments.len() != 1 {
+            log.error(
+                Code::InvalidQr,
+                format!(
+                    "wrong number of segments in QR code: found {}, expected 1 ({})",
+                    modes.len(),
+                    modes.join(", ")
+                ),
+            );
+        }
+        return;
+    }
+    if code.segments.len() != 2 {
+        log.error(
+            Code::InvalidQr,
+            format!("wrong number of segments in QR code: found {}, expected 2 ({})", modes.len(), modes.join(", ")),
+        );
+        return;
+    }
+    if code.segments[0].mode != Mode::Byte {
+        log.error(Code::InvalidQr, format!("the first QR segment is {}, expected byte", modes[0]));
+    }
+    if code.segments[1].mode != Mode::Numeric {
+        log.error(Code::InvalidQr, format!("the second QR segment is {}, expected numeric", modes[1]));
+    }
+    if let Some(v) = smallest_version(&code.segments, EccLevel::L)
+        && v < code.version
+    {
+        log.warn(
+            Code::InvalidQrVersion,
+            format!("QR code has version {}, but version {v} holds it at error-correction level L", code.version),
+        );
     }
 }
 
@@ -1210,6 +1276,48 @@ mod tests {
             {"fullUrl": "resource:1", "resource": {"resourceType": "Immunization", "status": "completed",
               "vaccineCode": {"coding": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "207"}]},
               "patient": {"reference": "resource:0"}, "occurrenceDateTime": "2021-01-01"}}]})
+    }
+
+    #[cfg(feature = "picture")]
+    #[test]
+    fn qr_structure_rules() {
+        use crate::scan::{self, EccLevel, Mode, Segment};
+        let seg = |mode, char_count| Segment { mode, char_count, eci: None };
+        let run = |version: u8, segments: Vec<Segment>, text: &str| {
+            let code = scan::Code {
+                bytes: text.as_bytes().to_vec(),
+                text: Some(text.to_owned()),
+                text_error: None,
+                corners: [(0, 0); 4],
+                version,
+                ecc_level: EccLevel::L,
+                segments,
+                structured_append: None,
+                fnc1: None,
+            };
+            let options = options(&[]);
+            let mut log = Log { out: Vec::new(), options: &options };
+            qr_structure(&code, &mut log);
+            (codes(&log.out, Level::Error), codes(&log.out, Level::Warning))
+        };
+        let digits = "56".repeat(600);
+        let shc = format!("shc:/{digits}");
+        // shc:/ and 1 200 digits: 4 + 16 + 40 + 4 + 12 + 4 000 = 4 076 bits
+        // from version 10; version 15 at L holds 523 codewords (4 184
+        // bits), version 14 461 (3 688).
+        let two = || vec![seg(Mode::Byte, 5), seg(Mode::Numeric, 1200)];
+        assert_eq!(scan::smallest_version(&two(), EccLevel::L), Some(15));
+        assert_eq!(run(15, two(), &shc), (vec![], vec![]));
+        assert_eq!(run(22, two(), &shc), (vec![], vec!["INVALID_QR_VERSION"]));
+        assert_eq!(run(23, two(), &shc), (vec!["INVALID_QR_VERSION"], vec!["INVALID_QR_VERSION"]));
+        assert_eq!(run(30, vec![seg(Mode::Byte, 1205)], &shc), (vec!["INVALID_QR_VERSION", "INVALID_QR"], vec![]));
+        let three = vec![seg(Mode::Byte, 5), seg(Mode::Numeric, 600), seg(Mode::Numeric, 600)];
+        assert_eq!(run(15, three, &shc), (vec!["INVALID_QR"], vec![]));
+        let swapped = vec![seg(Mode::Byte, 5), seg(Mode::Alphanumeric, 1200)];
+        assert_eq!(run(15, swapped, &shc).0, ["INVALID_QR"]);
+        // Not a card: one segment expected.
+        assert_eq!(run(2, vec![seg(Mode::Byte, 3), seg(Mode::Numeric, 3)], "abc123").0, ["INVALID_QR"]);
+        assert_eq!(run(2, vec![seg(Mode::Byte, 6)], "abc123"), (vec![], vec![]));
     }
 
     #[test]

@@ -1,0 +1,7 @@
+//! `qr_segments`: see `healthcert_fuzz::invariants::qr_segments` and docs/fuzzing.md.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| healthcert_fuzz::invariants::qr_segments(data));
