@@ -232,6 +232,27 @@ mod tests {
     use crate::usage::is_usage;
 
     #[test]
+    fn chunks_are_assembled_in_any_order_and_incomplete_sets_stay() {
+        let p = |text: &str, origin: &str| Payload {
+            bytes: text.as_bytes().to_vec(),
+            origin: origin.into(),
+            scanned: true,
+        };
+        let out = assemble_chunks(vec![
+            p("shc:/2/2/5657", "b2"),
+            p("HC1:X", "eu"),
+            p("shc:/1/3/56", "c1"),
+            p("shc:/1/2/5655", "b1"),
+        ]);
+        let got: Vec<(&str, &str)> =
+            out.iter().map(|p| (std::str::from_utf8(&p.bytes).unwrap(), p.origin.as_str())).collect();
+        // The two-chunk card stands where its first chunk did, chunks in
+        // order; the three-chunk set is incomplete and stays as it was.
+        assert_eq!(got, [("shc:/56555657", "b2 + b1"), ("HC1:X", "eu"), ("shc:/1/3/56", "c1")]);
+        assert!(out[0].scanned);
+    }
+
+    #[test]
     fn context_identifiers() {
         for yes in ["HC1:6BF", "HC2:x", "shc:/567", "NZCP:/1/", "https://x"] {
             assert!(has_context_identifier(yes), "{yes}");
