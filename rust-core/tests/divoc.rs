@@ -166,3 +166,42 @@ fn unsigned_members_are_not_shown() {
     let credential = DivocCredential::new(vc, input);
     assert_eq!(credential.unsigned_fields(), ["credentialSubject.dob"], "v1 defines no dob");
 }
+
+/// The project's own DIVOC fixtures (`cargo xtask fixtures`): the test
+/// issuer's Ed25519 key in a PathCheck-layout registry, a valid credential
+/// (as text and as a QR picture of the archive's bytes), a tampered one,
+/// and one whose subject is not signed.
+#[test]
+fn the_fixtures_verify_as_their_names_say() {
+    use healthcert_test_support::fixtures::{fixtures, reference_time};
+    let root = fixtures();
+    let (signers, report) = file::load_signers(&root.join("trust/divoc-registry.json")).unwrap();
+    assert_eq!((signers.len(), report.skipped.len()), (1, 0));
+    let mut store = MemoryStore::new("the test DIVOC issuer");
+    signers.into_iter().for_each(|s| store.insert(s));
+    let verifier = Verifier::new(store);
+    let clock = FixedClock(reference_time());
+    let text = |name: &str| std::fs::read_to_string(root.join("divoc").join(name)).unwrap();
+
+    let valid = verifier.verify(&text("valid.txt"), &clock).unwrap();
+    assert_eq!(valid.status, healthcert_core::Status::Valid, "{:?}", valid.checks);
+    let c = valid.certificate.as_ref().unwrap();
+    assert_eq!((c.holder.name.as_str(), c.holder.date_of_birth.as_deref()), ("Testperson Divoc", Some("1970-01-01")));
+    assert_eq!(check(&valid, CheckKind::Schema), (Outcome::Pass, Reason::Ok), "every member shown is signed");
+
+    let png = std::fs::read(root.join("divoc/valid.png")).unwrap();
+    let pic = picture::decode(&png, &PictureLimits::DEFAULT).unwrap();
+    let mut scanner = scan::Scanner::new();
+    scanner.set_time_budget(None);
+    let codes = scanner.scan(&pic.frame()).unwrap();
+    assert!(std::str::from_utf8(&codes[0].bytes).is_err(), "the archive's bytes, in byte mode");
+    let from_picture = verifier.verify_bytes(&codes[0].bytes, &clock).unwrap();
+    assert_eq!(from_picture.status, healthcert_core::Status::Valid);
+
+    let tampered = verifier.verify(&text("tampered.txt"), &clock).unwrap();
+    assert_eq!(check(&tampered, CheckKind::Signature), (Outcome::Fail, Reason::SignatureInvalid));
+    let unsigned = verifier.verify(&text("unsigned-holder.txt"), &clock).unwrap();
+    assert_eq!(check(&unsigned, CheckKind::Signature), (Outcome::Pass, Reason::Ok));
+    assert_eq!(check(&unsigned, CheckKind::Schema), (Outcome::Fail, Reason::HolderNotSigned));
+    assert_eq!(unsigned.certificate.unwrap().holder.name, "", "the unsigned name is not shown");
+}

@@ -15,6 +15,7 @@
 pub mod bulk;
 mod cases;
 pub mod dates;
+mod divoc;
 pub mod hcert;
 mod manifest;
 pub mod pki;
@@ -31,7 +32,7 @@ use anyhow::{Context as _, Result};
 
 /// The directories [`generate`] owns inside the output directory: files in
 /// them that it did not write are removed.
-const OWNED_DIRS: [&str; 5] = ["hcert", "keys", "shc", "trust", "untrusted"];
+const OWNED_DIRS: [&str; 6] = ["divoc", "hcert", "keys", "shc", "trust", "untrusted"];
 
 /// Every file of the fixtures tree, by path relative to its root.
 pub fn render() -> Result<BTreeMap<String, Vec<u8>>> {
@@ -63,7 +64,7 @@ pub fn render() -> Result<BTreeMap<String, Vec<u8>>> {
     files.insert("keys/rules-signing.pk8.pem".into(), rules_key.pkcs8_pem()?.into_bytes());
     files.insert("trust/csca.pem".into(), pki.csca_pem()?.into_bytes());
     files.insert("keys/csca.pk8.pem".into(), pki.csca_key.pkcs8_pem()?.into_bytes());
-    for (path, bytes) in shc::files(&pki)? {
+    for (path, bytes) in shc::files(&pki)?.into_iter().chain(divoc::files()?) {
         files.insert(path, bytes);
     }
     for d in &pki.dscs {

@@ -179,6 +179,21 @@ expected at the reference time:
   --vci-anchor fixtures/trust/vci/anchor.crt fixtures/trust/vci/vci_snapshot.json`
   imports it.
 
+## DIVOC
+
+A TEST issuer whose proofs name `did:healthcert-test:divoc`, Ed25519 key
+`keys/divoc-test-issuer.pk8.pem` (TEST KEY), listed in
+`trust/divoc-registry.json` (PathCheck registry layout, `DIVOC`; `healthcert
+trust import` reads it). Credentials (contexts credentials v1 and DIVOC's
+vaccination v2, `Ed25519Signature2018` over URDNA2015) are issued
+2026-06-01 and expected at the reference time:
+
+| file | expected |
+| --- | --- |
+| `divoc/valid.txt` (`B64:`) / `.png` (the ZIP archive's bytes in byte mode) / `.json` (the credential) | valid |
+| `divoc/tampered.txt` | invalid: signature `SIGNATURE_INVALID` (the batch changed after signing) |
+| `divoc/unsigned-holder.txt` | invalid: schema `HOLDER_NOT_SIGNED` (the subject's `id` is `""`, so JSON-LD drops the subject from what is signed; the signature verifies) |
+
 ## Served trust tree
 
 `healthcert trust serve fixtures/trust --addr 127.0.0.1:8080` serves `trust/`

@@ -52,7 +52,7 @@ pub enum Key {
     Rsa(Box<rsa::RsaPrivateKey>),
 }
 
-fn seed(label: &str) -> [u8; 32] {
+pub(crate) fn seed(label: &str) -> [u8; 32] {
     Sha256::digest(format!("healthcert fixtures: {label}")).into()
 }
 

@@ -14,7 +14,13 @@ pub const QUIET: usize = 4;
 /// The QR code of `text` as PNG bytes, or `None` when the text does not fit
 /// in a version-40 code at level Q.
 pub fn png(text: &str) -> Result<Option<Vec<u8>>> {
-    let code = match QrCode::with_error_correction_level(text.as_bytes(), EcLevel::Q) {
+    png_bytes(text.as_bytes())
+}
+
+/// A QR code of `data` as PNG (byte mode unless the data fits a denser
+/// mode), or `None` when it does not fit a QR code.
+pub fn png_bytes(data: &[u8]) -> Result<Option<Vec<u8>>> {
+    let code = match QrCode::with_error_correction_level(data, EcLevel::Q) {
         Ok(code) => code,
         Err(QrError::DataTooLong) => return Ok(None),
         Err(e) => anyhow::bail!("QR encoding failed: {e}"),

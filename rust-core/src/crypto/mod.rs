@@ -229,6 +229,7 @@ impl PublicKey {
     /// The key as a trust database stores it: its type (`p256`, `p384`,
     /// `rsa`) and its bytes (the uncompressed SEC1 point, or the PKCS#1
     /// `RSAPublicKey` DER). [`from_stored`](Self::from_stored) reads it back.
+    #[cfg_attr(not(feature = "store"), allow(dead_code))]
     pub(crate) fn stored(&self) -> (&'static str, &[u8]) {
         let kind = match self.kind {
             KeyKind::P256 => "p256",
@@ -243,6 +244,7 @@ impl PublicKey {
     /// A key from its [`stored`](Self::stored) form, checked as when it was
     /// first read (point length and form, RSA modulus size and exponent);
     /// no certificate or JWK is parsed.
+    #[cfg_attr(not(feature = "store"), allow(dead_code))]
     pub(crate) fn from_stored(kind: &str, bytes: &[u8]) -> Result<Self, KeyError> {
         match kind {
             "p256" => Self::p256_from_sec1(bytes),

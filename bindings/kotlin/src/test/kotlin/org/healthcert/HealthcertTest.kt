@@ -191,6 +191,31 @@ class HealthcertTest {
     }
 
     @Test
+    @DisplayName("verifies a DIVOC credential with its issuer key from a registry, and refuses one whose holder is not signed")
+    fun verifiesDivoc() {
+        val db = tempDb()
+        val registry = File(fixtures, "trust/divoc-registry.json").path
+        val import = ProcessBuilder(cli.path, "trust", "import", "--db", db, registry).redirectErrorStream(true).start()
+        val said = import.inputStream.bufferedReader().readText()
+        assertEquals(0, import.waitFor(), said)
+        Verifier(config(db = db)).use { verifier ->
+            val v = verifier.verifyAt(File(fixtures, "divoc/valid.txt").readText().trim(), at)
+            assertEquals(Status.VALID, v.status, failing(v).toString())
+            assertEquals("divoc", v.format)
+            val cert = assertNotNull(v.certificate)
+            assertEquals("Testperson Divoc", cert.holder.name)
+            val vaccination = cert.events.single() as Event.Vaccination
+            assertEquals(Pair("TESTVAX", "TEST-LOT-DIVOC"), Pair(vaccination.v1.brand?.code, vaccination.v1.lot))
+
+            val unsigned = verifier.verifyAt(File(fixtures, "divoc/unsigned-holder.txt").readText().trim(), at)
+            assertEquals(listOf("SCHEMA:HOLDER_NOT_SIGNED"), failing(unsigned))
+            assertEquals("", unsigned.certificate?.holder?.name, "an unsigned name is not shown")
+            val tampered = verifier.verifyAt(File(fixtures, "divoc/tampered.txt").readText().trim(), at)
+            assertEquals(listOf("SIGNATURE:SIGNATURE_INVALID"), failing(tampered))
+        }
+    }
+
+    @Test
     @DisplayName("syncs SMART Health Card trust, then scans a card split over three QR codes, one frame each")
     fun scansAChunkedSmartHealthCardOverThreeFrames() {
         TrustServer().use { server ->
