@@ -63,6 +63,8 @@ pub struct SyncOptions {
     pub rules_key: Option<PublicKey>,
     /// The VCI directory's anchor key every `vci` snapshot must verify with.
     pub vci_anchor: Option<PublicKey>,
+    /// The WHO signing key every document of a `gdhcn` tree must verify with.
+    pub gdhcn_anchor: Option<PublicKey>,
     /// Allow `http://` URLs to hosts that are not loopback literals.
     pub allow_http: bool,
     /// Per-request timeout.
@@ -112,11 +114,15 @@ pub fn parse_source(spec: &str, options: &SyncOptions) -> anyhow::Result<Box<dyn
         SourceKind::De => options.de_key.clone(),
         SourceKind::Rules => options.rules_key.clone(),
         SourceKind::Vci => options.vci_anchor.clone(),
+        SourceKind::Gdhcn => options.gdhcn_anchor.clone(),
         _ => None,
     };
     SourceSpec { kind, url: url.to_owned(), key, allow_http: options.allow_http }.build().map_err(|e| match e {
         SpecError::KeyRequired if kind == SourceKind::Vci => usage(format!(
             "--source \"{shown}\": a VCI snapshot is verified before use; give the directory's anchor certificate with --vci-anchor PEM"
+        )),
+        SpecError::KeyRequired if kind == SourceKind::Gdhcn => usage(format!(
+            "--source \"{shown}\": GDHCN DID trust lists are verified before use; give the WHO signing DID document or key with --gdhcn-anchor DID_JSON|PEM"
         )),
         SpecError::KeyRequired => {
             usage(format!("--source \"{shown}\": a de list is verified before use; give its signing key with --de-key PEM"))
@@ -477,6 +483,22 @@ pub fn read_gdhcn_anchor(path: &Path) -> anyhow::Result<healthcert_core::trust::
         Anchor::from_did_document(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
     } else {
         read_key(path).map(Anchor::key)
+    }
+}
+
+/// The pinned signing key of `trust sync --source gdhcn=URL`: the one key
+/// of a signer's DID document, or a PEM key. A DID document with several
+/// keys is refused: the key to pin is then given as PEM.
+pub fn read_gdhcn_sync_anchor(path: &Path) -> anyhow::Result<PublicKey> {
+    let anchor = read_gdhcn_anchor(path)?;
+    let mut keys = anchor.keys();
+    match (keys.next(), keys.next()) {
+        (Some(key), None) => Ok(key.clone()),
+        _ => Err(usage(format!(
+            "--gdhcn-anchor {}: the DID document holds {} keys; give the one to pin as PEM",
+            path.display(),
+            anchor.keys().count()
+        ))),
     }
 }
 

@@ -4,7 +4,8 @@
 //! - the in-process builders of `healthcert_fuzz::seeds` (always);
 //! - the committed fixtures, `REPO_ROOT/fixtures/` (when present): payloads,
 //!   their COSE and zlib layers, DCC JSON, the trust lists, and each payload
-//!   rendered as a QR camera frame;
+//!   rendered as a QR camera frame, the GDHCN DID documents (`gdhcn_did`,
+//!   `jsonld`);
 //! - the EU dgc-testdata checkout (when given and present): the `PREFIX`,
 //!   `COSE`, `COMPRESSED`, `JSON`, `TESTCTX.CERTIFICATE` and
 //!   `TESTCTX.VALIDATIONCLOCK` fields of every test case;
@@ -102,6 +103,17 @@ fn fixtures(c: &mut Corpus, root: &Path) -> usize {
     let before = c.written.len();
     for seed in seeds::trust_protocol_seeds(&root.join("fixtures")) {
         c.add("trust_protocol", &seed);
+    }
+    // The GDHCN tree (signed with the key the `gdhcn_did` target pins),
+    // its signer's DID document and the variants.
+    let mut dids = Vec::new();
+    files(&root.join("fixtures/trust/gdhcn"), "json", &mut dids);
+    files(&root.join("fixtures/trust/variants"), "json", &mut dids);
+    for p in dids.iter().filter(|p| p.to_string_lossy().contains("gdhcn")) {
+        if let Ok(bytes) = fs::read(p) {
+            c.add("gdhcn_did", &bytes);
+            c.add("jsonld", &bytes);
+        }
     }
     let mut list = Vec::new();
     files(&root.join("fixtures/hcert"), "txt", &mut list);
@@ -230,6 +242,10 @@ fn main() {
     seeds::shc_fhir_seeds().iter().for_each(|s| c.add("shc_validate", s));
     seeds::icao_seeds().iter().for_each(|s| c.add("icao", s));
     seeds::divoc_seeds().iter().for_each(|s| c.add("divoc", s));
+    for s in seeds::jsonld_seeds() {
+        c.add("gdhcn_did", &s);
+        c.add("jsonld", &s);
+    }
     let builtin = c.written.len();
 
     let from_fixtures = fixtures(&mut c, Path::new(root));

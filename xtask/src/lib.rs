@@ -5,7 +5,8 @@
 //! trust lists in two forms, HC1 payloads with their QR codes, a manifest of
 //! the verdict each payload must get at the reference time, and the tree that
 //! `healthcert trust serve fixtures/trust` serves (signed German-shaped list,
-//! business rules, value sets, and variants for failure tests). Every byte is
+//! business rules, value sets, a tree of WHO GDHCN DID trust lists, and
+//! variants for failure tests). Every byte is
 //! derived from fixed labels, so two runs write identical files.
 
 // Build tooling: a failure is a bug in the generator or its inputs, and
@@ -16,6 +17,7 @@ pub mod bulk;
 mod cases;
 pub mod dates;
 mod divoc;
+pub mod gdhcn;
 pub mod hcert;
 mod manifest;
 pub mod pki;
@@ -60,6 +62,11 @@ pub fn render() -> Result<BTreeMap<String, Vec<u8>>> {
     for (path, bytes) in trustlists::files(&pki, &de_key)?.into_iter().chain(rules::files(&rules_key)?) {
         files.insert(path, bytes);
     }
+    let gdhcn_key = pki::Key::p256("gdhcn-signing")?;
+    for (path, bytes) in gdhcn::files(&pki, &gdhcn_key)? {
+        files.insert(path, bytes);
+    }
+    files.insert("keys/gdhcn-signing.pk8.pem".into(), gdhcn_key.pkcs8_pem()?.into_bytes());
     files.insert("keys/de-list-signing.pk8.pem".into(), de_key.pkcs8_pem()?.into_bytes());
     files.insert("keys/rules-signing.pk8.pem".into(), rules_key.pkcs8_pem()?.into_bytes());
     files.insert("trust/csca.pem".into(), pki.csca_pem()?.into_bytes());

@@ -138,8 +138,9 @@ until then.
 - `untrusted/dsc-ec-unknown.pem`: a DSC signed by the same CSCA but left
   out of the trust lists (it signs `invalid-unknown-kid`).
 - `keys/<name>.pk8.pem`: the PKCS#8 private keys of the CSCA and of every
-  DSC, including the untrusted `dsc-ec-unknown`, and of the two list signers
-  `de-list-signing` and `rules-signing`. TEST KEYS, see above.
+  DSC, including the untrusted `dsc-ec-unknown`, and of the list signers
+  `de-list-signing`, `rules-signing` and `gdhcn-signing`. TEST KEYS, see
+  above.
 - `trust/de/trustlist`: the trusted DSCs as a German-shaped signed list
   (below); `trust/de/list-signing-key.pem`: the public key that verifies it.
 - `trust/rules/`: the business-rule service tree (below);
@@ -193,6 +194,32 @@ vaccination v2, `Ed25519Signature2018` over URDNA2015) are issued
 | `divoc/valid.txt` (`B64:`) / `.png` (the ZIP archive's bytes in byte mode) / `.json` (the credential) | valid |
 | `divoc/tampered.txt` | invalid: signature `SIGNATURE_INVALID` (the batch changed after signing) |
 | `divoc/unsigned-holder.txt` | invalid: schema `HOLDER_NOT_SIGNED` (the subject's `id` is `""`, so JSON-LD drops the subject from what is signed; the signature verifies) |
+## WHO GDHCN DID trust lists
+
+`trust/gdhcn/v2/` is a TEST tree of GDHCN DID trust lists in the v2 layout
+(DID prefix `did:web:gdhcn.healthcert.test:v2`, participant `XXT`), every
+document signed 2026-08-01T00:00:00Z with a `JsonWebSignature2020` proof
+(ES256 over the URDNA2015 signing input, the signature ASN.1 DER) by the
+TEST GDHCN signing key `keys/gdhcn-signing.pk8.pem` (TEST KEY), whose
+`did:web` document is `trust/gdhcn/signer/did.json`
+(`did:web:gdhcn.healthcert.test:signing`; its key also as
+`trust/gdhcn/signer/key.pem`):
+
+| file | what |
+| --- | --- |
+| `v2/trustlist-ref/did.json` | references `…:trustlist-ref:DCC` and an external DID (`did:web:example.com`) |
+| `v2/trustlist-ref/DCC/did.json` | references `…:trustlist-ref:DCC:XXT` |
+| `v2/trustlist-ref/DCC/XXT/did.json` | references `…:DCC:XXT:DSC` and `…:DCC:XXT:SCA` (reference documents) |
+| `v2/trustlist-ref/DCC/XXT/DSC/did.json`, `…/SCA/did.json` | references to each key of the embedded documents (`…:trustlist:DCC:XXT:DSC#<fragment>`) |
+| `v2/trustlist/DCC/XXT/DSC/did.json` | the trusted DSCs, each a `JsonWebKey2020` with `x5c` [DSC, CSCA]; fragment = base64url of the base64 kid |
+| `v2/trustlist/DCC/XXT/SCA/did.json` | the CSCA |
+| `v2/trustlist/did.json` | every key: the DSCs and the CSCA |
+| `trust/variants/gdhcn-dsc-tampered.json` | the DSC document with the first `x5c[0]` replaced by `dsc-ec-unknown` after signing: its proof does not verify |
+| `trust/variants/gdhcn-dsc-older.json` | the DSC document validly signed 2026-07-01, without the last DSC: a rollback |
+
+`GET /gdhcn/<path>/did.json` serves `trust/gdhcn/<path>/did.json`; `healthcert
+trust sync --source gdhcn=http://HOST/gdhcn/v2/trustlist-ref/ --gdhcn-anchor
+fixtures/trust/gdhcn/signer/did.json` syncs the tree.
 
 ## Served trust tree
 

@@ -35,8 +35,11 @@ pub(crate) enum Command {
         /// directory publishes it; needs --vci-anchor), `shc-issuers` (the
         /// key sets and revocation lists of the SMART Health Card issuers the
         /// database knows, each from its own URL; `shc-issuers=URL` fetches
-        /// them under a mirror: `https://host/path` as `URL/host/path`).
-        /// Repeatable.
+        /// them under a mirror: `https://host/path` as `URL/host/path`),
+        /// `gdhcn=https://host/v2/trustlist-ref/` (a tree of WHO GDHCN DID
+        /// trust lists from its first `did.json` or its folder, references
+        /// followed within the tree, every document's proof verified; needs
+        /// --gdhcn-anchor). Repeatable.
         #[arg(long = "source", value_name = "KIND=URL", required = true)]
         sources: Vec<String>,
         /// PEM public key (or certificate) that every `de` list must verify with.
@@ -51,6 +54,11 @@ pub(crate) enum Command {
         /// snapshot must verify with.
         #[arg(long, value_name = "PEM")]
         vci_anchor: Option<PathBuf>,
+        /// The WHO signing DID document (one P-256 key) or its key as PEM,
+        /// that every document of a `gdhcn` tree must verify with. Pinned:
+        /// never resolved live.
+        #[arg(long, value_name = "DID_JSON|PEM")]
+        gdhcn_anchor: Option<PathBuf>,
         /// Maximum age of the synced sources' data before verdicts say
         /// `stale` (e.g. 72h, 3d, 3600).
         #[arg(long, value_name = "DURATION")]
@@ -184,6 +192,7 @@ pub(crate) fn run(command: Command) -> anyhow::Result<u8> {
             de_key,
             rules_key,
             vci_anchor,
+            gdhcn_anchor,
             max_age,
             timeout,
             retries,
@@ -211,6 +220,7 @@ pub(crate) fn run(command: Command) -> anyhow::Result<u8> {
                 de_key: de_key.as_deref().map(trust_cmd::read_key).transpose()?,
                 rules_key: rules_key.as_deref().map(trust_cmd::read_key).transpose()?,
                 vci_anchor: vci_anchor.as_deref().map(trust_cmd::read_key).transpose()?,
+                gdhcn_anchor: gdhcn_anchor.as_deref().map(trust_cmd::read_gdhcn_sync_anchor).transpose()?,
                 allow_http,
                 timeout,
                 retries,

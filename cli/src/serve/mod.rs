@@ -1,8 +1,9 @@
 //! A real trust server for tests and demos: serves a directory of lists, as
 //! they are, in the DGCA verifier-service protocol ([`dgca`]), the
 //! German-shaped signed list ([`de`]), the DGCA business-rule service
-//! ([`rules`]), and SMART Health Card trust (a VCI-style directory snapshot,
-//! issuers' key sets and revocation lists: `shc`). Every 200 carries a strong ETag (the quoted hex SHA-256 of
+//! ([`rules`]), SMART Health Card trust (a VCI-style directory snapshot,
+//! issuers' key sets and revocation lists: `shc`), and WHO GDHCN DID trust
+//! lists (`gdhcn`: a v2 tree of `did.json` documents). Every 200 carries a strong ETag (the quoted hex SHA-256 of
 //! the body) and `If-None-Match` is answered with 304. Tests break it on
 //! purpose through [`RunningServer::faults`]. The wire contract is
 //! docs/trust-protocols.md; `fixtures/trust` is a directory it serves.
@@ -22,6 +23,7 @@ pub mod de;
 pub mod dgca;
 mod faults;
 mod files;
+mod gdhcn;
 mod http;
 pub mod rules;
 mod shc;
@@ -114,6 +116,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/countrylist", get(rules::countries))
         .route("/vci/{file}", get(shc::vci))
         .route("/shc-issuers/{*path}", get(shc::issuer_file))
+        .route("/gdhcn/{*path}", get(gdhcn::document))
         .fallback(|| async { http::not_found("path") })
         .layer(middleware::from_fn_with_state(Arc::clone(&state), finish))
         .with_state(state)

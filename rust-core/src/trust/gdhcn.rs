@@ -34,10 +34,14 @@
 //! not used), its kid the first 8 bytes of the SHA-256 of that certificate
 //! (the fragments and JWK `kid`s of the lists vary by version and are not
 //! used either), its country the certificate's. A list whose usage is `SCA`
-//! holds CSCAs, not document signers: its keys are skipped, as are DID
-//! references (the `trustlist-ref` documents) and methods without a
-//! certificate, each with its reason. `proof.created` is kept as the list's
-//! issue time: an older list than the one held is refused as a rollback.
+//! holds CSCAs, not document signers: its keys are skipped, as is any
+//! certificate whose basic constraints make it a CA (the root and
+//! participant levels mix SCAs with DSCs), and methods without a
+//! certificate, each with its reason. DID references (the strings of the
+//! `trustlist-ref` documents) are listed in [`DidTrustList::references`]:
+//! `trust sync --source gdhcn=URL` follows them (`trust::sync`), an import
+//! reports them as skipped. `proof.created` is kept as the list's issue
+//! time: an older list than the one held is refused as a rollback.
 
 use std::fmt;
 
@@ -61,6 +65,8 @@ pub const MAX_METHODS: usize = 10_000;
 pub const MAX_X5C: usize = 4;
 /// Largest certificate read from an `x5c`, base64 characters.
 pub const MAX_CERTIFICATE_B64: usize = 16 * 1024;
+/// Longest DID reference kept, in bytes (longer ones are skipped).
+pub const MAX_REFERENCE_LEN: usize = 1024;
 /// Deepest nesting read: `verificationMethod[i].publicKeyJwk.x5c[j]` is 4.
 const MAX_DEPTH: usize = 8;
 
@@ -168,6 +174,11 @@ impl Anchor {
         Ok(Anchor { keys })
     }
 
+    /// Its keys, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &PublicKey> {
+        self.keys.iter().map(|(_, key)| key)
+    }
+
     fn key_for(&self, method: &str) -> Option<&PublicKey> {
         self.keys.iter().find(|(id, _)| id.as_deref().is_none_or(|id| id == method)).map(|(_, key)| key)
     }
@@ -184,6 +195,10 @@ pub struct DidTrustList {
     pub methods: usize,
     /// The usable signer keys.
     pub signers: Vec<SignerKey>,
+    /// The DID references it lists (verification methods that are strings,
+    /// as in the `trustlist-ref` documents), each with its position, in
+    /// order; at most [`MAX_REFERENCE_LEN`] bytes each.
+    pub references: Vec<(String, String)>,
     /// Methods not used, each with its position and reason.
     pub skipped: Vec<SkippedEntry>,
 }
@@ -213,9 +228,18 @@ pub fn parse(origin: &str, bytes: &[u8], anchor: &Anchor) -> Result<DidTrustList
     // v2 ids end with the key usage: `…:trustlist:DCC:CHL:DSC`.
     let csca_list = id.rsplit(':').next() == Some("SCA");
     let mut signers = Vec::new();
+    let mut references = Vec::new();
     let mut skipped = Vec::new();
     for (i, method) in methods.iter().enumerate() {
         let position = format!("{origin} verificationMethod {i}");
+        if let Value::String(reference) = method {
+            if reference.len() <= MAX_REFERENCE_LEN {
+                references.push((position, reference.clone()));
+            } else {
+                skipped.push(SkippedEntry { position, reason: "a DID reference longer than the limit".into() });
+            }
+            continue;
+        }
         let result = if csca_list {
             Err("an SCA (CSCA) list: its keys sign certificates, not health certificates".to_owned())
         } else {
@@ -226,7 +250,7 @@ pub fn parse(origin: &str, bytes: &[u8], anchor: &Anchor) -> Result<DidTrustList
             Err(reason) => skipped.push(SkippedEntry { position, reason }),
         }
     }
-    Ok(DidTrustList { id, created, methods: methods.len(), signers, skipped })
+    Ok(DidTrustList { id, created, methods: methods.len(), signers, references, skipped })
 }
 
 /// Checks the `JsonWebSignature2020` proof of `document`; its `created`.
@@ -260,9 +284,7 @@ fn verify_proof(document: &Map<String, Value>, anchor: &Anchor) -> Result<Offset
 
 /// One verification method as an EU DCC signer, or why it is skipped.
 fn signer(method: &Value) -> Result<SignerKey, String> {
-    let Value::Object(method) = method else {
-        return Err("a DID reference (trustlist-ref), not a key; references are not resolved".into());
-    };
+    let Value::Object(method) = method else { return Err("neither a key nor a DID reference".into()) };
     if method.get("type").and_then(Value::as_str) != Some("JsonWebKey2020") {
         return Err("not a JsonWebKey2020 method".into());
     }
@@ -279,16 +301,26 @@ fn signer(method: &Value) -> Result<SignerKey, String> {
     }
     // x5c is standard base64 (RFC 7517 §4.7), not base64url.
     let der = base64::decode_lenient(first).ok_or("x5c[0] is not base64")?;
+    if super::chain::is_ca_certificate(&der) == Some(true) {
+        return Err("x5c[0] is a CA certificate (an SCA), not a document signer".into());
+    }
     SignerKey::from_der(crate::formats::hcert::SCHEME, &der, None, None).map_err(|e| format!("x5c[0]: {}", e.0))
 }
 
 impl DidTrustList {
     /// The list as the complete signer set of `source`, issued at
-    /// `proof.created`.
+    /// `proof.created`. Its DID references are reported as skipped: one
+    /// document alone does not resolve them.
     pub fn into_update(self, source: SourceId) -> Update {
+        let mut skipped = self.skipped;
+        skipped.extend(self.references.into_iter().map(|(position, _)| SkippedEntry {
+            position,
+            reason: "a DID reference, not a key; an import does not resolve references (trust sync --source gdhcn=URL does)"
+                .into(),
+        }));
         Update {
             signers: SignerChange::Replace(self.signers.iter().filter_map(SignerRecord::of).collect()),
-            skipped: self.skipped,
+            skipped,
             ..Update::unchanged(source, SourceMeta { list_issued_at: Some(self.created), ..SourceMeta::default() })
         }
     }

@@ -226,7 +226,10 @@ pub enum SignerChange {
 /// Bookkeeping a source keeps between syncs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceMeta {
-    /// The entity tag of the last list fetched (for `If-None-Match`).
+    /// The entity tag of the last list fetched (for `If-None-Match`); for
+    /// a source that fetches many documents without entity tags, its own
+    /// record of what it kept (the GDHCN tree: each document's
+    /// `proof.created`, for rollback protection per document).
     pub etag: Option<String>,
     /// The resume token of the DGCA protocol.
     pub resume_token: Option<String>,

@@ -1195,4 +1195,49 @@ pub fn divoc(data: &[u8]) {
     }
     let v = seeds::verifier().verify_bytes(data, &seeds::clock()).expect("the memory store has no operational faults");
     check_verdict(&v);
+/// `gdhcn_did`: arbitrary bytes as a WHO GDHCN DID trust list, its proof
+/// checked with the fixtures' TEST GDHCN signing key ([`seeds::gdhcn_anchor`];
+/// the fixtures' documents are accepted seeds). Never a panic; an accepted
+/// list accounts for every verification method exactly once (a signer of
+/// scheme `hcert` with its certificate, a reference within the length cap,
+/// or a skipped entry naming the origin and a reason); a refusal displays.
+pub fn gdhcn_did(data: &[u8]) {
+    use healthcert_core::trust::gdhcn;
+    match gdhcn::parse("fuzz", data, seeds::gdhcn_anchor()) {
+        Ok(list) => {
+            assert_eq!(list.signers.len() + list.references.len() + list.skipped.len(), list.methods);
+            assert!(list.methods <= gdhcn::MAX_METHODS);
+            for s in &list.signers {
+                assert_eq!(s.scheme, hcert::SCHEME);
+                assert!(s.certificate().is_some(), "a GDHCN signer keeps its certificate");
+            }
+            for (position, reference) in &list.references {
+                assert!(position.starts_with("fuzz"), "{position}");
+                assert!(reference.len() <= gdhcn::MAX_REFERENCE_LEN);
+            }
+            for s in &list.skipped {
+                assert!(s.position.starts_with("fuzz") && !s.reason.is_empty(), "{s:?}");
+            }
+        }
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
+}
+
+/// `jsonld`: arbitrary bytes as JSON (serde_json, nesting ≤ 128), then
+/// `jsonld::canonical_nquads`. Never a panic; the N-Quads are lines that
+/// each end with ` .`, sorted, within the size cap, and the same document
+/// canonicalises to the same text again; a refusal displays.
+pub fn jsonld(data: &[u8]) {
+    use healthcert_core::jsonld;
+    let Ok(value) = serde_json::from_slice::<Value>(data) else { return };
+    match jsonld::canonical_nquads(&value) {
+        Ok(nquads) => {
+            assert!(nquads.is_empty() || nquads.ends_with('\n'), "{nquads:?}");
+            let lines: Vec<&str> = nquads.lines().collect();
+            assert!(lines.iter().all(|l| l.ends_with(" .")), "{nquads:?}");
+            assert!(lines.windows(2).all(|w| w[0] <= w[1]), "canonical N-Quads are sorted: {nquads:?}");
+            assert_eq!(jsonld::canonical_nquads(&value).ok().as_deref(), Some(nquads.as_str()), "deterministic");
+        }
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
 }

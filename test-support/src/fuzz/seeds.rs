@@ -148,6 +148,47 @@ pub fn list_key() -> PublicKey {
         .expect("a valid point")
 }
 
+/// The pinned key of the `gdhcn_did` target: the TEST GDHCN signing key of
+/// the fixtures (`fixtures/trust/gdhcn/signer/key.pem`, built in), so that
+/// the fixtures' documents are seeds that verify.
+pub fn gdhcn_anchor() -> &'static healthcert_core::trust::gdhcn::Anchor {
+    static ANCHOR: LazyLock<healthcert_core::trust::gdhcn::Anchor> = LazyLock::new(|| {
+        let pem = include_str!("../../../fixtures/trust/gdhcn/signer/key.pem");
+        let key = healthcert_core::crypto::public_key_from_pem(pem).expect("the fixtures' GDHCN key");
+        healthcert_core::trust::gdhcn::Anchor::key(key)
+    });
+    &ANCHOR
+}
+
+/// JSON-LD documents for the `jsonld` and `gdhcn_did` targets: a DID
+/// document with a key and a reference, blank nodes, typed literals, a
+/// list, language tags, an unknown context, an unknown term, and
+/// non-JSON-LD JSON.
+pub fn jsonld_seeds() -> Vec<Vec<u8>> {
+    let did = "did:web:fuzz.test:v2:trustlist:DCC:XXT:DSC";
+    let docs = [
+        serde_json::json!({
+            "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/suites/jws-2020/v1"],
+            "id": did, "controller": did,
+            "verificationMethod": [
+                {"id": format!("{did}#k1"), "type": "JsonWebKey2020", "controller": did,
+                 "publicKeyJwk": {"kty": "EC", "crv": "P-256", "x": "AA", "y": "AA", "x5c": ["AAEC"]}},
+                "did:web:fuzz.test:v2:trustlist-ref:DCC"
+            ],
+            "proof": {"type": "JsonWebSignature2020", "created": "2026-08-01T00:00:00Z", "nonce": "n",
+                      "proofPurpose": "assertionMethod", "verificationMethod": "did:web:fuzz.test:signing",
+                      "jws": "eyJiNjQiOmZhbHNlLCJjcml0IjpbImI2NCJdLCJhbGciOiJFUzI1NiJ9..MEQCIA"}
+        }),
+        serde_json::json!({"@context": {"ex": "http://example.org/", "ex:n": {"@type": "http://www.w3.org/2001/XMLSchema#integer"}},
+            "@graph": [{"ex:p": {"ex:q": "v"}}, {"@id": "_:b0", "ex:p": {"@id": "_:b1"}}, {"@id": "_:b1", "ex:p": {"@id": "_:b0"}}],
+            "ex:n": 5, "ex:l": {"@list": [1, 2.5, true, "x"]}, "ex:s": {"@value": "y", "@language": "en"}}),
+        serde_json::json!({"@context": "https://unknown.example/ctx", "a": 1}),
+        serde_json::json!({"@context": ["https://www.w3.org/ns/did/v1"], "unknownTerm": "x", "id": "did:x:y"}),
+        serde_json::json!([1, {"a": [null]}]),
+    ];
+    docs.iter().map(|d| serde_json::to_vec(d).expect("JSON")).collect()
+}
+
 /// `body` as a signed list: base64 DER signature line, then the body.
 pub fn sign_list(body: &[u8]) -> Vec<u8> {
     let signature: Signature = list_signing_key().sign(body);

@@ -209,6 +209,19 @@ pub enum MalformedReason {
         /// Issuers tried.
         tried: usize,
     },
+    /// A GDHCN DID trust list refused for its shape or content (a bad
+    /// proof is [`SyncError::BadSignature`]).
+    #[cfg(feature = "jsonld")]
+    Gdhcn(crate::trust::gdhcn::GdhcnError),
+    /// A DID document that is not the DID it was fetched as: another `id`
+    /// than the reference that named it, or, for the first document of a
+    /// GDHCN tree, an `id` whose segments are not the URL's path.
+    DidMismatch {
+        /// The DID expected.
+        expected: String,
+        /// The document's `id` (bounded, terminal-safe).
+        found: String,
+    },
     /// The source delivered an update for another source (a bug of the
     /// source's implementation).
     WrongSource {
@@ -223,6 +236,9 @@ impl MalformedReason {
             MalformedReason::List(e) => Some(e),
             MalformedReason::SignedList(e) => Some(e),
             MalformedReason::Vci(e) => Some(e),
+            #[cfg(feature = "jsonld")]
+            MalformedReason::Gdhcn(e) => Some(e),
+            MalformedReason::DidMismatch { .. } => None,
             MalformedReason::NoIssuerReached { .. } | MalformedReason::Issuer(_) => None,
             MalformedReason::MissingResumeToken
             | MalformedReason::HashMismatch
@@ -239,6 +255,11 @@ impl fmt::Display for MalformedReason {
             MalformedReason::HashMismatch => f.write_str("the content does not match its listed hash"),
             MalformedReason::SignedList(e) => write!(f, "{e}"),
             MalformedReason::Vci(e) => write!(f, "{e}"),
+            #[cfg(feature = "jsonld")]
+            MalformedReason::Gdhcn(e) => write!(f, "{e}"),
+            MalformedReason::DidMismatch { expected, found } => {
+                write!(f, "the document is {found}, not the DID expected ({expected})")
+            }
             MalformedReason::Issuer(e) => f.write_str(e),
             MalformedReason::NoIssuerReached { tried } => {
                 write!(f, "none of the {tried} issuers' key sets could be fetched and read")

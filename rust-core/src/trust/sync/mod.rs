@@ -10,7 +10,7 @@
 //! Sources are [`TrustSource`] trait objects: the three DGCA-era protocols
 //! live here ([`DgcaSource`], [`SignedListSource`], [`RuleServiceSource`]);
 //! a new protocol (an SHC VCI directory snapshot, an ICAO CSCA master list,
-//! a GDHCN DID trust list) is one more implementation that fetches through
+//! a tree of GDHCN DID trust lists) is one more implementation that fetches through
 //! the shared, capped [`HttpClient`] (over the built-in or the app's
 //! [`Transport`]) and returns an [`Update`] — the store,
 //! the atomicity and the status bookkeeping stay as they are.
@@ -18,6 +18,8 @@
 mod de;
 mod dgca;
 mod error;
+#[cfg(feature = "jsonld")]
+mod gdhcn;
 mod http;
 #[cfg(feature = "https")]
 mod reqwest_transport;
@@ -35,6 +37,8 @@ use std::time::Duration;
 pub use de::SignedListSource;
 pub use dgca::DgcaSource;
 pub use error::{MalformedReason, RedirectReason, ResumeTokenReason, SyncError};
+#[cfg(feature = "jsonld")]
+pub use gdhcn::{GdhcnSource, MAX_DOCUMENTS as GDHCN_MAX_DOCUMENTS, MAX_SEGMENTS as GDHCN_MAX_SEGMENTS};
 pub use http::{Fetched, HttpClient, HttpRequest, HttpResponse, Transport, TransportError, TransportFuture};
 #[cfg(feature = "https")]
 pub use reqwest_transport::ReqwestTransport;

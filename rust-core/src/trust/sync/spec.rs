@@ -21,8 +21,10 @@ pub struct SourceSpec {
     /// mirror of the issuers' URLs, or empty: each issuer at its own URL.
     pub url: String,
     /// The key its content is signed with: required for a signed list
-    /// ([`SourceKind::De`]) and for the VCI directory snapshot
-    /// ([`SourceKind::Vci`]: the anchor's P-521 key), optional for the rule
+    /// ([`SourceKind::De`]), for the VCI directory snapshot
+    /// ([`SourceKind::Vci`]: the anchor's P-521 key) and for a tree of GDHCN
+    /// DID trust lists ([`SourceKind::Gdhcn`]: the WHO signing key, P-256,
+    /// that every document's proof must verify with), optional for the rule
     /// service (its `X-SIGNATURE` is then checked), unused otherwise.
     pub key: Option<PublicKey>,
     /// Allow plain `http://` to any host (tests, a local mirror).
@@ -56,8 +58,14 @@ impl fmt::Display for SpecError {
 impl std::error::Error for SpecError {}
 
 /// The kinds a [`SourceSpec`] can name, for usage messages.
+#[cfg(not(feature = "jsonld"))]
 pub const SYNCABLE_KINDS: [SourceKind; 5] =
     [SourceKind::Dgca, SourceKind::De, SourceKind::Rules, SourceKind::Vci, SourceKind::ShcIssuers];
+/// The kinds a [`SourceSpec`] can name, for usage messages (GDHCN DID trust
+/// lists need the `jsonld` feature).
+#[cfg(feature = "jsonld")]
+pub const SYNCABLE_KINDS: [SourceKind; 6] =
+    [SourceKind::Dgca, SourceKind::De, SourceKind::Rules, SourceKind::Vci, SourceKind::ShcIssuers, SourceKind::Gdhcn];
 
 impl SourceSpec {
     /// The source this spec names, checked against the URL policy every
@@ -79,7 +87,14 @@ impl SourceSpec {
                 Box::new(VciSnapshotSource::new(&self.url, self.key.clone().ok_or(SpecError::KeyRequired)?))
             }
             SourceKind::ShcIssuers => Box::new(ShcIssuersSource::new(Some(self.url.clone()).filter(|u| !u.is_empty()))),
-            SourceKind::Import | SourceKind::Bundled | SourceKind::Gdhcn => return Err(SpecError::NotSyncable),
+            #[cfg(feature = "jsonld")]
+            SourceKind::Gdhcn => Box::new(super::GdhcnSource::new(
+                &self.url,
+                crate::trust::gdhcn::Anchor::key(self.key.clone().ok_or(SpecError::KeyRequired)?),
+            )),
+            #[cfg(not(feature = "jsonld"))]
+            SourceKind::Gdhcn => return Err(SpecError::NotSyncable),
+            SourceKind::Import | SourceKind::Bundled => return Err(SpecError::NotSyncable),
         })
     }
 }
@@ -102,13 +117,19 @@ mod tests {
             SourceSpec { allow_http: true, ..spec(SourceKind::Dgca, "http://dgca.example/", None) }.build().is_ok()
         );
         assert_eq!(spec(SourceKind::De, "https://de.example/", None).build().err(), Some(SpecError::KeyRequired));
-        assert!(spec(SourceKind::De, "https://de.example/", Some(key)).build().is_ok());
+        assert!(spec(SourceKind::De, "https://de.example/", Some(key.clone())).build().is_ok());
         assert!(spec(SourceKind::Rules, "https://rules.example/", None).build().is_ok());
         assert_eq!(
             spec(SourceKind::Vci, "https://vci.example/s.json", None).build().err(),
             Some(SpecError::KeyRequired)
         );
         assert!(spec(SourceKind::ShcIssuers, "", None).build().is_ok(), "each issuer at its own URL");
+        #[cfg(feature = "jsonld")]
+        {
+            let url = "https://tng-cdn.example/v2/trustlist-ref/";
+            assert_eq!(spec(SourceKind::Gdhcn, url, None).build().err(), Some(SpecError::KeyRequired));
+            assert!(spec(SourceKind::Gdhcn, url, Some(key.clone())).build().is_ok());
+        }
         assert_eq!(
             spec(SourceKind::ShcIssuers, "http://mirror.example/", None).build().err(),
             Some(SpecError::InsecureUrl)

@@ -1,0 +1,7 @@
+//! `gdhcn_did`: see `healthcert_fuzz::invariants::gdhcn_did` and docs/fuzzing.md.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| healthcert_fuzz::invariants::gdhcn_did(data));

@@ -1,0 +1,7 @@
+//! `jsonld`: see `healthcert_fuzz::invariants::jsonld` and docs/fuzzing.md.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| healthcert_fuzz::invariants::jsonld(data));
