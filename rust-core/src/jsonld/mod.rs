@@ -139,12 +139,8 @@ impl std::error::Error for NotBundled {}
 
 impl json_ld::Loader for BundledLoader {
     async fn load(&self, url: &iref::Iri) -> json_ld::LoadingResult<iref::IriBuf> {
-        let parsed = bundled_context(url.as_str()).and_then(|text| {
-            use json_syntax::Parse as _;
-            json_syntax::Value::parse_str(text).ok()
-        });
-        match parsed {
-            Some((document, _)) => Ok(json_ld::RemoteDocument::new(Some(url.to_owned()), None, document)),
+        match parsed_context(url.as_str()) {
+            Some(document) => Ok(json_ld::RemoteDocument::new(Some(url.to_owned()), None, document.clone())),
             None => {
                 self.missing
                     .borrow_mut()
@@ -153,6 +149,19 @@ impl json_ld::Loader for BundledLoader {
             }
         }
     }
+}
+
+/// The bundled context of `url`, parsed once per process (parsing them
+/// again for every document was a good part of a credential's
+/// canonicalization).
+fn parsed_context(url: &str) -> Option<&'static json_syntax::Value> {
+    use json_syntax::Parse as _;
+    static PARSED: std::sync::OnceLock<Vec<Option<json_syntax::Value>>> = std::sync::OnceLock::new();
+    let parsed = PARSED.get_or_init(|| {
+        BUNDLED_CONTEXTS.iter().map(|(_, text)| json_syntax::Value::parse_str(text).ok().map(|(v, _)| v)).collect()
+    });
+    let at = BUNDLED_CONTEXTS.iter().position(|(u, _)| *u == url)?;
+    parsed.get(at)?.as_ref()
 }
 
 /// Runs a future that never waits (every document is in memory) to its end.
