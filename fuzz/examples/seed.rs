@@ -229,6 +229,7 @@ fn main() {
     seeds::shc_fhir_seeds().iter().for_each(|s| c.add("shc_fhir", s));
     seeds::shc_fhir_seeds().iter().for_each(|s| c.add("shc_validate", s));
     seeds::icao_seeds().iter().for_each(|s| c.add("icao", s));
+    seeds::divoc_seeds().iter().for_each(|s| c.add("divoc", s));
     let builtin = c.written.len();
 
     let from_fixtures = fixtures(&mut c, Path::new(root));

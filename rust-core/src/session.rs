@@ -103,10 +103,17 @@ impl VerifySession {
         let mut frame_chunks = Vec::new();
         for code in codes {
             // Payloads are text byte for byte (HC1, shc:/, URLs): a code
-            // whose text is a character-set reading of other bytes (a
-            // binary payload such as DIVOC's zip, shown as ISO-8859-1) is
-            // no payload to verify as text.
-            let Some(text) = code.text.filter(|t| t.as_bytes() == code.bytes.as_slice()) else { continue };
+            // whose text is a character-set reading of other bytes is no
+            // payload to verify as text.
+            // A binary payload a format reads (a DIVOC ZIP archive) is
+            // taken in its text form.
+            let text = match code.text.filter(|t| t.as_bytes() == code.bytes.as_slice()) {
+                Some(text) => text,
+                None => match crate::formats::binary_as_text(&code.bytes) {
+                    Some(text) => text,
+                    None => continue,
+                },
+            };
             if self.done_chunks.contains(&text) {
                 // Still in view after its card completed.
                 frame_chunks.push(text);

@@ -208,6 +208,19 @@ fn trust_protocol() {
     run("trust_protocol", 12, &s, 20_000, invariants::trust_protocol);
 }
 
+#[cfg(feature = "jsonld")]
+#[test]
+fn divoc() {
+    let seeds = seeds::divoc_seeds();
+    // The first seeds reach the proof: the fuzzer starts past the archive.
+    for s in &seeds[..3] {
+        let text = healthcert_core::formats::binary_as_text(s).unwrap_or_else(|| String::from_utf8(s.clone()).unwrap());
+        let decoded = healthcert_core::formats::divoc::decode(&text, &healthcert_core::Limits::DEFAULT);
+        assert!(decoded.is_ok(), "{:?}", decoded.err());
+    }
+    run("divoc", 16, &seeds, 1_500, invariants::divoc);
+}
+
 #[test]
 fn icao() {
     let seeds = seeds::icao_seeds();

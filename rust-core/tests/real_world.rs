@@ -189,3 +189,29 @@ fn shcqr1_smart_health_card() {
     // Issued 2021-06-01 (nbf 1622576398.924), no expiry.
     check_sample("SHCQR1", datetime!(2021-09-01 12:00 UTC), "shc", tamper_shc);
 }
+
+/// Changes the first byte of `needle` in a DIVOC credential and packs it
+/// again, as `B64:` text.
+#[cfg(feature = "jsonld")]
+fn tamper_divoc(qr: &str, needle: &str) -> String {
+    use healthcert_core::formats::codec::base64;
+    use std::io::{Read as _, Write as _};
+    let zip = base64::decode_lenient(qr.strip_prefix("B64:").unwrap()).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut json = String::new();
+    archive.by_name("certificate.json").unwrap().read_to_string(&mut json).unwrap();
+    let at = json.find(needle).unwrap();
+    let changed = format!("{}{}{}", &json[..at], (needle.as_bytes()[0] ^ 0x01) as char, &json[at + 1..]);
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file("certificate.json", zip::write::SimpleFileOptions::default()).unwrap();
+    w.write_all(changed.as_bytes()).unwrap();
+    format!("B64:{}", base64::encode(&w.finish().unwrap().into_inner()))
+}
+
+#[cfg(feature = "jsonld")]
+#[test]
+fn divocqr1_divoc() {
+    // India (CoWIN), RsaSignature2018 (PS256), issued 2021-03-03; the
+    // registry's key is valid from 2021-05-29.
+    check_sample("DIVOCQR1", datetime!(2021-09-01 12:00 UTC), "divoc", |qr| tamper_divoc(qr, "Dummy-TGN"));
+}

@@ -31,6 +31,9 @@ pub enum SignatureAlgorithm {
     Ps256,
     /// ECDSA P-521 SHA-512 (an ICAO VDS-NC `alg`; not accepted in COSE here).
     Es512,
+    /// Ed25519 (RFC 8032; JOSE `EdDSA`): DIVOC's `Ed25519Signature2018`
+    /// proofs. Not accepted in COSE here.
+    EdDsa,
 }
 
 impl SignatureAlgorithm {
@@ -51,6 +54,7 @@ impl SignatureAlgorithm {
             Self::Es384 => "ES384",
             Self::Ps256 => "PS256",
             Self::Es512 => "ES512",
+            Self::EdDsa => "EdDSA",
         }
     }
 }
@@ -74,13 +78,15 @@ enum KeyKind {
     /// algorithm uses it.
     P521,
     Rsa,
+    Ed25519,
 }
 
 /// A public key that can verify signatures.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PublicKey {
     kind: KeyKind,
-    /// Uncompressed SEC1 point (EC) or PKCS#1 `RSAPublicKey` DER (RSA).
+    /// Uncompressed SEC1 point (EC), PKCS#1 `RSAPublicKey` DER (RSA), or
+    /// the 32-byte public key (Ed25519).
     bytes: Vec<u8>,
     bits: usize,
 }
@@ -109,6 +115,7 @@ const OID_P384: &str = "1.3.132.0.34";
 const OID_P521: &str = "1.3.132.0.35";
 const OID_RSA: &str = "1.2.840.113549.1.1.1";
 const OID_RSA_PSS: &str = "1.2.840.113549.1.1.10";
+const OID_ED25519: &str = "1.3.101.112";
 
 fn ec_point(bytes: &[u8], coordinate_len: usize, curve: &str) -> Result<Vec<u8>, KeyError> {
     match bytes.first() {
@@ -139,6 +146,14 @@ impl PublicKey {
     /// such as the VCI directory's; see [`verify_p521_sha512`]).
     pub fn p521_from_sec1(point: &[u8]) -> Result<Self, KeyError> {
         Ok(Self { kind: KeyKind::P521, bytes: ec_point(point, 66, "P-521")?, bits: 521 })
+    }
+
+    /// An Ed25519 key from its 32 bytes (RFC 8032).
+    pub fn ed25519(key: &[u8]) -> Result<Self, KeyError> {
+        if key.len() != 32 {
+            return Err(KeyError(format!("an Ed25519 key has 32 bytes, not {}", key.len())));
+        }
+        Ok(Self { kind: KeyKind::Ed25519, bytes: key.to_vec(), bits: 256 })
     }
 
     /// An RSA key from a PKCS#1 `RSAPublicKey` (DER).
@@ -205,6 +220,8 @@ impl PublicKey {
                 }
             }
             OID_RSA | OID_RSA_PSS => Self::rsa_from_pkcs1(bits),
+            OID_ED25519 if spki.algorithm.parameters.is_none() => Self::ed25519(bits),
+            OID_ED25519 => Err(KeyError("an Ed25519 key with algorithm parameters".into())),
             other => Err(KeyError(format!("unsupported key algorithm {other}"))),
         }
     }
@@ -218,6 +235,7 @@ impl PublicKey {
             KeyKind::P384 => "p384",
             KeyKind::P521 => "p521",
             KeyKind::Rsa => "rsa",
+            KeyKind::Ed25519 => "ed25519",
         };
         (kind, &self.bytes)
     }
@@ -231,6 +249,7 @@ impl PublicKey {
             "p384" => Self::p384_from_sec1(bytes),
             "p521" => Self::p521_from_sec1(bytes),
             "rsa" => Self::rsa_from_pkcs1(bytes),
+            "ed25519" => Self::ed25519(bytes),
             _ => Err(KeyError(format!("unknown stored key type {kind:?}"))),
         }
     }
@@ -242,6 +261,7 @@ impl PublicKey {
             KeyKind::P384 => "P-384".into(),
             KeyKind::P521 => "P-521".into(),
             KeyKind::Rsa => format!("RSA-{}", self.bits),
+            KeyKind::Ed25519 => "Ed25519".into(),
         }
     }
 }
@@ -268,6 +288,7 @@ pub fn verify(
         (SignatureAlgorithm::Es256, KeyKind::P256) => (&sig::ECDSA_P256_SHA256_FIXED, 64),
         (SignatureAlgorithm::Es384, KeyKind::P384) => (&sig::ECDSA_P384_SHA384_FIXED, 96),
         (SignatureAlgorithm::Ps256, KeyKind::Rsa) => (&sig::RSA_PSS_2048_8192_SHA256, key.bits.div_ceil(8)),
+        (SignatureAlgorithm::EdDsa, KeyKind::Ed25519) => (&sig::ED25519, 64),
         (SignatureAlgorithm::Es512, KeyKind::P521) => {
             // ring has no P-521: RustCrypto's, with the fixed-length form only.
             return if signature.len() == 132 {

@@ -138,7 +138,7 @@ pub fn verify_certificate_signature(der: &[u8], issuer: &PublicKey) -> Result<()
                 SignatureError::KeyAlgorithmMismatch => CertificateSignatureError::KeyMismatch,
             });
         }
-        (KeyKind::Rsa, Scheme::Ecdsa(_)) | (KeyKind::P256 | KeyKind::P384 | KeyKind::P521, _) => {
+        (KeyKind::Rsa, Scheme::Ecdsa(_)) | (KeyKind::P256 | KeyKind::P384 | KeyKind::P521 | KeyKind::Ed25519, _) => {
             return Err(CertificateSignatureError::KeyMismatch);
         }
     };

@@ -12,10 +12,13 @@
 //! codes in `model/reason.rs` (see `docs/architecture.md`).
 //!
 //! Today: [`hcert`] (`HC1:`: the EU DCC, and the WHO DDCC in the same
-//! transport, reported as `who-ddcc`) and [`shc`] (`shc:/`, SMART Health
-//! Cards).
+//! transport, reported as `who-ddcc`), [`shc`] (`shc:/`, SMART Health
+//! Cards), [`icao`] (ICAO VDS-NC seals, JSON) and, with the `jsonld`
+//! feature, `divoc` (`B64:` or a ZIP archive: DIVOC credentials).
 
 pub mod codec;
+#[cfg(feature = "jsonld")]
+pub mod divoc;
 pub mod hcert;
 pub mod icao;
 pub mod shc;
@@ -30,6 +33,11 @@ use crate::model::{Certificate, CertificateType, Check, Reason};
 use crate::trust::{KeyRef, SignerKey};
 
 /// Every supported format, in order of precedence among equal detections.
+#[cfg(feature = "jsonld")]
+pub static FORMATS: &[&dyn Format] = &[&hcert::Hcert, &shc::Shc, &icao::Icao, &divoc::Divoc];
+/// Every supported format, in order of precedence among equal detections
+/// (DIVOC needs the `jsonld` feature).
+#[cfg(not(feature = "jsonld"))]
 pub static FORMATS: &[&dyn Format] = &[&hcert::Hcert, &shc::Shc, &icao::Icao];
 
 /// A certificate format.
@@ -134,6 +142,12 @@ fn unknown_format(payload: &str) -> Failure {
     let supported: Vec<&str> = FORMATS.iter().map(|f| f.prefix()).collect();
     let supported = supported.join(", ");
     let starts = |p: &str| payload.get(..p.len()).is_some_and(|head| head.eq_ignore_ascii_case(p));
+    if !cfg!(feature = "jsonld") && (starts("B64:") || payload.starts_with("PK\u{3}\u{4}")) {
+        return Failure::new(
+            Reason::FormatUnsupported,
+            "a DIVOC certificate: this build of the verifier has no JSON-LD (the `jsonld` feature), so it does not read DIVOC",
+        );
+    }
     if let Some((prefix, name)) = other_scheme(payload) {
         return Failure::new(
             Reason::FormatUnsupported,
@@ -163,18 +177,30 @@ fn unknown_format(payload: &str) -> Failure {
     }
 }
 
-/// Why binary `payload` (a QR code in byte mode that is not UTF-8) is not
-/// verified: a ZIP archive is how DIVOC certificates travel, anything else
-/// is no health certificate.
+/// Why binary `payload` (a QR code in byte mode that is not UTF-8, and
+/// not a ZIP archive, which [`binary_as_text`] gives DIVOC) is not
+/// verified: no health certificate.
 pub fn unknown_binary(payload: &[u8]) -> Failure {
-    if payload.starts_with(b"PK\x03\x04") {
-        Failure::new(
-            Reason::FormatUnsupported,
-            "a ZIP archive, as DIVOC certificates are carried: a format this verifier does not read",
-        )
-    } else {
-        Failure::new(Reason::NotAHealthCertificate, "the payload is binary data, not a health certificate")
+    let _ = payload;
+    Failure::new(Reason::NotAHealthCertificate, "the payload is binary data, not a health certificate")
+}
+
+/// The text form of a binary payload a format reads, if any: a ZIP archive
+/// (DIVOC) as `B64:` and its standard base64, DIVOC's own text form.
+///
+/// Some issuers put the archive into the code as text: each byte an
+/// ISO-8859-1 character, UTF-8 encoded (Jamaica). Bytes that are such text
+/// (valid UTF-8, every character below U+0100) are read back that way; a
+/// compressed archive is practically never valid UTF-8 by chance, and one
+/// without bytes above 0x7F reads the same both ways.
+pub fn binary_as_text(payload: &[u8]) -> Option<String> {
+    if !payload.starts_with(b"PK\x03\x04") {
+        return None;
     }
+    let latin1: Option<Vec<u8>> = std::str::from_utf8(payload)
+        .ok()
+        .and_then(|text| text.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect());
+    Some(format!("B64:{}", codec::base64::encode(latin1.as_deref().unwrap_or(payload))))
 }
 
 /// Why decoding stopped: a stable reason and a detail without personal data.
@@ -398,7 +424,11 @@ mod tests {
         let bare = |p: &str| decode(p, PrefixPolicy::Optional, &Limits::DEFAULT).err().unwrap().1.reason;
         assert_eq!(bare("NZCP:/1/2KCEVIQ"), Reason::FormatUnsupported, "base45 text, but a known foreign prefix");
         assert_eq!(reason("12:30"), Reason::NotAHealthCertificate);
-        assert_eq!(unknown_binary(b"PK\x03\x04rest").reason, Reason::FormatUnsupported);
+        assert_eq!(binary_as_text(b"PK\x03\x04rest").as_deref(), Some("B64:UEsDBHJlc3Q="));
+        assert_eq!(binary_as_text(&[0xff, 0xfe]), None);
+        // `PK\x03\x04\x95` as ISO-8859-1 characters, UTF-8 encoded.
+        assert_eq!(binary_as_text(b"PK\x03\x04\xc2\x95").as_deref(), Some("B64:UEsDBJU="));
+        assert_eq!(binary_as_text(b"PK\x03\x04\x95").as_deref(), Some("B64:UEsDBJU="), "not UTF-8: as it is");
         assert_eq!(unknown_binary(&[0xff, 0xfe]).reason, Reason::NotAHealthCertificate);
     }
 

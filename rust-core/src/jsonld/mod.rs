@@ -280,14 +280,63 @@ pub fn split_proof(document: &Value, options_context: Value) -> Option<(Value, V
 /// the document without its proof, `options` the proof without its
 /// signature and with the `@context` the suite wants ([`split_proof`]).
 pub fn signing_input(header_b64: &str, options: &Value, document: &Value) -> Result<Vec<u8>, LdError> {
+    proof_input(header_b64, options, document).map(|p| p.signing_input)
+}
+
+/// What a detached-JWS Linked Data proof covers: the [`signing_input`], and
+/// the canonical N-Quads of the document, which hold exactly what is signed
+/// (a term no context defines is not in them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProofInput {
+    /// The bytes the JWS signature is over.
+    pub signing_input: Vec<u8>,
+    /// URDNA2015 of the document without its proof.
+    pub document_nquads: String,
+}
+
+impl ProofInput {
+    /// Whether the literal `value` (a JSON string or number, as the JSON
+    /// held it) is among the signed N-Quads' objects: a value a context
+    /// does not define, or one added beside the signed data, is not.
+    pub fn signs_literal(&self, value: &str) -> bool {
+        let mut quoted = String::with_capacity(value.len() + 2);
+        quoted.push('"');
+        for c in value.chars() {
+            // The escapes of canonical N-Quads (RDFC-1.0 §4.7 / N-Quads
+            // canonical form): `\`, `\"`, and the control characters.
+            match c {
+                '\\' => quoted.push_str("\\\\"),
+                '"' => quoted.push_str("\\\""),
+                '\n' => quoted.push_str("\\n"),
+                '\r' => quoted.push_str("\\r"),
+                '\t' => quoted.push_str("\\t"),
+                '\u{8}' => quoted.push_str("\\b"),
+                '\u{c}' => quoted.push_str("\\f"),
+                c if c < ' ' || c == '\u{7f}' => quoted.push_str(&format!("\\u{:04X}", c as u32)),
+                c => quoted.push(c),
+            }
+        }
+        quoted.push('"');
+        // A literal is followed by a space, a datatype (`^^`) or a
+        // language tag (`@`): never by more of another literal's text.
+        self.document_nquads.match_indices(&quoted).any(|(at, m)| {
+            let before = self.document_nquads[..at].ends_with(' ');
+            let after = self.document_nquads[at + m.len()..].starts_with([' ', '^', '@']);
+            before && after
+        })
+    }
+}
+
+/// [`signing_input`] with the document's canonical N-Quads kept.
+pub fn proof_input(header_b64: &str, options: &Value, document: &Value) -> Result<ProofInput, LdError> {
     let options_n = canonical_nquads(options)?;
-    let document_n = canonical_nquads(document)?;
+    let document_nquads = canonical_nquads(document)?;
     let mut input = Vec::with_capacity(header_b64.len() + 1 + 64);
     input.extend_from_slice(header_b64.as_bytes());
     input.push(b'.');
     input.extend_from_slice(&sha256(options_n.as_bytes()));
-    input.extend_from_slice(&sha256(document_n.as_bytes()));
-    Ok(input)
+    input.extend_from_slice(&sha256(document_nquads.as_bytes()));
+    Ok(ProofInput { signing_input: input, document_nquads })
 }
 
 /// Largest `jws` read, in characters.

@@ -67,8 +67,8 @@ reasons! {
     FormatUnknown = "FORMAT_UNKNOWN", Inconclusive;
     /// A health certificate of a format this verifier recognises but does
     /// not read (a NZ COVID Pass `NZCP:/`, a SMART Health Link `shlink:/`,
-    /// an ISO 18013-5 `mdoc:` engagement, a ZIP-packed DIVOC certificate):
-    /// the verifier cannot tell.
+    /// an ISO 18013-5 `mdoc:` engagement, a DIVOC certificate in a build
+    /// without JSON-LD): the verifier cannot tell.
     FormatUnsupported = "FORMAT_UNSUPPORTED", Inconclusive;
     /// The payload is no health certificate at all: plain text, a web
     /// address, binary data.
@@ -124,6 +124,19 @@ reasons! {
     /// `sigvl`), duplicate member names, a lone surrogate, or nesting
     /// deeper than the limit.
     VdsMalformed = "VDS_MALFORMED", Invalid;
+    /// A DIVOC payload (`B64:` + base64, or a ZIP archive) that does not
+    /// hold a readable ZIP archive with `certificate.json` within the caps
+    /// (at most 8 entries).
+    DivocArchiveInvalid = "DIVOC_ARCHIVE_INVALID", Invalid;
+    /// Not a W3C Verifiable Credential with a Linked Data proof (`type`,
+    /// a detached `jws`): not JSON within the limits, no proof, a `jws`
+    /// that is not a detached JWS with an unencoded payload, or JSON-LD
+    /// that cannot be canonicalized.
+    CredentialMalformed = "CREDENTIAL_MALFORMED", Invalid;
+    /// The credential names a JSON-LD context this verifier does not hold
+    /// (contexts are bundled, never fetched): what its proof signs cannot
+    /// be computed, so the verifier cannot tell.
+    JsonLdContextUnknown = "JSONLD_CONTEXT_UNKNOWN", Inconclusive;
 
     // signature
     /// The protected header names no signature algorithm.
@@ -219,6 +232,12 @@ reasons! {
     SchemaVersionInvalid = "SCHEMA_VERSION_INVALID", Invalid;
     /// Not exactly one of vaccination, test, recovery.
     GroupCount = "GROUP_COUNT", Invalid;
+    /// The certificate's holder is not covered by its signature: a DIVOC
+    /// credential whose subject's name is missing from what its proof
+    /// signs (JSON-LD drops members no context defines, and a subject whose
+    /// `id` is not an absolute IRI, such as `""`). Anyone's name could
+    /// stand there.
+    HolderNotSigned = "HOLDER_NOT_SIGNED", Invalid;
 
     // rules
     /// No acceptance rules of the country of arrival apply (none held for

@@ -101,7 +101,7 @@ impl KeyRef {
     /// is cut and escaped (it is the payload's text).
     pub fn describe(&self) -> String {
         match self {
-            KeyRef::Kid { kid, .. } => format!("kid {}", base64::encode(kid)),
+            KeyRef::Kid { kid, .. } => format!("kid {}", kid_text(kid)),
             KeyRef::IssuerKid { issuer, kid, .. } => format!(
                 "kid {} of issuer {}",
                 crate::text::display_bounded(&String::from_utf8_lossy(kid), SHOWN_ISSUER_CHARS),
@@ -191,5 +191,17 @@ impl KeyMaterial {
 impl fmt::Debug for KeyMaterial {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}({} bytes)", self.type_name(), self.bytes().len())
+    }
+}
+
+/// A key identifier for display: a DID (`did:india`, as DIVOC proofs name
+/// their key) as text, any other identifier as base64 (a COSE kid is
+/// bytes).
+pub(crate) fn kid_text(kid: &[u8]) -> String {
+    match std::str::from_utf8(kid) {
+        Ok(text) if text.starts_with("did:") && !text.chars().any(char::is_control) => {
+            crate::text::display_bounded(text, 120).into_owned()
+        }
+        _ => base64::encode(kid),
     }
 }

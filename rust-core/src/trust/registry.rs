@@ -15,6 +15,9 @@
 //!   subject key identifier. An entry that is not a CA (a barcode signer
 //!   listed by itself) is skipped: a signer is trusted only through its
 //!   CSCA. So is a CSCA whose EC key has explicit curve parameters.
+//! - `DIVOC` (with the `jsonld` feature): DIVOC issuer keys, PEM public
+//!   keys (RSA or Ed25519) under the `verificationMethod` their proofs name
+//!   (`did:india`).
 //!
 //! Every entry is loaded with its `status` ([`KeyStatus`]): only a `current`
 //! key is trusted; a `terminated`, `revoked` or `expired` one is kept so
@@ -23,8 +26,8 @@
 //! `SIGNER_EXPIRED`) instead of reading as an unknown issuer. An entry of
 //! another status is skipped and reported. A key without a certificate (a
 //! bare public key, a JWK) takes the entry's `validFromDT`/`validUntilDT`
-//! as its validity. Frameworks this version does not read (DIVOC, CRED)
-//! are reported with their entry counts.
+//! as its validity. Frameworks this version does not read (CRED, and DIVOC
+//! without the `jsonld` feature) are reported with their entry counts.
 
 use serde_json::Value;
 
@@ -55,6 +58,8 @@ pub fn signers(origin: &str, json: &Value, report: &mut LoadReport) -> Vec<Signe
             "EUDCC" => eu_dcc,
             "SmartHealthCards" => smart_health_card,
             "ICAO" => icao_csca,
+            #[cfg(feature = "jsonld")]
+            "DIVOC" => divoc,
             _ => {
                 if !entries.is_empty() {
                     report.skipped.push(SkippedEntry {
@@ -109,6 +114,19 @@ fn eu_dcc(id: &str, entry: &Value) -> Result<SignerKey, String> {
     }
 }
 
+/// A DIVOC issuer key: the id is the `verificationMethod` its proofs name
+/// (`did:india`), the document a PEM public key (RSA or Ed25519).
+#[cfg(feature = "jsonld")]
+fn divoc(id: &str, entry: &Value) -> Result<SignerKey, String> {
+    if id.is_empty() {
+        return Err("the key id is empty".to_owned());
+    }
+    let pem = did_document(entry)?.as_str().ok_or("the didDocument is not PEM text")?;
+    let der = spki_der_from_pem(pem).map_err(|e| e.0)?;
+    let scheme = crate::formats::divoc::SCHEME;
+    SignerKey::from_material(scheme, &KeyMaterial::Spki(der), None, id.as_bytes(), None).map_err(|e| e.0)
+}
+
 /// An ICAO health CSCA: the document a PEM certificate (the id, `country#
 /// key id`, is not needed: the certificate names both).
 fn icao_csca(_id: &str, entry: &Value) -> Result<SignerKey, String> {
@@ -151,7 +169,7 @@ mod tests {
                 "!!": {"status": "current", "didDocument": P256_SPKI},
                 "MzM=": {"status": "current", "didDocument": "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"}
             },
-            "DIVOC": {"x": {}, "y": {}},
+            "CRED": {"x": {}, "y": {}},
             "ICAO": {}
         });
         assert!(is_registry(&registry));
@@ -172,5 +190,26 @@ mod tests {
         assert!(reasons.contains(&"the key id is not base64"));
         assert!(reasons.contains(&"2 entries of a framework this version does not read"));
         assert_eq!(report.loaded, 2);
+    }
+
+    #[cfg(feature = "jsonld")]
+    #[test]
+    fn divoc_keys_are_held_under_their_verification_method() {
+        // Jamaica's Ed25519 key as the PathCheck registry lists it.
+        let ed25519 = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAVI1WDvgs5Vb6uCnHhmgImG1D0RTGZHCPeymfqhiVe2c=\n-----END PUBLIC KEY-----";
+        let registry = json!({"DIVOC": {
+            "did:jamaica": {"status": "current", "didDocument": ed25519, "validFromDT": "2021-12-15T01:00:00.000Z"},
+            "did:other": {"status": "terminated", "didDocument": P256_SPKI},
+            "": {"status": "current", "didDocument": ed25519}
+        }});
+        let mut report = LoadReport::default();
+        let keys = signers("reg.json", &registry, &mut report);
+        assert_eq!(keys.len(), 2, "{:?}", report.skipped);
+        let jamaica = keys.iter().find(|k| k.kid == b"did:jamaica").unwrap();
+        assert_eq!(jamaica.scheme, crate::formats::divoc::SCHEME);
+        assert_eq!(jamaica.public_key.describe(), "Ed25519");
+        assert!(jamaica.not_before.is_some());
+        assert_eq!(keys.iter().find(|k| k.kid == b"did:other").unwrap().status, KeyStatus::Terminated);
+        assert_eq!(report.skipped.len(), 1);
     }
 }

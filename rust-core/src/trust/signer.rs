@@ -240,7 +240,7 @@ impl SignerKey {
     pub fn kid_text(&self) -> String {
         match &self.material {
             Some(KeyMaterial::Jwk(_)) => String::from_utf8_lossy(&self.kid).into_owned(),
-            Some(KeyMaterial::X509(_) | KeyMaterial::Spki(_)) | None => base64::encode(&self.kid),
+            Some(KeyMaterial::X509(_) | KeyMaterial::Spki(_)) | None => super::key::kid_text(&self.kid),
         }
     }
 

@@ -104,8 +104,13 @@ impl<S: TrustStore> Verifier<S> {
         self.verify_decoded(decoded, clock)
     }
 
-    /// Verifies a payload given as bytes (a QR code in byte mode).
+    /// Verifies a payload given as bytes (a QR code in byte mode): UTF-8
+    /// text as [`verify`](Self::verify) reads it, a binary format's payload
+    /// (a DIVOC ZIP archive) in its text form.
     pub fn verify_bytes(&self, payload: &[u8], clock: &dyn Clock) -> Result<Verdict, Error> {
+        if let Some(text) = crate::formats::binary_as_text(payload) {
+            return self.verify(&text, clock);
+        }
         match std::str::from_utf8(payload) {
             Ok(text) => self.verify(text, clock),
             Err(_) => self.verify_decoded(Err((FormatId::UNKNOWN, crate::formats::unknown_binary(payload))), clock),

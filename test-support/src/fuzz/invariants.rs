@@ -42,7 +42,11 @@ pub fn check_verdict(v: &Verdict) {
     let decode = &v.checks[0];
     if decode.outcome == Outcome::Pass {
         assert!(v.certificate.is_some(), "a decoded payload yields a certificate");
-        assert!([hcert::ID, hcert::ddcc::ID, shc::ID, icao::ID].contains(&v.format), "{:?}", v.format);
+        #[cfg_attr(not(feature = "jsonld"), allow(unused_mut))]
+        let mut formats = vec![hcert::ID, hcert::ddcc::ID, shc::ID, icao::ID];
+        #[cfg(feature = "jsonld")]
+        formats.push(healthcert_core::formats::divoc::ID);
+        assert!(formats.contains(&v.format), "{:?}", v.format);
     } else {
         assert_eq!(decode.outcome, Outcome::Fail, "decode is never skipped");
         // A payload that may be a certificate this verifier does not read
@@ -1111,5 +1115,84 @@ pub fn icao(data: &[u8]) {
         Err(f) => assert_eq!(f.reason, Reason::VdsMalformed, "{f:?}"),
     }
     let v = seeds::verifier().verify(&text, &seeds::clock()).expect("the memory store has no operational faults");
+    check_verdict(&v);
+}
+
+/// `divoc`: arbitrary bytes as a DIVOC payload, as text (`B64:…`, or the
+/// archive's bytes as ISO-8859-1 characters) and as the bytes of a QR code:
+/// the archive reader (entry count and inflated size capped), the
+/// credential and proof reader, URDNA2015 over the bundled contexts, and
+/// the verification. No member the proof does not sign is shown.
+#[cfg(feature = "jsonld")]
+pub fn divoc(data: &[u8]) {
+    use healthcert_core::formats::divoc::{self, archive};
+    let limits = Limits::DEFAULT;
+    match archive::certificate_json(data, &limits) {
+        Ok(json) => assert!(json.len() <= limits.max_inflated_len),
+        Err(f) => assert!(matches!(f.reason, Reason::DivocArchiveInvalid | Reason::InflatedTooLarge), "{f:?}"),
+    }
+    let text = String::from_utf8_lossy(data);
+    let payloads = [Some(text.into_owned()), healthcert_core::formats::binary_as_text(data)];
+    for payload in payloads.into_iter().flatten() {
+        match archive::archive_bytes(&payload, &limits) {
+            Ok(zip) => assert!(zip.starts_with(archive::ZIP_MAGIC) && zip.len() <= limits.max_payload_len),
+            Err(f) => assert!(matches!(f.reason, Reason::DivocArchiveInvalid | Reason::PayloadTooLarge), "{f:?}"),
+        }
+        match divoc::decode(&payload, &limits) {
+            Ok(decoded) => {
+                assert_eq!(decoded.format, divoc::ID);
+                assert!(
+                    matches!(&decoded.envelope.key,
+                    KeyRef::Kid { scheme, kid } if *scheme == divoc::SCHEME && !kid.is_empty())
+                        || matches!(&decoded.envelope.key, KeyRef::Missing { scheme } if *scheme == divoc::SCHEME)
+                );
+                // header "." SHA-256 SHA-256
+                assert!(decoded.envelope.signed_bytes.len() > 65);
+                // Everything shown is in what the proof signs.
+                let c = decoded.document.normalize(&decoded.envelope);
+                let zip = archive::archive_bytes(&payload, &limits).expect("it decoded");
+                let json = archive::certificate_json(&zip, &limits).expect("it decoded");
+                let vc: Value = serde_json::from_slice(&json).expect("it decoded");
+                let (doc, _) = healthcert_core::jsonld::split_proof(&vc, Value::Null).expect("it decoded");
+                let signed = healthcert_core::jsonld::ProofInput {
+                    signing_input: Vec::new(),
+                    document_nquads: healthcert_core::jsonld::canonical_nquads(&doc).expect("it decoded"),
+                };
+                let mut shown: Vec<String> = vec![c.holder.name.clone()];
+                shown.extend(
+                    c.holder
+                        .date_of_birth
+                        .iter()
+                        .filter(|_| !c.extras.iter().any(|e| e.name == "dob.estimated"))
+                        .cloned(),
+                );
+                for e in &c.events {
+                    if let healthcert_core::model::Event::Vaccination(v) = e {
+                        shown.extend(v.lot.iter().chain(&v.date).chain(&v.certificate_id).cloned());
+                        shown.extend(v.brand.iter().map(|b| b.code.clone()));
+                    }
+                }
+                for value in shown.iter().filter(|v| !v.is_empty()) {
+                    let iri = format!("<{value}>");
+                    assert!(
+                        signed.signs_literal(value) || signed.document_nquads.contains(&iri),
+                        "a value shown is not signed"
+                    );
+                }
+            }
+            Err(f) => assert!(
+                matches!(
+                    f.reason,
+                    Reason::DivocArchiveInvalid
+                        | Reason::PayloadTooLarge
+                        | Reason::InflatedTooLarge
+                        | Reason::CredentialMalformed
+                        | Reason::JsonLdContextUnknown
+                ),
+                "{f:?}"
+            ),
+        }
+    }
+    let v = seeds::verifier().verify_bytes(data, &seeds::clock()).expect("the memory store has no operational faults");
     check_verdict(&v);
 }

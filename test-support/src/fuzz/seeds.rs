@@ -517,3 +517,66 @@ pub fn icao_seeds() -> Vec<Vec<u8>> {
     out.push(br#"{"data":{"a":"\ud800"},"sig":{"alg":"ES256","cer":"MA","sigvl":"AA"}}"#.to_vec());
     out
 }
+
+/// A DIVOC-style credential: contexts credentials v1 and DIVOC's v1, a
+/// subject, one vaccination and an `Ed25519Signature2018` proof whose
+/// signature is not a real one (the fuzzer explores the reading, not the
+/// key).
+#[cfg(feature = "jsonld")]
+pub fn divoc_credential(subject_id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "@context": ["https://www.w3.org/2018/credentials/v1", "https://cowin.gov.in/credentials/vaccination/v1"],
+        "type": ["VerifiableCredential", "ProofOfVaccinationCredential"],
+        "credentialSubject": {"type": "Person", "id": subject_id, "refId": "12345", "name": "Testperson Fuzz",
+            "gender": "Female", "age": "40", "nationality": "Utopian",
+            "address": {"streetAddress": "", "district": "D", "addressRegion": "R", "addressCountry": "XT", "postalCode": 12345}},
+        "issuer": "https://divoc.example/",
+        "issuanceDate": "2026-06-01T10:00:00.000Z",
+        "evidence": [{"id": "https://divoc.example/vaccine/1", "certificateId": "1", "type": ["Vaccination"],
+            "batch": "B1", "vaccine": "VACCINE", "manufacturer": "Maker", "date": "2026-05-30T10:00:00.000Z",
+            "effectiveStart": "2026-05-30", "effectiveUntil": "2027-05-30", "dose": 1, "totalDoses": 2,
+            "verifier": {"name": "V"}, "facility": {"name": "F", "address": {"addressCountry": "XT"}}}],
+        "nonTransferable": "true",
+        "proof": {"type": "Ed25519Signature2018", "created": "2026-06-01T10:00:00Z", "verificationMethod": "did:fuzz",
+            "proofPurpose": "assertionMethod",
+            "jws": format!("eyJhbGciOiJFZERTQSIsImI2NCI6ZmFsc2UsImNyaXQiOlsiYjY0Il19..{}", "A".repeat(86))}
+    })
+}
+
+/// A ZIP archive of `entries` (deflated).
+#[cfg(feature = "jsonld")]
+pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in entries {
+        w.start_file(*name, zip::write::SimpleFileOptions::default()).expect("zip entry");
+        w.write_all(data).expect("zip write");
+    }
+    w.finish().expect("zip").into_inner()
+}
+
+/// DIVOC seeds: a credential zipped, as `B64:` text, as the archive's
+/// bytes, and as those bytes read as ISO-8859-1 and UTF-8 encoded (as
+/// Jamaica's codes hold them); a subject whose `id` drops it from what is
+/// signed; an unknown context; an archive without `certificate.json`; a
+/// compression bomb.
+#[cfg(feature = "jsonld")]
+pub fn divoc_seeds() -> Vec<Vec<u8>> {
+    use healthcert_core::formats::codec::base64;
+    let good = serde_json::to_vec(&divoc_credential("did:example:holder")).expect("JSON");
+    let unsigned_subject = serde_json::to_vec(&divoc_credential("")).expect("JSON");
+    let mut unknown = divoc_credential("did:example:holder");
+    unknown["@context"][1] = serde_json::Value::String("https://divoc.example/unknown/v1".into());
+    let unknown = serde_json::to_vec(&unknown).expect("JSON");
+    let zip = zip_of(&[("certificate.json", &good)]);
+    let latin1_utf8: String = zip.iter().map(|&b| char::from(b)).collect();
+    vec![
+        format!("B64:{}", base64::encode(&zip)).into_bytes(),
+        zip.clone(),
+        latin1_utf8.into_bytes(),
+        format!("B64:{}", base64::encode(&zip_of(&[("certificate.json", &unsigned_subject)]))).into_bytes(),
+        format!("B64:{}", base64::encode(&zip_of(&[("certificate.json", &unknown)]))).into_bytes(),
+        zip_of(&[("other.json", b"{}")]),
+        zip_of(&[("certificate.json", &vec![b' '; 100_000])]),
+    ]
+}

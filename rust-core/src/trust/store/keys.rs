@@ -23,7 +23,7 @@ const OID_SEPARATOR: char = ' ';
 /// The parsed fields of one signer, as columns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct KeyColumns {
-    /// `p256`, `p384` or `rsa`.
+    /// `p256`, `p384`, `p521`, `rsa` or `ed25519`.
     pub(super) key_type: &'static str,
     /// The uncompressed SEC1 point, or the PKCS#1 `RSAPublicKey` DER.
     pub(super) public_key: Vec<u8>,

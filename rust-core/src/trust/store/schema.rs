@@ -228,8 +228,43 @@ ALTER TABLE signers ADD COLUMN status TEXT NOT NULL DEFAULT 'current'
 ",
 );
 
+/// Version 8: two more key types, `p521` (ICAO seals' ES512 signers) and
+/// `ed25519` (DIVOC issuers' `Ed25519Signature2018`). SQLite cannot change
+/// a CHECK constraint in place: the table is rebuilt as in version 5, every
+/// row and its status kept.
+const V8: Migration = Migration::sql(
+    "
+CREATE TABLE signers_v8 (
+    id              INTEGER PRIMARY KEY,
+    source_id       INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    scheme          TEXT NOT NULL,
+    issuer          TEXT NOT NULL DEFAULT '',
+    kid             BLOB NOT NULL CHECK (length(kid) > 0),
+    country         TEXT,
+    material_type   TEXT NOT NULL CHECK (material_type IN ('x509', 'jwk', 'spki')),
+    material_hash   BLOB NOT NULL CHECK (length(material_hash) = 32),
+    material        BLOB NOT NULL,
+    key_type        TEXT CHECK (key_type IS NULL OR key_type IN ('p256', 'p384', 'p521', 'rsa', 'ed25519')),
+    public_key      BLOB,
+    not_before      INTEGER,
+    not_after       INTEGER,
+    eku             TEXT,
+    subject_country TEXT,
+    status          TEXT NOT NULL DEFAULT 'current'
+        CHECK (status IN ('current', 'terminated', 'revoked', 'expired')),
+    UNIQUE (source_id, scheme, issuer, kid, material_hash)
+);
+INSERT INTO signers_v8 SELECT id, source_id, scheme, issuer, kid, country, material_type, material_hash, material,
+    key_type, public_key, not_before, not_after, eku, subject_country, status FROM signers;
+DROP TABLE signers;
+ALTER TABLE signers_v8 RENAME TO signers;
+CREATE INDEX signers_by_kid ON signers (scheme, kid);
+CREATE INDEX signers_by_hash ON signers (material_hash);
+",
+);
+
 /// Every migration, in order.
-pub(super) const MIGRATIONS: &[Migration] = &[V1, V2, V3, V4, V5, V6, V7];
+pub(super) const MIGRATIONS: &[Migration] = &[V1, V2, V3, V4, V5, V6, V7, V8];
 
 /// The schema version this code writes and reads.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -334,7 +369,7 @@ mod tests {
                 "value_sets"
             ]
         );
-        assert_eq!(user_version(&conn).unwrap(), 7);
+        assert_eq!(user_version(&conn).unwrap(), CURRENT_VERSION);
         // Idempotent.
         assert_eq!(migrate(&mut conn, "t").unwrap(), CURRENT_VERSION);
     }
@@ -363,12 +398,15 @@ mod tests {
     #[test]
     fn newer_and_foreign_databases_are_refused() {
         let mut conn = Connection::open_in_memory().unwrap();
-        conn.pragma_update(None, "user_version", 8).unwrap();
+        let newer = CURRENT_VERSION + 1;
+        conn.pragma_update(None, "user_version", newer).unwrap();
         match migrate(&mut conn, "t") {
-            Err(Error::TrustSchemaTooNew { found: 8, supported, .. }) => assert_eq!(supported, CURRENT_VERSION),
+            Err(Error::TrustSchemaTooNew { found, supported, .. }) if found == newer => {
+                assert_eq!(supported, CURRENT_VERSION)
+            }
             other => panic!("expected TrustSchemaTooNew, got {other:?}"),
         }
-        assert_eq!(user_version(&conn).unwrap(), 8, "not downgraded");
+        assert_eq!(user_version(&conn).unwrap(), newer, "not downgraded");
 
         let mut other = Connection::open_in_memory().unwrap();
         other.execute_batch("CREATE TABLE notes (body TEXT)").unwrap();
