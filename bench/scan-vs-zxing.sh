@@ -3,11 +3,15 @@
 # frames, in one run. Creates a venv under target/tools/scanbench (zxing-cpp,
 # numpy, Pillow, qrcode from PyPI), renders the frame corpus with
 # bench/scan_frames.py into target/scan-frames (deterministic; kept between
-# runs), builds the release CLI and prints the per-category table.
+# runs), builds the release CLI and prints the per-category table; then the
+# same table for the real photos and scans of zxing's QR black-box tests
+# (zxing+zxing/core/src/test/resources/blackbox under the test data, read
+# where they lie; skipped with a line saying so when absent).
 #
 #   bash bench/scan-vs-zxing.sh [--misses] [--repeat N]   (default 3 runs per frame, median)
 #
-# FRAMES=DIR and SEED=N override the corpus directory and its seed.
+# FRAMES=DIR and SEED=N override the corpus directory and its seed;
+# CORPUS=synthetic or CORPUS=zxing runs one corpus only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -24,4 +28,18 @@ if [ ! -f "$frames/manifest.json" ]; then
     "$venv/bin/python" bench/scan_frames.py --out "$frames" --seed "$seed"
 fi
 cargo build --quiet --release -p healthcert-cli
-"$venv/bin/python" bench/scan_compare.py --frames "$frames" --healthcert "$target/release/healthcert" "$@"
+corpus=${CORPUS:-both}
+blackbox="${HEALTHCERT_TESTDATA:-$root/../shared/testdata}/zxing+zxing/core/src/test/resources/blackbox"
+echo "load: $(uptime | sed 's/.*load average/load average/'); commit $(git rev-parse --short HEAD)"
+if [ "$corpus" != zxing ]; then
+    echo "synthetic corpus ($frames):"
+    "$venv/bin/python" bench/scan_compare.py --frames "$frames" --healthcert "$target/release/healthcert" "$@"
+fi
+if [ "$corpus" != synthetic ]; then
+    if [ -d "$blackbox" ]; then
+        echo "zxing's QR black-box photos ($blackbox):"
+        "$venv/bin/python" bench/scan_compare.py --zxing-blackbox "$blackbox" --healthcert "$target/release/healthcert" "$@"
+    else
+        echo "SKIPPED: zxing's black-box photos absent ($blackbox)"
+    fi
+fi
