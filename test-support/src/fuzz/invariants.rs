@@ -1195,6 +1195,8 @@ pub fn divoc(data: &[u8]) {
     }
     let v = seeds::verifier().verify_bytes(data, &seeds::clock()).expect("the memory store has no operational faults");
     check_verdict(&v);
+}
+
 /// `gdhcn_did`: arbitrary bytes as a WHO GDHCN DID trust list, its proof
 /// checked with the fixtures' TEST GDHCN signing key ([`seeds::gdhcn_anchor`];
 /// the fixtures' documents are accepted seeds). Never a panic; an accepted
