@@ -159,8 +159,10 @@ fn reserved(version: usize, size: usize, apat: &[i32; 7], i: usize, j: usize) ->
     if version >= 7 && ((i < 6 && j + 11 >= size) || (i + 11 >= size && j < 6)) {
         return true;
     }
-    let centres: Vec<usize> = apat.iter().take_while(|&&p| p != 0).filter_map(|&p| usize::try_from(p).ok()).collect();
-    let near = |v: usize| centres.iter().position(|&c| c.abs_diff(v) < 3);
+    // The alignment centres, read in place: this runs for every module of
+    // every decoded code, and a vector per call was most of its cost.
+    let centres = &apat[..apat.iter().take_while(|&&p| p != 0).count()];
+    let near = |v: usize| centres.iter().position(|&c| usize::try_from(c).is_ok_and(|c| c.abs_diff(v) < 3));
     let (Some(ai), Some(aj)) = (near(i), near(j)) else { return false };
     let last = centres.len() - 1;
     // Not where a finder is: the three corners but the bottom-right.
