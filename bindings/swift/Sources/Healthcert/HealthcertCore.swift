@@ -3041,8 +3041,8 @@ public enum Reason: Equatable, Hashable {
     /**
      * A health certificate of a format this verifier recognises but does
      * not read (a NZ COVID Pass `NZCP:/`, a SMART Health Link `shlink:/`,
-     * an ISO 18013-5 `mdoc:` engagement, a ZIP-packed DIVOC certificate):
-     * the verifier cannot tell.
+     * an ISO 18013-5 `mdoc:` engagement, a DIVOC certificate in a build
+     * without JSON-LD): the verifier cannot tell.
      */
     case formatUnsupported
     /**
@@ -3141,6 +3141,25 @@ public enum Reason: Equatable, Hashable {
      * deeper than the limit.
      */
     case vdsMalformed
+    /**
+     * A DIVOC payload (`B64:` + base64, or a ZIP archive) that does not
+     * hold a readable ZIP archive with `certificate.json` within the caps
+     * (at most 8 entries).
+     */
+    case divocArchiveInvalid
+    /**
+     * Not a W3C Verifiable Credential with a Linked Data proof (`type`,
+     * a detached `jws`): not JSON within the limits, no proof, a `jws`
+     * that is not a detached JWS with an unencoded payload, or JSON-LD
+     * that cannot be canonicalized.
+     */
+    case credentialMalformed
+    /**
+     * The credential names a JSON-LD context this verifier does not hold
+     * (contexts are bundled, never fetched): what its proof signs cannot
+     * be computed, so the verifier cannot tell.
+     */
+    case jsonLdContextUnknown
     /**
      * The protected header names no signature algorithm.
      */
@@ -3289,6 +3308,14 @@ public enum Reason: Equatable, Hashable {
      */
     case groupCount
     /**
+     * The certificate's holder is not covered by its signature: a DIVOC
+     * credential whose subject's name is missing from what its proof
+     * signs (JSON-LD drops members no context defines, and a subject whose
+     * `id` is not an absolute IRI, such as `""`). Anyone's name could
+     * stand there.
+     */
+    case holderNotSigned
+    /**
      * No acceptance rules of the country of arrival apply (none held for
      * it, its type, or this time): the verifier cannot tell.
      */
@@ -3380,75 +3407,83 @@ public struct FfiConverterTypeReason: FfiConverterRustBuffer {
         
         case 28: return .vdsMalformed
         
-        case 29: return .algorithmMissing
+        case 29: return .divocArchiveInvalid
         
-        case 30: return .algorithmUnsupported
+        case 30: return .credentialMalformed
         
-        case 31: return .kidMissing
+        case 31: return .jsonLdContextUnknown
         
-        case 32: return .noTrustedKey
+        case 32: return .algorithmMissing
         
-        case 33: return .keyAlgorithmMismatch
+        case 33: return .algorithmUnsupported
         
-        case 34: return .signatureMalformed
+        case 34: return .kidMissing
         
-        case 35: return .signatureInvalid
+        case 35: return .noTrustedKey
         
-        case 36: return .tooManyCandidateKeys
+        case 36: return .keyAlgorithmMismatch
         
-        case 37: return .issuerUnknown
+        case 37: return .signatureMalformed
         
-        case 38: return .signerNotYetValid
+        case 38: return .signatureInvalid
         
-        case 39: return .signerExpired
+        case 39: return .tooManyCandidateKeys
         
-        case 40: return .signerTerminated
+        case 40: return .issuerUnknown
         
-        case 41: return .signerRevoked
+        case 41: return .signerNotYetValid
         
-        case 42: return .signerNotChained
+        case 42: return .signerExpired
         
-        case 43: return .signerChainInvalid
+        case 43: return .signerTerminated
         
-        case 44: return .signerCaNotValid
+        case 44: return .signerRevoked
         
-        case 45: return .keyUsageMismatch
+        case 45: return .signerNotChained
         
-        case 46: return .certificateTypeAmbiguous
+        case 46: return .signerChainInvalid
         
-        case 47: return .signerEkuMissing
+        case 47: return .signerCaNotValid
         
-        case 48: return .certificateTypeUnsupported
+        case 48: return .keyUsageMismatch
         
-        case 49: return .revoked
+        case 49: return .certificateTypeAmbiguous
         
-        case 50: return .expired
+        case 50: return .signerEkuMissing
         
-        case 51: return .notYetValid
+        case 51: return .certificateTypeUnsupported
         
-        case 52: return .expiryMissing
+        case 52: return .revoked
         
-        case 53: return .issuedAtMissing
+        case 53: return .expired
         
-        case 54: return .timeClaimInvalid
+        case 54: return .notYetValid
         
-        case 55: return .expiresAfterSigner
+        case 55: return .expiryMissing
         
-        case 56: return .issuedBeforeSigner
+        case 56: return .issuedAtMissing
         
-        case 57: return .schemaDeviation
+        case 57: return .timeClaimInvalid
         
-        case 58: return .schemaInvalid
+        case 58: return .expiresAfterSigner
         
-        case 59: return .schemaVersionInvalid
+        case 59: return .issuedBeforeSigner
         
-        case 60: return .groupCount
+        case 60: return .schemaDeviation
         
-        case 61: return .noRules
+        case 61: return .schemaInvalid
         
-        case 62: return .ruleFailed
+        case 62: return .schemaVersionInvalid
         
-        case 63: return .ruleOpen
+        case 63: return .groupCount
+        
+        case 64: return .holderNotSigned
+        
+        case 65: return .noRules
+        
+        case 66: return .ruleFailed
+        
+        case 67: return .ruleOpen
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -3570,144 +3605,160 @@ public struct FfiConverterTypeReason: FfiConverterRustBuffer {
             writeInt(&buf, Int32(28))
         
         
-        case .algorithmMissing:
+        case .divocArchiveInvalid:
             writeInt(&buf, Int32(29))
         
         
-        case .algorithmUnsupported:
+        case .credentialMalformed:
             writeInt(&buf, Int32(30))
         
         
-        case .kidMissing:
+        case .jsonLdContextUnknown:
             writeInt(&buf, Int32(31))
         
         
-        case .noTrustedKey:
+        case .algorithmMissing:
             writeInt(&buf, Int32(32))
         
         
-        case .keyAlgorithmMismatch:
+        case .algorithmUnsupported:
             writeInt(&buf, Int32(33))
         
         
-        case .signatureMalformed:
+        case .kidMissing:
             writeInt(&buf, Int32(34))
         
         
-        case .signatureInvalid:
+        case .noTrustedKey:
             writeInt(&buf, Int32(35))
         
         
-        case .tooManyCandidateKeys:
+        case .keyAlgorithmMismatch:
             writeInt(&buf, Int32(36))
         
         
-        case .issuerUnknown:
+        case .signatureMalformed:
             writeInt(&buf, Int32(37))
         
         
-        case .signerNotYetValid:
+        case .signatureInvalid:
             writeInt(&buf, Int32(38))
         
         
-        case .signerExpired:
+        case .tooManyCandidateKeys:
             writeInt(&buf, Int32(39))
         
         
-        case .signerTerminated:
+        case .issuerUnknown:
             writeInt(&buf, Int32(40))
         
         
-        case .signerRevoked:
+        case .signerNotYetValid:
             writeInt(&buf, Int32(41))
         
         
-        case .signerNotChained:
+        case .signerExpired:
             writeInt(&buf, Int32(42))
         
         
-        case .signerChainInvalid:
+        case .signerTerminated:
             writeInt(&buf, Int32(43))
         
         
-        case .signerCaNotValid:
+        case .signerRevoked:
             writeInt(&buf, Int32(44))
         
         
-        case .keyUsageMismatch:
+        case .signerNotChained:
             writeInt(&buf, Int32(45))
         
         
-        case .certificateTypeAmbiguous:
+        case .signerChainInvalid:
             writeInt(&buf, Int32(46))
         
         
-        case .signerEkuMissing:
+        case .signerCaNotValid:
             writeInt(&buf, Int32(47))
         
         
-        case .certificateTypeUnsupported:
+        case .keyUsageMismatch:
             writeInt(&buf, Int32(48))
         
         
-        case .revoked:
+        case .certificateTypeAmbiguous:
             writeInt(&buf, Int32(49))
         
         
-        case .expired:
+        case .signerEkuMissing:
             writeInt(&buf, Int32(50))
         
         
-        case .notYetValid:
+        case .certificateTypeUnsupported:
             writeInt(&buf, Int32(51))
         
         
-        case .expiryMissing:
+        case .revoked:
             writeInt(&buf, Int32(52))
         
         
-        case .issuedAtMissing:
+        case .expired:
             writeInt(&buf, Int32(53))
         
         
-        case .timeClaimInvalid:
+        case .notYetValid:
             writeInt(&buf, Int32(54))
         
         
-        case .expiresAfterSigner:
+        case .expiryMissing:
             writeInt(&buf, Int32(55))
         
         
-        case .issuedBeforeSigner:
+        case .issuedAtMissing:
             writeInt(&buf, Int32(56))
         
         
-        case .schemaDeviation:
+        case .timeClaimInvalid:
             writeInt(&buf, Int32(57))
         
         
-        case .schemaInvalid:
+        case .expiresAfterSigner:
             writeInt(&buf, Int32(58))
         
         
-        case .schemaVersionInvalid:
+        case .issuedBeforeSigner:
             writeInt(&buf, Int32(59))
         
         
-        case .groupCount:
+        case .schemaDeviation:
             writeInt(&buf, Int32(60))
         
         
-        case .noRules:
+        case .schemaInvalid:
             writeInt(&buf, Int32(61))
         
         
-        case .ruleFailed:
+        case .schemaVersionInvalid:
             writeInt(&buf, Int32(62))
         
         
-        case .ruleOpen:
+        case .groupCount:
             writeInt(&buf, Int32(63))
+        
+        
+        case .holderNotSigned:
+            writeInt(&buf, Int32(64))
+        
+        
+        case .noRules:
+            writeInt(&buf, Int32(65))
+        
+        
+        case .ruleFailed:
+            writeInt(&buf, Int32(66))
+        
+        
+        case .ruleOpen:
+            writeInt(&buf, Int32(67))
         
         }
     }
