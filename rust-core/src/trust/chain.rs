@@ -25,6 +25,41 @@ use crate::crypto::{CertificateSignatureError, verify_certificate_signature};
 use crate::model::Reason;
 use crate::time_parse::format_utc;
 
+/// How many verified (certificate, CA key) pairs are remembered.
+const MEMO_CAPACITY: usize = 256;
+
+/// [`verify_certificate_signature`], remembering the pairs that verified:
+/// a seal's barcode signer is checked against the same CSCA on every scan,
+/// and the CA's signature (RSA-4096 for Australia's) was most of a seal's
+/// verification. Only a success is remembered, keyed by SHA-256 of the
+/// certificate's DER and the CA key's bytes: the same inputs give the same
+/// answer, so nothing is trusted that a fresh check would refuse. The
+/// certificate's and the CA's validity are checked on every call, apart.
+fn verify_signature_memo(der: &[u8], ca: &crate::crypto::PublicKey) -> Result<(), CertificateSignatureError> {
+    use std::collections::VecDeque;
+    use std::sync::Mutex;
+    static VERIFIED: Mutex<VecDeque<[u8; 32]>> = Mutex::new(VecDeque::new());
+    let (kind, key) = ca.stored();
+    let mut input = Vec::with_capacity(der.len() + key.len() + kind.len() + 24);
+    for part in [kind.as_bytes(), key, der] {
+        // Each part with its length: no two pairs share an input.
+        input.extend_from_slice(&(part.len() as u64).to_le_bytes());
+        input.extend_from_slice(part);
+    }
+    let id = crate::crypto::sha256(&input);
+    if VERIFIED.lock().is_ok_and(|memo| memo.contains(&id)) {
+        return Ok(());
+    }
+    verify_certificate_signature(der, ca)?;
+    if let Ok(mut memo) = VERIFIED.lock() {
+        if memo.len() == MEMO_CAPACITY {
+            memo.pop_front();
+        }
+        memo.push_back(id);
+    }
+    Ok(())
+}
+
 const OID_SUBJECT_KEY_ID: &str = "2.5.29.14";
 const OID_AUTHORITY_KEY_ID: &str = "2.5.29.35";
 const OID_BASIC_CONSTRAINTS: &str = "2.5.29.19";
@@ -158,7 +193,7 @@ pub fn chain(
     let mut verified = Vec::new();
     let mut unsupported = None;
     for ca in &cas[..tried] {
-        match verify_certificate_signature(der, &ca.public_key) {
+        match verify_signature_memo(der, &ca.public_key) {
             Ok(()) => {
                 let subject = ca
                     .certificate()
