@@ -54,3 +54,32 @@ fn a_picture_declaring_20000_by_20000_pixels_is_refused_by_its_limit() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("truncated"), "{err}");
 }
+
+/// A batch with a broken file: every file gets its line (an error object for
+/// the broken one, with --json), the files after it are still scanned, and
+/// the exit status says one failed.
+#[test]
+fn a_broken_file_does_not_sink_the_batch() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+    let good = fixtures.join("hcert/valid-vaccination.png").display().to_string();
+    let broken = temp("broken.png", b"\x89PNG\r\n\x1a\n not a picture").display().to_string();
+    let missing = std::env::temp_dir().join("healthcert-no-such-file.png").display().to_string();
+    let out = healthcert(&["scan", "--json", &good, &broken, &missing, &good]);
+    assert_eq!(out.status.code(), Some(1), "one file failed");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4, "{stdout}");
+    for (line, file) in lines.iter().zip([&good, &broken, &missing, &good]) {
+        assert_eq!(line["file"].as_str(), Some(file.as_str()));
+    }
+    assert!(lines[0]["payloads"][0].as_str().unwrap().starts_with("HC1:"));
+    assert!(lines[1]["error"].as_str().unwrap().contains("decoding"), "{}", lines[1]);
+    assert!(lines[2]["error"].is_string() && lines[2].get("payloads").is_none(), "{}", lines[2]);
+    assert_eq!(lines[3]["payloads"], lines[0]["payloads"], "scanned after the failures");
+
+    // As text: the good files on stdout, each failure on stderr.
+    let out = healthcert(&["scan", &good, &broken, &good]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).matches("HC1:").count(), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&broken));
+}

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use base64::Engine as _;
 
-use healthcert_cli::{input, out, outln, picture};
+use healthcert_cli::{errln, input, out, outln, picture};
 use healthcert_core::text::{display, display_bounded};
 
 use crate::exit;
@@ -18,7 +18,9 @@ use crate::exit;
 /// "text_error", "bytes_base64", "corners", "version", "ecc_level",
 /// "segments": [{"mode", "char_count", "eci"}], "structured_append",
 /// "fnc1"}]}, where decode_us is the time from luma plane to payloads
-/// (image file decoding excluded).
+/// (image file decoding excluded). A file that cannot be read or decoded
+/// gets its own line ({"file", "error"} with --json) and the others are
+/// still scanned; the exit status is then 1. Reads PNG and JPEG.
 #[derive(clap::Args)]
 pub(crate) struct Args {
     /// Picture files.
@@ -29,20 +31,38 @@ pub(crate) struct Args {
     json: bool,
 }
 
-/// Runs `scan`: exit status 0 when some file held a code, 1 otherwise.
+/// Runs `scan`: exit status 0 when some file held a code and every file
+/// could be read, 1 otherwise.
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
     let Args { files, json } = args;
     let mut found_any = false;
+    let mut failed = false;
     // One scanner for every file, as a camera stream keeps one.
     // Still pictures get the still-picture budget, not a camera frame's.
     let mut scanner = healthcert_core::scan::Scanner::new();
     scanner.set_time_budget(Some(picture::PICTURE_BUDGET));
     for file in files {
-        let bytes = input::read_file(&file)?;
-        let luma = picture::luma(&bytes).with_context(|| format!("decoding {}", file.display()))?;
-        let started = std::time::Instant::now();
-        let codes = scanner.scan(&luma.frame())?;
-        let decode_us = started.elapsed().as_micros();
+        let scanned = (|| -> anyhow::Result<_> {
+            let bytes = input::read_file(&file)?;
+            let luma = picture::luma(&bytes).with_context(|| format!("decoding {}", file.display()))?;
+            let started = std::time::Instant::now();
+            let codes = scanner.scan(&luma.frame())?;
+            Ok((codes, started.elapsed().as_micros()))
+        })();
+        let (codes, decode_us) = match scanned {
+            Ok(scanned) => scanned,
+            Err(e) => {
+                // This file's own line; the batch goes on.
+                failed = true;
+                let error = format!("{e:#}");
+                if json {
+                    out::json_line(&serde_json::json!({"file": file.display().to_string(), "error": error}))?;
+                } else {
+                    errln!("error: {}: {}", display(&file.display().to_string()), display_bounded(&error, 1024));
+                }
+                continue;
+            }
+        };
         found_any |= !codes.is_empty();
         if json {
             let line = serde_json::json!({
@@ -88,5 +108,5 @@ pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
             }
         }
     }
-    Ok(if found_any { exit::VALID } else { exit::ERROR })
+    Ok(if found_any && !failed { exit::VALID } else { exit::ERROR })
 }
