@@ -42,10 +42,14 @@ pub fn check_verdict(v: &Verdict) {
     let decode = &v.checks[0];
     if decode.outcome == Outcome::Pass {
         assert!(v.certificate.is_some(), "a decoded payload yields a certificate");
-        #[cfg_attr(not(feature = "jsonld"), allow(unused_mut))]
-        let mut formats = vec![hcert::ID, hcert::ddcc::ID, shc::ID, icao::ID];
-        #[cfg(feature = "jsonld")]
-        formats.push(healthcert_core::formats::divoc::ID);
+        let formats = [
+            hcert::ID,
+            hcert::ddcc::ID,
+            shc::ID,
+            icao::ID,
+            #[cfg(feature = "jsonld")]
+            healthcert_core::formats::divoc::ID,
+        ];
         assert!(formats.contains(&v.format), "{:?}", v.format);
     } else {
         assert_eq!(decode.outcome, Outcome::Fail, "decode is never skipped");
