@@ -240,3 +240,32 @@ pub fn chain(
 fn in_window(s: &SignerKey, now: OffsetDateTime) -> bool {
     s.not_before.is_none_or(|nb| now >= nb) && s.not_after.is_none_or(|na| now <= na)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::PublicKey;
+
+    fn csca() -> PublicKey {
+        let pem =
+            std::fs::read_to_string(healthcert_test_support::fixtures::fixtures().join("trust/csca.pem")).unwrap();
+        let der = crate::crypto::pem_certificates(&pem).into_iter().next().unwrap().unwrap();
+        SignerKey::from_der(KeyScheme::new("t"), &der, None, None).unwrap().public_key
+    }
+
+    /// The memo answers only for the exact pair that verified: a changed
+    /// certificate, or another key, is checked afresh and refused.
+    #[test]
+    fn the_memo_remembers_only_what_verified() {
+        let ca = csca();
+        let dsc = healthcert_test_support::fixtures::dsc("dsc-ec-all");
+        assert_eq!(verify_signature_memo(&dsc, &ca), Ok(()));
+        assert_eq!(verify_signature_memo(&dsc, &ca), Ok(()), "from the memo");
+        let mut changed = dsc.clone();
+        let last = changed.len() - 1;
+        changed[last] ^= 0x01;
+        assert!(verify_signature_memo(&changed, &ca).is_err(), "one byte of the signature changed");
+        let other = SignerKey::from_der(KeyScheme::new("t"), &dsc, None, None).unwrap().public_key;
+        assert!(verify_signature_memo(&dsc, &other).is_err(), "not signed by that key");
+    }
+}
