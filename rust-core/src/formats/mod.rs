@@ -55,6 +55,14 @@ pub trait Format: Sync {
 
     /// Decodes a payload this format detected.
     fn decode(&self, payload: &str, policy: PrefixPolicy, limits: &Limits) -> Result<Decoded, Failure>;
+
+    /// The text form of a binary payload (a QR code in byte mode) that is
+    /// this format's, which [`detect`](Self::detect) then recognises; `None`
+    /// for formats whose payloads are text.
+    fn binary_text(&self, payload: &[u8]) -> Option<String> {
+        let _ = payload;
+        None
+    }
 }
 
 /// How strongly a format recognises a payload. A prefixed match wins over a
@@ -177,30 +185,25 @@ fn unknown_format(payload: &str) -> Failure {
     }
 }
 
-/// Why binary `payload` (a QR code in byte mode that is not UTF-8, and
-/// not a ZIP archive, which [`binary_as_text`] gives DIVOC) is not
-/// verified: no health certificate.
+/// Why binary `payload` (a QR code in byte mode that is not UTF-8, and no
+/// format's: [`binary_as_text`]) is not verified: a ZIP archive is how
+/// DIVOC certificates travel, which this build does not read (no `jsonld`
+/// feature); anything else is no health certificate.
 pub fn unknown_binary(payload: &[u8]) -> Failure {
-    let _ = payload;
-    Failure::new(Reason::NotAHealthCertificate, "the payload is binary data, not a health certificate")
+    if payload.starts_with(b"PK\x03\x04") {
+        Failure::new(
+            Reason::FormatUnsupported,
+            "a ZIP archive, as DIVOC certificates are carried: this build of the verifier has no JSON-LD (the `jsonld` feature), so it does not read DIVOC",
+        )
+    } else {
+        Failure::new(Reason::NotAHealthCertificate, "the payload is binary data, not a health certificate")
+    }
 }
 
-/// The text form of a binary payload a format reads, if any: a ZIP archive
-/// (DIVOC) as `B64:` and its standard base64, DIVOC's own text form.
-///
-/// Some issuers put the archive into the code as text: each byte an
-/// ISO-8859-1 character, UTF-8 encoded (Jamaica). Bytes that are such text
-/// (valid UTF-8, every character below U+0100) are read back that way; a
-/// compressed archive is practically never valid UTF-8 by chance, and one
-/// without bytes above 0x7F reads the same both ways.
+/// The text form of a binary payload some format reads ([`Format::binary_text`]:
+/// a DIVOC ZIP archive as `B64:` text), if any.
 pub fn binary_as_text(payload: &[u8]) -> Option<String> {
-    if !payload.starts_with(b"PK\x03\x04") {
-        return None;
-    }
-    let latin1: Option<Vec<u8>> = std::str::from_utf8(payload)
-        .ok()
-        .and_then(|text| text.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect());
-    Some(format!("B64:{}", codec::base64::encode(latin1.as_deref().unwrap_or(payload))))
+    FORMATS.iter().find_map(|f| f.binary_text(payload))
 }
 
 /// Why decoding stopped: a stable reason and a detail without personal data.
@@ -424,12 +427,9 @@ mod tests {
         let bare = |p: &str| decode(p, PrefixPolicy::Optional, &Limits::DEFAULT).err().unwrap().1.reason;
         assert_eq!(bare("NZCP:/1/2KCEVIQ"), Reason::FormatUnsupported, "base45 text, but a known foreign prefix");
         assert_eq!(reason("12:30"), Reason::NotAHealthCertificate);
-        assert_eq!(binary_as_text(b"PK\x03\x04rest").as_deref(), Some("B64:UEsDBHJlc3Q="));
         assert_eq!(binary_as_text(&[0xff, 0xfe]), None);
-        // `PK\x03\x04\x95` as ISO-8859-1 characters, UTF-8 encoded.
-        assert_eq!(binary_as_text(b"PK\x03\x04\xc2\x95").as_deref(), Some("B64:UEsDBJU="));
-        assert_eq!(binary_as_text(b"PK\x03\x04\x95").as_deref(), Some("B64:UEsDBJU="), "not UTF-8: as it is");
         assert_eq!(unknown_binary(&[0xff, 0xfe]).reason, Reason::NotAHealthCertificate);
+        assert_eq!(unknown_binary(b"PK\x03\x04rest").reason, Reason::FormatUnsupported);
     }
 
     #[test]

@@ -46,6 +46,24 @@ fn invalid(detail: impl Into<String>) -> Failure {
     Failure::new(Reason::DivocArchiveInvalid, detail)
 }
 
+/// A QR code's bytes that hold a ZIP archive, as `B64:` text (DIVOC's own
+/// text form); `None` for other bytes.
+///
+/// Some issuers put the archive into the code as text: each byte an
+/// ISO-8859-1 character, UTF-8 encoded (Jamaica). Bytes that are such text
+/// (valid UTF-8, every character below U+0100) are read back that way; a
+/// compressed archive is practically never valid UTF-8 by chance, and one
+/// without bytes above 0x7F reads the same both ways.
+pub fn binary_as_text(payload: &[u8]) -> Option<String> {
+    if !payload.starts_with(ZIP_MAGIC) {
+        return None;
+    }
+    let latin1: Option<Vec<u8>> = std::str::from_utf8(payload)
+        .ok()
+        .and_then(|text| text.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect());
+    Some(format!("{B64_PREFIX}{}", base64::encode(latin1.as_deref().unwrap_or(payload))))
+}
+
 /// The ZIP archive a payload carries.
 pub fn archive_bytes(payload: &str, limits: &Limits) -> Result<Vec<u8>, Failure> {
     let bytes = if has_b64_prefix(payload) {
@@ -131,6 +149,16 @@ mod tests {
         assert!(detect(&latin1));
         assert_eq!(archive_bytes(&latin1, &Limits::DEFAULT).unwrap(), zip);
         assert_eq!(certificate_json(&zip, &Limits::DEFAULT).unwrap(), b"{}");
+    }
+
+    #[test]
+    fn a_binary_code_reads_as_b64_text() {
+        assert_eq!(binary_as_text(b"PK\x03\x04rest").as_deref(), Some("B64:UEsDBHJlc3Q="));
+        assert_eq!(binary_as_text(&[0xff, 0xfe]), None);
+        // `PK\x03\x04\x95` as ISO-8859-1 characters, UTF-8 encoded.
+        assert_eq!(binary_as_text(b"PK\x03\x04\xc2\x95").as_deref(), Some("B64:UEsDBJU="));
+        assert_eq!(binary_as_text(b"PK\x03\x04\x95").as_deref(), Some("B64:UEsDBJU="), "not UTF-8: as it is");
+        assert_eq!(crate::formats::binary_as_text(b"PK\x03\x04rest"), binary_as_text(b"PK\x03\x04rest"));
     }
 
     #[test]

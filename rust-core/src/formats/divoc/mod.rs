@@ -74,6 +74,11 @@ impl Format for Divoc {
     fn decode(&self, payload: &str, _policy: PrefixPolicy, limits: &Limits) -> Result<Decoded, Failure> {
         decode(payload, limits)
     }
+
+    /// A ZIP archive in a byte-mode code, as `B64:` text.
+    fn binary_text(&self, payload: &[u8]) -> Option<String> {
+        archive::binary_as_text(payload)
+    }
 }
 
 fn malformed(detail: impl Into<String>) -> Failure {
