@@ -119,6 +119,25 @@ fn within_depth(value: &Value, max: usize) -> bool {
     }
 }
 
+/// The length of `value` as compact JSON, counted without building it.
+fn serialized_len(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 = self.0.saturating_add(buf.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    match serde_json::to_writer(&mut count, value) {
+        Ok(()) => count.0,
+        Err(_) => usize::MAX,
+    }
+}
+
 /// The static document loader: the bundled contexts, nothing else. It
 /// remembers the first URL it could not serve, for a typed error.
 #[derive(Default)]
@@ -185,8 +204,7 @@ fn to_quads(document: &Value) -> Result<Vec<oxrdf::Quad>, LdError> {
     if !within_depth(document, MAX_DEPTH) {
         return Err(LdError::TooDeep);
     }
-    let len = serde_json::to_vec(document).map(|b| b.len()).unwrap_or(usize::MAX);
-    if len > MAX_INPUT_LEN {
+    if serialized_len(document) > MAX_INPUT_LEN {
         return Err(LdError::TooLarge { what: "input", limit: MAX_INPUT_LEN });
     }
     let input = json_ld::RemoteDocument::new(None, None, json_syntax::Value::from_serde_json(document.clone()));

@@ -42,14 +42,7 @@ pub fn check_verdict(v: &Verdict) {
     let decode = &v.checks[0];
     if decode.outcome == Outcome::Pass {
         assert!(v.certificate.is_some(), "a decoded payload yields a certificate");
-        let formats = [
-            hcert::ID,
-            hcert::ddcc::ID,
-            shc::ID,
-            icao::ID,
-            #[cfg(feature = "jsonld")]
-            healthcert_core::formats::divoc::ID,
-        ];
+        let formats = [hcert::ID, hcert::ddcc::ID, shc::ID, icao::ID, healthcert_core::formats::divoc::ID];
         assert!(formats.contains(&v.format), "{:?}", v.format);
     } else {
         assert_eq!(decode.outcome, Outcome::Fail, "decode is never skipped");
@@ -1129,7 +1122,6 @@ pub fn icao(data: &[u8]) {
 /// the archive reader (entry count and inflated size capped), the
 /// credential and proof reader, URDNA2015 over the bundled contexts, and
 /// the verification. No member the proof does not sign is shown.
-#[cfg(feature = "jsonld")]
 pub fn divoc(data: &[u8]) {
     use healthcert_core::formats::divoc::{self, archive};
     let limits = Limits::DEFAULT;

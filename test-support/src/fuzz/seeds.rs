@@ -563,7 +563,6 @@ pub fn icao_seeds() -> Vec<Vec<u8>> {
 /// subject, one vaccination and an `Ed25519Signature2018` proof whose
 /// signature is not a real one (the fuzzer explores the reading, not the
 /// key).
-#[cfg(feature = "jsonld")]
 pub fn divoc_credential(subject_id: &str) -> serde_json::Value {
     serde_json::json!({
         "@context": ["https://www.w3.org/2018/credentials/v1", "https://cowin.gov.in/credentials/vaccination/v1"],
@@ -585,7 +584,6 @@ pub fn divoc_credential(subject_id: &str) -> serde_json::Value {
 }
 
 /// A ZIP archive of `entries` (deflated).
-#[cfg(feature = "jsonld")]
 pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     use std::io::Write as _;
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -601,7 +599,6 @@ pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
 /// Jamaica's codes hold them); a subject whose `id` drops it from what is
 /// signed; an unknown context; an archive without `certificate.json`; a
 /// compression bomb.
-#[cfg(feature = "jsonld")]
 pub fn divoc_seeds() -> Vec<Vec<u8>> {
     use healthcert_core::formats::codec::base64;
     let good = serde_json::to_vec(&divoc_credential("did:example:holder")).expect("JSON");
