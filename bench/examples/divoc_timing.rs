@@ -26,7 +26,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 
 use std::path::Path;
-use std::time::Instant;
 
 use healthcert_core::jsonld;
 use healthcert_core::model::{Outcome, Reason, Verdict};
@@ -71,21 +70,9 @@ fn unsupported(v: &Verdict) -> bool {
     })
 }
 
-fn time(iter: usize, rounds: usize, mut f: impl FnMut()) -> Value {
-    for _ in 0..iter / 10 {
-        f();
-    }
-    let mut per: Vec<f64> = (0..rounds)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..iter {
-                f();
-            }
-            start.elapsed().as_nanos() as f64 / iter as f64
-        })
-        .collect();
-    per.sort_by(f64::total_cmp);
-    json!({"median": per[rounds / 2], "min": per[0], "max": per[rounds - 1]})
+fn time(iter: usize, rounds: usize, f: impl FnMut()) -> Value {
+    let [median, min, max] = healthcert_bench::ns_per_call(iter, rounds, f);
+    json!({"median": median, "min": min, "max": max})
 }
 
 fn run(input: &Path, iter: usize, rounds: usize) {

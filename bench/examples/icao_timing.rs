@@ -24,7 +24,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 
 use std::path::Path;
-use std::time::Instant;
 
 use healthcert_core::model::Verdict;
 use healthcert_core::trust::{MemoryStore, file};
@@ -59,25 +58,15 @@ fn run(input: &Path, iter: usize, rounds: usize) {
     let seal = input["seal"].as_str().unwrap();
     let verdict = verifier.verify(seal, &clock).unwrap();
     let tampered = verifier.verify(input["tampered"].as_str().unwrap(), &clock).unwrap();
-    for _ in 0..iter / 10 {
+    let [median, min, max] = healthcert_bench::ns_per_call(iter, rounds, || {
         std::hint::black_box(verifier.verify(std::hint::black_box(seal), &clock).unwrap());
-    }
-    let mut per_seal: Vec<f64> = (0..rounds)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..iter {
-                std::hint::black_box(verifier.verify(std::hint::black_box(seal), &clock).unwrap());
-            }
-            start.elapsed().as_nanos() as f64 / iter as f64
-        })
-        .collect();
-    per_seal.sort_by(f64::total_cmp);
+    });
     println!(
         "{}",
         json!({"verifier": "healthcert", "status": format!("{:?}", verdict.status).to_lowercase(),
                "checks": summary(&verdict),
                "tampered_status": format!("{:?}", tampered.status).to_lowercase(),
-               "per_seal_ns": {"median": per_seal[rounds / 2], "min": per_seal[0], "max": per_seal[rounds - 1]}})
+               "per_seal_ns": {"median": median, "min": min, "max": max}})
     );
 }
 

@@ -21,7 +21,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unreachable_pub)]
 
 use std::path::Path;
-use std::time::Instant;
 
 use healthcert_core::formats::shc;
 use healthcert_core::trust::{MemoryStore, SignerKey};
@@ -69,23 +68,13 @@ fn run(input: &Path, iter: usize, rounds: usize) {
     for card in input["cards"].as_array().unwrap() {
         let qr = card["qr"].as_str().unwrap();
         let status = verifier.verify(qr, &clock).unwrap().status;
-        for _ in 0..iter / 10 {
+        let [median, min, max] = healthcert_bench::ns_per_call(iter, rounds, || {
             std::hint::black_box(verifier.verify(std::hint::black_box(qr), &clock).unwrap());
-        }
-        let mut per_card: Vec<f64> = (0..rounds)
-            .map(|_| {
-                let start = Instant::now();
-                for _ in 0..iter {
-                    std::hint::black_box(verifier.verify(std::hint::black_box(qr), &clock).unwrap());
-                }
-                start.elapsed().as_nanos() as f64 / iter as f64
-            })
-            .collect();
-        per_card.sort_by(f64::total_cmp);
+        });
         println!(
             "{}",
             json!({"verifier": "healthcert", "card": card["name"], "status": format!("{status:?}").to_lowercase(),
-                   "per_card_ns": {"median": per_card[rounds / 2], "min": per_card[0], "max": per_card[rounds - 1]}})
+                   "per_card_ns": {"median": median, "min": min, "max": max}})
         );
     }
 }

@@ -98,3 +98,27 @@ impl<T> Derived<T> {
         Ok(value)
     }
 }
+
+/// The segments of a request path naming a file under the served tree, when
+/// every segment is safe: non-empty, not `.` or `..`, of ASCII letters,
+/// digits, `.`, `-`, `_` and the bytes of `extra`; at most `max_segments`
+/// of them and 512 bytes in all. Checked before any file is touched.
+pub(super) fn safe_segments<'a>(path: &'a str, extra: &[u8], max_segments: usize) -> Option<Vec<&'a str>> {
+    let segments: Vec<&str> = path.split('/').collect();
+    let safe = |s: &&str| {
+        !s.is_empty()
+            && *s != "."
+            && *s != ".."
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') || extra.contains(&b))
+    };
+    (path.len() <= 512 && segments.len() <= max_segments && segments.iter().all(safe)).then_some(segments)
+}
+
+/// `rel` under the served tree with `content_type`, or 404 when absent.
+pub(super) fn serve(state: &super::AppState, rel: &str, content_type: &'static str) -> axum::response::Response {
+    match state.files.read(rel) {
+        Ok(Some(f)) => super::http::ok(f.bytes, content_type),
+        Ok(None) => super::http::not_found("file"),
+        Err(e) => super::http::broken(&e),
+    }
+}

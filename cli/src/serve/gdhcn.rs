@@ -14,6 +14,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::AppState;
+use super::files::{safe_segments, serve};
 use super::http::{self, JSON};
 
 /// `GET /gdhcn/{*path}`: a DID document of the tree.
@@ -21,23 +22,12 @@ pub(super) async fn document(State(state): State<Arc<AppState>>, Path(path): Pat
     if !is_did_document(&path) {
         return http::not_found("file");
     }
-    match state.files.read(&format!("gdhcn/{path}")) {
-        Ok(Some(f)) => http::ok(f.bytes, JSON),
-        Ok(None) => http::not_found("file"),
-        Err(e) => http::broken(&e),
-    }
+    serve(&state, &format!("gdhcn/{path}"), JSON)
 }
 
 /// `…/did.json` under safe segments (the wildcard `-` included).
 fn is_did_document(path: &str) -> bool {
-    let segments: Vec<&str> = path.split('/').collect();
-    let safe = |s: &&str| {
-        !s.is_empty()
-            && *s != "."
-            && *s != ".."
-            && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'=' | b'+'))
-    };
-    path.len() <= 512 && segments.len() <= 12 && segments.iter().all(safe) && segments.last() == Some(&"did.json")
+    safe_segments(path, b"=+", 12).is_some_and(|segments| segments.last() == Some(&"did.json"))
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::AppState;
+use super::files::{safe_segments, serve};
 use super::http::{self, JSON};
 
 /// The detached signature's media type.
@@ -42,30 +43,12 @@ pub(super) async fn issuer_file(State(state): State<Arc<AppState>>, Path(path): 
     serve(&state, &format!("shc-issuers/{path}"), JSON)
 }
 
-fn serve(state: &AppState, rel: &str, content_type: &'static str) -> Response {
-    match state.files.read(rel) {
-        Ok(Some(f)) => http::ok(f.bytes, content_type),
-        Ok(None) => http::not_found("file"),
-        Err(e) => http::broken(&e),
-    }
-}
-
 /// `host/…/.well-known/jwks.json` or `host/…/.well-known/crl/<kid>.json`,
 /// each segment of safe characters.
 fn is_well_known_file(path: &str) -> bool {
-    let segments: Vec<&str> = path.split('/').collect();
-    let safe = |s: &&str| {
-        !s.is_empty()
-            && *s != "."
-            && *s != ".."
-            && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
-    };
-    if path.len() > 512 || !segments.iter().all(safe) {
-        return false;
-    }
-    match segments.as_slice() {
-        [_host, .., ".well-known", "jwks.json"] => true,
-        [_host, .., ".well-known", "crl", kid] => kid.ends_with(".json") && kid.len() > ".json".len(),
+    match safe_segments(path, b"", usize::MAX).as_deref() {
+        Some([_host, .., ".well-known", "jwks.json"]) => true,
+        Some([_host, .., ".well-known", "crl", kid]) => kid.ends_with(".json") && kid.len() > ".json".len(),
         _ => false,
     }
 }
