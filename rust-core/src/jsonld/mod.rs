@@ -183,6 +183,60 @@ fn parsed_context(url: &str) -> Option<&'static json_syntax::Value> {
     parsed.get(at)?.as_ref()
 }
 
+/// When `document` is an object whose `@context` is a bundled context's URL
+/// or an array of them: that `@context` as a cache key (the URLs joined)
+/// and the document without it.
+fn bundled_only_context(document: &Value) -> Option<(String, Value)> {
+    let object = document.as_object()?;
+    let urls: Vec<&str> = match object.get("@context")? {
+        Value::String(url) => vec![url.as_str()],
+        Value::Array(items) => items.iter().map(Value::as_str).collect::<Option<_>>()?,
+        _ => return None,
+    };
+    if urls.is_empty() || urls.len() > 8 || !urls.iter().all(|u| bundled_context(u).is_some()) {
+        return None;
+    }
+    let mut body = object.clone();
+    body.remove("@context");
+    Some((urls.join(" "), Value::Object(body)))
+}
+
+type ActiveContext = json_ld::Context<iref::IriBuf, rdf_types::BlankIdBuf>;
+
+/// Most distinct top-level contexts kept processed (each a combination of
+/// bundled URLs, so the set is small; past the cap nothing more is kept).
+const MAX_PROCESSED_CONTEXTS: usize = 32;
+
+/// The active context made by processing the bundled contexts `key` names
+/// (space-separated URLs) from the initial context, kept per thread.
+fn processed_context(key: &str, loader: &BundledLoader) -> Result<ActiveContext, LdError> {
+    use json_ld::Process as _;
+    use json_ld::syntax::TryFromJson as _;
+    thread_local! {
+        static PROCESSED: RefCell<Vec<(String, ActiveContext)>> = const { RefCell::new(Vec::new()) };
+    }
+    if let Some(held) = PROCESSED.with_borrow(|p| p.iter().find(|(k, _)| k == key).map(|(_, c)| c.clone())) {
+        return Ok(held);
+    }
+    let local = Value::Array(key.split(' ').map(|u| Value::String(u.to_owned())).collect());
+    let local = json_ld::syntax::context::Context::try_from_json(json_syntax::Value::from_serde_json(local))
+        .map_err(|e| LdError::Invalid(e.to_string()))?;
+    let options = json_ld::Options::<iref::IriBuf>::default().context_processing_options();
+    let initial = ActiveContext::new(None);
+    let processed = run_ready(local.process_full(&mut (), &initial, loader, None, options, ()))?
+        .map_err(|e| match loader.missing.borrow_mut().take() {
+            Some(url) => LdError::UnknownContext { url },
+            None => LdError::Invalid(e.code().as_str().to_owned()),
+        })?
+        .into_processed();
+    PROCESSED.with_borrow_mut(|p| {
+        if p.len() < MAX_PROCESSED_CONTEXTS {
+            p.push((key.to_owned(), processed.clone()));
+        }
+    });
+    Ok(processed)
+}
+
 /// Runs a future that never waits (every document is in memory) to its end.
 fn run_ready<F: Future>(future: F) -> Result<F::Output, LdError> {
     let mut future = pin!(future);
@@ -199,24 +253,46 @@ fn run_ready<F: Future>(future: F) -> Result<F::Output, LdError> {
 
 /// The RDF dataset of a JSON-LD document (expansion, then toRdf), as
 /// quads for canonicalization.
-fn to_quads(document: &Value) -> Result<Vec<oxrdf::Quad>, LdError> {
-    use json_ld::JsonLdProcessor as _;
+///
+/// `reuse_contexts`: a top-level `@context` of bundled URLs only is
+/// processed once per thread and reused (always, but in the test that
+/// compares both ways).
+fn to_quads(document: &Value, reuse_contexts: bool) -> Result<Vec<oxrdf::Quad>, LdError> {
     if !within_depth(document, MAX_DEPTH) {
         return Err(LdError::TooDeep);
     }
     if serialized_len(document) > MAX_INPUT_LEN {
         return Err(LdError::TooLarge { what: "input", limit: MAX_INPUT_LEN });
     }
-    let input = json_ld::RemoteDocument::new(None, None, json_syntax::Value::from_serde_json(document.clone()));
     let loader = BundledLoader::default();
-    let generator = rdf_types::generator::Blank::new();
-    let mut rdf =
-        run_ready(input.to_rdf(generator, &loader))?.map_err(|e| match loader.missing.borrow_mut().take() {
-            Some(url) => LdError::UnknownContext { url },
-            None => LdError::Invalid(e.code().as_str().to_owned()),
-        })?;
+    let unknown = |code: &str| match loader.missing.borrow_mut().take() {
+        Some(url) => LdError::UnknownContext { url },
+        None => LdError::Invalid(code.to_owned()),
+    };
+    let mut generator = rdf_types::generator::Blank::new();
+    let mut expanded = match bundled_only_context(document).filter(|_| reuse_contexts) {
+        // The top-level context names bundled contexts only: it is
+        // processed once per process, and the document without it is
+        // expanded from there (JSON-LD 1.1 expansion, step 9: the same
+        // active context as processing the `@context` entry first).
+        Some((key, body)) => {
+            use json_ld::Expand as _;
+            let active = processed_context(&key, &loader)?;
+            let options = json_ld::Options::<iref::IriBuf>::default().unordered().expansion_options();
+            let body = json_syntax::Value::from_serde_json(body);
+            run_ready(body.expand_full(&mut (), active, None, &loader, options, ()))?
+                .map_err(|e| unknown(e.code().as_str()))?
+        }
+        None => {
+            use json_ld::JsonLdProcessor as _;
+            let input = json_ld::RemoteDocument::new(None, None, json_syntax::Value::from_serde_json(document.clone()));
+            let options = json_ld::Options::<iref::IriBuf>::default().unordered();
+            run_ready(input.expand_full(&mut (), &loader, options, ()))?.map_err(|e| unknown(e.code().as_str()))?
+        }
+    };
+    expanded.relabel_and_canonicalize_with(&mut (), &mut generator);
     let mut quads = Vec::new();
-    for quad in rdf.cloned_quads() {
+    for quad in json_ld::rdf::RdfQuads::rdf_quads_full(&expanded, &mut (), &mut generator, None, false).cloned() {
         if quads.len() == MAX_QUADS {
             return Err(LdError::TooLarge { what: "quads", limit: MAX_QUADS });
         }
@@ -276,7 +352,11 @@ fn literal(l: rdf_types::Literal) -> oxrdf::Literal {
 /// The URDNA2015 canonical N-Quads of a JSON-LD document, every context
 /// from the bundle (see the module documentation).
 pub fn canonical_nquads(document: &Value) -> Result<String, LdError> {
-    let quads = to_quads(document)?;
+    canonical_nquads_with(document, true)
+}
+
+fn canonical_nquads_with(document: &Value, reuse_contexts: bool) -> Result<String, LdError> {
+    let quads = to_quads(document, reuse_contexts)?;
     let options = rdf_canon::CanonicalizationOptions { hndq_call_limit: Some(MAX_HNDQ_CALLS) };
     let nquads = rdf_canon::canonicalize_quads_with::<sha2::Sha256>(&quads, &options)
         .map_err(|e| LdError::Canonicalization(e.to_string()))?;
@@ -473,6 +553,69 @@ mod tests {
             n,
             "_:c14n0 <https://e/p> \"a\" .\n_:c14n0 <https://e/q> _:c14n1 .\n_:c14n1 <https://e/p> \"b\" .\n"
         );
+    }
+
+    /// Reusing a processed top-level context gives the N-Quads processing
+    /// it with the document gives: on the fixtures' DIVOC credential and
+    /// GDHCN documents and their proof options, and on documents with
+    /// scoped, nested and inline contexts. (The real samples' N-Quads are
+    /// compared with jsonld.js's in `tests/divoc.rs` and `tests/gdhcn.rs`.)
+    #[test]
+    fn a_reused_top_level_context_changes_nothing() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut documents: Vec<Value> = vec![
+            serde_json::json!({
+                "@context": ["https://www.w3.org/2018/credentials/v1", "https://cowin.gov.in/credentials/vaccination/v1"],
+                "type": ["VerifiableCredential", "ProofOfVaccinationCredential"],
+                "issuer": "https://e.org/i", "issuanceDate": "2021-01-01T00:00:00Z",
+                "credentialSubject": {"type": "Person", "id": "did:x:1", "name": "A", "nationality": "B",
+                    "address": {"city": "C"}},
+                "evidence": [{"type": ["Vaccination"], "id": "https://e.org/v", "dose": 1, "totalDoses": 2,
+                    "batch": "X", "date": "2021-01-01T00:00:00.000Z", "facility": {"name": "F",
+                    "address": {"district": "D"}}, "@context": {"extra": "https://e.org/extra"}, "extra": "E"}],
+                "nonTransferable": "true", "unknownTerm": "dropped"
+            }),
+            serde_json::json!({"@context": "https://w3id.org/security/v2", "type": "RsaSignature2018",
+                "created": "2021-01-01T00:00:00Z", "verificationMethod": "did:india", "proofPurpose": "assertionMethod"}),
+            serde_json::json!({"@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/suites/jws-2020/v1"],
+                "id": "did:web:e.org", "verificationMethod": [{"id": "did:web:e.org#k", "type": "JsonWebKey2020",
+                "controller": "did:web:e.org", "publicKeyJwk": {"kty": "EC", "crv": "P-256", "x": "a", "y": "b"}}],
+                "assertionMethod": ["did:web:e.org#k"]}),
+            serde_json::json!({"@context": "https://w3id.org/security/v2", "@id": "", "https://e/p": "relative subject"}),
+        ];
+        // The generator's DIVOC credential and GDHCN documents (committed).
+        let fixtures = dir.join("../fixtures");
+        let mut files = vec![fixtures.join("divoc/valid.json")];
+        let mut dirs = vec![fixtures.join("trust/gdhcn")];
+        while let Some(d) = dirs.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "json") {
+                    files.push(path);
+                }
+            }
+        }
+        assert!(files.len() > 2, "the GDHCN fixture tree is missing");
+        for file in files {
+            let signed: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+            let options_context = serde_json::json!("https://w3id.org/security/v2");
+            if let Some((document, options)) = split_proof(&signed, options_context) {
+                documents.extend([document, options]);
+            }
+        }
+        for document in &documents {
+            let reused = canonical_nquads_with(document, true);
+            // Twice: the second run reads the kept context.
+            assert_eq!(canonical_nquads_with(document, true), reused);
+            assert_eq!(reused, canonical_nquads_with(document, false), "{document}");
+        }
+        // An unknown URL beside bundled ones is not reused and stays a typed error.
+        let doc =
+            serde_json::json!({"@context": ["https://w3id.org/security/v2", "https://example.org/x"], "@id": "urn:x"});
+        assert!(bundled_only_context(&doc).is_none());
+        assert_eq!(canonical_nquads(&doc), Err(LdError::UnknownContext { url: "https://example.org/x".into() }));
     }
 
     #[test]
