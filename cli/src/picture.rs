@@ -1,4 +1,4 @@
-//! Picture files (PNG, JPEG) to QR payloads for the command line: the
+//! Picture files (PNG, JPEG, GIF, WebP) to QR payloads for the command line: the
 //! pictures are decoded by [`healthcert_core::picture`] within its default
 //! limits (checked from the headers before any pixel buffer is allocated),
 //! and scanned with a budget for still pictures.

@@ -83,3 +83,28 @@ fn a_broken_file_does_not_sink_the_batch() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).matches("HC1:").count(), 2);
     assert!(String::from_utf8_lossy(&out.stderr).contains(&broken));
 }
+
+/// GIF and WebP files scan like PNG and JPEG (the committed seed pictures
+/// of the `picture` fuzz target, one QR code each); a bitmap (BMP) is
+/// refused with the list of what is read.
+#[test]
+fn gif_and_webp_files_scan() {
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/picture");
+    let files: Vec<String> = ["qr.gif", "qr-animated.gif", "qr-lossless.webp", "qr-lossy.webp"]
+        .iter()
+        .map(|f| seeds.join(f).display().to_string())
+        .collect();
+    let bmp = temp("picture.bmp", b"BM\x36\0\0\0\0\0\0\0\x36\0\0\0").display().to_string();
+    let mut args = vec!["scan", "--json"];
+    args.extend(files.iter().map(String::as_str));
+    args.push(&bmp);
+    let out = healthcert(&args);
+    assert_eq!(out.status.code(), Some(1), "the BMP failed");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 5, "{stdout}");
+    for line in &lines[..4] {
+        assert_eq!(line["payloads"][0].as_str(), Some("HC1:6BFOXN%TS3DH"), "{line}");
+    }
+    assert!(lines[4]["error"].as_str().unwrap().contains("not a PNG, JPEG, GIF or WebP picture"), "{}", lines[4]);
+}

@@ -350,8 +350,8 @@ fn qr_segments() {
 #[test]
 fn picture() {
     use healthcert_core::picture::{self, PictureError};
-    // Every committed seed picture reads to its code, in every PNG and
-    // JPEG layout; the hostile one is refused from its header.
+    // Every committed seed picture reads to its code, in every PNG,
+    // JPEG, GIF and WebP layout; the hostile one is refused from its header.
     for (name, bytes) in seeds::PICTURE_FILES {
         match picture::decode(bytes, &invariants::PICTURE_LIMITS) {
             Ok(p) => {

@@ -11,7 +11,7 @@ use healthcert_core::text::{display, display_bounded};
 
 use crate::exit;
 
-/// Find and decode the QR codes in pictures (PNG, JPEG).
+/// Find and decode the QR codes in pictures (PNG, JPEG, GIF, WebP).
 ///
 /// Prints each file's payloads; with --json, one object per file:
 /// {"file", "payloads": [text, …], "decode_us", "codes": [{"text",
@@ -20,7 +20,8 @@ use crate::exit;
 /// "fnc1"}]}, where decode_us is the time from luma plane to payloads
 /// (image file decoding excluded). A file that cannot be read or decoded
 /// gets its own line ({"file", "error"} with --json) and the others are
-/// still scanned; the exit status is then 1. Reads PNG and JPEG.
+/// still scanned; the exit status is then 1. Reads PNG, JPEG, GIF (the
+/// first frame) and WebP (lossy, lossless; the first frame).
 #[derive(clap::Args)]
 pub(crate) struct Args {
     /// Picture files.

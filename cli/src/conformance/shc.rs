@@ -361,7 +361,7 @@ pub fn run(root: &Path) -> anyhow::Result<Report> {
         for f in &files {
             let bytes = read_capped(&file_path(root, f))?;
             if file_type == "qr" && f.ends_with(".svg") {
-                unreadable = Some("an SVG picture: the project's scanner reads PNG and JPEG".to_owned());
+                unreadable = Some("an SVG picture: the project's scanner reads PNG, JPEG, GIF and WebP".to_owned());
             } else if file_type == "qr" {
                 pictures.push(bytes);
             } else {

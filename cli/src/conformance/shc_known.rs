@@ -21,22 +21,22 @@ pub const KNOWN: &[Known] = &[
     Known {
         test: "Cards: valid 00 QR code SVG",
         first_file: "example-00-g-qr-code-0.svg",
-        reason: "SVG pictures are not read: the project's scanner (picture, scan) takes PNG and JPEG, as a camera or a gallery gives them; the same card's numeric and JWS forms pass",
+        reason: "SVG pictures are not read: the project's scanner (picture, scan) takes PNG, JPEG, GIF and WebP, as a camera or a gallery gives them; the same card's numeric and JWS forms pass",
     },
     Known {
         test: "Cards: valid 01 QR code SVG",
         first_file: "example-01-g-qr-code-0.svg",
-        reason: "SVG pictures are not read: the project's scanner (picture, scan) takes PNG and JPEG, as a camera or a gallery gives them; the same card's numeric and JWS forms pass",
+        reason: "SVG pictures are not read: the project's scanner (picture, scan) takes PNG, JPEG, GIF and WebP, as a camera or a gallery gives them; the same card's numeric and JWS forms pass",
     },
     Known {
         test: "Cards: valid 02 QR code SVG",
         first_file: "example-02-g-qr-code-0.svg",
-        reason: "SVG pictures are not read: the project's scanner (picture, scan) takes PNG and JPEG, as a camera or a gallery gives them; the same card's numeric and JWS forms pass",
+        reason: "SVG pictures are not read: the project's scanner (picture, scan) takes PNG, JPEG, GIF and WebP, as a camera or a gallery gives them; the same card's numeric and JWS forms pass",
     },
     Known {
         test: "Cards: valid 03 QR code",
         first_file: "example-03-g-qr-code-0.svg",
-        reason: "SVG pictures are not read: the project's scanner (picture, scan) takes PNG and JPEG, as a camera or a gallery gives them; the same card's numeric and JWS forms pass",
+        reason: "SVG pictures are not read: the project's scanner (picture, scan) takes PNG, JPEG, GIF and WebP, as a camera or a gallery gives them; the same card's numeric and JWS forms pass",
     },
     Known {
         test: "Cards: missing immunization VC type",

@@ -1,6 +1,6 @@
 """Writes the committed seed pictures of the `picture` fuzz target (and of
 healthcert-core's picture tests): one small QR code (`HC1:6BFOXN%TS3DH`,
-2 pixels a module) in each PNG and JPEG layout the decoder handles, and the
+2 pixels a module) in each PNG, JPEG, GIF and WebP layout the decoder handles, and the
 issue's 335-byte JPEG declaring 20 000 x 20 000 pixels.
 
 Run with the scan bench's venv (Pillow, qrcode):
@@ -32,6 +32,10 @@ save("qr-cmyk.jpg", Image.merge("RGB", [grey] * 3).convert("CMYK"), quality=90)
 exif = Image.Exif()
 exif[0x010E] = "seed"
 save("qr-444-exif.jpg", Image.merge("RGB", [grey] * 3), quality=95, subsampling=0, exif=exif.tobytes())
+save("qr.gif", grey.convert("P"))
+save("qr-animated.gif", grey.convert("P"), save_all=True, append_images=[Image.new("P", grey.size, 0)], duration=100)
+save("qr-lossless.webp", grey, lossless=True)
+save("qr-lossy.webp", Image.merge("RGB", [grey] * 3), quality=90)
 
 def seg(marker, body):
     return bytes([0xff, marker]) + struct.pack(">H", len(body) + 2) + body

@@ -1,6 +1,7 @@
 //! The decoders, run once the headers have passed the limits: PNG row by
 //! row into the luma plane, JPEG straight to luma where the picture is
-//! YCbCr or grey.
+//! YCbCr or grey, GIF and WebP (the first frame of an animation) through
+//! RGBA.
 
 use std::io::Cursor;
 
@@ -121,4 +122,66 @@ pub(super) fn jpeg(bytes: &[u8], h: &Header, limits: &PictureLimits) -> Result<P
         return Err(PictureError::Corrupt("JPEG: the decoder's output does not match the size".into()));
     }
     Ok(Picture { data: out, width: w, height: ht })
+}
+
+/// Decodes the first frame of a GIF whose header passed the limits, drawn
+/// where it lies on the logical screen, onto white.
+pub(super) fn gif(bytes: &[u8], h: &Header, limits: &PictureLimits) -> Result<Picture, PictureError> {
+    let gif_error = |e: gif::DecodingError| PictureError::Corrupt(format!("GIF: {e}"));
+    let (w, ht) = (h.width as usize, h.height as usize);
+    let mut options = gif::DecodeOptions::new();
+    options.set_color_output(gif::ColorOutput::RGBA);
+    // The frame buffer, which the crate holds to this limit (a frame may
+    // declare itself larger than the screen).
+    let frame_budget = limits.max_alloc.saturating_sub((w * ht) as u64);
+    options.set_memory_limit(match std::num::NonZeroU64::new(frame_budget) {
+        Some(bytes) => gif::MemoryLimit::Bytes(bytes),
+        None => return Err(PictureError::TooMuchMemory { needed: h.alloc, max: limits.max_alloc }),
+    });
+    let mut decoder = options.read_info(Cursor::new(bytes)).map_err(gif_error)?;
+    if (u32::from(decoder.width()), u32::from(decoder.height())) != (h.width, h.height) {
+        return Err(PictureError::Corrupt("GIF: the size changed between reads".into()));
+    }
+    let Some(frame) = decoder.read_next_frame().map_err(gif_error)? else {
+        return Err(PictureError::Corrupt("GIF: no frame".into()));
+    };
+    let mut data = vec![255u8; w * ht];
+    let (left, top, fw) = (usize::from(frame.left), usize::from(frame.top), usize::from(frame.width));
+    for (row, px) in frame.buffer.chunks_exact(4 * fw.max(1)).enumerate().take(usize::from(frame.height)) {
+        let y = top + row;
+        if y >= ht || left >= w {
+            break;
+        }
+        let n = fw.min(w - left);
+        row_to_luma(&px[..4 * n], 4, &mut data[y * w + left..y * w + left + n]);
+    }
+    Ok(Picture { data, width: w, height: ht })
+}
+
+/// Decodes a WebP (lossy or lossless; the first frame of an animation)
+/// whose header passed the limits.
+pub(super) fn webp(bytes: &[u8], h: &Header, limits: &PictureLimits) -> Result<Picture, PictureError> {
+    let webp_error = |e: image_webp::DecodingError| PictureError::Corrupt(format!("WebP: {e}"));
+    let mut decoder = image_webp::WebPDecoder::new(Cursor::new(bytes)).map_err(webp_error)?;
+    decoder.set_memory_limit(usize::try_from(limits.max_alloc).unwrap_or(usize::MAX));
+    if decoder.dimensions() != (h.width, h.height) {
+        return Err(PictureError::Corrupt("WebP: the size changed between reads".into()));
+    }
+    let (w, ht) = (h.width as usize, h.height as usize);
+    let size = decoder.output_buffer_size().ok_or_else(|| PictureError::Corrupt("WebP: size overflows".into()))?;
+    let needed = (w * ht + size) as u64;
+    if needed > limits.max_alloc {
+        return Err(PictureError::TooMuchMemory { needed, max: limits.max_alloc });
+    }
+    let channels = if decoder.has_alpha() { 4 } else { 3 };
+    if size != w * ht * channels {
+        return Err(PictureError::Corrupt("WebP: the decoder's output does not match the size".into()));
+    }
+    let mut rgb = vec![0u8; size];
+    decoder.read_image(&mut rgb).map_err(webp_error)?;
+    let mut data = vec![0u8; w * ht];
+    for (out, px) in data.chunks_exact_mut(w).zip(rgb.chunks_exact(w * channels)) {
+        row_to_luma(px, channels, out);
+    }
+    Ok(Picture { data, width: w, height: ht })
 }

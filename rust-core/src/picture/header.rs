@@ -7,6 +7,9 @@
 //! up to the first IDAT, then the IDAT lengths. JPEG: the marker segments
 //! (ITU-T T.81 B.1) up to the first start of scan: APPn and COM lengths,
 //! the frame header (SOFn) and the first scan header's component count.
+//! GIF: the logical screen descriptor (GIF89a §18). WebP: the RIFF header
+//! and the first chunk, `VP8 ` (RFC 6386 §9.1), `VP8L` (RFC 9649 §3.2) or
+//! `VP8X` (the canvas size, RFC 9649 §2.7).
 
 use super::PictureError;
 
@@ -15,6 +18,8 @@ use super::PictureError;
 pub(super) enum Format {
     Png,
     Jpeg,
+    Gif,
+    Webp,
 }
 
 /// What the headers declare.
@@ -44,16 +49,22 @@ pub(super) fn sniff(bytes: &[u8]) -> Option<Format> {
         Some(Format::Png)
     } else if bytes.starts_with(b"\xff\xd8\xff") {
         Some(Format::Jpeg)
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some(Format::Gif)
+    } else if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        Some(Format::Webp)
     } else {
         None
     }
 }
 
-/// Reads the headers of a PNG or JPEG file.
+/// Reads the headers of a PNG, JPEG, GIF or WebP file.
 pub(super) fn read(bytes: &[u8]) -> Result<Header, PictureError> {
     match sniff(bytes) {
         Some(Format::Png) => png(bytes),
         Some(Format::Jpeg) => jpeg(bytes),
+        Some(Format::Gif) => gif(bytes),
+        Some(Format::Webp) => webp(bytes),
         None => Err(PictureError::Unrecognised),
     }
 }
@@ -68,6 +79,97 @@ fn be32(b: &[u8], at: usize) -> Option<u32> {
 
 fn corrupt(why: &str) -> PictureError {
     PictureError::Corrupt(why.to_owned())
+}
+
+fn le16(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(at..at.checked_add(2)?)?.try_into().ok()?))
+}
+
+fn le24(b: &[u8], at: usize) -> Option<u32> {
+    let s = b.get(at..at.checked_add(3)?)?;
+    Some(u32::from(s[0]) | u32::from(s[1]) << 8 | u32::from(s[2]) << 16)
+}
+
+/// The pixels of the first frame decoded as RGBA, beside the luma plane,
+/// and a margin for the decoder's tables.
+fn rgba_alloc(w: u64, h: u64) -> u64 {
+    w.saturating_mul(h).saturating_mul(5).saturating_add(256 * 1024)
+}
+
+/// LZW's best ratio, generously: a 12-bit code stands for at most 4 096
+/// pixels.
+const LZW_MAX_RATIO: u64 = 2_730;
+
+fn gif(b: &[u8]) -> Result<Header, PictureError> {
+    // "GIF89a", then the logical screen's width and height, little-endian.
+    let (Some(width), Some(height)) = (le16(b, 6), le16(b, 8)) else {
+        return Err(corrupt("the GIF ends inside its screen descriptor"));
+    };
+    if width == 0 || height == 0 {
+        return Err(corrupt("the GIF has no pixels"));
+    }
+    let (w, h) = (u64::from(width), u64::from(height));
+    // Everything after the 13-byte header counts as image data (colour
+    // tables and extensions included: a lower bound stays a lower bound).
+    let data = b.len().saturating_sub(13) as u64;
+    Ok(Header {
+        format: Format::Gif,
+        width: u32::from(width),
+        height: u32::from(height),
+        metadata: 0,
+        alloc: rgba_alloc(w, h),
+        data,
+        min_data: w.saturating_mul(h) / LZW_MAX_RATIO,
+    })
+}
+
+fn webp(b: &[u8]) -> Result<Header, PictureError> {
+    // "RIFF", size, "WEBP", then the first chunk: its FourCC and size.
+    let (Some(kind), Some(chunk)) = (b.get(12..16), b.get(20..)) else {
+        return Err(corrupt("the WebP ends inside its first chunk header"));
+    };
+    let (width, height) = match kind {
+        // Lossy: a 3-byte frame tag, the start code 9d 01 2a, then 14-bit
+        // width and height (the top two bits are scaling).
+        b"VP8 " => {
+            if chunk.get(3..6) != Some(&[0x9d, 0x01, 0x2a]) {
+                return Err(corrupt("the WebP VP8 chunk has no start code"));
+            }
+            match (le16(chunk, 6), le16(chunk, 8)) {
+                (Some(w), Some(h)) => (u32::from(w & 0x3fff), u32::from(h & 0x3fff)),
+                _ => return Err(corrupt("the WebP VP8 chunk ends inside its frame header")),
+            }
+        }
+        // Lossless: the signature 0x2f, then 14-bit width − 1 and height − 1.
+        b"VP8L" => {
+            let Some(bits) = chunk.get(1..5).filter(|_| chunk.first() == Some(&0x2f)) else {
+                return Err(corrupt("the WebP VP8L chunk has no signature"));
+            };
+            let bits = u32::from_le_bytes([bits[0], bits[1], bits[2], bits[3]]);
+            ((bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1)
+        }
+        // Extended: flags, then the canvas's 24-bit width − 1 and height − 1.
+        b"VP8X" => match (le24(chunk, 4), le24(chunk, 7)) {
+            (Some(w), Some(h)) => (w + 1, h + 1),
+            _ => return Err(corrupt("the WebP VP8X chunk is too short")),
+        },
+        _ => return Err(corrupt("the WebP's first chunk is not VP8, VP8L or VP8X")),
+    };
+    if width == 0 || height == 0 {
+        return Err(corrupt("the WebP has no pixels"));
+    }
+    let (w, h) = (u64::from(width), u64::from(height));
+    Ok(Header {
+        format: Format::Webp,
+        width,
+        height,
+        metadata: 0,
+        alloc: rgba_alloc(w, h),
+        data: b.len().saturating_sub(20) as u64,
+        // Lossless WebP codes a plain picture in almost nothing: no useful
+        // lower bound beyond a few bytes.
+        min_data: 1,
+    })
 }
 
 /// Deflate's best ratio: a length-258 match in two one-bit codes.

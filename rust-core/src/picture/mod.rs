@@ -1,4 +1,4 @@
-//! Picture files (PNG, JPEG) to luma planes for the scanner: what a
+//! Picture files (PNG, JPEG, GIF, WebP) to luma planes for the scanner: what a
 //! phone's camera pipeline does, for files and gallery pictures.
 //!
 //! A picture is untrusted input: a file of a few hundred bytes can declare
@@ -16,6 +16,11 @@
 //! - JPEG (`zune-jpeg`): YCbCr and grey pictures are decoded straight to
 //!   luma (the Y channel); width and height limits are passed to the
 //!   decoder as well.
+//!
+//! - GIF (`gif`) and WebP (`image-webp`, lossy and lossless): the first
+//!   frame of an animation, decoded to RGBA within
+//!   [`PictureLimits::max_alloc`] (the frame buffer and the plane), then to
+//!   luma; a GIF frame is drawn where it lies on its logical screen.
 //!
 //! Transparent pixels are composited onto white, as a viewer shows them.
 
@@ -67,7 +72,7 @@ impl Default for PictureLimits {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PictureError {
-    /// Neither a PNG nor a JPEG file.
+    /// Not a PNG, JPEG, GIF or WebP file.
     Unrecognised,
     /// The file is larger than [`PictureLimits::max_file_bytes`].
     FileTooLarge {
@@ -110,7 +115,7 @@ pub enum PictureError {
         /// The least a complete picture needs.
         needed: u64,
     },
-    /// A kind of PNG or JPEG this module does not read.
+    /// A kind of picture this module does not read.
     Unsupported(&'static str),
     /// The file is malformed (the decoder's reason).
     Corrupt(String),
@@ -119,7 +124,7 @@ pub enum PictureError {
 impl fmt::Display for PictureError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PictureError::Unrecognised => f.write_str("not a PNG or JPEG picture"),
+            PictureError::Unrecognised => f.write_str("not a PNG, JPEG, GIF or WebP picture"),
             PictureError::FileTooLarge { bytes, max } => {
                 write!(f, "the picture file is {bytes} bytes, more than the {max}-byte limit")
             }
@@ -171,7 +176,7 @@ impl Picture {
     }
 }
 
-/// Whether `bytes` start like a PNG or JPEG file.
+/// Whether `bytes` start like a PNG, JPEG, GIF or WebP file.
 pub fn is_picture(bytes: &[u8]) -> bool {
     header::sniff(bytes).is_some()
 }
@@ -208,12 +213,14 @@ fn check_header(bytes: &[u8], limits: &PictureLimits) -> Result<header::Header, 
     Ok(h)
 }
 
-/// Decodes a PNG or JPEG file to luma within `limits`.
+/// Decodes a PNG, JPEG, GIF or WebP file to luma within `limits`.
 pub fn decode(bytes: &[u8], limits: &PictureLimits) -> Result<Picture, PictureError> {
     let h = check_header(bytes, limits)?;
     match h.format {
         header::Format::Png => decode::png(bytes, &h, limits),
         header::Format::Jpeg => decode::jpeg(bytes, &h, limits),
+        header::Format::Gif => decode::gif(bytes, &h, limits),
+        header::Format::Webp => decode::webp(bytes, &h, limits),
     }
 }
 

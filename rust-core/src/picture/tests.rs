@@ -191,7 +191,8 @@ fn files_over_the_size_limit_and_other_formats_are_refused() {
     let limits = PictureLimits { max_file_bytes: 100, ..PictureLimits::DEFAULT };
     let file = png_header_only(8, 8, 200);
     assert!(matches!(decode(&file, &limits), Err(PictureError::FileTooLarge { max: 100, .. })));
-    assert_eq!(decode(b"GIF89a", &limits), Err(PictureError::Unrecognised));
+    assert_eq!(decode(b"BM6\0\0\0", &limits), Err(PictureError::Unrecognised));
+    assert!(matches!(decode(b"GIF89a", &limits), Err(PictureError::Corrupt(_))));
     assert!(!is_picture(b"HC1:6BF"));
     assert!(matches!(
         check(&jpeg_header_only(64, 64, 0xc9, 2_000), &PictureLimits::DEFAULT),
@@ -271,4 +272,106 @@ fn interlaced_pngs_read_whole() {
     chunk(&mut file, b"IDAT", &zlib(&raw));
     chunk(&mut file, b"IEND", &[]);
     assert_eq!(decode(&file, &PictureLimits::DEFAULT).expect("interlaced").data, plain);
+}
+
+/// The fixture QR picture (a PNG the generator wrote), as luma.
+fn fixture_qr() -> Picture {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/hcert/valid-vaccination.png");
+    decode(&std::fs::read(path).expect("fixture PNG"), &PictureLimits::DEFAULT).expect("fixture decodes")
+}
+
+/// The text of the one QR code in `picture`.
+fn scanned(picture: &Picture) -> String {
+    let mut scanner = crate::scan::Scanner::new();
+    scanner.set_time_budget(None);
+    let codes = scanner.scan(&picture.frame()).expect("scan");
+    assert_eq!(codes.len(), 1, "{picture:?}");
+    codes[0].text.clone().expect("text")
+}
+
+#[test]
+fn gif_and_webp_pictures_read_like_the_png() {
+    let qr = fixture_qr();
+    let expected = scanned(&qr);
+    let (w, h) = (qr.width, qr.height);
+    // GIF: a grey-ramp palette (each luma value its own index), the frame
+    // drawn 10 pixels in on a larger, white-backed screen; a second frame
+    // (all black) is not read.
+    let ramp: Vec<u8> = (0..=255u8).flat_map(|v| [v, v, v]).collect();
+    let mut file = Vec::new();
+    {
+        let mut enc = gif::Encoder::new(&mut file, (w + 20) as u16, (h + 20) as u16, &ramp).expect("gif");
+        let mut frame = gif::Frame::from_indexed_pixels(w as u16, h as u16, qr.data.clone(), None);
+        (frame.left, frame.top) = (10, 10);
+        enc.write_frame(&frame).expect("frame");
+        enc.write_frame(&gif::Frame::from_indexed_pixels(4, 4, vec![0u8; 16], None)).expect("frame");
+    }
+    assert!(is_picture(&file));
+    let gif = decode(&file, &PictureLimits::DEFAULT).expect("GIF decodes");
+    assert_eq!((gif.width, gif.height), (w + 20, h + 20));
+    for y in 0..h + 20 {
+        for x in 0..w + 20 {
+            let inside = (10..10 + w).contains(&x) && (10..10 + h).contains(&y);
+            let want = if inside { qr.data[(y - 10) * w + x - 10] } else { 255 };
+            assert_eq!(gif.data[y * (w + 20) + x], want, "({x}, {y})");
+        }
+    }
+    assert_eq!(scanned(&gif), expected);
+    // WebP, lossless, grey and grey + alpha (transparent = white).
+    for (colour, data) in [
+        (image_webp::ColorType::L8, qr.data.clone()),
+        (image_webp::ColorType::La8, qr.data.iter().flat_map(|&l| if l < 128 { [l, 255] } else { [0, 0] }).collect()),
+    ] {
+        let mut file = Vec::new();
+        image_webp::WebPEncoder::new(&mut file).encode(&data, w as u32, h as u32, colour).expect("webp");
+        assert!(is_picture(&file));
+        let webp = decode(&file, &PictureLimits::DEFAULT).expect("WebP decodes");
+        assert_eq!((webp.width, webp.height), (w, h));
+        if colour == image_webp::ColorType::L8 {
+            assert_eq!(webp.data, qr.data);
+        }
+        assert_eq!(scanned(&webp), expected);
+    }
+}
+
+#[test]
+fn gif_and_webp_headers_are_held_to_the_limits() {
+    // A 13-byte GIF header declaring 65 535 × 65 535: over the side limit.
+    let mut gif = b"GIF89a".to_vec();
+    gif.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0, 0, 0]);
+    assert!(matches!(decode(&gif, &PictureLimits::DEFAULT), Err(PictureError::TooLarge { width: 65_535, .. })));
+    // 8 000 × 6 000 from 100 bytes: less than LZW could ever expand.
+    let mut gif = b"GIF89a".to_vec();
+    gif.extend_from_slice(&8000u16.to_le_bytes());
+    gif.extend_from_slice(&6000u16.to_le_bytes());
+    gif.extend_from_slice(&[0; 100]);
+    assert!(matches!(check(&gif, &PictureLimits::DEFAULT), Err(PictureError::Truncated { .. })));
+    // A VP8X canvas of 16 777 216 × 16 777 216.
+    let mut webp = b"RIFF\0\0\0\0WEBPVP8X\x0a\0\0\0".to_vec();
+    webp.extend_from_slice(&[0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+    assert!(matches!(decode(&webp, &PictureLimits::DEFAULT), Err(PictureError::TooLarge { .. })));
+    // Within the size limits but over a small memory limit (RGBA + plane).
+    let limits = PictureLimits { max_alloc: 1 << 20, ..PictureLimits::DEFAULT };
+    let mut webp = b"RIFF\0\0\0\0WEBPVP8L\0\0\0\0\x2f".to_vec();
+    let bits: u32 = 999 | (999 << 14);
+    webp.extend_from_slice(&bits.to_le_bytes());
+    assert!(matches!(check(&webp, &limits), Err(PictureError::TooMuchMemory { .. })));
+    // Every truncation of real files is a typed error or a picture, never a panic.
+    let qr = fixture_qr();
+    let mut file = Vec::new();
+    image_webp::WebPEncoder::new(&mut file)
+        .encode(&qr.data, qr.width as u32, qr.height as u32, image_webp::ColorType::L8)
+        .expect("webp");
+    let mut gif = Vec::new();
+    {
+        let ramp: Vec<u8> = (0..=255u8).flat_map(|v| [v, v, v]).collect();
+        let mut enc = gif::Encoder::new(&mut gif, qr.width as u16, qr.height as u16, &ramp).expect("gif");
+        enc.write_frame(&gif::Frame::from_indexed_pixels(qr.width as u16, qr.height as u16, qr.data.clone(), None))
+            .expect("frame");
+    }
+    for file in [&file, &gif] {
+        for n in (0..file.len()).step_by(3) {
+            let _ = decode(&file[..n], &PictureLimits::DEFAULT);
+        }
+    }
 }

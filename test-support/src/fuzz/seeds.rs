@@ -453,11 +453,12 @@ pub fn scan_seeds() -> Vec<Vec<u8>> {
 pub const PICTURE_PAYLOAD: &str = "HC1:6BFOXN%TS3DH";
 
 /// The committed seed pictures (`fuzz/seeds/picture/`, written by its
-/// `make.py`): one small QR code in each PNG and JPEG layout the decoder
-/// handles (grey, RGB with a colour profile, transparent RGBA, palette,
-/// 16-bit; baseline 4:2:0, progressive, grey, CMYK, 4:4:4 with Exif), and
-/// the 335-byte JPEG declaring 20 000 × 20 000 pixels.
-pub const PICTURE_FILES: [(&str, &[u8]); 11] = [
+/// `make.py`): one small QR code in each PNG, JPEG, GIF and WebP layout the
+/// decoder handles (grey, RGB with a colour profile, transparent RGBA,
+/// palette, 16-bit; baseline 4:2:0, progressive, grey, CMYK, 4:4:4 with
+/// Exif; GIF, animated GIF; lossless and lossy WebP), and the 335-byte JPEG
+/// declaring 20 000 × 20 000 pixels.
+pub const PICTURE_FILES: [(&str, &[u8]); 15] = [
     ("huge-20000.jpg", include_bytes!("../../../fuzz/seeds/picture/huge-20000.jpg")),
     ("qr-444-exif.jpg", include_bytes!("../../../fuzz/seeds/picture/qr-444-exif.jpg")),
     ("qr-baseline-420.jpg", include_bytes!("../../../fuzz/seeds/picture/qr-baseline-420.jpg")),
@@ -469,6 +470,10 @@ pub const PICTURE_FILES: [(&str, &[u8]); 11] = [
     ("qr-progressive.jpg", include_bytes!("../../../fuzz/seeds/picture/qr-progressive.jpg")),
     ("qr-rgb-icc.png", include_bytes!("../../../fuzz/seeds/picture/qr-rgb-icc.png")),
     ("qr-rgba-transparent.png", include_bytes!("../../../fuzz/seeds/picture/qr-rgba-transparent.png")),
+    ("qr.gif", include_bytes!("../../../fuzz/seeds/picture/qr.gif")),
+    ("qr-animated.gif", include_bytes!("../../../fuzz/seeds/picture/qr-animated.gif")),
+    ("qr-lossless.webp", include_bytes!("../../../fuzz/seeds/picture/qr-lossless.webp")),
+    ("qr-lossy.webp", include_bytes!("../../../fuzz/seeds/picture/qr-lossy.webp")),
 ];
 
 /// Seeds of the `picture` target.
