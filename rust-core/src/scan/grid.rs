@@ -189,7 +189,11 @@ pub(super) fn triple_score(f: [&Finder; 3]) -> Option<f32> {
         return None;
     }
     let m = (modules[0] + modules[1] + modules[2]) / 3.0;
-    if a / m < 12.0 || b / m > 190.0 || b > a * 2.0 {
+    // Finder centres are at least 14 modules apart (version 1); the module
+    // size measured from a finder's row and column runs is up to √2 too
+    // large in a symbol rotated 45° (a run crosses the ring diagonally),
+    // so the nearest pair may measure 14 / √2 ≈ 9.9 of those "modules".
+    if a / m < 9.0 || b / m > 190.0 || b > a * 2.0 {
         return None;
     }
     let right = (c * c - a * a - b * b).abs() / (c * c);

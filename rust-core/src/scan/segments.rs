@@ -464,6 +464,53 @@ fn with(enc: &'static encoding_rs::Encoding, run: &[u8], eci: Option<u32>, mode:
 /// Code page 437, bytes 0x80–0xFF (ECI 0 and 2).
 const CP437_HIGH: &str = "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u{a0}";
 
+/// Whether byte-mode data with no ECI, not UTF-8, is Shift_JIS rather than
+/// ISO-8859-1. ISO/IEC 18004:2015 makes ISO-8859-1 the default, but its
+/// 2000 edition and JIS X 0510 made it JIS8 (Shift_JIS's single bytes), and
+/// Japanese encoders still write Shift_JIS without an ECI. The test is
+/// ZXing's (`StringUtils.guessEncoding`): the bytes must be well-formed
+/// Shift_JIS, and then either cannot be ISO-8859-1 text (C1 controls
+/// 0x80–0x9F, which are Shift_JIS lead bytes), or hold three half-width
+/// katakana or three double-byte characters in a row, or, when both read,
+/// exactly two katakana in a row and no others, or at least 10 % of
+/// ISO-8859-1's rarer symbols (0xA0–0xBF, ×, ÷).
+fn no_eci_is_shift_jis(run: &[u8]) -> bool {
+    let (mut can_be_latin1, mut trail_due) = (true, false);
+    let (mut kana, mut kana_word, mut kana_max, mut double_word, mut double_max, mut latin1_rare) = (0, 0, 0, 0, 0, 0);
+    for &b in run {
+        if (0x80..0xa0).contains(&b) {
+            can_be_latin1 = false;
+        } else if b > 0x9f && (b < 0xc0 || b == 0xd7 || b == 0xf7) {
+            latin1_rare += 1;
+        }
+        if trail_due {
+            if b < 0x40 || b == 0x7f || b > 0xfc {
+                return false;
+            }
+            trail_due = false;
+        } else if b == 0x80 || b == 0xa0 || b > 0xef {
+            return false;
+        } else if (0xa1..0xe0).contains(&b) {
+            kana += 1;
+            kana_word += 1;
+            kana_max = kana_max.max(kana_word);
+            double_word = 0;
+        } else if b > 0x7f {
+            trail_due = true;
+            kana_word = 0;
+            double_word += 1;
+            double_max = double_max.max(double_word);
+        } else {
+            kana_word = 0;
+            double_word = 0;
+        }
+    }
+    if trail_due {
+        return false;
+    }
+    !can_be_latin1 || kana_max >= 3 || double_max >= 3 || (kana_max == 2 && kana == 2) || latin1_rare * 10 >= run.len()
+}
+
 /// Byte-mode data under `eci` as text.
 fn bytes_text(eci: Option<u32>, run: &[u8]) -> Result<String, TextError> {
     use encoding_rs as e;
@@ -472,6 +519,9 @@ fn bytes_text(eci: Option<u32>, run: &[u8]) -> Result<String, TextError> {
     let Some(n) = eci else {
         return Ok(match std::str::from_utf8(run) {
             Ok(t) => t.to_owned(),
+            Err(_) if no_eci_is_shift_jis(run) => {
+                with(e::SHIFT_JIS, run, None, Mode::Byte).unwrap_or_else(|_| latin1(run))
+            }
             Err(_) => latin1(run),
         });
     };
@@ -601,6 +651,28 @@ mod tests {
         let p = parse(1, &stream(&byte_fields(None, b"caf\xe9"))).unwrap();
         assert_eq!(p.text.as_deref(), Ok("café"));
         assert_eq!(p.bytes, b"caf\xe9");
+        let p = parse(1, &stream(&byte_fields(None, b"Gr\xfc\xdfe aus K\xf6ln"))).unwrap();
+        assert_eq!(p.text.as_deref(), Ok("Grüße aus Köln"));
+    }
+
+    /// Shift_JIS without an ECI, as Japanese encoders write it (ZXing's
+    /// black-box photos `qrcode-2/10.png`, `17.png`): double-byte text, whose
+    /// lead bytes are C1 controls in ISO-8859-1, and half-width katakana.
+    #[test]
+    fn byte_shift_jis_without_eci() {
+        let p = parse(1, &stream(&byte_fields(None, b"Google \x83\x82\x83o\x83C\x83\x8b"))).unwrap();
+        assert_eq!(p.text.as_deref(), Ok("Google モバイル"));
+        let p = parse(1, &stream(&byte_fields(None, b"\xc3\xde\xbb\xde\xb2\xddQR"))).unwrap();
+        assert_eq!(p.text.as_deref(), Ok("ﾃﾞｻﾞｲﾝQR"));
+        // Two katakana and nothing else high: Shift_JIS; one accented
+        // letter in a word: ISO-8859-1; a lead byte without its trail byte:
+        // not Shift_JIS.
+        let p = parse(1, &stream(&byte_fields(None, b"\xb1\xb2 OK"))).unwrap();
+        assert_eq!(p.text.as_deref(), Ok("ｱｲ OK"));
+        let p = parse(1, &stream(&byte_fields(None, b"se\xf1or caf\xe9s"))).unwrap();
+        assert_eq!(p.text.as_deref(), Ok("señor cafés"));
+        let p = parse(1, &stream(&byte_fields(None, b"x \x83"))).unwrap();
+        assert_eq!(p.text.as_deref(), Ok("x \u{83}"));
     }
 
     #[test]
