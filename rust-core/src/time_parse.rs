@@ -152,7 +152,8 @@ pub fn lenient(s: &str) -> Option<OffsetDateTime> {
 }
 
 /// An HTTP `Date` header in the IMF-fixdate form every current server
-/// sends (RFC 9110 §5.6.7): `Sun, 06 Nov 1994 08:49:37 GMT`. The obsolete
+/// sends (RFC 9110 §5.6.7): `Sun, 06 Nov 1994 08:49:37 GMT`, or with a
+/// one-digit day as RFC 1123 allows (`Sun, 6 Nov 1994 …`). The obsolete
 /// RFC 850 and asctime forms are not read (`None`).
 pub fn http_date(s: &str) -> Option<OffsetDateTime> {
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -162,6 +163,15 @@ pub fn http_date(s: &str) -> Option<OffsetDateTime> {
     if !DAYS.contains(&day_name) {
         return None;
     }
+    // RFC 1123 allows a one-digit day ("6 Nov"; Java's RFC_1123_DATE_TIME
+    // writes it so); IMF-fixdate pads it.
+    let padded;
+    let rest = if rest.as_bytes().get(1) == Some(&b' ') {
+        padded = format!("0{rest}");
+        padded.as_str()
+    } else {
+        rest
+    };
     let b = rest.as_bytes();
     // "06 Nov 1994 08:49:37 GMT": 24 bytes, fixed positions.
     if b.len() != 24 || b[2] != b' ' || b[6] != b' ' || b[11] != b' ' || !rest.ends_with(" GMT") {
@@ -252,6 +262,7 @@ mod tests {
     fn http_dates_in_the_imf_fixdate_form() {
         assert_eq!(http_date("Sun, 06 Nov 1994 08:49:37 GMT"), rfc3339("1994-11-06T08:49:37Z"));
         assert_eq!(http_date(" Tue, 01 Sep 2026 12:00:00 GMT "), rfc3339("2026-09-01T12:00:00Z"));
+        assert_eq!(http_date("Tue, 1 Sep 2026 12:00:00 GMT"), rfc3339("2026-09-01T12:00:00Z"));
         for bad in [
             "",
             "Sunday, 06-Nov-94 08:49:37 GMT",
@@ -262,7 +273,8 @@ mod tests {
             "Xyz, 06 Nov 1994 08:49:37 GMT",
             "Sun, 06 Nox 1994 08:49:37 GMT",
             "Sun, 06 Nov 1994 08:49:37.5 GMT",
-            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun,  6 Nov 1994 08:49:37 GMT",
+            "Sun, 6  Nov 1994 08:49:37 GMT",
         ] {
             assert_eq!(http_date(bad), None, "{bad:?}");
         }

@@ -117,6 +117,14 @@ impl Verifier {
         Arc::clone(&self.core.read().unwrap_or_else(|e| e.into_inner()))
     }
 
+    pub(crate) fn store(&self) -> &SqliteStore {
+        &self.store
+    }
+
+    pub(crate) fn store_arc(&self) -> &Arc<SqliteStore> {
+        &self.store
+    }
+
     pub(crate) fn verify_with(&self, payload: &str, clock: &dyn Clock) -> Result<Verdict, HealthcertError> {
         Ok(self.core().verify(payload, clock)?)
     }

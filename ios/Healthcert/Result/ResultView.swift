@@ -9,7 +9,11 @@ import SwiftUI
 /// a rule service wrote goes through `displayText` (the core's sanitizer).
 /// A suspect device clock is a banner under the status.
 struct ResultView: View {
+    @EnvironmentObject private var model: AppModel
     let verdict: Verdict
+    /// The scanned payload, to keep in "My certificates" (personal data:
+    /// never logged).
+    var payload: String? = nil
 
     var body: some View {
         List {
@@ -90,6 +94,14 @@ struct ResultView: View {
             Section("All checks") {
                 ForEach(Array(verdict.checks.enumerated()), id: \.offset) { _, check in
                     LabeledContent(VerdictStyle.name(check.check), value: "\(VerdictStyle.name(check.outcome)) · \(reasonCode(reason: check.reason))")
+                }
+            }
+
+            if let payload, verdict.certificate != nil {
+                Section {
+                    Button("Add to My certificates") {
+                        Task { await model.addToWallet(payload: payload) }
+                    }
                 }
             }
 

@@ -455,6 +455,34 @@ class HealthcertTest {
     }
 
     @Test
+    @DisplayName("the wallet keeps payloads exactly, checks travel, draws the QR code and forgets")
+    fun wallet() {
+        TrustServer().use { server ->
+            Verifier(config(sources = server.sources)).use { verifier ->
+                assertTrue(runBlocking { verifier.syncTrust(null) }.all { it.ok })
+                val text = payload("valid-vaccination")
+                val id = verifier.walletAdd(text.toByteArray(), "Erika, 2nd dose")
+                val entry = verifier.walletList().single()
+                assertEquals(id, entry.item.id)
+                assertEquals(text, String(entry.item.payload), "stored exactly as given")
+                assertEquals("hcert", entry.format)
+                assertEquals("Testperson", entry.certificate?.holder?.familyName)
+                // Travel: the rules of XT (synced above) at the reference time.
+                val check = verifier.walletCheck(id, "XT", null, at)
+                assertTrue(check.accepted, failing(check.verdict).toString())
+                assertEquals(ClockState.NOT_APPLICABLE, check.verdict.clockCheck.state)
+                assertNull(check.stopsAt, "valid until 2035, past the horizon")
+                val qr = assertNotNull(qrMatrix(entry.item.payload))
+                assertEquals(qr.size.toInt() * qr.size.toInt(), qr.modules.size)
+                assertTrue(qr.modules.any { it } && qr.modules.any { !it })
+                assertFailsWith<HealthcertException.InvalidArgument> { verifier.walletAdd("not a certificate".toByteArray(), null) }
+                assertTrue(verifier.walletRemove(id))
+                assertTrue(verifier.walletList().isEmpty())
+            }
+        }
+    }
+
+    @Test
     @DisplayName("country of arrival from the config")
     fun countryOfArrivalFromTheConfig() {
         // Rules for DE come with the rule service; none is held yet here, so the

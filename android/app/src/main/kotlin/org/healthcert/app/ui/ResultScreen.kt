@@ -11,6 +11,7 @@ import androidx.compose.foundation.verticalScroll
 import androidx.compose.material3.Button
 import androidx.compose.material3.Card
 import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Surface
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
@@ -46,7 +47,7 @@ import org.healthcert.reasonCode
  * status.
  */
 @Composable
-fun ResultScreen(verdict: Verdict?, onScanAgain: () -> Unit) {
+fun ResultScreen(verdict: Verdict?, onAddToWallet: () -> Unit, onScanAgain: () -> Unit) {
     Surface(Modifier.fillMaxSize()) {
         Column(
             Modifier.safeDrawingPadding().verticalScroll(rememberScrollState()).padding(16.dp),
@@ -97,6 +98,9 @@ fun ResultScreen(verdict: Verdict?, onScanAgain: () -> Unit) {
                     stringResource(if (trust.stale) R.string.trust_stale else R.string.trust_fresh, age),
                     color = if (trust.stale) InvalidRed else MaterialTheme.colorScheme.onSurface,
                 )
+            }
+            if (verdict?.certificate != null) {
+                OutlinedButton(onClick = onAddToWallet, modifier = Modifier.fillMaxWidth()) { Text(stringResource(R.string.add_to_wallet)) }
             }
             Button(onClick = onScanAgain, modifier = Modifier.fillMaxWidth()) { Text(stringResource(R.string.scan_again)) }
         }
