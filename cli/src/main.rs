@@ -56,6 +56,13 @@ enum Command {
         #[command(subcommand)]
         command: cmd::trust::Command,
     },
+    /// The holder's wallet: certificates kept in a database, listed,
+    /// removed, and checked for travel (valid for entry to a country on a
+    /// date, and until when).
+    Wallet {
+        #[command(subcommand)]
+        command: cmd::wallet::Command,
+    },
 }
 
 fn main() -> ExitCode {
@@ -72,6 +79,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => cmd::scan::run(args),
         Command::Conformance(args) => cmd::conformance::run(args),
         Command::Trust { command } => cmd::trust::run(command),
+        Command::Wallet { command } => cmd::wallet::run(command),
     };
     match result {
         Ok(code) => ExitCode::from(code),

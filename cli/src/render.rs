@@ -12,7 +12,7 @@
 use std::fmt::Write as _;
 
 use healthcert_core::ClockSource;
-use healthcert_core::model::{Certificate, Code, Event, Outcome, Status, Verdict};
+use healthcert_core::model::{Certificate, ClockState, Code, Event, Outcome, Status, Verdict};
 use healthcert_core::rules::RuleOutcome;
 use healthcert_core::text::display;
 use healthcert_core::time_parse::format_utc;
@@ -51,7 +51,8 @@ fn code(c: &Option<Code>) -> String {
     }
 }
 
-fn event_line(e: &Event) -> String {
+/// One event of a certificate in a line, every field shown safely.
+pub fn event_line(e: &Event) -> String {
     match e {
         Event::Vaccination(v) => format!(
             "vaccination: dose {}/{} on {} in {} (product {})",
@@ -145,6 +146,14 @@ pub fn verdict_from(v: &Verdict, origin: Option<&str>) -> String {
             trust_age(v)
         );
     }
+    if v.clock_check.state == ClockState::Suspect {
+        let _ = writeln!(
+            out,
+            "  WARNING: the device clock is SUSPECT: {} ({})",
+            long(&v.clock_check.detail),
+            v.clock_check.reason.code()
+        );
+    }
     for c in v.failures() {
         let _ = writeln!(out, "  because {}: {} ({})", c.check.name(), long(&c.detail), c.reason.code());
     }
@@ -180,7 +189,7 @@ pub fn verdict_from(v: &Verdict, origin: Option<&str>) -> String {
         ClockSource::System => "system clock",
         ClockSource::Fixed => "fixed by --at",
     };
-    let _ = writeln!(out, "clock: {} ({source})", format_utc(v.clock));
+    let _ = writeln!(out, "clock: {} ({source}; clock check {})", format_utc(v.clock), v.clock_check.state.name());
     let stale = if v.trust.stale { ", STALE" } else { "" };
     let _ = writeln!(out, "trust: {} ({} keys{}{stale})", display(&v.trust.source), v.trust.entries, trust_age(v));
     out

@@ -10,14 +10,15 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use healthcert_core::crypto::{PublicKey, public_key_from_pem};
+use healthcert_core::model::{ClockCheck, ClockState};
 use healthcert_core::trust::signed_list::{self, SignedList};
 use healthcert_core::trust::store::{SourceStatus, SqliteStore};
 use healthcert_core::trust::sync::{
     Progress, SYNCABLE_KINDS, SourceOutcome, SourceSpec, SpecError, SyncConfig, SyncEvent, Syncer, TrustSource,
 };
 use healthcert_core::trust::update::{SignerChange, SignerRecord, SourceMeta};
-use healthcert_core::trust::{SourceId, SourceKind, Update, file};
-use healthcert_core::{Clock, time_parse};
+use healthcert_core::trust::{SourceId, SourceKind, TrustStore as _, Update, file};
+use healthcert_core::{Clock, ClockSource, time_parse};
 
 use healthcert_core::text::display;
 
@@ -320,14 +321,20 @@ pub fn status(db: &Path, now: OffsetDateTime, json: bool) -> anyhow::Result<Vec<
     };
     let sources = store.status(now)?;
     let revocation = store.revocation_summary()?;
+    // `now` is taken as the device clock's reading (`--at` shows what a
+    // device whose clock reads that instant would be told).
+    let clock = healthcert_core::clock::assess(now, ClockSource::System, store.trusted_time()?.as_ref());
     if json {
-        crate::out::json_line(&json!({ "sources": sources, "revocation": revocation }))?;
+        crate::out::json_line(&json!({ "sources": sources, "revocation": revocation, "clock": clock }))?;
     } else if sources.is_empty() {
         outln!("{}: no trust source has synced yet", display(&db.display().to_string()))?;
     } else {
         for s in &sources {
             outln!("{}", render_status(s))?;
         }
+    }
+    if !json {
+        outln!("{}", render_clock(&clock))?;
     }
     if !json && revocation.lists > 0 {
         let stored = revocation.last_stored.map(time_parse::format_utc).unwrap_or_default();
@@ -338,6 +345,22 @@ pub fn status(db: &Path, now: OffsetDateTime, json: bool) -> anyhow::Result<Vec<
         )?;
     }
     Ok(sources)
+}
+
+/// The clock part of `trust status` as text.
+fn render_clock(c: &ClockCheck) -> String {
+    let when = |t: Option<OffsetDateTime>| t.map_or_else(|| "none".to_owned(), time_parse::format_utc);
+    let mut out = format!("clock\n  state         {}", c.state.name());
+    if c.state == ClockState::Suspect {
+        out.push_str(" (CLOCK_SUSPECT)");
+    }
+    out.push_str(&format!("\n  trusted time  {}\n  last server   {}", when(c.trusted_time), when(c.last_server_time)));
+    if let Some(skew) = c.server_skew_seconds {
+        let dir = if skew >= 0 { "ahead" } else { "behind" };
+        out.push_str(&format!(" (device clock {} {dir} then)", age(skew.abs())));
+    }
+    out.push_str(&format!("\n  {}", display(&c.detail)));
+    out
 }
 
 /// One source of `trust status` as text; the location and the failure

@@ -56,6 +56,8 @@ pub mod trust;
 #[cfg(all(feature = "uniffi", not(test)))]
 mod uniffi_types;
 pub mod verify;
+#[cfg(feature = "store")]
+pub mod wallet;
 
 pub use clock::{Clock, ClockSource, FixedClock, SystemClock};
 pub use error::{Error, ErrorKind};

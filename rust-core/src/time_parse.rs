@@ -151,6 +151,44 @@ pub fn lenient(s: &str) -> Option<OffsetDateTime> {
     c.done().then(|| PrimitiveDateTime::new(d, t).assume_offset(o))
 }
 
+/// An HTTP `Date` header in the IMF-fixdate form every current server
+/// sends (RFC 9110 §5.6.7): `Sun, 06 Nov 1994 08:49:37 GMT`, or with a
+/// one-digit day as RFC 1123 allows (`Sun, 6 Nov 1994 …`). The obsolete
+/// RFC 850 and asctime forms are not read (`None`).
+pub fn http_date(s: &str) -> Option<OffsetDateTime> {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let s = s.trim();
+    let (day_name, rest) = s.split_once(", ")?;
+    if !DAYS.contains(&day_name) {
+        return None;
+    }
+    // RFC 1123 allows a one-digit day ("6 Nov"; Java's RFC_1123_DATE_TIME
+    // writes it so); IMF-fixdate pads it.
+    let padded;
+    let rest = if rest.as_bytes().get(1) == Some(&b' ') {
+        padded = format!("0{rest}");
+        padded.as_str()
+    } else {
+        rest
+    };
+    let b = rest.as_bytes();
+    // "06 Nov 1994 08:49:37 GMT": 24 bytes, fixed positions.
+    if b.len() != 24 || b[2] != b' ' || b[6] != b' ' || b[11] != b' ' || !rest.ends_with(" GMT") {
+        return None;
+    }
+    let month = MONTHS.iter().position(|m| rest.get(3..6) == Some(*m))?;
+    let mut c = Cursor { s: b, i: 0 };
+    let day = c.digits(2)?;
+    c.i = 7;
+    let year = c.digits(4)?;
+    c.i = 12;
+    let t = time_of_day(&mut c, 0)?;
+    let month = Month::try_from(u8::try_from(month + 1).ok()?).ok()?;
+    let d = Date::from_calendar_date(i32::try_from(year).ok()?, month, u8::try_from(day).ok()?).ok()?;
+    (c.i == 20).then(|| PrimitiveDateTime::new(d, t).assume_utc())
+}
+
 /// Formats an instant as RFC 3339 in UTC, with seconds precision
 /// (`2021-05-03T18:00:00Z`).
 ///
@@ -219,6 +257,28 @@ pub mod serde_utc {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn http_dates_in_the_imf_fixdate_form() {
+        assert_eq!(http_date("Sun, 06 Nov 1994 08:49:37 GMT"), rfc3339("1994-11-06T08:49:37Z"));
+        assert_eq!(http_date(" Tue, 01 Sep 2026 12:00:00 GMT "), rfc3339("2026-09-01T12:00:00Z"));
+        assert_eq!(http_date("Tue, 1 Sep 2026 12:00:00 GMT"), rfc3339("2026-09-01T12:00:00Z"));
+        for bad in [
+            "",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 31 Feb 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 25:49:37 GMT",
+            "Xyz, 06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nox 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37.5 GMT",
+            "Sun,  6 Nov 1994 08:49:37 GMT",
+            "Sun, 6  Nov 1994 08:49:37 GMT",
+        ] {
+            assert_eq!(http_date(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn strict_accepts_rfc3339_only() {

@@ -59,7 +59,9 @@ pub fn render() -> Result<BTreeMap<String, Vec<u8>>> {
 
     let de_key = pki::Key::p256("de-list-signing")?;
     let rules_key = pki::Key::p256("rules-signing")?;
-    for (path, bytes) in trustlists::files(&pki, &de_key)?.into_iter().chain(rules::files(&rules_key)?) {
+    for (path, bytes) in
+        trustlists::files(&pki, &de_key)?.into_iter().chain(rules::files(&rules_key)?).chain(rules::travel_files()?)
+    {
         files.insert(path, bytes);
     }
     let gdhcn_key = pki::Key::p256("gdhcn-signing")?;

@@ -178,6 +178,38 @@ fn rules() -> Vec<Rule> {
     ]
 }
 
+/// The travel-planning rules (`trust/travel-rules/`, imported with `rules
+/// import`, not served): arrival in the test country `XW`, where a
+/// vaccination is accepted for 270 days after its date. The vaccination
+/// fixtures (dose 2026-05-20) pass at the reference time and fail from
+/// 2027-02-14T00:00:01Z, one second after `dt` + 270 days: `wallet check`
+/// finds that instant.
+fn travel_rules() -> Vec<Rule> {
+    vec![rule(
+        "VR-XW-0001",
+        "XW",
+        "Vaccination",
+        en("Test rule for arrival in XW: the vaccination is at most 270 days old."),
+        vec!["v.0", "v.0.dt"],
+        when(
+            "v",
+            json!({"not-after": [
+                {"plusTime": [{"var": "external.validationClock"}, 0, "day"]},
+                {"plusTime": [{"var": "payload.v.0.dt"}, 270, "day"]}
+            ]}),
+        ),
+    )]
+}
+
+/// Every file of `trust/travel-rules/`, in the dgc-business-rules layout
+/// (`<CC>/<rule>/rule.json`).
+pub(crate) fn travel_files() -> Result<Vec<(String, Vec<u8>)>> {
+    travel_rules()
+        .iter()
+        .map(|r| Ok((format!("trust/travel-rules/{}/{}/rule.json", r.country, r.identifier), pretty(r)?)))
+        .collect()
+}
+
 #[derive(Serialize)]
 struct Code {
     display: &'static str,

@@ -13,7 +13,9 @@
 //! Sync fetches through the built-in HTTPS client (feature `native-http`,
 //! on by default) or through the app's own HTTP stack, a foreign
 //! [`HttpTransport`] given to [`Verifier::with_transport`] — mobile builds
-//! leave the built-in client out to stay small.
+//! leave the built-in client out to stay small. The same database keeps the
+//! holder's wallet (`wallet_add`, `wallet_list`, `wallet_remove`,
+//! `wallet_check`; [`qr_matrix`] draws a certificate's QR code).
 
 uniffi::setup_scaffolding!();
 
@@ -24,6 +26,7 @@ mod text;
 mod transport;
 mod trust;
 mod verifier;
+mod wallet;
 
 pub use error::HealthcertError;
 pub use reason::{reason_class, reason_code};
@@ -32,3 +35,4 @@ pub use text::display_text;
 pub use transport::{HttpHeader, HttpRequest, HttpResponse, HttpTransport, TransportError};
 pub use trust::{SyncEvent, SyncProgress, TrustSourceConfig, TrustSourceKind};
 pub use verifier::{Verifier, VerifierConfig};
+pub use wallet::qr_matrix;

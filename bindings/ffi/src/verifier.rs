@@ -5,10 +5,12 @@ use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
 use healthcert_core::crypto::public_key_from_pem;
+use healthcert_core::model::ClockCheck;
 use healthcert_core::trust::SourceId;
+use healthcert_core::trust::TrustStore as _;
 use healthcert_core::trust::store::{SourceStatus, SqliteStore};
 use healthcert_core::trust::sync::{SourceOutcome, SyncConfig, SyncSummary, Syncer, Transport, TrustSource};
-use healthcert_core::{Arrival, Clock, FixedClock, SystemClock, Verdict, VerifyOptions};
+use healthcert_core::{Arrival, Clock, ClockSource, FixedClock, SystemClock, Verdict, VerifyOptions};
 use time::OffsetDateTime;
 
 use crate::error::HealthcertError;
@@ -115,6 +117,14 @@ impl Verifier {
         Arc::clone(&self.core.read().unwrap_or_else(|e| e.into_inner()))
     }
 
+    pub(crate) fn store(&self) -> &SqliteStore {
+        &self.store
+    }
+
+    pub(crate) fn store_arc(&self) -> &Arc<SqliteStore> {
+        &self.store
+    }
+
     pub(crate) fn verify_with(&self, payload: &str, clock: &dyn Clock) -> Result<Verdict, HealthcertError> {
         Ok(self.core().verify(payload, clock)?)
     }
@@ -200,6 +210,17 @@ impl Verifier {
     /// failure and why, age and staleness, by the device clock.
     pub fn trust_status(&self) -> Result<Vec<SourceStatus>, HealthcertError> {
         Ok(self.store.status(OffsetDateTime::now_utc())?)
+    }
+
+    /// The device clock against the trusted times the trust database has
+    /// seen (the high-water mark, the server's time at the last sync and
+    /// the skew then): `SUSPECT` when it is more than 2 h behind the mark or
+    /// was more than 2 h off the server's time at the last sync. Every
+    /// verdict carries the same check (`clockCheck`); this is for a status
+    /// screen.
+    pub fn clock_status(&self) -> Result<ClockCheck, HealthcertError> {
+        let held = self.store.trusted_time()?;
+        Ok(healthcert_core::clock::assess(OffsetDateTime::now_utc(), ClockSource::System, held.as_ref()))
     }
 }
 

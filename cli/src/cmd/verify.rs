@@ -65,6 +65,12 @@ pub(crate) struct Args {
     /// instead of now.
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
+    /// Take this instant as the device clock's reading: unlike --at (a
+    /// deliberate choice, not checked), the clock check applies, as it does
+    /// to the system clock (for tests and demonstrations of a device whose
+    /// clock was set back).
+    #[arg(long, value_name = "RFC3339", conflicts_with = "at")]
+    device_time: Option<String>,
     /// Country of arrival (ISO 3166-1 alpha-2): check its business rules
     /// (from the trust database: `trust sync` a rule service, or
     /// `rules import`). Without it the rules check does not apply.
@@ -103,7 +109,7 @@ impl Args {
 /// Runs `verify`: the exit status is the worst verdict (invalid, then
 /// unknown, then valid).
 pub(crate) fn run(args: Args) -> anyhow::Result<u8> {
-    let clock = super::clock(args.at.clone())?;
+    let clock = super::verify_clock(args.at.clone(), args.device_time.clone())?;
     let arrival = args.arrival()?;
     let Args { payloads, trust, db, json, strict_schema, .. } = args;
     // Usage errors first, before any note about the trust data.

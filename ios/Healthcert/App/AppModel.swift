@@ -31,6 +31,8 @@ final class AppModel: ObservableObject {
     @Published private(set) var trustStatus: [SourceStatus] = []
     @Published private(set) var trustStatusError: String?
     @Published private(set) var sync = SyncState()
+    /// The holder's certificates. Personal data: shown, never logged.
+    @Published private(set) var wallet: [WalletEntry] = []
 
     // Never log personal data: no payload, verdict or certificate here.
     private let log = Logger(subsystem: "org.healthcert.verifier", category: "app")
@@ -64,6 +66,29 @@ final class AppModel: ObservableObject {
         } catch {
             log.error("country of arrival not applied: \(String(describing: error), privacy: .public)")
         }
+    }
+
+    func refreshWallet() async {
+        guard let verifier else { return }
+        wallet = (try? await Task.detached(priority: .utility) { try verifier.walletList() }.value) ?? []
+    }
+
+    /// Keeps a scanned certificate exactly as scanned.
+    func addToWallet(payload: String) async {
+        guard let verifier else { return }
+        _ = try? await Task.detached(priority: .userInitiated) {
+            try verifier.walletAdd(payload: Data(payload.utf8), label: nil)
+        }.value
+        await refreshWallet()
+    }
+
+    /// Removes certificates; their bytes are gone from the database file.
+    func removeFromWallet(ids: [Int64]) async {
+        guard let verifier else { return }
+        for id in ids {
+            _ = try? await Task.detached(priority: .userInitiated) { try verifier.walletRemove(id: id) }.value
+        }
+        await refreshWallet()
     }
 
     func refreshTrustStatus() async {

@@ -24,6 +24,11 @@ struct RootView: View {
             .tabItem { Label("Scan", systemImage: "qrcode.viewfinder") }
 
             NavigationStack {
+                WalletView()
+            }
+            .tabItem { Label("My certificates", systemImage: "wallet.pass") }
+
+            NavigationStack {
                 SettingsView()
             }
             .tabItem { Label("Settings", systemImage: "gearshape") }

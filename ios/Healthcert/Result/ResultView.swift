@@ -7,8 +7,13 @@ import SwiftUI
 /// name and date of birth only, shown, never logged); the failing checks with
 /// their reason codes and details. Every text a certificate, a trust list or
 /// a rule service wrote goes through `displayText` (the core's sanitizer).
+/// A suspect device clock is a banner under the status.
 struct ResultView: View {
+    @EnvironmentObject private var model: AppModel
     let verdict: Verdict
+    /// The scanned payload, to keep in "My certificates" (personal data:
+    /// never logged).
+    var payload: String? = nil
 
     var body: some View {
         List {
@@ -18,6 +23,24 @@ struct ResultView: View {
                     title: VerdictStyle.title(verdict.status),
                     detail: verdict.trust.stale ? "Trust data is stale" : nil)
                     .listRowInsets(EdgeInsets())
+            }
+
+            // The device clock is behind the trusted times the core has seen
+            // (or was off the server's at the last sync): every time-bound
+            // check is in doubt, and a verdict that would be valid is
+            // "Cannot tell". Said before anything else.
+            if verdict.clockCheck.state == .suspect {
+                Section {
+                    VStack(alignment: .leading, spacing: 4) {
+                        Label("This device's clock looks wrong", systemImage: "clock.badge.exclamationmark")
+                            .font(.headline)
+                            .foregroundStyle(.red)
+                        Text("It is behind the time trusted servers last gave, or was off it at the last sync. The time checks cannot be trusted: set the clock and sync again.")
+                            .font(.subheadline)
+                        Text("\(reasonCode(reason: verdict.clockCheck.reason)): \(displayText(text: verdict.clockCheck.detail))")
+                            .font(.caption).foregroundStyle(.secondary)
+                    }
+                }
             }
 
             // Inconclusive, said so first: the checks that could not decide,
@@ -71,6 +94,14 @@ struct ResultView: View {
             Section("All checks") {
                 ForEach(Array(verdict.checks.enumerated()), id: \.offset) { _, check in
                     LabeledContent(VerdictStyle.name(check.check), value: "\(VerdictStyle.name(check.outcome)) · \(reasonCode(reason: check.reason))")
+                }
+            }
+
+            if let payload, verdict.certificate != nil {
+                Section {
+                    Button("Add to My certificates") {
+                        Task { await model.addToWallet(payload: payload) }
+                    }
                 }
             }
 

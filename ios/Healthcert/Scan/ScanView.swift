@@ -76,7 +76,7 @@ struct ScanView: View {
         .navigationTitle("Scan")
         .navigationBarTitleDisplayMode(.inline)
         .navigationDestination(for: ScanOutcome.self) { outcome in
-            ResultView(verdict: outcome.verdict)
+            ResultView(verdict: outcome.verdict, payload: outcome.payload)
         }
         .task(id: model.scanSession.map { ObjectIdentifier($0) }) {
             if let session = model.scanSession {

@@ -249,6 +249,14 @@ reasons! {
     /// A rule could not be decided (an engine or schema version it needs,
     /// a result that is not a boolean); none failed.
     RuleOpen = "RULE_OPEN", Inconclusive;
+
+    // clock (the verdict's `clock_check`, not a check of its own)
+    /// The device clock the verification used is more than 2 h behind the
+    /// latest trusted time the store has seen (a server's `Date`, a signed
+    /// list's timestamp), or was more than 2 h off the server's time at the
+    /// last sync: the verification instant cannot be trusted, and a verdict
+    /// that would have been valid is `unknown`.
+    ClockSuspect = "CLOCK_SUSPECT", Inconclusive;
 }
 
 impl fmt::Display for Reason {

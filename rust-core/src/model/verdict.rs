@@ -5,7 +5,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::reason::{Reason, ReasonClass};
-use super::{Certificate, FormatId, RuleResult};
+use super::{Certificate, ClockCheck, FormatId, RuleResult};
 use crate::clock::ClockSource;
 use crate::time_parse::serde_utc;
 
@@ -186,6 +186,10 @@ pub struct Verdict {
     pub clock: OffsetDateTime,
     /// Where that instant came from.
     pub clock_source: ClockSource,
+    /// Whether that instant can be trusted: the device clock against the
+    /// trusted times the store has seen. A suspect clock turns a verdict
+    /// that would be valid into `unknown` (docs/verdict.md).
+    pub clock_check: ClockCheck,
     /// The trust data used.
     pub trust: TrustInfo,
     /// Each business rule evaluated for the country of arrival (empty when

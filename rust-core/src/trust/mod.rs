@@ -110,6 +110,12 @@ pub trait TrustStore: Send + Sync {
         let _ = (list, key);
         Ok(Revocation::NoList)
     }
+    /// The trusted times the store has seen (server times at syncs,
+    /// signed-list timestamps), for the verdict's clock check. By default a
+    /// store keeps none.
+    fn trusted_time(&self) -> Result<Option<crate::clock::TrustedTime>, Error> {
+        Ok(None)
+    }
 }
 
 impl<T: TrustStore + ?Sized> TrustStore for Arc<T> {
@@ -130,5 +136,8 @@ impl<T: TrustStore + ?Sized> TrustStore for Arc<T> {
     }
     fn revocation(&self, list: ListKey<'_>, key: &RevocationKey) -> Result<Revocation, Error> {
         (**self).revocation(list, key)
+    }
+    fn trusted_time(&self) -> Result<Option<crate::clock::TrustedTime>, Error> {
+        (**self).trusted_time()
     }
 }

@@ -17,7 +17,7 @@ use crate::Error;
 use crate::clock::Clock;
 use crate::formats::{self, Decoded, Failure, FormatId, PrefixPolicy};
 use crate::limits::Limits;
-use crate::model::{Check, CheckKind, Reason, SignerInfo, TrustInfo, Verdict};
+use crate::model::{Check, CheckKind, ClockCheck, ClockState, Reason, SignerInfo, Status, TrustInfo, Verdict};
 use crate::trust::{SignerKey, TrustStore};
 
 pub use rules::Arrival;
@@ -125,6 +125,7 @@ impl<S: TrustStore> Verifier<S> {
         clock: &dyn Clock,
     ) -> Result<Verdict, Error> {
         let now = clock.now();
+        let clock_check = crate::clock::assess(now, clock.source(), self.store.trusted_time()?.as_ref());
         let freshness = self.store.freshness(now);
         let mut trust = TrustInfo {
             source: self.store.source(),
@@ -142,12 +143,13 @@ impl<S: TrustStore> Verifier<S> {
                     checks.push(Check::skipped(*kind, Reason::DependencyFailed, "the payload did not decode"));
                 }
                 return Ok(Verdict {
-                    status: Verdict::status_of(&checks),
+                    status: status_with_clock(Verdict::status_of(&checks), &clock_check),
                     format,
                     checks,
                     certificate: None,
                     clock: now,
                     clock_source: clock.source(),
+                    clock_check,
                     trust,
                     rules: Vec::new(),
                 });
@@ -207,15 +209,26 @@ impl<S: TrustStore> Verifier<S> {
             rules_check,
         ];
         Ok(Verdict {
-            status: Verdict::status_of(&checks),
+            status: status_with_clock(Verdict::status_of(&checks), &clock_check),
             format: decoded.format,
             certificate: Some(document.normalize(env)),
             checks,
             clock: now,
             clock_source: clock.source(),
+            clock_check,
             trust,
             rules,
         })
+    }
+}
+
+/// The status once the clock check is weighed: a suspect clock makes a
+/// verdict that would be valid `unknown` (the instant every time-bound
+/// check used cannot be trusted); `invalid` stays invalid.
+fn status_with_clock(status: Status, clock: &ClockCheck) -> Status {
+    match (status, clock.state) {
+        (Status::Valid, ClockState::Suspect) => Status::Unknown,
+        (status, _) => status,
     }
 }
 

@@ -1360,6 +1360,16 @@ public func FfiConverterTypeSyncProgress_lower(_ value: SyncProgress) -> UInt64 
 public protocol VerifierProtocol: AnyObject, Sendable {
     
     /**
+     * The device clock against the trusted times the trust database has
+     * seen (the high-water mark, the server's time at the last sync and
+     * the skew then): `SUSPECT` when it is more than 2 h behind the mark or
+     * was more than 2 h off the server's time at the last sync. Every
+     * verdict carries the same check (`clockCheck`); this is for a status
+     * screen.
+     */
+    func clockStatus() throws  -> ClockCheck
+    
+    /**
      * A scan session over camera frames, verifying what it finds.
      */
     func scanSession()  -> ScanSession
@@ -1401,6 +1411,32 @@ public protocol VerifierProtocol: AnyObject, Sendable {
      * Verifies a QR payload (`HC1:…`) now, by the device clock.
      */
     func verifyPayload(payload: String) throws  -> Verdict
+    
+    /**
+     * Keeps a certificate in the wallet exactly as scanned (`payload`: the
+     * QR code's bytes), with an optional label of the holder's; its id. A
+     * payload that is not a health certificate this verifier reads is an
+     * [`HealthcertError::InvalidArgument`] naming why by its stable code.
+     */
+    func walletAdd(payload: Data, label: String?) throws  -> Int64
+    
+    /**
+     * Valid for entry to `country_of_arrival` (and `region`) at `at`?
+     * The verdict then, with that country's rules held in the database,
+     * and the first later instant at which it is no longer accepted.
+     */
+    func walletCheck(id: Int64, countryOfArrival: String, region: String?, at: Date) throws  -> TravelCheck
+    
+    /**
+     * Every certificate of the wallet with what it says, oldest first.
+     */
+    func walletList() throws  -> [WalletEntry]
+    
+    /**
+     * Removes a certificate; whether it was there. Its bytes are gone from
+     * the database file afterwards.
+     */
+    func walletRemove(id: Int64) throws  -> Bool
     
 }
 /**
@@ -1489,6 +1525,23 @@ public static func withTransport(config: VerifierConfig, transport: HttpTranspor
 }
     
 
+    
+    /**
+     * The device clock against the trusted times the trust database has
+     * seen (the high-water mark, the server's time at the last sync and
+     * the skew then): `SUSPECT` when it is more than 2 h behind the mark or
+     * was more than 2 h off the server's time at the last sync. Every
+     * verdict carries the same check (`clockCheck`); this is for a status
+     * screen.
+     */
+open func clockStatus()throws  -> ClockCheck  {
+    return try  FfiConverterTypeClockCheck_lift(try rustCallWithError(FfiConverterTypeHealthcertError_lift) {
+        uniffiCallStatus in
+    uniffi_healthcert_ffi_fn_method_verifier_clock_status(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
     
     /**
      * A scan session over camera frames, verifying what it finds.
@@ -1591,6 +1644,67 @@ open func verifyPayload(payload: String)throws  -> Verdict  {
     uniffi_healthcert_ffi_fn_method_verifier_verify_payload(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(payload),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Keeps a certificate in the wallet exactly as scanned (`payload`: the
+     * QR code's bytes), with an optional label of the holder's; its id. A
+     * payload that is not a health certificate this verifier reads is an
+     * [`HealthcertError::InvalidArgument`] naming why by its stable code.
+     */
+open func walletAdd(payload: Data, label: String?)throws  -> Int64  {
+    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeHealthcertError_lift) {
+        uniffiCallStatus in
+    uniffi_healthcert_ffi_fn_method_verifier_wallet_add(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(payload),
+        FfiConverterOptionString.lower(label),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Valid for entry to `country_of_arrival` (and `region`) at `at`?
+     * The verdict then, with that country's rules held in the database,
+     * and the first later instant at which it is no longer accepted.
+     */
+open func walletCheck(id: Int64, countryOfArrival: String, region: String?, at: Date)throws  -> TravelCheck  {
+    return try  FfiConverterTypeTravelCheck_lift(try rustCallWithError(FfiConverterTypeHealthcertError_lift) {
+        uniffiCallStatus in
+    uniffi_healthcert_ffi_fn_method_verifier_wallet_check(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(id),
+        FfiConverterString.lower(countryOfArrival),
+        FfiConverterOptionString.lower(region),
+        FfiConverterTimestamp.lower(at),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every certificate of the wallet with what it says, oldest first.
+     */
+open func walletList()throws  -> [WalletEntry]  {
+    return try  FfiConverterSequenceTypeWalletEntry.lift(try rustCallWithError(FfiConverterTypeHealthcertError_lift) {
+        uniffiCallStatus in
+    uniffi_healthcert_ffi_fn_method_verifier_wallet_list(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Removes a certificate; whether it was there. Its bytes are gone from
+     * the database file afterwards.
+     */
+open func walletRemove(id: Int64)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeHealthcertError_lift) {
+        uniffiCallStatus in
+    uniffi_healthcert_ffi_fn_method_verifier_wallet_remove(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(id),uniffiCallStatus
     )
 })
 }
@@ -3194,6 +3308,30 @@ fileprivate struct FfiConverterOptionTypeSyncProgress: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeQrMatrix: FfiConverterRustBuffer {
+    typealias SwiftType = QrMatrix?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeQrMatrix.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeQrMatrix.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeChunkProgress: FfiConverterRustBuffer {
     typealias SwiftType = ChunkProgress?
 
@@ -3308,6 +3446,31 @@ fileprivate struct FfiConverterSequenceTypeSyncSummary: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeSyncSummary.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeWalletEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [WalletEntry]
+
+    public static func write(_ value: [WalletEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeWalletEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [WalletEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [WalletEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeWalletEntry.read(from: &buf))
         }
         return seq
     }
@@ -3617,6 +3780,18 @@ public func displayText(text: String) -> String  {
         uniffiCallStatus in
     uniffi_healthcert_ffi_fn_func_display_text(
         FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+/**
+ * The QR code of a payload (a wallet certificate's), for presenting it
+ * full-screen: modules row by row; `None` when it cannot be one.
+ */
+public func qrMatrix(payload: Data) -> QrMatrix?  {
+    return try!  FfiConverterOptionTypeQrMatrix.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_healthcert_ffi_fn_func_qr_matrix(
+        FfiConverterData.lower(payload),uniffiCallStatus
     )
 })
 }

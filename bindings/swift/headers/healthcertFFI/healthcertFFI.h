@@ -369,6 +369,11 @@ uint64_t uniffi_healthcert_ffi_fn_constructor_verifier_new(RustBuffer config, Ru
 uint64_t uniffi_healthcert_ffi_fn_constructor_verifier_with_transport(RustBuffer config, uint64_t transport, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_VERIFIER_CLOCK_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_VERIFIER_CLOCK_STATUS
+RustBuffer uniffi_healthcert_ffi_fn_method_verifier_clock_status(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_VERIFIER_SCAN_SESSION
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_VERIFIER_SCAN_SESSION
 uint64_t uniffi_healthcert_ffi_fn_method_verifier_scan_session(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -404,6 +409,26 @@ RustBuffer uniffi_healthcert_ffi_fn_method_verifier_verify_bytes(uint64_t ptr, R
 RustBuffer uniffi_healthcert_ffi_fn_method_verifier_verify_payload(uint64_t ptr, RustBuffer payload, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_VERIFIER_WALLET_ADD
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_VERIFIER_WALLET_ADD
+int64_t uniffi_healthcert_ffi_fn_method_verifier_wallet_add(uint64_t ptr, RustBuffer payload, RustBuffer label, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_VERIFIER_WALLET_CHECK
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_VERIFIER_WALLET_CHECK
+RustBuffer uniffi_healthcert_ffi_fn_method_verifier_wallet_check(uint64_t ptr, int64_t id, RustBuffer country_of_arrival, RustBuffer region, RustBuffer at, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_VERIFIER_WALLET_LIST
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_VERIFIER_WALLET_LIST
+RustBuffer uniffi_healthcert_ffi_fn_method_verifier_wallet_list(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_VERIFIER_WALLET_REMOVE
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_METHOD_VERIFIER_WALLET_REMOVE
+int8_t uniffi_healthcert_ffi_fn_method_verifier_wallet_remove(uint64_t ptr, int64_t id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FUNC_REASON_CLASS
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FUNC_REASON_CLASS
 RustBuffer uniffi_healthcert_ffi_fn_func_reason_class(RustBuffer reason, RustCallStatus *_Nonnull out_status
@@ -427,6 +452,11 @@ RustBuffer uniffi_healthcert_ffi_fn_func_scan_frame_in(RustBuffer luma, uint32_t
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FUNC_DISPLAY_TEXT
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FUNC_DISPLAY_TEXT
 RustBuffer uniffi_healthcert_ffi_fn_func_display_text(RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FUNC_QR_MATRIX
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_FN_FUNC_QR_MATRIX
+RustBuffer uniffi_healthcert_ffi_fn_func_qr_matrix(RustBuffer payload, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_HEALTHCERT_FFI_RUSTBUFFER_ALLOC
@@ -719,6 +749,12 @@ uint16_t uniffi_healthcert_ffi_checksum_func_display_text(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_FUNC_QR_MATRIX
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_FUNC_QR_MATRIX
+uint16_t uniffi_healthcert_ffi_checksum_func_qr_matrix(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_SCANSESSION_PROGRESS
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_SCANSESSION_PROGRESS
 uint16_t uniffi_healthcert_ffi_checksum_method_scansession_progress(void
@@ -761,6 +797,12 @@ uint16_t uniffi_healthcert_ffi_checksum_method_syncprogress_on_event(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_VERIFIER_CLOCK_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_VERIFIER_CLOCK_STATUS
+uint16_t uniffi_healthcert_ffi_checksum_method_verifier_clock_status(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_VERIFIER_SCAN_SESSION
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_VERIFIER_SCAN_SESSION
 uint16_t uniffi_healthcert_ffi_checksum_method_verifier_scan_session(void
@@ -800,6 +842,30 @@ uint16_t uniffi_healthcert_ffi_checksum_method_verifier_verify_bytes(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_PAYLOAD
 #define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_PAYLOAD
 uint16_t uniffi_healthcert_ffi_checksum_method_verifier_verify_payload(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_VERIFIER_WALLET_ADD
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_VERIFIER_WALLET_ADD
+uint16_t uniffi_healthcert_ffi_checksum_method_verifier_wallet_add(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_VERIFIER_WALLET_CHECK
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_VERIFIER_WALLET_CHECK
+uint16_t uniffi_healthcert_ffi_checksum_method_verifier_wallet_check(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_VERIFIER_WALLET_LIST
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_VERIFIER_WALLET_LIST
+uint16_t uniffi_healthcert_ffi_checksum_method_verifier_wallet_list(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_VERIFIER_WALLET_REMOVE
+#define UNIFFI_FFIDEF_UNIFFI_HEALTHCERT_FFI_CHECKSUM_METHOD_VERIFIER_WALLET_REMOVE
+uint16_t uniffi_healthcert_ffi_checksum_method_verifier_wallet_remove(void
     
 );
 #endif

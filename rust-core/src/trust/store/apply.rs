@@ -266,6 +266,10 @@ pub(super) fn apply_in(
         ],
     )
     .map_err(db)?;
+    // A signed list's time is a trusted time (the clock check's mark).
+    if let Some(issued) = offered {
+        super::clock::raise(tx, issued).map_err(db)?;
+    }
     reached(label, Stage::Bookkeeping)?;
 
     Ok(ApplyReport {

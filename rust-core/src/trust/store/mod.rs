@@ -23,6 +23,7 @@
 
 mod apply;
 mod cache;
+mod clock;
 mod content;
 mod crl;
 mod keys;
@@ -30,6 +31,7 @@ mod open;
 mod schema;
 mod source_rules;
 mod status;
+mod wallet;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -290,6 +292,63 @@ impl SqliteStore {
         self.write(|tx| apply::record_failure(tx, source, now, reason).map_err(|e| db_error(&self.label, e)))
     }
 
+    /// Records a server's time seen at a sync (`Date` + `Age`) and the
+    /// device clock at that moment, and raises the high-water mark of
+    /// trusted times to it (never lowers it), in one transaction. Kept
+    /// whether the sync was applied or not: it is an observation of the
+    /// clocks, not data.
+    pub fn record_server_time(&self, server: OffsetDateTime, device: OffsetDateTime) -> Result<(), Error> {
+        self.write(|tx| clock::observe(tx, server, device).map_err(|e| db_error(&self.label, e)))
+    }
+
+    /// Raises the high-water mark of trusted times to `t` (a lower `t`
+    /// leaves it as it is).
+    pub fn raise_trusted_time(&self, t: OffsetDateTime) -> Result<(), Error> {
+        self.write(|tx| clock::raise(tx, t).map_err(|e| db_error(&self.label, e)))
+    }
+
+    /// Stores a certificate in the holder's wallet as the payload it came
+    /// in (`binary`: a binary payload such as a DIVOC ZIP; else UTF-8
+    /// text), never re-encoded; its id. Use [`crate::wallet::add`], which
+    /// checks that the payload is a health certificate first.
+    pub fn wallet_add(
+        &self,
+        payload: &[u8],
+        binary: bool,
+        label: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<i64, Error> {
+        self.write(|tx| wallet::add(tx, payload, binary, label, now).map_err(|e| db_error(&self.label, e)))
+    }
+
+    /// Every certificate of the wallet, oldest first.
+    pub fn wallet_list(&self) -> Result<Vec<crate::wallet::WalletItem>, Error> {
+        let reader = self.plain_reader();
+        wallet::list(&reader.conn).map_err(|e| db_error(&self.label, e))
+    }
+
+    /// One certificate of the wallet.
+    pub fn wallet_get(&self, id: i64) -> Result<Option<crate::wallet::WalletItem>, Error> {
+        let reader = self.plain_reader();
+        wallet::get(&reader.conn, id).map_err(|e| db_error(&self.label, e))
+    }
+
+    /// Removes a certificate from the wallet; whether it was there. Its
+    /// bytes are overwritten (`secure_delete`), and the write-ahead log is
+    /// checkpointed into the main file and truncated, so they are in
+    /// neither file afterwards.
+    pub fn wallet_remove(&self, id: i64) -> Result<bool, Error> {
+        let db = |e| db_error(&self.label, e);
+        let removed = self.write(|tx| wallet::remove(tx, id).map_err(db))?;
+        if let Writer::Own(writer) = &self.write {
+            // A reader in the middle of a read keeps the frames it reads
+            // until it ends; the checkpoint then reports it busy. Nothing
+            // here holds one open across calls.
+            lock(writer).query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(db)?;
+        }
+        Ok(removed)
+    }
+
     /// What the next sync of `source` sends (`If-None-Match`,
     /// `X-RESUME-TOKEN`) and the issue time of the list held (rollback
     /// protection). Empty for a source never synced. Times have one-second
@@ -424,10 +483,13 @@ impl SqliteStore {
     }
 }
 
-/// Sets the per-connection pragmas: foreign keys on, full fsync at commit.
+/// Sets the per-connection pragmas: foreign keys on, full fsync at commit,
+/// deleted content overwritten with zeros (the wallet's personal data must
+/// not survive its deletion in free pages).
 fn configure(conn: &Connection, label: &str) -> Result<(), Error> {
     conn.pragma_update(None, "foreign_keys", true).map_err(|e| db_error(label, e))?;
     conn.pragma_update(None, "synchronous", "FULL").map_err(|e| db_error(label, e))?;
+    conn.pragma_update(None, "secure_delete", true).map_err(|e| db_error(label, e))?;
     Ok(())
 }
 
@@ -509,6 +571,12 @@ impl TrustStore for SqliteStore {
 
     fn source(&self) -> String {
         format!("sqlite {}", self.label)
+    }
+
+    /// One row, read on the reading connection (the last commit).
+    fn trusted_time(&self) -> Result<Option<crate::clock::TrustedTime>, Error> {
+        let reader = self.plain_reader();
+        clock::load(&reader.conn).map_err(|e| db_error(&self.label, e))
     }
 
     /// Distinct signer certificates. Served from the cache: a commit of

@@ -263,8 +263,32 @@ CREATE INDEX signers_by_hash ON signers (material_hash);
 ",
 );
 
+/// Version 9: the clock record (one row: the high-water mark of trusted
+/// times, the server's time at the last sync that reported one and the
+/// device clock at that moment; docs/verdict.md, "The clock check"), and
+/// the holder's wallet (docs/wallet.md): each certificate as the payload
+/// it came in, exact bytes, never re-encoded; `binary` 1 for a binary
+/// payload (a DIVOC ZIP), 0 for text.
+const V9: Migration = Migration::sql(
+    "
+CREATE TABLE clock_record (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    high_water  INTEGER,
+    server_time INTEGER,
+    device_time INTEGER
+);
+CREATE TABLE wallet (
+    id       INTEGER PRIMARY KEY,
+    payload  BLOB NOT NULL CHECK (length(payload) > 0),
+    binary   INTEGER NOT NULL CHECK (binary IN (0, 1)),
+    label    TEXT,
+    added_at INTEGER NOT NULL
+);
+",
+);
+
 /// Every migration, in order.
-pub(super) const MIGRATIONS: &[Migration] = &[V1, V2, V3, V4, V5, V6, V7, V8];
+pub(super) const MIGRATIONS: &[Migration] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
 
 /// The schema version this code writes and reads.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -359,6 +383,7 @@ mod tests {
         assert_eq!(
             tables(&conn),
             [
+                "clock_record",
                 "countries",
                 "revocation_lists",
                 "revoked_ids",
@@ -366,7 +391,8 @@ mod tests {
                 "signers",
                 "sources",
                 "store_stats",
-                "value_sets"
+                "value_sets",
+                "wallet"
             ]
         );
         assert_eq!(user_version(&conn).unwrap(), CURRENT_VERSION);

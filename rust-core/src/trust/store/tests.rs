@@ -264,8 +264,8 @@ fn populate(conn: &Connection, version: u32, der: &[u8], t: i64) {
         // rows with their parsed fields, filled as their writes fill them
         // (version 6 added revocation tables only, version 7 the status
         // column with its default, version 8 rebuilt the table for more key
-        // types).
-        4..=7 => {
+        // types; version 9 added the clock record and the wallet only).
+        4..=8 => {
             insert_source(conn, t);
             let jwk = jwk_record();
             let rows = [
@@ -292,7 +292,7 @@ fn populate(conn: &Connection, version: u32, der: &[u8], t: i64) {
 
 #[test]
 fn every_earlier_version_opens_upgraded_with_its_data() {
-    assert_eq!(CURRENT_VERSION, 8, "extend `populate` for the new version");
+    assert_eq!(CURRENT_VERSION, 9, "extend `populate` for the new version");
     let dir = tempfile::tempdir().unwrap();
     let now = reference_time();
     let der = &dscs()[0];
@@ -502,4 +502,31 @@ fn revocation_lists_replace_older_ones_and_refuse_rollbacks() {
     }
     assert_eq!(dump(&store), before, "a refused list changes nothing");
     assert_eq!(store.import_crl(JWK_SCHEME, JWK_ISSUER, &v3, now).unwrap().replaced, Some(3), "the same ctr again");
+}
+
+#[test]
+fn the_trusted_time_mark_only_moves_forward() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    assert_eq!(store.trusted_time().unwrap(), None);
+    let t = reference_time();
+    // A signed list's time raises the mark.
+    store.apply(&update(SignerChange::Replace(Vec::new()), t), t).unwrap();
+    let held = store.trusted_time().unwrap().unwrap();
+    assert_eq!((held.high_water, held.server_time), (Some(t), None));
+    // A later server time raises it; the observation is kept.
+    let later = t + time::Duration::hours(1);
+    store.record_server_time(later, t).unwrap();
+    let held = store.trusted_time().unwrap().unwrap();
+    assert_eq!((held.high_water, held.server_time, held.device_time), (Some(later), Some(later), Some(t)));
+    assert_eq!(held.server_skew(), Some(time::Duration::hours(-1)));
+    // An earlier one is recorded as the last server time but never lowers
+    // the mark; nor does an older signed time.
+    let earlier = t - time::Duration::days(30);
+    store.record_server_time(earlier, earlier).unwrap();
+    store.raise_trusted_time(earlier).unwrap();
+    let held = store.trusted_time().unwrap().unwrap();
+    assert_eq!(
+        (held.high_water, held.server_time, held.server_skew()),
+        (Some(later), Some(earlier), Some(time::Duration::ZERO))
+    );
 }

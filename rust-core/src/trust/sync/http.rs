@@ -13,9 +13,11 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use time::OffsetDateTime;
 
 use super::{RedirectReason, SyncConfig, SyncError};
 
@@ -89,6 +91,9 @@ impl HttpResponse {
 struct Budget {
     bytes_left: AtomicU64,
     requests_left: AtomicUsize,
+    /// The server's time by the last response that said it (`Date` +
+    /// `Age`), and when that response arrived (monotonic).
+    server_time: Mutex<Option<(OffsetDateTime, Instant)>>,
 }
 
 impl Budget {
@@ -96,8 +101,22 @@ impl Budget {
         Budget {
             bytes_left: AtomicU64::new(config.max_sync_bytes),
             requests_left: AtomicUsize::new(config.max_requests),
+            server_time: Mutex::new(None),
         }
     }
+}
+
+/// The server's time a response states: its `Date` (IMF-fixdate) plus its
+/// `Age` (seconds it spent in caches), when it has a readable `Date`. An
+/// unreadable `Age` counts as 0; one over a year is not believed (0).
+fn server_time_of(response: &HttpResponse) -> Option<OffsetDateTime> {
+    let date = crate::time_parse::http_date(&response.header("Date")?)?;
+    let age = response
+        .header("Age")
+        .and_then(|a| a.trim().parse::<i64>().ok())
+        .filter(|a| (0..=365 * 86_400).contains(a))
+        .unwrap_or(0);
+    date.checked_add(time::Duration::seconds(age))
 }
 
 /// The HTTP client every source fetches through: the URL policy on every
@@ -150,6 +169,16 @@ impl HttpClient {
             config: self.config.clone(),
             budget: Arc::new(Budget::new(&self.config)),
         }
+    }
+
+    /// The server's time now, by the last response of this client (or its
+    /// clones) that stated one: its `Date` + `Age`, plus the whole seconds
+    /// since it arrived. `None` when no response had a readable `Date`.
+    pub fn server_time(&self) -> Option<OffsetDateTime> {
+        let seen = *self.budget.server_time.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (date, at) = seen?;
+        let since = i64::try_from(at.elapsed().as_secs()).unwrap_or(i64::MAX);
+        date.checked_add(time::Duration::seconds(since))
     }
 
     /// GET `url`, following redirects (each hop checked against the URL
@@ -244,6 +273,9 @@ impl HttpClient {
             TransportError::Timeout => SyncError::Timeout { url: url.to_owned() },
             TransportError::TooLarge => over(),
         })?;
+        if let Some(t) = server_time_of(&response) {
+            *budget.server_time.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((t, Instant::now()));
+        }
         if response.body.len() > limit {
             return Err(over());
         }
@@ -420,6 +452,33 @@ mod tests {
         assert_eq!(err.code(), "byte_budget");
         let asked = transport.asked.lock().unwrap();
         assert_eq!(asked.iter().map(|r| r.max_body_bytes).collect::<Vec<_>>(), [8, 4, 0]);
+    }
+
+    #[test]
+    fn the_last_date_header_is_the_server_time() {
+        let dated = |date: &str, age: Option<&str>| {
+            let mut headers = vec![("date".to_owned(), date.to_owned())];
+            headers.extend(age.map(|a| ("Age".to_owned(), a.to_owned())));
+            Ok(HttpResponse { status: 200, headers, body: Vec::new() })
+        };
+        let (http, _) = client(vec![
+            dated("Tue, 01 Sep 2026 12:00:00 GMT", None),
+            dated("Tue, 01 Sep 2026 12:00:05 GMT", Some("60")),
+            dated("not a date", Some("60")),
+            ok(404, b""),
+        ]);
+        assert_eq!(http.server_time(), None);
+        run(http.get("https://h/a", &[], 10)).unwrap();
+        assert_eq!(http.server_time(), crate::time_parse::rfc3339("2026-09-01T12:00:00Z"));
+        // Age is added; a clone (the same sync) sees it.
+        run(http.clone().get("https://h/b", &[], 10)).unwrap();
+        assert_eq!(http.server_time(), crate::time_parse::rfc3339("2026-09-01T12:01:05Z"));
+        // A response without a readable Date leaves the last one.
+        run(http.get("https://h/c", &[], 10)).unwrap();
+        run(http.get("https://h/d", &[], 10)).unwrap();
+        assert_eq!(http.server_time(), crate::time_parse::rfc3339("2026-09-01T12:01:05Z"));
+        // A fresh client (the next sync) has seen none.
+        assert_eq!(http.fresh().server_time(), None);
     }
 
     #[test]

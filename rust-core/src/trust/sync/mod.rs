@@ -321,7 +321,19 @@ impl Syncer {
     ) -> Result<ApplyReport, SyncError> {
         let id = source.id();
         progress.event(SyncEvent::Started { source: id.clone() });
-        let result = self.fetch_and_apply(store, source, &id, clock, progress).await;
+        // Each source's sync has its own byte and request budgets.
+        let http = self.http.fresh();
+        let result = self.fetch_and_apply(&http, store, source, &id, clock, progress).await;
+        // The server's clock against the device's, whether or not the data
+        // was applied (docs/verdict.md, "The clock check"). A big skew is
+        // recorded and reported, and the verified data is still kept: a
+        // signature does not depend on the device clock, and refusing the
+        // list would leave the verifier on older data with the same clock.
+        // A store that cannot write this one row fails the next write too,
+        // and that one is reported.
+        if let Some(server) = http.server_time() {
+            let _ = store.record_server_time(server, clock.now());
+        }
         match result {
             Ok((report, changed)) => {
                 progress.event(SyncEvent::Applied {
@@ -362,6 +374,7 @@ impl Syncer {
 
     async fn fetch_and_apply(
         &self,
+        http: &HttpClient,
         store: &SqliteStore,
         source: &dyn TrustSource,
         id: &SourceId,
@@ -369,10 +382,8 @@ impl Syncer {
         progress: &dyn Progress,
     ) -> Result<(ApplyReport, bool), SyncError> {
         let meta = store.source_meta(id).map_err(SyncError::Store)?;
-        // Each source's sync has its own byte and request budgets…
-        let http = self.http.fresh();
-        let ctx = FetchContext { http: &http, config: &self.config, store, meta, progress };
-        // …and its own deadline: whatever the server does, the fetch ends.
+        let ctx = FetchContext { http, config: &self.config, store, meta, progress };
+        // Each its own deadline: whatever the server does, the fetch ends.
         let update = tokio::time::timeout(self.config.sync_deadline, source.fetch(&ctx))
             .await
             .map_err(|_| SyncError::Deadline { limit: self.config.sync_deadline })??;

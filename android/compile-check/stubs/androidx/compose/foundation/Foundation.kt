@@ -32,3 +32,6 @@ fun Modifier.clickable(
 
 @Composable
 fun isSystemInDarkTheme(): Boolean = TODO()
+
+@Composable
+fun Canvas(modifier: Modifier, onDraw: androidx.compose.ui.graphics.drawscope.DrawScope.() -> Unit) {}

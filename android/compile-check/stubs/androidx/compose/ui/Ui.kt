@@ -26,6 +26,8 @@ fun interface Alignment {
     }
 
     companion object {
+        val TopStart: Alignment get() = TODO()
+        val Center: Alignment get() = TODO()
         val Top: Vertical get() = TODO()
         val CenterVertically: Vertical get() = TODO()
         val End: Horizontal get() = TODO()

@@ -14,6 +14,7 @@ object Arrangement {
     @Stable interface HorizontalOrVertical : Horizontal, Vertical
 
     val Top: Vertical get() = TODO()
+    val Start: Horizontal get() = TODO()
 
     fun spacedBy(space: Dp): HorizontalOrVertical = TODO()
 }
@@ -39,12 +40,18 @@ inline fun Column(
 @Composable
 inline fun Row(
     modifier: Modifier = Modifier,
+    horizontalArrangement: Arrangement.Horizontal = Arrangement.Start,
     verticalAlignment: Alignment.Vertical = Alignment.Top,
     content: @Composable RowScope.() -> Unit,
 ) {}
 
 @Composable
-inline fun Box(modifier: Modifier = Modifier, content: @Composable BoxScope.() -> Unit) {}
+inline fun Box(
+    modifier: Modifier = Modifier,
+    contentAlignment: Alignment = Alignment.TopStart,
+    propagateMinConstraints: Boolean = false,
+    content: @Composable BoxScope.() -> Unit,
+) {}
 
 @Composable
 fun Box(modifier: Modifier) {}
@@ -53,3 +60,4 @@ fun Modifier.fillMaxSize(fraction: Float = 1f): Modifier = TODO()
 fun Modifier.fillMaxWidth(fraction: Float = 1f): Modifier = TODO()
 fun Modifier.padding(all: Dp): Modifier = TODO()
 fun Modifier.safeDrawingPadding(): Modifier = TODO()
+fun Modifier.aspectRatio(ratio: Float, matchHeightConstraintsFirst: Boolean = false): Modifier = TODO()

@@ -20,6 +20,7 @@ import kotlinx.coroutines.runBlocking
 import org.healthcert.core.CertificateType
 import org.healthcert.core.CheckKind
 import org.healthcert.core.ClockSource
+import org.healthcert.core.ClockState
 import org.healthcert.core.Event
 import org.healthcert.core.Outcome
 import org.healthcert.core.Reason
@@ -418,6 +419,67 @@ class HealthcertTest {
         assertEquals("insecure_url", failureOf(redirectingTo("http://0.0.0.0:9/moved")))
         assertEquals("insecure_url", failureOf(redirectingTo("http://127.0.0.1:9/moved")))
         assertEquals("http_status", failureOf(redirectingTo("https://mirror.example/moved")))
+    }
+
+    @Test
+    @DisplayName("a device clock 3 h behind the server's date is suspect, 1 h is not")
+    fun clockTamperDefence() {
+        /** The served lists, their `Date` header set to the device clock + [offsetHours]. */
+        fun dated(inner: HttpTransport, offsetHours: Long) = object : HttpTransport {
+            override suspend fun get(request: HttpRequest): HttpResponse {
+                val r = inner.get(request)
+                val date = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                    .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusHours(offsetHours))
+                return r.copy(headers = r.headers.filterNot { it.name.equals("Date", ignoreCase = true) } + HttpHeader("Date", date))
+            }
+        }
+        TrustServer().use { server ->
+            for ((offset, expected) in listOf(3L to ClockState.SUSPECT, 1L to ClockState.OK)) {
+                Verifier.withTransport(config(sources = server.sources), dated(HttpUrlConnectionTransport(), offset)).use { verifier ->
+                    assertTrue(runBlocking { verifier.syncTrust(null) }.all { it.ok })
+                    val status = verifier.clockStatus()
+                    assertEquals(expected, status.state, status.detail)
+                    assertNotNull(status.lastServerTime)
+                    val v = verifier.verifyPayload(payload("valid-vaccination"))
+                    assertEquals(expected, v.clockCheck.state)
+                    if (expected == ClockState.SUSPECT) {
+                        assertEquals("CLOCK_SUSPECT", reasonCode(v.clockCheck.reason))
+                        assertEquals(Status.UNKNOWN, v.status, "a suspect clock does not let valid stand")
+                        assertTrue(failing(v).isEmpty(), failing(v).toString())
+                    }
+                    // An instant chosen by the app is not checked.
+                    assertEquals(ClockState.NOT_APPLICABLE, verifier.verifyAt(payload("valid-vaccination"), at).clockCheck.state)
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("the wallet keeps payloads exactly, checks travel, draws the QR code and forgets")
+    fun wallet() {
+        TrustServer().use { server ->
+            Verifier(config(sources = server.sources)).use { verifier ->
+                assertTrue(runBlocking { verifier.syncTrust(null) }.all { it.ok })
+                val text = payload("valid-vaccination")
+                val id = verifier.walletAdd(text.toByteArray(), "Erika, 2nd dose")
+                val entry = verifier.walletList().single()
+                assertEquals(id, entry.item.id)
+                assertEquals(text, String(entry.item.payload), "stored exactly as given")
+                assertEquals("hcert", entry.format)
+                assertEquals("Testperson", entry.certificate?.holder?.familyName)
+                // Travel: the rules of XT (synced above) at the reference time.
+                val check = verifier.walletCheck(id, "XT", null, at)
+                assertTrue(check.accepted, failing(check.verdict).toString())
+                assertEquals(ClockState.NOT_APPLICABLE, check.verdict.clockCheck.state)
+                assertNull(check.stopsAt, "valid until 2035, past the horizon")
+                val qr = assertNotNull(qrMatrix(entry.item.payload))
+                assertEquals(qr.size.toInt() * qr.size.toInt(), qr.modules.size)
+                assertTrue(qr.modules.any { it } && qr.modules.any { !it })
+                assertFailsWith<HealthcertException.InvalidArgument> { verifier.walletAdd("not a certificate".toByteArray(), null) }
+                assertTrue(verifier.walletRemove(id))
+                assertTrue(verifier.walletList().isEmpty())
+            }
+        }
     }
 
     @Test

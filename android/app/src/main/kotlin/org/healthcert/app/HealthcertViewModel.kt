@@ -28,6 +28,7 @@ import org.healthcert.VerifierConfig
 import org.healthcert.core.SourceStatus
 import org.healthcert.core.SyncSummary
 import org.healthcert.core.Verdict
+import org.healthcert.core.WalletEntry
 import org.healthcert.userMessage
 
 private const val TAG = "healthcert"
@@ -88,6 +89,18 @@ class HealthcertViewModel(app: Application) : AndroidViewModel(app) {
     private val _trust = MutableStateFlow<List<SourceStatus>>(emptyList())
     val trust: StateFlow<List<SourceStatus>> = _trust.asStateFlow()
 
+    /** The holder's certificates ("My certificates"). Personal data: shown, never logged. */
+    private val _wallet = MutableStateFlow<List<WalletEntry>>(emptyList())
+    val wallet: StateFlow<List<WalletEntry>> = _wallet.asStateFlow()
+
+    /** The wallet certificate shown full-screen as a QR code, if any. */
+    private val _presenting = MutableStateFlow<WalletEntry?>(null)
+    val presenting: StateFlow<WalletEntry?> = _presenting.asStateFlow()
+
+    /** The payload of the last verdict, kept in memory only so that the
+     * holder can add it to the wallet from the result screen. */
+    @Volatile private var lastPayload: ByteArray? = null
+
     /** Null until the inspector chooses a country: the rules check does not apply. */
     val countryOfArrival: StateFlow<String?> =
         preferences.countryOfArrival.stateIn(viewModelScope, SharingStarted.Eagerly, null)
@@ -133,8 +146,12 @@ class HealthcertViewModel(app: Application) : AndroidViewModel(app) {
         val session = session ?: return
         try {
             val outcome = session.submitFrame(luma, width.toUInt(), height.toUInt(), rowStride.toUInt())
-            // outcome.payload is personal data: dropped here, never logged.
-            if (outcome != null) _verdict.value = outcome.verdict
+            // outcome.payload is personal data: kept in memory for "add to my
+            // certificates", never logged.
+            if (outcome != null) {
+                lastPayload = outcome.payload.toByteArray()
+                _verdict.value = outcome.verdict
+            }
             _progress.value = session.progress()
         } catch (e: HealthcertException) {
             Log.w(TAG, "frame rejected: ${e.message}")
@@ -143,8 +160,52 @@ class HealthcertViewModel(app: Application) : AndroidViewModel(app) {
         }
     }
 
+    /** Adds the certificate of the verdict shown to the wallet, exactly as scanned. */
+    fun addToWallet() {
+        val verifier = verifier ?: return
+        val payload = lastPayload ?: return
+        viewModelScope.launch {
+            try {
+                withContext(Dispatchers.IO) { verifier.walletAdd(payload, null) }
+            } catch (e: HealthcertException) {
+                // The message names a reason code, never the payload.
+                Log.w(TAG, "wallet add: ${e.message}")
+            }
+            refreshWallet()
+        }
+    }
+
+    fun refreshWallet() {
+        val verifier = verifier ?: return
+        viewModelScope.launch {
+            try {
+                _wallet.value = withContext(Dispatchers.IO) { verifier.walletList() }
+            } catch (e: HealthcertException) {
+                Log.w(TAG, "wallet: ${e.message}")
+            }
+        }
+    }
+
+    /** Removes a certificate; its bytes are gone from the database file afterwards. */
+    fun removeFromWallet(id: Long) {
+        val verifier = verifier ?: return
+        viewModelScope.launch {
+            try {
+                withContext(Dispatchers.IO) { verifier.walletRemove(id) }
+            } catch (e: HealthcertException) {
+                Log.w(TAG, "wallet remove: ${e.message}")
+            }
+            refreshWallet()
+        }
+    }
+
+    fun present(entry: WalletEntry?) {
+        _presenting.value = entry
+    }
+
     /** Forgets the verdict shown and any chunks found, so that the code in view is verified again. */
     fun scanAgain() {
+        lastPayload = null
         _verdict.value = null
         _progress.value = null
         val session = session ?: return

@@ -12,9 +12,11 @@ import androidx.navigation.compose.NavHost
 import androidx.navigation.compose.composable
 import androidx.navigation.compose.rememberNavController
 import org.healthcert.app.ui.HealthcertTheme
+import org.healthcert.app.ui.QrScreen
 import org.healthcert.app.ui.ResultScreen
 import org.healthcert.app.ui.ScanScreen
 import org.healthcert.app.ui.SettingsScreen
+import org.healthcert.app.ui.WalletScreen
 
 class MainActivity : ComponentActivity() {
     private val model: HealthcertViewModel by viewModels()
@@ -36,17 +38,25 @@ class MainActivity : ComponentActivity() {
                             model = model,
                             onResult = { nav.navigate("result") },
                             onSettings = { nav.navigate("settings") },
+                            onWallet = { nav.navigate("wallet") },
                         )
                     }
                     composable("result") {
                         val verdict by model.verdict.collectAsStateWithLifecycle()
                         ResultScreen(
                             verdict = verdict,
+                            onAddToWallet = model::addToWallet,
                             onScanAgain = {
                                 model.scanAgain()
                                 nav.popBackStack("scan", inclusive = false)
                             },
                         )
+                    }
+                    composable("wallet") {
+                        WalletScreen(model = model, onPresent = { nav.navigate("qr") }, onBack = { nav.popBackStack() })
+                    }
+                    composable("qr") {
+                        QrScreen(model = model, onBack = { nav.popBackStack() })
                     }
                     composable("settings") {
                         SettingsScreen(model = model, onBack = { nav.popBackStack() })

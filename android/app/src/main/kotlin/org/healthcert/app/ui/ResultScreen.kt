@@ -11,6 +11,7 @@ import androidx.compose.foundation.verticalScroll
 import androidx.compose.material3.Button
 import androidx.compose.material3.Card
 import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Surface
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
@@ -20,6 +21,8 @@ import androidx.compose.ui.text.font.FontFamily
 import androidx.compose.ui.unit.dp
 import org.healthcert.app.R
 import org.healthcert.core.Check
+import org.healthcert.core.ClockCheck
+import org.healthcert.core.ClockState
 import org.healthcert.core.FormatId
 import org.healthcert.core.Outcome
 import org.healthcert.core.ReasonClass
@@ -40,10 +43,11 @@ import org.healthcert.reasonCode
  * (never shown as invalid); the format; the normalized certificate
  * ([CertificateSection]: of the personal data, the holder's name and date of
  * birth only); every failing check with its stable reason code; the rules not
- * met and the trust data's age.
+ * met and the trust data's age. A suspect device clock is a banner under the
+ * status.
  */
 @Composable
-fun ResultScreen(verdict: Verdict?, onScanAgain: () -> Unit) {
+fun ResultScreen(verdict: Verdict?, onAddToWallet: () -> Unit, onScanAgain: () -> Unit) {
     Surface(Modifier.fillMaxSize()) {
         Column(
             Modifier.safeDrawingPadding().verticalScroll(rememberScrollState()).padding(16.dp),
@@ -53,6 +57,13 @@ fun ResultScreen(verdict: Verdict?, onScanAgain: () -> Unit) {
                 Text(stringResource(R.string.no_result))
             } else {
                 StatusBanner(verdict.status, Modifier.fillMaxWidth())
+                // The device clock is behind the trusted times the core has
+                // seen (or was off the server's at the last sync): every
+                // time-bound check is in doubt, and a verdict that would be
+                // valid is UNKNOWN. Said before anything else.
+                if (verdict.clockCheck.state == ClockState.SUSPECT) {
+                    ClockSuspectBanner(verdict.clockCheck)
+                }
                 // Inconclusive, said so first: the checks that could not
                 // decide (a failure meaning "cannot tell", or a check that
                 // applies but was not run), each with its reason; every check
@@ -88,6 +99,9 @@ fun ResultScreen(verdict: Verdict?, onScanAgain: () -> Unit) {
                     color = if (trust.stale) InvalidRed else MaterialTheme.colorScheme.onSurface,
                 )
             }
+            if (verdict?.certificate != null) {
+                OutlinedButton(onClick = onAddToWallet, modifier = Modifier.fillMaxWidth()) { Text(stringResource(R.string.add_to_wallet)) }
+            }
             Button(onClick = onScanAgain, modifier = Modifier.fillMaxWidth()) { Text(stringResource(R.string.scan_again)) }
         }
     }
@@ -101,6 +115,17 @@ private fun formatName(format: FormatId): String = when (format) {
     "shc" -> stringResource(R.string.format_shc)
     "unknown" -> stringResource(R.string.format_unknown)
     else -> displayText(format)
+}
+
+@Composable
+private fun ClockSuspectBanner(clock: ClockCheck) {
+    Card(Modifier.fillMaxWidth()) {
+        Column(Modifier.padding(12.dp)) {
+            Text(stringResource(R.string.clock_suspect), color = InvalidRed, style = MaterialTheme.typography.titleMedium)
+            // The core's detail names both times; no personal data.
+            Text("${reasonCode(clock.reason)}: ${displayText(clock.detail)}", style = MaterialTheme.typography.bodySmall)
+        }
+    }
 }
 
 @Composable

@@ -51,7 +51,7 @@ import org.healthcert.app.LumaAnalyzer
 import org.healthcert.app.R
 
 @Composable
-fun ScanScreen(model: HealthcertViewModel, onResult: () -> Unit, onSettings: () -> Unit) {
+fun ScanScreen(model: HealthcertViewModel, onResult: () -> Unit, onSettings: () -> Unit, onWallet: () -> Unit) {
     val context = LocalContext.current
     var granted by remember {
         mutableStateOf(ContextCompat.checkSelfPermission(context, Manifest.permission.CAMERA) == PackageManager.PERMISSION_GRANTED)
@@ -72,6 +72,9 @@ fun ScanScreen(model: HealthcertViewModel, onResult: () -> Unit, onSettings: () 
         // The live result: a frame around the preview in the verdict's colour.
         if (status != null) Box(Modifier.fillMaxSize().border(12.dp, status.color()))
         Column(Modifier.fillMaxSize().safeDrawingPadding().padding(16.dp)) {
+            TextButton(onClick = onWallet, modifier = Modifier.align(Alignment.End)) {
+                Text(stringResource(R.string.my_certificates), color = Color.White)
+            }
             TextButton(onClick = onSettings, modifier = Modifier.align(Alignment.End)) {
                 Text(stringResource(R.string.settings), color = Color.White)
             }
