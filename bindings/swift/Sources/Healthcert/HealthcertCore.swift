@@ -3260,6 +3260,19 @@ public enum Reason: Equatable, Hashable {
      */
     case revoked
     /**
+     * The EU DCC revocation data held is older than the allowed age (72 h
+     * from the last sync of the revocation service): the certificate was
+     * not found revoked in it, but a newer revocation would not be seen.
+     * A warning on a passing check: the status is unaffected.
+     */
+    case revocationDataStale
+    /**
+     * The EU DCC revocation service announces data for the certificate's
+     * cell (live slices of the signer key's partition) that the store does
+     * not hold: the check cannot tell.
+     */
+    case revocationDataMissing
+    /**
      * The certificate has expired (`exp` is before the verification time).
      */
     case expired
@@ -3455,35 +3468,39 @@ public struct FfiConverterTypeReason: FfiConverterRustBuffer {
         
         case 52: return .revoked
         
-        case 53: return .expired
+        case 53: return .revocationDataStale
         
-        case 54: return .notYetValid
+        case 54: return .revocationDataMissing
         
-        case 55: return .expiryMissing
+        case 55: return .expired
         
-        case 56: return .issuedAtMissing
+        case 56: return .notYetValid
         
-        case 57: return .timeClaimInvalid
+        case 57: return .expiryMissing
         
-        case 58: return .expiresAfterSigner
+        case 58: return .issuedAtMissing
         
-        case 59: return .issuedBeforeSigner
+        case 59: return .timeClaimInvalid
         
-        case 60: return .schemaDeviation
+        case 60: return .expiresAfterSigner
         
-        case 61: return .schemaInvalid
+        case 61: return .issuedBeforeSigner
         
-        case 62: return .schemaVersionInvalid
+        case 62: return .schemaDeviation
         
-        case 63: return .groupCount
+        case 63: return .schemaInvalid
         
-        case 64: return .holderNotSigned
+        case 64: return .schemaVersionInvalid
         
-        case 65: return .noRules
+        case 65: return .groupCount
         
-        case 66: return .ruleFailed
+        case 66: return .holderNotSigned
         
-        case 67: return .ruleOpen
+        case 67: return .noRules
+        
+        case 68: return .ruleFailed
+        
+        case 69: return .ruleOpen
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -3701,64 +3718,72 @@ public struct FfiConverterTypeReason: FfiConverterRustBuffer {
             writeInt(&buf, Int32(52))
         
         
-        case .expired:
+        case .revocationDataStale:
             writeInt(&buf, Int32(53))
         
         
-        case .notYetValid:
+        case .revocationDataMissing:
             writeInt(&buf, Int32(54))
         
         
-        case .expiryMissing:
+        case .expired:
             writeInt(&buf, Int32(55))
         
         
-        case .issuedAtMissing:
+        case .notYetValid:
             writeInt(&buf, Int32(56))
         
         
-        case .timeClaimInvalid:
+        case .expiryMissing:
             writeInt(&buf, Int32(57))
         
         
-        case .expiresAfterSigner:
+        case .issuedAtMissing:
             writeInt(&buf, Int32(58))
         
         
-        case .issuedBeforeSigner:
+        case .timeClaimInvalid:
             writeInt(&buf, Int32(59))
         
         
-        case .schemaDeviation:
+        case .expiresAfterSigner:
             writeInt(&buf, Int32(60))
         
         
-        case .schemaInvalid:
+        case .issuedBeforeSigner:
             writeInt(&buf, Int32(61))
         
         
-        case .schemaVersionInvalid:
+        case .schemaDeviation:
             writeInt(&buf, Int32(62))
         
         
-        case .groupCount:
+        case .schemaInvalid:
             writeInt(&buf, Int32(63))
         
         
-        case .holderNotSigned:
+        case .schemaVersionInvalid:
             writeInt(&buf, Int32(64))
         
         
-        case .noRules:
+        case .groupCount:
             writeInt(&buf, Int32(65))
         
         
-        case .ruleFailed:
+        case .holderNotSigned:
             writeInt(&buf, Int32(66))
         
         
-        case .ruleOpen:
+        case .noRules:
             writeInt(&buf, Int32(67))
+        
+        
+        case .ruleFailed:
+            writeInt(&buf, Int32(68))
+        
+        
+        case .ruleOpen:
+            writeInt(&buf, Int32(69))
         
         }
     }
@@ -4076,6 +4101,12 @@ public enum SourceKind: Equatable, Hashable {
      * proof verified with the pinned WHO signing key (`trust::gdhcn`).
      */
     case gdhcn
+    /**
+     * The EU DCC revocation distribution service of the DGCA
+     * (`/lists`, partitions, slices; `trust::revocation`): hashes of
+     * revoked certificates per signer key, no signer keys.
+     */
+    case revocation
 
 
 
@@ -4112,6 +4143,8 @@ public struct FfiConverterTypeSourceKind: FfiConverterRustBuffer {
         case 7: return .shcIssuers
         
         case 8: return .gdhcn
+        
+        case 9: return .revocation
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -4151,6 +4184,10 @@ public struct FfiConverterTypeSourceKind: FfiConverterRustBuffer {
         
         case .gdhcn:
             writeInt(&buf, Int32(8))
+        
+        
+        case .revocation:
+            writeInt(&buf, Int32(9))
         
         }
     }
