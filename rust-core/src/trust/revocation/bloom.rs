@@ -59,14 +59,24 @@ fn fold_mod(bytes: &[u8], m: u64) -> u64 {
     bytes.iter().fold(0u64, |r, &b| ((u128::from(r) << 8 | u128::from(b)) % u128::from(m)) as u64)
 }
 
-/// The bit index of hash `i` of `element` in a filter of `m` bits, whose
-/// `2^256 mod m` is `wrap`.
-fn index(element: &[u8], i: u8, m: u64, wrap: u64) -> u64 {
+/// `SHA-256(element ‖ byte(i))`.
+fn digest(element: &[u8], i: u8) -> [u8; 32] {
     let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
     ctx.update(element);
     ctx.update(&[i]);
-    let h = ctx.finish();
-    let h = h.as_ref();
+    let mut out = [0u8; 32];
+    out.copy_from_slice(ctx.finish().as_ref());
+    out
+}
+
+/// The bit index of hash `i` of `element` in a filter of `m` bits, whose
+/// `2^256 mod m` is `wrap`.
+fn index(element: &[u8], i: u8, m: u64, wrap: u64) -> u64 {
+    index_of(&digest(element, i), m, wrap)
+}
+
+/// The bit index of the digest `h` in a filter of `m` bits.
+fn index_of(h: &[u8; 32], m: u64, wrap: u64) -> u64 {
     let unsigned = fold_mod(h, m);
     if h[0] & 0x80 == 0 {
         unsigned
@@ -126,6 +136,21 @@ impl BloomFilter {
         let m = self.bits.len() as u64 * 8;
         (0..self.k).all(|i| {
             let idx = index(element, i, m, self.wrap);
+            self.bits.get((idx / 8) as usize).is_some_and(|b| b & (0x80 >> (idx % 8)) != 0)
+        })
+    }
+
+    /// [`contains`](Self::contains) with the digests `SHA-256(element ‖ i)`
+    /// kept in `digests` (filled as needed): several filters asked for the
+    /// same element (the slices of one cell) hash it once. `digests` must
+    /// only ever hold digests of this `element`.
+    pub fn contains_cached(&self, element: &[u8], digests: &mut Vec<[u8; 32]>) -> bool {
+        let m = self.bits.len() as u64 * 8;
+        (0..self.k).all(|i| {
+            if digests.len() <= usize::from(i) {
+                digests.push(digest(element, i));
+            }
+            let idx = index_of(&digests[usize::from(i)], m, self.wrap);
             self.bits.get((idx / 8) as usize).is_some_and(|b| b & (0x80 >> (idx % 8)) != 0)
         })
     }
@@ -267,6 +292,9 @@ mod tests {
             let read = BloomFilter::parse(&filter.to_bytes()).unwrap();
             for (d, e) in data.iter().zip(&exists) {
                 assert_eq!(read.contains(d.as_bytes()), *e == 1, "{d} in {data:?}");
+                let mut digests = Vec::new();
+                assert_eq!(read.contains_cached(d.as_bytes(), &mut digests), *e == 1, "{d} in {data:?}");
+                assert_eq!(read.contains_cached(d.as_bytes(), &mut digests), *e == 1, "{d} again");
             }
         }
         assert_eq!(ks, [67, 22, 15, 22]);

@@ -224,8 +224,15 @@ impl Slice {
 
     /// Whether the slice may hold `hash`.
     pub fn contains(&self, hash: &[u8; 16]) -> bool {
+        self.contains_cached(hash, &mut Vec::new())
+    }
+
+    /// [`contains`](Self::contains), a bloom filter's digests of `hash`
+    /// kept in `digests` for the next slice asked about the same hash
+    /// ([`BloomFilter::contains_cached`]).
+    pub fn contains_cached(&self, hash: &[u8; 16], digests: &mut Vec<[u8; 32]>) -> bool {
         match self {
-            Slice::Bloom(b) => b.contains(hash),
+            Slice::Bloom(b) => b.contains_cached(hash, digests),
             Slice::HashList(l) => l.contains(hash),
         }
     }

@@ -308,11 +308,13 @@ impl Held {
         }
         let Some(mode) = mode else { return Ok(Revocation::DccKidNotListed { synced_at }) };
         let mut missing = false;
+        // The k digests of the hash, shared by the bloom slices asked.
+        let mut digests = Vec::new();
         for (cell_key, mode, live) in wanted {
             let held = self.cell(conn, cell_key)?;
             for info in &live {
                 match held.iter().find(|(sid, expires, _)| *sid == info.sid && *expires > at_unix) {
-                    Some((_, _, slice)) if slice.contains(hash) => {
+                    Some((_, _, slice)) if slice.contains_cached(hash, &mut digests) => {
                         return Ok(Revocation::DccListed {
                             kind: *kind,
                             mode,
