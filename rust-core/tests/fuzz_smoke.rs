@@ -202,6 +202,12 @@ fn signed_list() {
     run("signed_list", 11, &s, 3_000, invariants::signed_list);
 }
 
+#[test]
+fn revocation_slice() {
+    let s = seeds::revocation_slice_seeds();
+    run("revocation_slice", 13, &s, 3_000, invariants::revocation_slice);
+}
+
 /// The GDHCN fixtures: an embedded and a reference document (signed with
 /// the key the `gdhcn_did` target pins), the signer's DID document.
 fn gdhcn_fixtures() -> Vec<Vec<u8>> {

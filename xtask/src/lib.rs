@@ -22,6 +22,7 @@ pub mod hcert;
 mod manifest;
 pub mod pki;
 pub mod qr;
+pub mod revocation;
 mod rules;
 pub mod shc;
 mod trustlists;
@@ -73,6 +74,10 @@ pub fn render() -> Result<BTreeMap<String, Vec<u8>>> {
     files.insert("keys/rules-signing.pk8.pem".into(), rules_key.pkcs8_pem()?.into_bytes());
     files.insert("trust/csca.pem".into(), pki.csca_pem()?.into_bytes());
     files.insert("keys/csca.pk8.pem".into(), pki.csca_key.pkcs8_pem()?.into_bytes());
+    let hc1 = |name: &str| cases.iter().find(|c| c.name == name).map(|c| c.text.clone());
+    for (path, bytes) in revocation::files(&pki, hc1)? {
+        files.insert(path, bytes);
+    }
     for (path, bytes) in shc::files(&pki)?.into_iter().chain(divoc::files()?) {
         files.insert(path, bytes);
     }

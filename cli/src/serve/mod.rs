@@ -3,7 +3,8 @@
 //! German-shaped signed list ([`de`]), the DGCA business-rule service
 //! ([`rules`]), SMART Health Card trust (a VCI-style directory snapshot,
 //! issuers' key sets and revocation lists: `shc`), and WHO GDHCN DID trust
-//! lists (`gdhcn`: a v2 tree of `did.json` documents). Every 200 carries a strong ETag (the quoted hex SHA-256 of
+//! lists (`gdhcn`: a v2 tree of `did.json` documents), and the EU DCC
+//! revocation distribution service (`revocation`). Every 200 carries a strong ETag (the quoted hex SHA-256 of
 //! the body) and `If-None-Match` is answered with 304. Tests break it on
 //! purpose through [`RunningServer::faults`]. The wire contract is
 //! docs/trust-protocols.md; `fixtures/trust` is a directory it serves.
@@ -25,6 +26,7 @@ mod faults;
 mod files;
 mod gdhcn;
 mod http;
+mod revocation;
 pub mod rules;
 mod shc;
 
@@ -117,6 +119,11 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/vci/{file}", get(shc::vci))
         .route("/shc-issuers/{*path}", get(shc::issuer_file))
         .route("/gdhcn/{*path}", get(gdhcn::document))
+        .route("/revocation/lists", get(revocation::lists))
+        .route("/revocation/lists/{kid}/partitions", get(revocation::all_partitions))
+        .route("/revocation/lists/{kid}/partitions/{id}", get(revocation::one_partition))
+        .route("/revocation/lists/{kid}/partitions/{id}/chunks/{cid}/slices", get(revocation::chunk))
+        .route("/revocation/lists/{kid}/partitions/{id}/chunks/{cid}/slices/{sid}", get(revocation::slice))
         .fallback(|| async { http::not_found("path") })
         .layer(middleware::from_fn_with_state(Arc::clone(&state), finish))
         .with_state(state)

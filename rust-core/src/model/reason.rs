@@ -202,6 +202,15 @@ reasons! {
     /// certificate (a SMART Health Card's `rid`, bare, or timestamped after
     /// the card's issue time).
     Revoked = "REVOKED", Invalid;
+    /// The EU DCC revocation data held is older than the allowed age (72 h
+    /// from the last sync of the revocation service): the certificate was
+    /// not found revoked in it, but a newer revocation would not be seen.
+    /// A warning on a passing check: the status is unaffected.
+    RevocationDataStale = "REVOCATION_DATA_STALE", Neutral;
+    /// The EU DCC revocation service announces data for the certificate's
+    /// cell (live slices of the signer key's partition) that the store does
+    /// not hold: the check cannot tell.
+    RevocationDataMissing = "REVOCATION_DATA_MISSING", Neutral;
 
     // validity
     /// The certificate has expired (`exp` is before the verification time).

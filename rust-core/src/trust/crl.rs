@@ -25,9 +25,10 @@ use std::fmt;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::formats::RevocationKey;
 use crate::formats::codec::json;
+use crate::formats::{RevocationHashKind, RevocationKey};
 use crate::trust::KeyScheme;
+use crate::trust::revocation::{Mode, SliceType};
 
 /// Largest CRL document read, in bytes.
 pub const MAX_CRL_LEN: usize = 8 * 1024 * 1024;
@@ -257,10 +258,14 @@ pub struct ListKey<'a> {
 }
 
 /// What a store's revocation data says about a certificate
-/// ([`TrustStore::revocation`](super::TrustStore::revocation)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// ([`TrustStore::revocation`](super::TrustStore::revocation)): a SMART
+/// Health Card revocation list (`NotRevoked`, `Revoked`), or the EU DCC
+/// revocation service's data (`Dcc…`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub enum Revocation {
-    /// The store holds no revocation list for the signer's key.
+    /// The store holds no revocation list for the signer's key (and, for a
+    /// hash key, no revocation service was ever synced).
     NoList,
     /// The list held (version `ctr`) does not name the certificate.
     NotRevoked {
@@ -271,6 +276,37 @@ pub enum Revocation {
     Revoked {
         /// The list's version.
         ctr: u64,
+    },
+    /// The revocation service, synced at `synced_at`, lists no revocations
+    /// for the signer's key.
+    DccKidNotListed {
+        /// The last successful sync of the service.
+        synced_at: OffsetDateTime,
+    },
+    /// The service lists the key; no live slice of the hash's cell names
+    /// it (or the key does not list this hash type).
+    DccNotListed {
+        /// The key's mode.
+        mode: Mode,
+        /// The last successful sync of the service.
+        synced_at: OffsetDateTime,
+    },
+    /// A live slice names the hash.
+    DccListed {
+        /// The hash type.
+        kind: RevocationHashKind,
+        /// The key's mode.
+        mode: Mode,
+        /// The slice's type: a bloom filter answers "probably".
+        slice: SliceType,
+        /// The false-positive rate the slice declares.
+        prob_rate: f32,
+    },
+    /// The key's partition announces live slices for the hash's cell that
+    /// the store does not hold.
+    DccDataMissing {
+        /// The key's mode.
+        mode: Mode,
     },
 }
 

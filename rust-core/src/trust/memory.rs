@@ -115,7 +115,7 @@ impl TrustStore for MemoryStore {
     fn freshness(&self, now: OffsetDateTime) -> Option<Freshness> {
         self.updated.map(|(at, max)| Freshness::at(at, now, max))
     }
-    fn revocation(&self, list: ListKey<'_>, key: &RevocationKey) -> Result<Revocation, Error> {
+    fn revocation(&self, list: ListKey<'_>, key: &RevocationKey, _at: OffsetDateTime) -> Result<Revocation, Error> {
         let Some(issuer) = list.issuer else { return Ok(Revocation::NoList) };
         // A lookup key borrowing nothing would need a second map type; a
         // verification allocates these few bytes once.

@@ -14,6 +14,7 @@ mod key;
 mod memory;
 pub mod protocol;
 pub mod registry;
+pub mod revocation;
 pub mod rule_files;
 pub mod signed_list;
 mod signer;
@@ -103,11 +104,17 @@ pub trait TrustStore: Send + Sync {
         Ok(None)
     }
 
-    /// Whether the revocation list held for the signer key `list`
-    /// revokes the certificate `key` names. By default a store holds no
-    /// revocation data: [`Revocation::NoList`].
-    fn revocation(&self, list: ListKey<'_>, key: &RevocationKey) -> Result<Revocation, Error> {
-        let _ = (list, key);
+    /// Whether the revocation data held for the signer key `list`
+    /// revokes the certificate `key` names, at the verification time `at`
+    /// (EU DCC slices count only while their batch has not expired). By
+    /// default a store holds no revocation data: [`Revocation::NoList`].
+    fn revocation(
+        &self,
+        list: ListKey<'_>,
+        key: &RevocationKey,
+        at: time::OffsetDateTime,
+    ) -> Result<Revocation, Error> {
+        let _ = (list, key, at);
         Ok(Revocation::NoList)
     }
     /// The trusted times the store has seen (server times at syncs,
@@ -134,8 +141,13 @@ impl<T: TrustStore + ?Sized> TrustStore for Arc<T> {
     fn business_rules(&self) -> Result<Option<Arc<HeldRules>>, Error> {
         (**self).business_rules()
     }
-    fn revocation(&self, list: ListKey<'_>, key: &RevocationKey) -> Result<Revocation, Error> {
-        (**self).revocation(list, key)
+    fn revocation(
+        &self,
+        list: ListKey<'_>,
+        key: &RevocationKey,
+        at: time::OffsetDateTime,
+    ) -> Result<Revocation, Error> {
+        (**self).revocation(list, key, at)
     }
     fn trusted_time(&self) -> Result<Option<crate::clock::TrustedTime>, Error> {
         (**self).trusted_time()

@@ -39,6 +39,10 @@ pub enum SourceKind {
     /// A WHO GDHCN DID trust list (`did.json`), its `JsonWebSignature2020`
     /// proof verified with the pinned WHO signing key (`trust::gdhcn`).
     Gdhcn,
+    /// The EU DCC revocation distribution service of the DGCA
+    /// (`/lists`, partitions, slices; `trust::revocation`): hashes of
+    /// revoked certificates per signer key, no signer keys.
+    Revocation,
 }
 
 impl SourceKind {
@@ -53,6 +57,7 @@ impl SourceKind {
             SourceKind::Vci => "vci",
             SourceKind::ShcIssuers => "shc-issuers",
             SourceKind::Gdhcn => "gdhcn",
+            SourceKind::Revocation => "revocation",
         }
     }
 
@@ -67,12 +72,12 @@ impl SourceKind {
             | SourceKind::Vci
             | SourceKind::ShcIssuers
             | SourceKind::Gdhcn => true,
-            SourceKind::Rules => false,
+            SourceKind::Rules | SourceKind::Revocation => false,
         }
     }
 
     /// Every kind.
-    pub const ALL: [SourceKind; 8] = [
+    pub const ALL: [SourceKind; 9] = [
         SourceKind::Dgca,
         SourceKind::De,
         SourceKind::Rules,
@@ -81,6 +86,7 @@ impl SourceKind {
         SourceKind::Vci,
         SourceKind::ShcIssuers,
         SourceKind::Gdhcn,
+        SourceKind::Revocation,
     ];
 
     /// Reads a name back.
@@ -259,6 +265,9 @@ pub struct Update {
     /// transaction; each replaces the list held for its key unless that one
     /// has a higher `ctr` (then the held one is kept).
     pub crls: Vec<IssuerCrl>,
+    /// What a sync of the EU DCC revocation service changes, applied in
+    /// the same transaction (`trust::revocation`).
+    pub revocation: Option<Box<super::revocation::data::RevocationDelta>>,
 }
 
 impl Update {
@@ -273,6 +282,7 @@ impl Update {
             meta,
             skipped: Vec::new(),
             crls: Vec::new(),
+            revocation: None,
         }
     }
 }

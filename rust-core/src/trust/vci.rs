@@ -224,6 +224,7 @@ impl VciSnapshot {
             signers: SignerChange::Replace(self.signers.iter().filter_map(SignerRecord::of).collect()),
             skipped: self.skipped,
             crls: self.crls,
+            revocation: None,
             ..Update::unchanged(source, SourceMeta { list_issued_at: Some(self.time), ..SourceMeta::default() })
         }
     }

@@ -173,7 +173,7 @@ impl<S: TrustStore> Verifier<S> {
                 "no trusted signer verified the signature",
             ),
         };
-        let revocation = revocation::check(decoded.format, env, document, sig.signer.as_deref(), &self.store)?;
+        let revocation = revocation::check(decoded.format, env, document, sig.signer.as_deref(), &self.store, now)?;
         let validity =
             validity::check(env, document.validity_policy(), sig.signer.as_deref(), now, self.options.clock_skew);
         let schema = document.schema_check(self.options.strict_schema);

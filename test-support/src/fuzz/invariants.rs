@@ -1241,3 +1241,33 @@ pub fn jsonld(data: &[u8]) {
         Err(e) => assert!(!e.to_string().is_empty()),
     }
 }
+
+/// `revocation_slice`: arbitrary bytes as a bloom-filter slice, a
+/// hash-list slice and a tar.gz slice archive of the EU DCC revocation
+/// service (`trust::revocation`); also the bytes as an uncompressed tar.
+/// Never a panic; a slice read answers lookups and, for a bloom filter,
+/// writes back to the same bytes; a hash list holds each of its entries;
+/// an archive read stays within its caps.
+pub fn revocation_slice(data: &[u8]) {
+    use healthcert_core::trust::revocation::{BloomFilter, HashList, MAX_BLOOM_K, archive};
+    let probe: [u8; 16] = std::array::from_fn(|i| data.get(i).copied().unwrap_or(0));
+    if let Ok(bloom) = BloomFilter::parse(data) {
+        assert!((1..=MAX_BLOOM_K).contains(&bloom.k()), "k within its cap");
+        assert_eq!(bloom.to_bytes(), data, "a bloom filter writes back to its bytes");
+        let _ = bloom.contains(&probe);
+    }
+    if let Ok(list) = HashList::parse(data) {
+        let _ = list.contains(&probe);
+        let size = usize::from(data[10]);
+        for entry in data[11..].chunks_exact(size).take(64) {
+            let mut hash = [0u8; 16];
+            hash[..size].copy_from_slice(entry);
+            assert!(list.contains(&hash), "a hash list holds its entries");
+        }
+    }
+    for slices in [archive::read(data), archive::read_tar(data)].into_iter().flatten() {
+        assert!(slices.len() <= archive::MAX_ARCHIVE_ENTRIES);
+        let total: usize = slices.iter().map(|s| s.bytes.len()).sum();
+        assert!(total <= archive::MAX_ARCHIVE_BYTES.max(data.len()));
+    }
+}

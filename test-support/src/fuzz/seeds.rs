@@ -623,3 +623,28 @@ pub fn divoc_seeds() -> Vec<Vec<u8>> {
         zip_of(&[("certificate.json", &vec![b' '; 100_000])]),
     ]
 }
+
+/// Revocation slices: bloom filters and hash lists of a few hashes (the
+/// latter also as the Java writer corrupts them), and a slice archive.
+pub fn revocation_slice_seeds() -> Vec<Vec<u8>> {
+    use healthcert_core::trust::revocation::{BloomFilter, HashList, archive};
+    let hashes: Vec<[u8; 16]> = (0u8..5).map(|i| [i.wrapping_mul(61) ^ 0xf0; 16]).collect();
+    let refs = || hashes.iter().map(|h| h.as_slice());
+    let mut out = Vec::new();
+    for p in [1e-2f32, 1e-12] {
+        if let Ok(b) = BloomFilter::build(hashes.len(), p, refs()) {
+            out.push(b.to_bytes());
+        }
+    }
+    for (size, bug) in [(4u8, false), (4, true), (16, false)] {
+        if let Ok(l) = HashList::write(refs(), size, 0.01, bug) {
+            out.push(l);
+        }
+    }
+    let entries: Vec<(String, Vec<u8>)> =
+        out.iter().enumerate().map(|(i, b)| (format!("a2lk/null/{i:x}/{}", "ab".repeat(32)), b.clone())).collect();
+    if let Ok(gz) = archive::write(entries.iter().map(|(n, b)| (n.as_str(), b.as_slice()))) {
+        out.push(gz);
+    }
+    out
+}

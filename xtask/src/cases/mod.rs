@@ -10,6 +10,7 @@ mod content;
 mod ddcc;
 mod decode;
 mod envelope;
+mod revoked;
 
 use anyhow::Result;
 use ciborium::Value;
@@ -137,5 +138,6 @@ pub(crate) fn build(pki: &Pki) -> Result<Vec<Case>> {
     content::add(&mut c)?;
     ddcc::add(&mut c)?;
     decode::add(&mut c)?;
+    revoked::add(&mut c)?;
     Ok(c.out)
 }

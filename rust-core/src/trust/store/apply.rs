@@ -248,9 +248,13 @@ pub(super) fn apply_in(
             Err(e) => return Err(e),
         }
     }
+    let slices = match &update.revocation {
+        Some(delta) => super::revocation::apply(tx, source_id, delta, now).map_err(db)?,
+        None => 0,
+    };
     reached(label, Stage::Content)?;
 
-    let total = content::entries(tx, source_id).map_err(db)?;
+    let total = content::entries(tx, source_id).map_err(db)? + slices;
     tx.execute(
         "UPDATE sources SET etag = ?2, resume_token = ?3, list_issued_at = coalesce(?4, list_issued_at),
                 entries = ?5, skipped = ?6, last_attempt = ?7, last_success = ?7

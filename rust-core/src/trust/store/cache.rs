@@ -46,6 +46,8 @@ pub(super) struct Cache {
     ages: Vec<SignerAge>,
     /// The compiled business rules, loaded on first use.
     rules: Option<Arc<HeldRules>>,
+    /// The EU DCC revocation data, loaded on first use.
+    pub(super) revocation: super::revocation::Held,
 }
 
 impl Cache {
@@ -66,6 +68,7 @@ impl Cache {
         self.version = None;
         self.keys.clear();
         self.rules = None;
+        self.revocation = Default::default();
     }
 
     /// Starts over for `data_version` with freshly read totals.
@@ -73,6 +76,7 @@ impl Cache {
         self.generation += 1;
         self.keys.clear();
         self.rules = None;
+        self.revocation = Default::default();
         self.version = Some(data_version);
         self.len = len;
         self.ages = ages;

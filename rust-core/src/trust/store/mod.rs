@@ -28,6 +28,7 @@ mod content;
 mod crl;
 mod keys;
 mod open;
+mod revocation;
 mod schema;
 mod source_rules;
 mod status;
@@ -42,6 +43,7 @@ use time::OffsetDateTime;
 pub use apply::ApplyReport;
 pub use crl::{CrlImport, RevocationSummary};
 pub use open::{NeedsWrite, WRITE_BUSY_TIMEOUT};
+pub use revocation::HeldKid;
 pub use schema::{APPLICATION_ID, CURRENT_VERSION};
 pub use status::SourceStatus;
 
@@ -403,6 +405,13 @@ impl SqliteStore {
         status::load(&reader.conn, now).map_err(|e| db_error(&self.label, e))
     }
 
+    /// What the EU DCC revocation source `source` holds, by kid (for the
+    /// next sync's diff).
+    pub fn revocation_held(&self, source: &SourceId) -> Result<std::collections::HashMap<Vec<u8>, HeldKid>, Error> {
+        let reader = self.plain_reader();
+        revocation::held_kids(&reader.conn, source).map_err(|e| db_error(&self.label, e))
+    }
+
     /// The revocation lists held (they belong to no source: the newest
     /// version of a key's list wins, whoever delivered it).
     pub fn revocation_summary(&self) -> Result<RevocationSummary, Error> {
@@ -563,8 +572,15 @@ impl TrustStore for SqliteStore {
         self.lookup(key)
     }
 
-    /// One indexed query on the reading connection (the last commit).
-    fn revocation(&self, list: ListKey<'_>, key: &RevocationKey) -> Result<Revocation, Error> {
+    /// A rid: one indexed query on the reading connection (the last
+    /// commit). An EU DCC hash: from the cache of revocation data
+    /// (`store/revocation.rs`), current with the database.
+    fn revocation(&self, list: ListKey<'_>, key: &RevocationKey, at: OffsetDateTime) -> Result<Revocation, Error> {
+        if let RevocationKey::Hash { .. } = key {
+            let mut guard = self.reader()?;
+            let r = &mut *guard;
+            return r.cache.revocation.lookup(&r.conn, list, key, at).map_err(|e| db_error(&self.label, e));
+        }
         let reader = self.plain_reader();
         crl::lookup(&reader.conn, list, key).map_err(|e| db_error(&self.label, e))
     }

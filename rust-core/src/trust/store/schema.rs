@@ -287,8 +287,52 @@ CREATE TABLE wallet (
 ",
 );
 
+/// Version 10: the EU DCC revocation service's data (`store/revocation.rs`),
+/// per revocation source: its kids (mode, hash types, expiry,
+/// `lastUpdated`), their partitions (place, expiry, `lastUpdated`, the
+/// chunk map as JSON) and the slices (type, batch expiry, bytes), keyed by
+/// (kid, partition id, chunk id, slice id). The `/lists` ETag and the last
+/// sync are the source's row in `sources`. Times are Unix seconds.
+const V10: Migration = Migration::sql(
+    "
+CREATE TABLE dcc_revocation_kids (
+    source_id    INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    kid          BLOB NOT NULL CHECK (length(kid) > 0),
+    mode         TEXT NOT NULL CHECK (mode IN ('POINT', 'VECTOR', 'COORDINATE')),
+    hash_types   TEXT NOT NULL,
+    expires      INTEGER NOT NULL,
+    last_updated TEXT NOT NULL,
+    PRIMARY KEY (source_id, kid)
+);
+CREATE TABLE dcc_revocation_partitions (
+    source_id    INTEGER NOT NULL,
+    kid          BLOB NOT NULL,
+    pid          TEXT NOT NULL,
+    x            TEXT,
+    y            TEXT,
+    expires      INTEGER NOT NULL,
+    last_updated TEXT NOT NULL,
+    chunks       TEXT NOT NULL,
+    PRIMARY KEY (source_id, kid, pid),
+    FOREIGN KEY (source_id, kid) REFERENCES dcc_revocation_kids (source_id, kid) ON DELETE CASCADE
+);
+CREATE TABLE dcc_revocation_slices (
+    source_id INTEGER NOT NULL,
+    kid       BLOB NOT NULL,
+    pid       TEXT NOT NULL,
+    cid       TEXT NOT NULL,
+    sid       TEXT NOT NULL,
+    type      TEXT NOT NULL CHECK (type IN ('BLOOMFILTER', 'VARHASHLIST')),
+    expires   INTEGER NOT NULL,
+    content   BLOB NOT NULL,
+    PRIMARY KEY (source_id, kid, pid, cid, sid),
+    FOREIGN KEY (source_id, kid, pid) REFERENCES dcc_revocation_partitions (source_id, kid, pid) ON DELETE CASCADE
+);
+",
+);
+
 /// Every migration, in order.
-pub(super) const MIGRATIONS: &[Migration] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
+pub(super) const MIGRATIONS: &[Migration] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
 
 /// The schema version this code writes and reads.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -385,6 +429,9 @@ mod tests {
             [
                 "clock_record",
                 "countries",
+                "dcc_revocation_kids",
+                "dcc_revocation_partitions",
+                "dcc_revocation_slices",
                 "revocation_lists",
                 "revoked_ids",
                 "rules",

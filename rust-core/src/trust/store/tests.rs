@@ -98,6 +98,7 @@ fn update(signers: SignerChange, issued: OffsetDateTime) -> Update {
         meta: SourceMeta { etag: Some("\"e\"".into()), resume_token: None, list_issued_at: Some(issued) },
         skipped: Vec::new(),
         crls: Vec::new(),
+        revocation: None,
     }
 }
 
@@ -264,8 +265,9 @@ fn populate(conn: &Connection, version: u32, der: &[u8], t: i64) {
         // rows with their parsed fields, filled as their writes fill them
         // (version 6 added revocation tables only, version 7 the status
         // column with its default, version 8 rebuilt the table for more key
-        // types; version 9 added the clock record and the wallet only).
-        4..=8 => {
+        // types; version 9 added the clock record and the wallet only,
+        // version 10 the EU DCC revocation tables only).
+        4..=9 => {
             insert_source(conn, t);
             let jwk = jwk_record();
             let rows = [
@@ -292,7 +294,7 @@ fn populate(conn: &Connection, version: u32, der: &[u8], t: i64) {
 
 #[test]
 fn every_earlier_version_opens_upgraded_with_its_data() {
-    assert_eq!(CURRENT_VERSION, 9, "extend `populate` for the new version");
+    assert_eq!(CURRENT_VERSION, 10, "extend `populate` for the new version");
     let dir = tempfile::tempdir().unwrap();
     let now = reference_time();
     let der = &dscs()[0];
@@ -347,7 +349,7 @@ fn every_earlier_version_opens_upgraded_with_its_data() {
         assert_eq!(store.countries().unwrap(), ["XT", "XU"]);
         assert_eq!(store.status(now).unwrap()[0].max_age_seconds, Some(60));
         let rid = |r: &str| crate::formats::RevocationKey::Rid { rid: r.into(), issued_at: Some(now) };
-        let revocation = |r: &str| store.revocation(jwk_list(b"k"), &rid(r)).unwrap();
+        let revocation = |r: &str| store.revocation(jwk_list(b"k"), &rid(r), OffsetDateTime::UNIX_EPOCH).unwrap();
         assert_eq!(revocation("a"), Revocation::NoList, "no revocation data before version 6");
         let crl = Crl::from_entries("k".into(), 2, [("a".to_owned(), None)]);
         store.import_crl(JWK_SCHEME, JWK_ISSUER, &crl, now).unwrap();
@@ -474,7 +476,7 @@ fn revocation_lists_replace_older_ones_and_refuse_rollbacks() {
         rid: rid.into(),
         issued_at: Some(OffsetDateTime::from_unix_timestamp(issued).unwrap()),
     };
-    let ask = |kid: &[u8], key| store.revocation(jwk_list(kid), &key).unwrap();
+    let ask = |kid: &[u8], key| store.revocation(jwk_list(kid), &key, OffsetDateTime::UNIX_EPOCH).unwrap();
     let v2 = Crl::from_entries("k".into(), 2, [("a".to_owned(), None), ("b".to_owned(), Some(1000))]);
     assert_eq!(store.import_crl(JWK_SCHEME, JWK_ISSUER, &v2, now).unwrap(), CrlImport { replaced: None, entries: 2 });
     assert_eq!(ask(b"k", card("a", 5000)), Revocation::Revoked { ctr: 2 }, "a bare rid");
@@ -482,11 +484,18 @@ fn revocation_lists_replace_older_ones_and_refuse_rollbacks() {
     assert_eq!(ask(b"k", card("b", 1000)), Revocation::NotRevoked { ctr: 2 }, "issued at T");
     assert_eq!(ask(b"k", card("c", 1)), Revocation::NotRevoked { ctr: 2 });
     assert_eq!(ask(b"other", card("a", 1)), Revocation::NoList, "another key");
-    let elsewhere =
-        store.revocation(ListKey { issuer: Some("https://other.example"), ..jwk_list(b"k") }, &card("a", 1)).unwrap();
+    let elsewhere = store
+        .revocation(
+            ListKey { issuer: Some("https://other.example"), ..jwk_list(b"k") },
+            &card("a", 1),
+            OffsetDateTime::UNIX_EPOCH,
+        )
+        .unwrap();
     assert_eq!(elsewhere, Revocation::NoList, "another issuer's key of the same kid");
     assert_eq!(
-        store.revocation(ListKey { issuer: None, ..jwk_list(b"k") }, &card("a", 1)).unwrap(),
+        store
+            .revocation(ListKey { issuer: None, ..jwk_list(b"k") }, &card("a", 1), OffsetDateTime::UNIX_EPOCH)
+            .unwrap(),
         Revocation::NoList
     );
 
@@ -529,4 +538,88 @@ fn the_trusted_time_mark_only_moves_forward() {
         (held.high_water, held.server_time, held.server_skew()),
         (Some(later), Some(earlier), Some(time::Duration::ZERO))
     );
+}
+
+/// EU DCC revocation data: stored by a sync's update, looked up from the
+/// cache (only slices live at the verification time count), kept whole
+/// when an apply fails anywhere, and a cell whose announced slices are not
+/// held reported as missing.
+#[test]
+fn dcc_revocation_data_is_looked_up_and_kept_through_a_failed_apply() {
+    use std::collections::BTreeMap;
+
+    use crate::formats::RevocationHashKind::{Signature, Uci};
+    use crate::trust::revocation::data::{KidInfo, PartitionInfo, RevocationDelta, SliceInfo, SliceRecord};
+    use crate::trust::revocation::{BloomFilter, Mode, SliceType, hex};
+    use crate::trust::update::SourceMeta;
+
+    let store = SqliteStore::open_in_memory().unwrap();
+    let now = reference_time();
+    let source = SourceId { kind: SourceKind::Revocation, location: "https://revocation.example/".into() };
+    let kid = b"kid-1234".to_vec();
+    let revoked = [0x12u8; 16];
+    let bytes = BloomFilter::build(1, 1e-12, [revoked.as_slice()]).unwrap().to_bytes();
+    let expires = now + time::Duration::days(365);
+    let info = SliceInfo { kind: SliceType::Bloom, sid: hex(&sha256(&bytes)), expires };
+    let partition = |chunks: Vec<(&str, SliceInfo)>| PartitionInfo {
+        id: "null".into(),
+        x: None,
+        y: None,
+        expires,
+        last_updated: "2026-08-01T00:00:00Z".into(),
+        chunks: chunks.into_iter().map(|(c, i)| (c.to_owned(), vec![i])).collect::<BTreeMap<_, _>>(),
+    };
+    let delta = RevocationDelta {
+        listed: Some(vec![kid.clone()]),
+        kids: vec![KidInfo {
+            kid: kid.clone(),
+            mode: Mode::Point,
+            hash_types: vec![Uci],
+            expires,
+            last_updated: "2026-08-01T00:00:00Z".into(),
+        }],
+        partitions: vec![(kid.clone(), partition(vec![("1", info.clone())]))],
+        add: vec![(kid.clone(), SliceRecord { pid: "null".into(), cid: "1".into(), info: info.clone(), bytes })],
+        ..RevocationDelta::default()
+    };
+    let with = |delta: RevocationDelta| Update {
+        revocation: Some(Box::new(delta)),
+        ..Update::unchanged(source.clone(), SourceMeta::default())
+    };
+    let list = ListKey { scheme: hcert::SCHEME, issuer: None, kid: &kid };
+    let ask = |kind, hash: [u8; 16], at| store.revocation(list, &RevocationKey::Hash { kind, hash }, at).unwrap();
+    assert_eq!(ask(Uci, revoked, now), Revocation::NoList, "no revocation service synced");
+
+    store.apply(&with(delta.clone()), now).unwrap();
+    let listed = ask(Uci, revoked, now);
+    assert!(
+        matches!(listed, Revocation::DccListed { kind: Uci, mode: Mode::Point, slice: SliceType::Bloom, prob_rate }
+            if prob_rate == 1e-12),
+        "{listed:?}"
+    );
+    assert!(matches!(ask(Uci, [0x13; 16], now), Revocation::DccNotListed { mode: Mode::Point, .. }), "same cell");
+    assert!(matches!(ask(Uci, [0x23; 16], now), Revocation::DccNotListed { .. }), "a cell without data");
+    assert!(matches!(ask(Signature, revoked, now), Revocation::DccNotListed { .. }), "a hash type not listed");
+    assert!(matches!(ask(Uci, revoked, expires), Revocation::DccNotListed { .. }), "the batch has expired");
+    let other = ListKey { kid: b"other-kid", ..list };
+    assert!(matches!(
+        store.revocation(other, &RevocationKey::Hash { kind: Uci, hash: revoked }, now).unwrap(),
+        Revocation::DccKidNotListed { synced_at } if synced_at == now
+    ));
+
+    // The service stops listing the kid; the apply fails at each stage
+    // first, and the data held stays whole.
+    let gone = with(RevocationDelta { listed: Some(Vec::new()), ..RevocationDelta::default() });
+    for stage in [Stage::SourceRow, Stage::Content, Stage::Bookkeeping] {
+        fault::arm(stage);
+        assert!(store.apply(&gone, now).is_err(), "{stage:?}");
+        assert!(matches!(ask(Uci, revoked, now), Revocation::DccListed { .. }), "{stage:?}");
+    }
+    store.apply(&gone, now).unwrap();
+    assert!(matches!(ask(Uci, revoked, now), Revocation::DccKidNotListed { .. }));
+
+    // A partition announcing a slice the store does not hold.
+    let missing = RevocationDelta { add: Vec::new(), ..delta };
+    store.apply(&with(missing), now).unwrap();
+    assert_eq!(ask(Uci, revoked, now), Revocation::DccDataMissing { mode: Mode::Point });
 }

@@ -135,5 +135,6 @@ async fn fetch(ctx: &FetchContext<'_>, source: SourceId, base: &str) -> Result<U
         meta: SourceMeta { etag, resume_token: token, list_issued_at: None },
         skipped,
         crls: Vec::new(),
+        revocation: None,
     })
 }

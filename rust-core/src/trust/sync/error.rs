@@ -222,6 +222,11 @@ pub enum MalformedReason {
         /// The document's `id` (bounded, terminal-safe).
         found: String,
     },
+    /// A revocation service answer that does not follow its protocol
+    /// (`/lists`, a partition: what is wrong with it).
+    Revocation(&'static str),
+    /// A revocation slice or slice archive refused (`trust::revocation`).
+    Slice(crate::trust::revocation::SliceError),
     /// The source delivered an update for another source (a bug of the
     /// source's implementation).
     WrongSource {
@@ -236,6 +241,8 @@ impl MalformedReason {
             MalformedReason::List(e) => Some(e),
             MalformedReason::SignedList(e) => Some(e),
             MalformedReason::Vci(e) => Some(e),
+            MalformedReason::Slice(e) => Some(e),
+            MalformedReason::Revocation(_) => None,
             #[cfg(feature = "jsonld")]
             MalformedReason::Gdhcn(e) => Some(e),
             MalformedReason::DidMismatch { .. } => None,
@@ -261,6 +268,8 @@ impl fmt::Display for MalformedReason {
                 write!(f, "the document is {found}, not the DID expected ({expected})")
             }
             MalformedReason::Issuer(e) => f.write_str(e),
+            MalformedReason::Revocation(e) => write!(f, "revocation service: {e}"),
+            MalformedReason::Slice(e) => write!(f, "{e}"),
             MalformedReason::NoIssuerReached { tried } => {
                 write!(f, "none of the {tried} issuers' key sets could be fetched and read")
             }

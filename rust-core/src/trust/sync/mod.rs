@@ -23,6 +23,7 @@ mod gdhcn;
 mod http;
 #[cfg(feature = "https")]
 mod reqwest_transport;
+mod revocation;
 mod rules;
 mod shc_issuers;
 mod spec;
@@ -42,6 +43,10 @@ pub use gdhcn::{GdhcnSource, MAX_DOCUMENTS as GDHCN_MAX_DOCUMENTS, MAX_SEGMENTS 
 pub use http::{Fetched, HttpClient, HttpRequest, HttpResponse, Transport, TransportError, TransportFuture};
 #[cfg(feature = "https")]
 pub use reqwest_transport::ReqwestTransport;
+pub use revocation::{
+    MAX_KIDS as REVOCATION_MAX_KIDS, MAX_LIST_BYTES as REVOCATION_MAX_LIST_BYTES,
+    MAX_PARTITIONS as REVOCATION_MAX_PARTITIONS, RevocationSource, kid_segment as revocation_kid_segment,
+};
 pub use rules::RuleServiceSource;
 pub use shc_issuers::{DIRECT_LOCATION, ShcIssuersSource};
 pub use spec::{SYNCABLE_KINDS, SourceSpec, SpecError};

@@ -180,6 +180,7 @@ async fn fetch(
         meta: SourceMeta { etag: Some(etag), resume_token: None, list_issued_at: None },
         skipped,
         crls: Vec::new(),
+        revocation: None,
     })
 }
 

@@ -59,13 +59,26 @@ impl std::error::Error for SpecError {}
 
 /// The kinds a [`SourceSpec`] can name, for usage messages.
 #[cfg(not(feature = "jsonld"))]
-pub const SYNCABLE_KINDS: [SourceKind; 5] =
-    [SourceKind::Dgca, SourceKind::De, SourceKind::Rules, SourceKind::Vci, SourceKind::ShcIssuers];
+pub const SYNCABLE_KINDS: [SourceKind; 6] = [
+    SourceKind::Dgca,
+    SourceKind::De,
+    SourceKind::Rules,
+    SourceKind::Vci,
+    SourceKind::ShcIssuers,
+    SourceKind::Revocation,
+];
 /// The kinds a [`SourceSpec`] can name, for usage messages (GDHCN DID trust
 /// lists need the `jsonld` feature).
 #[cfg(feature = "jsonld")]
-pub const SYNCABLE_KINDS: [SourceKind; 6] =
-    [SourceKind::Dgca, SourceKind::De, SourceKind::Rules, SourceKind::Vci, SourceKind::ShcIssuers, SourceKind::Gdhcn];
+pub const SYNCABLE_KINDS: [SourceKind; 7] = [
+    SourceKind::Dgca,
+    SourceKind::De,
+    SourceKind::Rules,
+    SourceKind::Vci,
+    SourceKind::ShcIssuers,
+    SourceKind::Gdhcn,
+    SourceKind::Revocation,
+];
 
 impl SourceSpec {
     /// The source this spec names, checked against the URL policy every
@@ -94,6 +107,7 @@ impl SourceSpec {
             )),
             #[cfg(not(feature = "jsonld"))]
             SourceKind::Gdhcn => return Err(SpecError::NotSyncable),
+            SourceKind::Revocation => Box::new(super::RevocationSource::new(&self.url)),
             SourceKind::Import | SourceKind::Bundled => return Err(SpecError::NotSyncable),
         })
     }
