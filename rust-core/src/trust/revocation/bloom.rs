@@ -54,9 +54,15 @@ impl std::fmt::Debug for BloomFilter {
     }
 }
 
-/// `bytes` (big-endian, unsigned) mod `m`, for `0 < m < 2^56`.
+/// `bytes` (big-endian, unsigned) mod `m`, for `0 < m < 2^32` (a filter
+/// has at most `8 · MAX_SLICE_BYTES` = 2^27 bits): four bytes at a time in
+/// `u64` (`r < m`, so `r · 2^32 + chunk < 2^64`).
 fn fold_mod(bytes: &[u8], m: u64) -> u64 {
-    bytes.iter().fold(0u64, |r, &b| ((u128::from(r) << 8 | u128::from(b)) % u128::from(m)) as u64)
+    let head = bytes.len() % 4;
+    let r = bytes[..head].iter().fold(0u64, |r, &b| ((r << 8) | u64::from(b)) % m);
+    bytes[head..]
+        .chunks_exact(4)
+        .fold(r, |r, c| ((r << 32) | u64::from(u32::from_be_bytes([c[0], c[1], c[2], c[3]]))) % m)
 }
 
 /// `SHA-256(element ‖ byte(i))`.
@@ -298,6 +304,16 @@ mod tests {
             }
         }
         assert_eq!(ks, [67, 22, 15, 22]);
+    }
+
+    #[test]
+    fn the_fold_is_the_remainder() {
+        for m in [1u64, 7, 96, 1 << 27, (1 << 32) - 5] {
+            for bytes in [&[0xffu8; 33][..], &[1, 2, 3], &[0x80; 32], &[]] {
+                let slow = bytes.iter().fold(0u128, |r, &b| ((r << 8) | u128::from(b)) % u128::from(m));
+                assert_eq!(u128::from(fold_mod(bytes, m)), slow, "{m} {bytes:?}");
+            }
+        }
     }
 
     #[test]
