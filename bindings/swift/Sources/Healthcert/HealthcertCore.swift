@@ -465,6 +465,22 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
+    typealias FfiType = UInt32
+    typealias SwiftType = UInt32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     typealias FfiType = UInt64
     typealias SwiftType = UInt64
@@ -561,6 +577,24 @@ fileprivate struct FfiConverterString: FfiConverter {
         let len = Int32(value.utf8.count)
         writeInt(&buf, len)
         writeBytes(&buf, value.utf8)
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
     }
 }
 
@@ -870,6 +904,135 @@ public func FfiConverterTypeCheck_lower(_ value: Check) -> RustBuffer {
 
 
 /**
+ * The clock check of a verdict (`clock_check` in JSON).
+ */
+public struct ClockCheck: Equatable, Hashable {
+    /**
+     * What the check found.
+     */
+    public var state: ClockState
+    /**
+     * [`Reason::ClockSuspect`] when suspect, [`Reason::Ok`] when ok,
+     * [`Reason::NotApplicable`] otherwise.
+     */
+    public var reason: Reason
+    /**
+     * The device clock's reading the verification used (`None` when the
+     * caller chose the instant).
+     */
+    public var deviceTime: OffsetDateTime?
+    /**
+     * The latest trusted time held (the high-water mark of server times and
+     * signed-list timestamps); it only ever moves forward.
+     */
+    public var trustedTime: OffsetDateTime?
+    /**
+     * The server's time at the last sync that reported one (`Date` +
+     * `Age`).
+     */
+    public var lastServerTime: OffsetDateTime?
+    /**
+     * How far the device clock was ahead of that server time at that sync
+     * (negative: behind), in seconds.
+     */
+    public var serverSkewSeconds: Int64?
+    /**
+     * Explanation for people (no personal data).
+     */
+    public var detail: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What the check found.
+         */state: ClockState, 
+        /**
+         * [`Reason::ClockSuspect`] when suspect, [`Reason::Ok`] when ok,
+         * [`Reason::NotApplicable`] otherwise.
+         */reason: Reason, 
+        /**
+         * The device clock's reading the verification used (`None` when the
+         * caller chose the instant).
+         */deviceTime: OffsetDateTime?, 
+        /**
+         * The latest trusted time held (the high-water mark of server times and
+         * signed-list timestamps); it only ever moves forward.
+         */trustedTime: OffsetDateTime?, 
+        /**
+         * The server's time at the last sync that reported one (`Date` +
+         * `Age`).
+         */lastServerTime: OffsetDateTime?, 
+        /**
+         * How far the device clock was ahead of that server time at that sync
+         * (negative: behind), in seconds.
+         */serverSkewSeconds: Int64?, 
+        /**
+         * Explanation for people (no personal data).
+         */detail: String) {
+        self.state = state
+        self.reason = reason
+        self.deviceTime = deviceTime
+        self.trustedTime = trustedTime
+        self.lastServerTime = lastServerTime
+        self.serverSkewSeconds = serverSkewSeconds
+        self.detail = detail
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ClockCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClockCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClockCheck {
+        return
+            try ClockCheck(
+                state: FfiConverterTypeClockState.read(from: &buf), 
+                reason: FfiConverterTypeReason.read(from: &buf), 
+                deviceTime: FfiConverterOptionTypeOffsetDateTime.read(from: &buf), 
+                trustedTime: FfiConverterOptionTypeOffsetDateTime.read(from: &buf), 
+                lastServerTime: FfiConverterOptionTypeOffsetDateTime.read(from: &buf), 
+                serverSkewSeconds: FfiConverterOptionInt64.read(from: &buf), 
+                detail: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ClockCheck, into buf: inout [UInt8]) {
+        FfiConverterTypeClockState.write(value.state, into: &buf)
+        FfiConverterTypeReason.write(value.reason, into: &buf)
+        FfiConverterOptionTypeOffsetDateTime.write(value.deviceTime, into: &buf)
+        FfiConverterOptionTypeOffsetDateTime.write(value.trustedTime, into: &buf)
+        FfiConverterOptionTypeOffsetDateTime.write(value.lastServerTime, into: &buf)
+        FfiConverterOptionInt64.write(value.serverSkewSeconds, into: &buf)
+        FfiConverterString.write(value.detail, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClockCheck_lift(_ buf: RustBuffer) throws -> ClockCheck {
+    return try FfiConverterTypeClockCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClockCheck_lower(_ value: ClockCheck) -> RustBuffer {
+    return FfiConverterTypeClockCheck.lower(value)
+}
+
+
+/**
  * A coded value, kept as issued with its code system, so that the same
  * concept coded by two formats compares equal (`840539006` in
  * `http://snomed.info/sct` is COVID-19 in an EU DCC, a WHO DDCC and a
@@ -1155,6 +1318,76 @@ public func FfiConverterTypeHolder_lift(_ buf: RustBuffer) throws -> Holder {
 #endif
 public func FfiConverterTypeHolder_lower(_ value: Holder) -> RustBuffer {
     return FfiConverterTypeHolder.lower(value)
+}
+
+
+/**
+ * A QR code's modules, row by row (`true`: dark), for presenting a
+ * wallet certificate.
+ */
+public struct QrMatrix: Equatable, Hashable {
+    /**
+     * Modules per side (without the quiet zone, which is 4 modules).
+     */
+    public var size: UInt32
+    /**
+     * `size * size` modules, row by row.
+     */
+    public var modules: [Bool]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Modules per side (without the quiet zone, which is 4 modules).
+         */size: UInt32, 
+        /**
+         * `size * size` modules, row by row.
+         */modules: [Bool]) {
+        self.size = size
+        self.modules = modules
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension QrMatrix: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQrMatrix: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QrMatrix {
+        return
+            try QrMatrix(
+                size: FfiConverterUInt32.read(from: &buf), 
+                modules: FfiConverterSequenceBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: QrMatrix, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.size, into: &buf)
+        FfiConverterSequenceBool.write(value.modules, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQrMatrix_lift(_ buf: RustBuffer) throws -> QrMatrix {
+    return try FfiConverterTypeQrMatrix.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQrMatrix_lower(_ value: QrMatrix) -> RustBuffer {
+    return FfiConverterTypeQrMatrix.lower(value)
 }
 
 
@@ -2091,6 +2324,134 @@ public func FfiConverterTypeTestEvent_lower(_ value: TestEvent) -> RustBuffer {
 
 
 /**
+ * "Valid for entry on DATE?": the verdict at an instant and, when it is
+ * valid, the first later instant at which it no longer is.
+ */
+public struct TravelCheck: Equatable, Hashable {
+    /**
+     * The instant asked about.
+     */
+    public var at: OffsetDateTime
+    /**
+     * The verdict at that instant, with the rules of the country of
+     * arrival evaluated then.
+     */
+    public var verdict: Verdict
+    /**
+     * Whether it is accepted then (the verdict is valid).
+     */
+    public var accepted: Bool
+    /**
+     * The rules not met then (failed or open).
+     */
+    public var failingRules: [String]
+    /**
+     * When accepted: the first instant after `at` (to the second) at which
+     * it no longer is, within [`TRAVEL_HORIZON`]; `None` when it still is
+     * at the horizon.
+     */
+    public var stopsAt: OffsetDateTime?
+    /**
+     * Why it is no longer accepted then: each failing check as
+     * `check:REASON`, each rule not met by its identifier.
+     */
+    public var stopsBecause: [String]
+    /**
+     * How far the search went (`at` + [`TRAVEL_HORIZON`]).
+     */
+    public var searchedUntil: OffsetDateTime
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The instant asked about.
+         */at: OffsetDateTime, 
+        /**
+         * The verdict at that instant, with the rules of the country of
+         * arrival evaluated then.
+         */verdict: Verdict, 
+        /**
+         * Whether it is accepted then (the verdict is valid).
+         */accepted: Bool, 
+        /**
+         * The rules not met then (failed or open).
+         */failingRules: [String], 
+        /**
+         * When accepted: the first instant after `at` (to the second) at which
+         * it no longer is, within [`TRAVEL_HORIZON`]; `None` when it still is
+         * at the horizon.
+         */stopsAt: OffsetDateTime?, 
+        /**
+         * Why it is no longer accepted then: each failing check as
+         * `check:REASON`, each rule not met by its identifier.
+         */stopsBecause: [String], 
+        /**
+         * How far the search went (`at` + [`TRAVEL_HORIZON`]).
+         */searchedUntil: OffsetDateTime) {
+        self.at = at
+        self.verdict = verdict
+        self.accepted = accepted
+        self.failingRules = failingRules
+        self.stopsAt = stopsAt
+        self.stopsBecause = stopsBecause
+        self.searchedUntil = searchedUntil
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TravelCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTravelCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TravelCheck {
+        return
+            try TravelCheck(
+                at: FfiConverterTypeOffsetDateTime.read(from: &buf), 
+                verdict: FfiConverterTypeVerdict.read(from: &buf), 
+                accepted: FfiConverterBool.read(from: &buf), 
+                failingRules: FfiConverterSequenceString.read(from: &buf), 
+                stopsAt: FfiConverterOptionTypeOffsetDateTime.read(from: &buf), 
+                stopsBecause: FfiConverterSequenceString.read(from: &buf), 
+                searchedUntil: FfiConverterTypeOffsetDateTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TravelCheck, into buf: inout [UInt8]) {
+        FfiConverterTypeOffsetDateTime.write(value.at, into: &buf)
+        FfiConverterTypeVerdict.write(value.verdict, into: &buf)
+        FfiConverterBool.write(value.accepted, into: &buf)
+        FfiConverterSequenceString.write(value.failingRules, into: &buf)
+        FfiConverterOptionTypeOffsetDateTime.write(value.stopsAt, into: &buf)
+        FfiConverterSequenceString.write(value.stopsBecause, into: &buf)
+        FfiConverterTypeOffsetDateTime.write(value.searchedUntil, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTravelCheck_lift(_ buf: RustBuffer) throws -> TravelCheck {
+    return try FfiConverterTypeTravelCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTravelCheck_lower(_ value: TravelCheck) -> RustBuffer {
+    return FfiConverterTypeTravelCheck.lower(value)
+}
+
+
+/**
  * The trust data a verification used.
  */
 public struct TrustInfo: Equatable, Hashable {
@@ -2425,6 +2786,12 @@ public struct Verdict: Equatable, Hashable {
      */
     public var clockSource: ClockSource
     /**
+     * Whether that instant can be trusted: the device clock against the
+     * trusted times the store has seen. A suspect clock turns a verdict
+     * that would be valid into `unknown` (docs/verdict.md).
+     */
+    public var clockCheck: ClockCheck
+    /**
      * The trust data used.
      */
     public var trust: TrustInfo
@@ -2456,6 +2823,11 @@ public struct Verdict: Equatable, Hashable {
          * Where that instant came from.
          */clockSource: ClockSource, 
         /**
+         * Whether that instant can be trusted: the device clock against the
+         * trusted times the store has seen. A suspect clock turns a verdict
+         * that would be valid into `unknown` (docs/verdict.md).
+         */clockCheck: ClockCheck, 
+        /**
          * The trust data used.
          */trust: TrustInfo, 
         /**
@@ -2468,6 +2840,7 @@ public struct Verdict: Equatable, Hashable {
         self.certificate = certificate
         self.clock = clock
         self.clockSource = clockSource
+        self.clockCheck = clockCheck
         self.trust = trust
         self.rules = rules
     }
@@ -2494,6 +2867,7 @@ public struct FfiConverterTypeVerdict: FfiConverterRustBuffer {
                 certificate: FfiConverterOptionTypeCertificate.read(from: &buf), 
                 clock: FfiConverterTypeOffsetDateTime.read(from: &buf), 
                 clockSource: FfiConverterTypeClockSource.read(from: &buf), 
+                clockCheck: FfiConverterTypeClockCheck.read(from: &buf), 
                 trust: FfiConverterTypeTrustInfo.read(from: &buf), 
                 rules: FfiConverterSequenceTypeRuleResult.read(from: &buf)
         )
@@ -2506,6 +2880,7 @@ public struct FfiConverterTypeVerdict: FfiConverterRustBuffer {
         FfiConverterOptionTypeCertificate.write(value.certificate, into: &buf)
         FfiConverterTypeOffsetDateTime.write(value.clock, into: &buf)
         FfiConverterTypeClockSource.write(value.clockSource, into: &buf)
+        FfiConverterTypeClockCheck.write(value.clockCheck, into: &buf)
         FfiConverterTypeTrustInfo.write(value.trust, into: &buf)
         FfiConverterSequenceTypeRuleResult.write(value.rules, into: &buf)
     }
@@ -2524,6 +2899,184 @@ public func FfiConverterTypeVerdict_lift(_ buf: RustBuffer) throws -> Verdict {
 #endif
 public func FfiConverterTypeVerdict_lower(_ value: Verdict) -> RustBuffer {
     return FfiConverterTypeVerdict.lower(value)
+}
+
+
+/**
+ * A wallet certificate with what it says (decoded, not verified).
+ */
+public struct WalletEntry: Equatable, Hashable {
+    /**
+     * The stored certificate.
+     */
+    public var item: WalletItem
+    /**
+     * The format it reads as.
+     */
+    public var format: FormatId
+    /**
+     * What it says, when it decodes.
+     */
+    public var certificate: Certificate?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The stored certificate.
+         */item: WalletItem, 
+        /**
+         * The format it reads as.
+         */format: FormatId, 
+        /**
+         * What it says, when it decodes.
+         */certificate: Certificate?) {
+        self.item = item
+        self.format = format
+        self.certificate = certificate
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WalletEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWalletEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WalletEntry {
+        return
+            try WalletEntry(
+                item: FfiConverterTypeWalletItem.read(from: &buf), 
+                format: FfiConverterTypeFormatId.read(from: &buf), 
+                certificate: FfiConverterOptionTypeCertificate.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WalletEntry, into buf: inout [UInt8]) {
+        FfiConverterTypeWalletItem.write(value.item, into: &buf)
+        FfiConverterTypeFormatId.write(value.format, into: &buf)
+        FfiConverterOptionTypeCertificate.write(value.certificate, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletEntry_lift(_ buf: RustBuffer) throws -> WalletEntry {
+    return try FfiConverterTypeWalletEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletEntry_lower(_ value: WalletEntry) -> RustBuffer {
+    return FfiConverterTypeWalletEntry.lower(value)
+}
+
+
+/**
+ * One certificate of the wallet, as stored.
+ */
+public struct WalletItem: Equatable, Hashable {
+    /**
+     * Its id in the wallet.
+     */
+    public var id: Int64
+    /**
+     * The payload exactly as it was added (UTF-8 text unless `binary`).
+     */
+    public var payload: Data
+    /**
+     * Whether the payload is binary (a DIVOC ZIP archive), not text.
+     */
+    public var binary: Bool
+    /**
+     * The holder's own label for it.
+     */
+    public var label: String?
+    /**
+     * When it was added.
+     */
+    public var addedAt: OffsetDateTime
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id in the wallet.
+         */id: Int64, 
+        /**
+         * The payload exactly as it was added (UTF-8 text unless `binary`).
+         */payload: Data, 
+        /**
+         * Whether the payload is binary (a DIVOC ZIP archive), not text.
+         */binary: Bool, 
+        /**
+         * The holder's own label for it.
+         */label: String?, 
+        /**
+         * When it was added.
+         */addedAt: OffsetDateTime) {
+        self.id = id
+        self.payload = payload
+        self.binary = binary
+        self.label = label
+        self.addedAt = addedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WalletItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWalletItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WalletItem {
+        return
+            try WalletItem(
+                id: FfiConverterInt64.read(from: &buf), 
+                payload: FfiConverterData.read(from: &buf), 
+                binary: FfiConverterBool.read(from: &buf), 
+                label: FfiConverterOptionString.read(from: &buf), 
+                addedAt: FfiConverterTypeOffsetDateTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WalletItem, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterData.write(value.payload, into: &buf)
+        FfiConverterBool.write(value.binary, into: &buf)
+        FfiConverterOptionString.write(value.label, into: &buf)
+        FfiConverterTypeOffsetDateTime.write(value.addedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletItem_lift(_ buf: RustBuffer) throws -> WalletItem {
+    return try FfiConverterTypeWalletItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWalletItem_lower(_ value: WalletItem) -> RustBuffer {
+    return FfiConverterTypeWalletItem.lower(value)
 }
 
 
@@ -2823,6 +3376,105 @@ public func FfiConverterTypeClockSource_lift(_ buf: RustBuffer) throws -> ClockS
 #endif
 public func FfiConverterTypeClockSource_lower(_ value: ClockSource) -> RustBuffer {
     return FfiConverterTypeClockSource.lower(value)
+}
+
+
+
+/**
+ * What the clock check found.
+ */
+
+public enum ClockState: Equatable, Hashable {
+    
+    /**
+     * The device clock agrees with the trusted times held (within 2 h).
+     */
+    case ok
+    /**
+     * The device clock is more than 2 h behind the latest trusted time, or
+     * was more than 2 h off the server's time at the last sync: the
+     * verification instant cannot be trusted.
+     */
+    case suspect
+    /**
+     * No trusted time is held (no sync recorded a server time, no signed
+     * list gave its time): nothing to compare with.
+     */
+    case unknown
+    /**
+     * The caller chose the instant (`--at`, travel planning, tests): the
+     * device clock was not used, so it is not checked.
+     */
+    case notApplicable
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ClockState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClockState: FfiConverterRustBuffer {
+    typealias SwiftType = ClockState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClockState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .ok
+        
+        case 2: return .suspect
+        
+        case 3: return .unknown
+        
+        case 4: return .notApplicable
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ClockState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .ok:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .suspect:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .notApplicable:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClockState_lift(_ buf: RustBuffer) throws -> ClockState {
+    return try FfiConverterTypeClockState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClockState_lower(_ value: ClockState) -> RustBuffer {
+    return FfiConverterTypeClockState.lower(value)
 }
 
 
@@ -3343,6 +3995,14 @@ public enum Reason: Equatable, Hashable {
      * a result that is not a boolean); none failed.
      */
     case ruleOpen
+    /**
+     * The device clock the verification used is more than 2 h behind the
+     * latest trusted time the store has seen (a server's `Date`, a signed
+     * list's timestamp), or was more than 2 h off the server's time at the
+     * last sync: the verification instant cannot be trusted, and a verdict
+     * that would have been valid is `unknown`.
+     */
+    case clockSuspect
 
 
 
@@ -3501,6 +4161,8 @@ public struct FfiConverterTypeReason: FfiConverterRustBuffer {
         case 68: return .ruleFailed
         
         case 69: return .ruleOpen
+        
+        case 70: return .clockSuspect
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -3784,6 +4446,10 @@ public struct FfiConverterTypeReason: FfiConverterRustBuffer {
         
         case .ruleOpen:
             writeInt(&buf, Int32(69))
+        
+        
+        case .clockSuspect:
+            writeInt(&buf, Int32(70))
         
         }
     }
@@ -4532,6 +5198,31 @@ fileprivate struct FfiConverterOptionTypeOffsetDateTime: FfiConverterRustBuffer 
         case 1: return try FfiConverterTypeOffsetDateTime.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceBool: FfiConverterRustBuffer {
+    typealias SwiftType = [Bool]
+
+    public static func write(_ value: [Bool], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterBool.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Bool] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Bool]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterBool.read(from: &buf))
+        }
+        return seq
     }
 }
 
